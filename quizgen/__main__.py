@@ -1,0 +1,5 @@
+"""Run quizgen as `python -m quizgen`."""
+
+from quizgen.cli import main
+
+main()

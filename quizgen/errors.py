@@ -1,0 +1,93 @@
+"""Errors a user can cause and act on.
+
+Every error the library raises on purpose is a QuizgenError. The CLI turns it
+into lines on stderr and exit status 1; anything else is a bug and gets a
+traceback hint. Whoever knows the file and line attaches a Location.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: a display path, a 1-based line, and a field path."""
+
+    path: str
+    line: int | None = None
+    field: str | None = None
+
+    def prefix(self) -> str:
+        """Return ``path:line`` (or just ``path``) for the start of a message."""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found while checking user input.
+
+    ``subject`` names the thing at fault ("question date-arf-1"), ``field``
+    the YAML field inside it, ``message`` what is wrong.
+    """
+
+    location: Location
+    message: str
+    subject: str | None = None
+    severity: str = "error"
+
+    def format(self) -> str:
+        """Return the one-line form ``path:line: subject: field 'x': message``."""
+        parts = [self.location.prefix()]
+        if self.severity != "error":
+            parts.append(self.severity)
+        if self.subject:
+            parts.append(self.subject)
+        if self.location.field:
+            parts.append(f"field '{self.location.field}'")
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class QuizgenError(Exception):
+    """A problem the user can fix; printed as one line per diagnostic, exit 1."""
+
+    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] | list[Diagnostic] = ()):
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = tuple(diagnostics)
+
+    def lines(self) -> list[str]:
+        """Return the lines the CLI prints: each diagnostic, then the summary."""
+        out = [d.format() for d in self.diagnostics]
+        if self.message:
+            out.append(self.message)
+        return out
+
+
+class BankError(QuizgenError):
+    """Raised by the bank loader: YAML syntax, schema, references, duplicate ids."""
+
+
+class SourceError(QuizgenError):
+    """Raised by source ingestion and by quote checks against cleaned texts."""
+
+
+class RecipeError(QuizgenError):
+    """Raised by the recipe reader and by assembly when a recipe cannot be met."""
+
+
+class TemplateError(QuizgenError):
+    """Raised by rendering when a template is missing or broken (template:line)."""
+
+
+class RenderError(QuizgenError):
+    """Raised when PDF rendering fails (fonts, layout)."""
+
+
+class ExportError(QuizgenError):
+    """Raised by an exporter that cannot express something; names format and question."""
+
+
+class OutputError(QuizgenError):
+    """Raised by build when the output folder cannot be written."""

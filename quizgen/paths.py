@@ -1,0 +1,35 @@
+"""Where the shipped templates and bank live.
+
+In a wheel they are inside the package (``quizgen/templates``,
+``quizgen/banks``; see pyproject.toml). In a source checkout they sit at the
+top level beside ``quizgen/``. Either way the installed command finds them
+from any working directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> Path:
+    inside = _PACKAGE / name
+    if inside.is_dir():
+        return inside
+    return _PACKAGE.parent / name
+
+
+def templates_dir() -> Path:
+    """Return the folder of Jinja templates and CSS."""
+    return _shipped("templates")
+
+
+def bank_dir() -> Path:
+    """Return the folder of the shipped question bank."""
+    return _shipped("banks")
+
+
+def default_recipe() -> Path:
+    """Return the shipped default recipe (the 12-question sampler)."""
+    return bank_dir() / "recipes" / "default.yaml"

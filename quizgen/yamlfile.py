@@ -1,0 +1,174 @@
+"""Read YAML that a teacher edits by hand, safely, remembering where each value was.
+
+PyYAML composes the document into nodes (which keep line marks); we build
+plain Python values from those nodes ourselves so that:
+
+- only the standard YAML tags are accepted (a ``!!python/object`` tag is an
+  error naming its line, never constructed);
+- aliases are allowed but the expanded document is capped, so an alias bomb
+  stops with a clear error instead of eating memory;
+- duplicate keys are an error instead of silently keeping the last one;
+- every value's line is kept in a ``Lines`` map keyed by its path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from quizgen.errors import BankError, Diagnostic, Location
+
+#: Largest YAML file we read; a bank file is a few hundred kilobytes at most.
+MAX_BYTES = 2 * 1024 * 1024
+#: Most values a document may expand to (aliases included).
+MAX_NODES = 200_000
+#: Deepest nesting accepted.
+MAX_DEPTH = 64
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+Path_ = tuple  # a path into the document: keys and indexes
+
+
+@dataclass
+class Lines:
+    """Map from a value's path (keys and list indexes) to its 1-based line."""
+
+    by_path: dict[tuple, int] = field(default_factory=dict)
+    key_lines: dict[tuple, int] = field(default_factory=dict)
+
+    def of(self, path: tuple, key: bool = False) -> int:
+        """Return the line of ``path``; falls back to the nearest parent.
+
+        With ``key=True`` the line of the mapping key is preferred (useful
+        for unknown-key messages).
+        """
+        probe = tuple(path)
+        if key and probe in self.key_lines:
+            return self.key_lines[probe]
+        while probe:
+            if probe in self.by_path:
+                return self.by_path[probe]
+            probe = probe[:-1]
+        return self.by_path.get((), 1)
+
+
+class _Builder:
+    """Turn composed YAML nodes into Python values, recording lines."""
+
+    def __init__(self, display: str):
+        self.display = display
+        self.lines = Lines()
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def fail(self, node: yaml.Node, message: str) -> BankError:
+        loc = Location(self.display, node.start_mark.line + 1)
+        return BankError(f"cannot read {self.display}", [Diagnostic(loc, message)])
+
+    def build(self, node: yaml.Node, path: tuple = (), depth: int = 0):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, f"document expands to more than {MAX_NODES} values (alias bomb?)")
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
+        self.lines.by_path.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag not in ("tag:yaml.org,2002:seq",):
+                raise self.fail(node, f"tag {node.tag!r} is not allowed")
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            if node.tag not in ("tag:yaml.org,2002:map",):
+                raise self.fail(node, f"tag {node.tag!r} is not allowed")
+            result: dict = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail(key_node, "a key must be a plain word, not a list or mapping")
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise self.fail(key_node, "merge keys ('<<') are not supported; write the fields out")
+                key = self.scalar(key_node)
+                if not isinstance(key, (str, int)):
+                    key = str(key)
+                if key in result:
+                    raise self.fail(key_node, f"key '{key}' appears twice in the same mapping")
+                self.lines.key_lines[path + (key,)] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, path + (key,), depth + 1)
+            return result
+        raise self.fail(node, "unexpected YAML node")
+
+    def scalar(self, node: yaml.ScalarNode):
+        if node.tag not in _SCALAR_TAGS:
+            raise self.fail(node, f"tag {node.tag!r} is not allowed (only plain YAML values)")
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # keep dates as the text the teacher wrote
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as err:
+            raise self.fail(node, f"cannot read value {node.value!r}: {err}") from None
+
+
+def load_yaml(path: Path, display: str | None = None) -> tuple[object, Lines]:
+    """Return the value of a YAML file and the line of every value in it.
+
+    Raises BankError (one diagnostic, naming the file and line) for a file
+    that is too large, not UTF-8, not valid YAML, or uses a disallowed tag.
+    """
+    display = display or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise BankError(f"cannot read {display}", [Diagnostic(Location(display), f"cannot open: {err.strerror}")]) from None
+    if size > MAX_BYTES:
+        raise BankError(
+            f"cannot read {display}",
+            [Diagnostic(Location(display), f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")],
+        )
+    raw = path.read_bytes()
+    return parse_yaml(raw, display)
+
+
+def parse_yaml(raw: bytes, display: str) -> tuple[object, Lines]:
+    """Parse YAML bytes; see load_yaml."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise BankError(
+            f"cannot read {display}",
+            [Diagnostic(Location(display, line), f"not UTF-8 text (byte 0x{raw[err.start]:02x}); save the file as UTF-8")],
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise BankError(f"cannot read {display}", [Diagnostic(Location(display, line), "file contains NUL bytes; is it a binary file?")])
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        problem = (err.problem or err.context or "invalid YAML").strip()
+        raise BankError(f"cannot read {display}", [Diagnostic(Location(display, line), f"invalid YAML: {problem}")]) from None
+    except yaml.YAMLError as err:
+        raise BankError(f"cannot read {display}", [Diagnostic(Location(display), f"invalid YAML: {err}")]) from None
+    except RecursionError:
+        raise BankError(f"cannot read {display}", [Diagnostic(Location(display), "YAML nested too deeply")]) from None
+    if node is None:
+        return None, Lines()
+    builder = _Builder(display)
+    try:
+        value = builder.build(node)
+    except RecursionError:
+        raise BankError(f"cannot read {display}", [Diagnostic(Location(display), "YAML nested too deeply")]) from None
+    return value, builder.lines
