@@ -1,0 +1,687 @@
+"""Load banks/ into a checked Bank, reporting every problem with file, line and field.
+
+Layout of a bank folder::
+
+    sources/<id>.yaml + <id>.txt   source metadata, repair log, cleaned text
+    claims/*.yaml                  ``source: <id>`` and a list of ``claims``
+    questions/*.yaml               a list of ``questions``
+    recipes/*.yaml                 recipes (read by quizgen.recipe, not here)
+
+Checking happens in two passes: the shape of each record (unknown keys,
+missing fields, types, allowed values), then the meaning (references between
+records, verbatim quotes, one correct choice, answers that parse, parametric
+cases that instantiate). All problems are collected and reported together,
+each as ``banks/FILE.yaml:LINE: question ID: field 'answer': what is wrong``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from quizgen import model
+from quizgen.bankformat import (
+    CLAIMS_FILE,
+    COMMON_FIELDS,
+    ID_PATTERN,
+    QUESTIONS_FILE,
+    Field,
+    question_fields,
+)
+from quizgen.errors import BankError, Diagnostic, Location, QuizgenError
+from quizgen.parametric import GENERATORS, JUCHE_OFFSET, case_values, fill
+from quizgen.yamlfile import Lines, load_yaml
+
+log = logging.getLogger(__name__)
+
+#: Stop collecting after this many problems: past that, the first ones are what matter.
+MAX_DIAGNOSTICS = 200
+
+_ID_RE = re.compile(ID_PATTERN)
+_SPAN_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
+_EXCERPT_RE = re.compile(r"^\s*([a-z0-9-]+)\s*:\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
+_GREGORIAN_RE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?$")
+#: Joins parts of a quote that appear in order with text left out between them.
+QUOTE_GAP = " … "
+
+
+@dataclass
+class _File:
+    """One YAML file being checked: its display name, data and line map."""
+
+    display: str
+    data: object
+    lines: Lines
+
+
+@dataclass
+class _Checker:
+    """Collects diagnostics while records are checked."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, file: _File, path: tuple, subject: str | None, field_path: str | None, message: str, *, key: bool = False, severity: str = "error") -> None:
+        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+            return
+        line = file.lines.of(path, key=key)
+        self.diagnostics.append(Diagnostic(Location(file.display, line, field_path), message, subject, severity))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+def _field_path(parts: tuple) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _close(word: str, options) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+class _Shape:
+    """Check a value against Field declarations; report problems via the checker."""
+
+    def __init__(self, checker: _Checker, file: _File, subject: str | None, base: tuple):
+        self.checker = checker
+        self.file = file
+        self.subject = subject
+        self.base = base  # document path of the record the subject names
+
+    def report(self, rel: tuple, message: str, key: bool = False) -> None:
+        self.checker.add(self.file, self.base + rel, self.subject, _field_path(rel) or None, message, key=key)
+
+    def object(self, value: object, fields: tuple[Field, ...], rel: tuple = ()) -> bool:
+        if not isinstance(value, dict):
+            self.report(rel, f"expected a mapping of fields, found {_type_name(value)}")
+            return False
+        known = {f.name: f for f in fields}
+        ok = True
+        for key in value:
+            if key not in known:
+                self.report(rel + (key,), f"unknown field '{key}'{_close(key, known)}", key=True)
+                ok = False
+        for f in fields:
+            if f.name not in value or value[f.name] is None:
+                if f.required:
+                    self.report(rel + (f.name,) if f.name in value else rel, f"missing required field '{f.name}'")
+                    ok = False
+                continue
+            ok = self.value(value[f.name], f, rel + (f.name,)) and ok
+        return ok
+
+    def value(self, value: object, f: Field, rel: tuple) -> bool:
+        t = f.type
+        if t in ("text", "string", "id"):
+            if not isinstance(value, str):
+                self.report(rel, f"expected text, found {_type_name(value)} {value!r}")
+                return False
+            if t == "text" and not value.strip():
+                self.report(rel, "must not be empty")
+                return False
+            if t == "id" and not _ID_RE.match(value):
+                self.report(rel, f"'{value}' is not a valid id (lower-case letters, digits and single hyphens)")
+                return False
+            return True
+        if t == "enum":
+            if value not in f.choices:
+                options = ", ".join(str(c) for c in f.choices)
+                self.report(rel, f"'{value}' is not one of: {options}{_close(value, f.choices)}")
+                return False
+            return True
+        if t == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.report(rel, f"expected a whole number, found {_type_name(value)} {value!r}")
+                return False
+            if f.minimum is not None and value < f.minimum or f.maximum is not None and value > f.maximum:
+                self.report(rel, f"{value} is out of range ({f.minimum} to {f.maximum if f.maximum is not None else 'any'})")
+                return False
+            return True
+        if t == "number":
+            if _number(value) is None:
+                self.report(rel, f"'{value}' is not a number")
+                return False
+            return True
+        if t == "bool":
+            if not isinstance(value, bool):
+                self.report(rel, f"expected true or false, found {_type_name(value)} {value!r}")
+                return False
+            return True
+        if t == "span":
+            if _span(value) is None:
+                self.report(rel, f"'{value}' is not a line span (write 12, '12-14' or [12, 14], first ≤ last)")
+                return False
+            return True
+        if t == "list":
+            if not isinstance(value, list):
+                self.report(rel, f"expected a list, found {_type_name(value)}")
+                return False
+            if len(value) < f.min_items:
+                self.report(rel, f"needs at least {f.min_items} item{'s' if f.min_items > 1 else ''}, found {len(value)}")
+                return False
+            ok = True
+            for i, item in enumerate(value):
+                ok = self.value(item, f.item, rel + (i,)) and ok
+            return ok
+        if t == "object":
+            return self.object(value, f.fields, rel)
+        if t == "mapping":
+            if not isinstance(value, dict):
+                self.report(rel, f"expected a mapping, found {_type_name(value)}")
+                return False
+            return True
+        raise AssertionError(f"unknown field type {t}")
+
+
+def _number(value: object) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def _span(value: object) -> tuple[int, int] | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        first = last = value
+    elif isinstance(value, str) and (m := _SPAN_RE.match(value)):
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    elif isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        first, last = value
+    else:
+        return None
+    return (first, last) if 1 <= first <= last else None
+
+
+def _normalise_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    """Return whether ``quote`` stands verbatim in ``text``.
+
+    Line breaks in the text count as single spaces (a quote may run across
+    paragraphs); parts joined by " … " must appear in order.
+    """
+    haystack = _normalise_space(text)
+    position = 0
+    for part in quote.split(QUOTE_GAP):
+        part = _normalise_space(part)
+        found = haystack.find(part, position)
+        if not part or found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+# --------------------------------------------------------------------------
+# Loading
+
+
+def load_bank(bank_dir: Path, *, strict: bool = False) -> model.Bank:
+    """Return the checked Bank in ``bank_dir``.
+
+    Raises BankError listing every problem found. Warnings (an unused claim)
+    are logged, or raised as errors with ``strict``.
+    """
+    bank, checker = check_bank(bank_dir)
+    raise_problems(checker, strict)
+    for warning in checker.diagnostics:
+        log.warning(warning.format())
+    assert bank is not None
+    return bank
+
+
+def raise_problems(checker: "_Checker", strict: bool = False) -> None:
+    """Raise one BankError listing the errors (and, with ``strict``, the warnings)."""
+    problems = checker.diagnostics if strict else checker.errors
+    if not problems:
+        return
+    files = sorted({d.location.path for d in problems})
+    noun = "problem" if len(problems) == 1 else "problems"
+    where = files[0] if len(files) == 1 else f"{len(files)} files"
+    more = " (showing the first ones)" if len(checker.diagnostics) >= MAX_DIAGNOSTICS else ""
+    raise BankError(f"{len(problems)} {noun} in {where}{more}", problems)
+
+
+def check_bank(bank_dir: Path) -> tuple[model.Bank | None, _Checker]:
+    """Check everything in ``bank_dir``; return the bank (None if unusable) and the findings."""
+    checker = _Checker()
+    bank_dir = Path(bank_dir)
+    root_name = bank_dir.name or "banks"
+
+    def display(path: Path) -> str:
+        return f"{root_name}/{path.relative_to(bank_dir).as_posix()}"
+
+    if not bank_dir.is_dir():
+        raise BankError(f"no bank folder at {bank_dir}", [])
+
+    sources = _load_sources(bank_dir, display, checker)
+    claims, claim_sites = _load_claims(bank_dir, display, checker, sources)
+    questions, used = _load_questions(bank_dir, display, checker, sources, claims)
+    for claim_id, (file, path) in claim_sites.items():
+        if claim_id not in used:
+            checker.add(file, path, f"claim {claim_id}", None, "no question uses this claim [claim.unused]", severity="warning")
+    if checker.errors:
+        return None, checker
+    return model.Bank(sources=sources, claims=claims, questions=questions), checker
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _read(path: Path, display: str, checker: _Checker) -> _File | None:
+    try:
+        data, lines = load_yaml(path, display)
+    except QuizgenError as err:
+        checker.diagnostics.extend(err.diagnostics)
+        return None
+    return _File(display, data, lines)
+
+
+def _load_sources(bank_dir: Path, display, checker: _Checker) -> dict[str, model.Source]:
+    from quizgen.sources import load_source
+
+    sources: dict[str, model.Source] = {}
+    folder = bank_dir / "sources"
+    files = _yaml_files(folder)
+    if not files:
+        checker.diagnostics.append(Diagnostic(Location(f"{bank_dir.name}/sources"), "no source files (sources/*.yaml)"))
+    for path in files:
+        try:
+            source = load_source(path, display(path))
+        except QuizgenError as err:
+            checker.diagnostics.extend(err.diagnostics or [Diagnostic(Location(display(path)), err.message)])
+            continue
+        if source.id in sources:
+            checker.diagnostics.append(Diagnostic(Location(display(path), 1, "id"), f"duplicate source id '{source.id}'", f"source {source.id}"))
+            continue
+        sources[source.id] = source
+    return sources
+
+
+def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, model.Source]):
+    claims: dict[str, model.Claim] = {}
+    sites: dict[str, tuple[_File, tuple]] = {}
+    for path in _yaml_files(bank_dir / "claims"):
+        file = _read(path, display(path), checker)
+        if file is None:
+            continue
+        top = _Shape(checker, file, None, ())
+        if not isinstance(file.data, dict):
+            top.report((), f"expected 'source:' and 'claims:' at the top, found {_type_name(file.data)}")
+            continue
+        known = {f.name for f in CLAIMS_FILE}
+        for key in file.data:
+            if key not in known:
+                top.report((key,), f"unknown field '{key}'{_close(key, known)}", key=True)
+        source_id = file.data.get("source")
+        if not isinstance(source_id, str):
+            top.report(("source",), "missing required field 'source' (the id of the source these claims come from)")
+            continue
+        source = sources.get(source_id)
+        if source is None:
+            top.report(("source",), f"unknown source '{source_id}'{_close(source_id, sources)}")
+        items = file.data.get("claims")
+        if not isinstance(items, list):
+            top.report(("claims",), f"expected a list of claims, found {_type_name(items)}")
+            continue
+        for index, raw in enumerate(items):
+            claim = _claim(raw, index, file, checker, source_id, source)
+            if claim is None:
+                continue
+            if claim.id in claims:
+                first = sites[claim.id][0].display
+                _Shape(checker, file, f"claim {claim.id}", ("claims", index)).report(("id",), f"duplicate claim id (first defined in {first})")
+                continue
+            claims[claim.id] = claim
+            sites[claim.id] = (file, ("claims", index))
+    return claims, sites
+
+
+def _claim(raw, index: int, file: _File, checker: _Checker, source_id: str, source: model.Source | None) -> model.Claim | None:
+    from quizgen.bankformat import CLAIM_FIELDS
+
+    base = ("claims", index)
+    cid = raw.get("id") if isinstance(raw, dict) else None
+    subject = f"claim {cid}" if isinstance(cid, str) else f"claims[{index}]"
+    shape = _Shape(checker, file, subject, base)
+    if not shape.object(raw, CLAIM_FIELDS):
+        return None
+    first, last = _span(raw["lines"])
+    ok = True
+    if source is not None:
+        if last > len(source.lines):
+            shape.report(("lines",), f"line {last} is past the end of source '{source_id}' ({len(source.lines)} lines)")
+            ok = False
+        elif not quote_in_text(raw["quote"], source.text(first, last)):
+            shape.report(("quote",), f"quote is not verbatim in source '{source_id}' lines {first}-{last}")
+            ok = False
+    dates = []
+    for i, d in enumerate(raw.get("dates") or []):
+        m = _GREGORIAN_RE.match(str(d["gregorian"]))
+        if not m:
+            shape.report(("dates", i, "gregorian"), f"'{d['gregorian']}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+            ok = False
+            continue
+        juche = d.get("juche")
+        if juche is not None and juche + JUCHE_OFFSET != int(m.group(1)):
+            shape.report(("dates", i, "juche"), f"Juche {juche} is {juche + JUCHE_OFFSET}, not {m.group(1)}")
+            ok = False
+        if juche is not None and f"Juche {juche}" not in " ".join(str(d["as_written"]).split()).replace("Juche\u00a0", "Juche "):
+            shape.report(("dates", i, "as_written"), f"says Juche {juche} but as_written is '{d['as_written']}'")
+            ok = False
+        if source is not None and not quote_in_text(d["as_written"], raw["quote"]):
+            shape.report(("dates", i, "as_written"), f"'{d['as_written']}' does not appear in the quote")
+            ok = False
+        dates.append(model.ClaimDate(str(d["as_written"]), str(d["gregorian"]), juche))
+    references = tuple(
+        model.Reference(r["author"], r["title"], str(r["year"]), r["says"], r.get("url") or "")
+        for r in raw.get("references") or []
+    )
+    if raw["verdict"] != "opinion-loaded" and not references:
+        shape.report(("references",), f"a '{raw['verdict']}' verdict needs at least one outside reference")
+        ok = False
+    if not ok:
+        return None
+    return model.Claim(
+        id=raw["id"],
+        source=source_id,
+        lines=(first, last),
+        quote=raw["quote"],
+        kind=raw["kind"],
+        summary=raw["summary"],
+        verdict=raw["verdict"],
+        verdict_note=raw["verdict_note"],
+        references=references,
+        dates=tuple(dates),
+        techniques=tuple(raw.get("techniques") or ()),
+        teacher_note=raw.get("teacher_note") or "",
+        dossier=raw.get("dossier") or "",
+    )
+
+
+def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims):
+    questions: dict[str, model.Question] = {}
+    first_file: dict[str, str] = {}
+    used: set[str] = set()
+    for path in _yaml_files(bank_dir / "questions"):
+        file = _read(path, display(path), checker)
+        if file is None:
+            continue
+        top = _Shape(checker, file, None, ())
+        if not isinstance(file.data, dict) or not isinstance(file.data.get("questions"), list):
+            top.report(("questions",), "expected 'questions:' followed by a list of questions")
+            continue
+        for key in file.data:
+            if key not in {f.name for f in QUESTIONS_FILE}:
+                top.report((key,), f"unknown field '{key}'", key=True)
+        for index, raw in enumerate(file.data["questions"]):
+            question = _question(raw, index, file, checker, sources, claims)
+            if question is None:
+                continue
+            if question.id in questions:
+                _Shape(checker, file, f"question {question.id}", ("questions", index)).report(
+                    ("id",), f"duplicate question id (first defined in {first_file[question.id]})"
+                )
+                continue
+            questions[question.id] = question
+            first_file[question.id] = file.display
+            used.update(question.claims)
+    return questions, used
+
+
+def _question(raw, index: int, file: _File, checker: _Checker, sources, claims) -> model.Question | None:
+    base = ("questions", index)
+    qid = raw.get("id") if isinstance(raw, dict) else None
+    subject = f"question {qid}" if isinstance(qid, str) else f"questions[{index}]"
+    shape = _Shape(checker, file, subject, base)
+    if not isinstance(raw, dict):
+        shape.report((), f"expected a mapping of fields, found {_type_name(raw)}")
+        return None
+    kind = raw.get("kind")
+    if kind not in model.QUESTION_KINDS:
+        # Check the common fields so the kind error comes with the others.
+        shape.object({k: v for k, v in raw.items() if k in {f.name for f in COMMON_FIELDS}}, COMMON_FIELDS)
+        return None
+    if not shape.object(raw, question_fields(kind)):
+        return None
+    return _QuestionBuilder(raw, kind, shape, sources, claims).build()
+
+
+class _QuestionBuilder:
+    """Check what a question means and build its model object."""
+
+    def __init__(self, raw: dict, kind: str, shape: _Shape, sources, claims):
+        self.raw = raw
+        self.kind = kind
+        self.shape = shape
+        self.sources = sources
+        self.claims = claims
+        self.ok = True
+
+    def bad(self, rel: tuple, message: str) -> None:
+        self.shape.report(rel, message)
+        self.ok = False
+
+    def build(self) -> model.Question | None:
+        raw = self.raw
+        skill, sub = model.SUBSKILLS[raw["subskill"]]
+        if skill.id != raw["skill"]:
+            self.bad(("subskill",), f"'{raw['subskill']}' is a sub-skill of {skill.id}, not {raw['skill']}")
+        for i, cid in enumerate(raw["claims"]):
+            if cid not in self.claims:
+                self.bad(("claims", i), f"unknown claim '{cid}'{_close(cid, self.claims)}")
+        if raw["skill"] == "corroborate" and not raw.get("outside_source"):
+            self.bad(("outside_source",), "a corroborate question must say which kind of outside source settles it and what it says")
+        excerpts = self.excerpts()
+        common = dict(
+            id=raw["id"],
+            skill=raw["skill"],
+            subskill=raw["subskill"],
+            claims=tuple(raw["claims"]),
+            stem=raw["stem"],
+            explanation=raw["explanation"],
+            difficulty=raw["difficulty"],
+            grade_band=raw["grade_band"],
+            points=raw.get("points") or (2 if self.kind == "open-response" else 1),
+            techniques=tuple(raw.get("techniques") or ()),
+            outside_source=model.OutsideSource(**raw["outside_source"]) if raw.get("outside_source") else None,
+            excerpts=excerpts,
+            teacher_note=raw.get("teacher_note") or "",
+        )
+        if raw.get("parametric"):
+            return self.parametric(common)
+        specific = getattr(self, "kind_" + self.kind.replace("-", "_"))()
+        if not self.ok:
+            return None
+        return model.QUESTION_KINDS[self.kind](**common, **specific)
+
+    def excerpts(self) -> tuple:
+        out = []
+        for i, text in enumerate(self.raw.get("excerpts") or []):
+            m = _EXCERPT_RE.match(text)
+            if not m:
+                self.bad(("excerpts", i), f"'{text}' is not 'source-id:A-B'")
+                continue
+            sid, first, last = m.group(1), int(m.group(2)), int(m.group(3) or m.group(2))
+            source = self.sources.get(sid)
+            if source is None:
+                self.bad(("excerpts", i), f"unknown source '{sid}'{_close(sid, self.sources)}")
+            elif not 1 <= first <= last <= len(source.lines):
+                self.bad(("excerpts", i), f"lines {first}-{last} are not within source '{sid}' (1-{len(source.lines)})")
+            else:
+                out.append((sid, first, last))
+        return tuple(out)
+
+    # -- per kind -------------------------------------------------------
+
+    def choices(self, rule: str) -> tuple[model.Choice, ...]:
+        items = self.raw.get("choices") or []
+        choices = tuple(model.Choice(c["text"], bool(c.get("correct", False)), c.get("feedback") or "") for c in items)
+        correct = sum(c.correct for c in choices)
+        texts = [_normalise_space(c.text).lower() for c in choices]
+        for i, text in enumerate(texts):
+            if text in texts[:i]:
+                self.bad(("choices", i, "text"), f"choice repeats choice {texts.index(text) + 1}")
+        if rule == "one" and correct != 1:
+            self.bad(("choices",), f"needs exactly one choice with correct: true, found {correct}")
+        if rule == "some" and correct < 1:
+            self.bad(("choices",), "needs at least one choice with correct: true, found 0")
+        if rule == "some" and correct == len(choices):
+            self.bad(("choices",), "every choice is correct; add at least one that is not")
+        return choices
+
+    def kind_single_choice(self) -> dict:
+        if "choices" not in self.raw:
+            self.bad(("choices",), "missing required field 'choices'")
+            return {}
+        return {"choices": self.choices("one")}
+
+    def kind_multiple_response(self) -> dict:
+        return {"choices": self.choices("some")}
+
+    def kind_true_false(self) -> dict:
+        return {"answer": self.raw["answer"]}
+
+    def kind_short_answer(self) -> dict:
+        return {"answers": tuple(self.raw["answers"]), "lines": self.raw.get("lines") or 1}
+
+    def kind_numeric(self) -> dict:
+        if "answer" not in self.raw:
+            self.bad(("answer",), "missing required field 'answer'")
+            return {}
+        tolerance = _number(self.raw.get("tolerance", 0)) or Decimal(0)
+        if tolerance < 0:
+            self.bad(("tolerance",), "must not be negative")
+        return {"answer": _number(self.raw["answer"]), "tolerance": tolerance, "unit": self.raw.get("unit") or ""}
+
+    def kind_matching(self) -> dict:
+        pairs = tuple(model.Pair(p["left"], p["right"]) for p in self.raw["pairs"])
+        if len(pairs) < 2:
+            self.bad(("pairs",), f"a matching question needs at least 2 pairs, found {len(pairs)}")
+        lefts = [p.left for p in pairs]
+        rights = [p.right for p in pairs] + list(self.raw.get("distractors") or [])
+        if len(set(lefts)) != len(lefts):
+            self.bad(("pairs",), "two pairs have the same left item")
+        if len(set(rights)) != len(rights):
+            self.bad(("pairs",), "two right-hand items (or a distractor) are the same, so the key is ambiguous")
+        return {"pairs": pairs, "distractors": tuple(self.raw.get("distractors") or ())}
+
+    def kind_ordering(self) -> dict:
+        items = tuple(self.raw["items"])
+        if len(items) < 3:
+            self.bad(("items",), f"an ordering question needs at least 3 items, found {len(items)}")
+        if len(set(items)) != len(items):
+            self.bad(("items",), "two items are the same, so the order is ambiguous")
+        return {"items": items}
+
+    def kind_open_response(self) -> dict:
+        r = self.raw["rubric"]
+        patterns = tuple(
+            model.RubricPattern(p["name"], p["description"], p.get("level") or "emergent") for p in r.get("patterns") or []
+        )
+        rubric = model.Rubric(r["proficient"], r["emergent"], r["basic"], patterns)
+        return {"rubric": rubric, "model_answer": self.raw["model_answer"], "lines": self.raw.get("lines") or 5}
+
+    def kind_mark_the_words(self) -> dict:
+        claims = [self.claims[c] for c in self.raw["claims"] if c in self.claims]
+        passage = self.raw.get("passage")
+        if passage is None:
+            passage = claims[0].quote if claims else ""
+        elif claims:
+            source = self.sources.get(claims[0].source)
+            if source is not None and not quote_in_text(passage, "\n".join(source.lines)):
+                self.bad(("passage",), f"passage is not verbatim in source '{claims[0].source}'")
+        for i, phrase in enumerate(self.raw["answers"]):
+            if passage and phrase not in passage:
+                self.bad(("answers", i), f"'{phrase}' does not appear in the passage")
+        return {"passage": passage, "answers": tuple(self.raw["answers"])}
+
+    # -- parametric -----------------------------------------------------
+
+    def parametric(self, common: dict) -> model.Question | None:
+        spec = self.raw["parametric"]
+        if self.kind not in ("numeric", "single-choice"):
+            self.bad(("parametric",), f"only numeric and single-choice questions can be parametric, not {self.kind}")
+            return None
+        for name in ("answer", "choices"):
+            if name in self.raw:
+                self.bad((name,), f"a parametric question computes its {name}; remove this field")
+        generator = GENERATORS[spec["generator"]]
+        quotes = [self.claims[c].quote for c in self.raw["claims"] if c in self.claims]
+        cases = []
+        for i, case in enumerate(spec["cases"]):
+            rel = ("parametric", "cases", i)
+            missing = [p for p in generator.params if p not in case]
+            extra = [k for k in case if k not in generator.params]
+            if missing or extra:
+                what = []
+                if missing:
+                    what.append("missing " + ", ".join(missing))
+                if extra:
+                    what.append("unknown " + ", ".join(extra))
+                self.bad(rel, f"{'; '.join(what)} (generator '{generator.name}' takes {', '.join(generator.params)})")
+                continue
+            wrong = [p for p, t in generator.params.items() if not isinstance(case[p], t) or isinstance(case[p], bool)]
+            if wrong:
+                self.bad(rel + (wrong[0],), f"expected {'a whole number' if generator.params[wrong[0]] is int else 'text'}, found {case[wrong[0]]!r}")
+                continue
+            problem = generator.check(case)
+            if problem:
+                self.bad(rel, problem)
+                continue
+            for name in generator.quoted:
+                if quotes and not any(quote_in_text(case[name], q) for q in quotes):
+                    self.bad(rel + (name,), f"'{case[name]}' does not appear in a quote of the question's claims")
+            values = case_values(generator, case)
+            for fname in ("stem", "explanation", "teacher_note"):
+                try:
+                    fill(self.raw.get(fname) or "", values)
+                except (KeyError, ValueError, IndexError) as err:
+                    self.bad((fname,), f"placeholder {err} is not a value of generator '{generator.name}' ({', '.join(values)})")
+                    return None
+            cases.append(case)
+        if not self.ok:
+            return None
+        specific: dict = {}
+        if self.kind == "numeric":
+            specific["unit"] = self.raw.get("unit") or ""
+        return model.QUESTION_KINDS[self.kind](
+            **common, parametric=model.Parametric(spec["generator"], tuple(cases)), **specific
+        )

@@ -1,0 +1,107 @@
+"""Read-only views of a loaded bank: filter, count, and dump as JSON-ready data."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from decimal import Decimal
+
+from quizgen import model
+
+
+@dataclasses.dataclass(frozen=True)
+class QuestionFilter:
+    """What `quizgen bank list` may filter on; empty means any."""
+
+    skill: str = ""
+    subskill: str = ""
+    kind: str = ""
+    source: str = ""
+    difficulty: tuple[int, int] = (1, 3)
+    grade_band: str = ""
+
+
+def sources_of(bank: model.Bank, question: model.Question) -> tuple[str, ...]:
+    """Return the ids of the sources a question's claims come from, in order."""
+    return tuple(dict.fromkeys(bank.claims[c].source for c in question.claims))
+
+
+def select(bank: model.Bank, flt: QuestionFilter) -> list[model.Question]:
+    """Return the questions that pass the filter, in bank order."""
+    low, high = flt.difficulty
+    out = []
+    for q in bank.questions.values():
+        if flt.skill and q.skill != flt.skill:
+            continue
+        if flt.subskill and q.subskill != flt.subskill:
+            continue
+        if flt.kind and q.kind != flt.kind:
+            continue
+        if flt.source and flt.source not in sources_of(bank, q):
+            continue
+        if flt.grade_band and q.grade_band != flt.grade_band:
+            continue
+        if not low <= q.difficulty <= high:
+            continue
+        out.append(q)
+    return out
+
+
+def stats(bank: model.Bank) -> dict:
+    """Return counts per skill, sub-skill, kind, source, difficulty and verdict."""
+    questions = list(bank.questions.values())
+    per_source_q: Counter = Counter()
+    for q in questions:
+        per_source_q.update(sources_of(bank, q))
+    return {
+        "sources": len(bank.sources),
+        "claims": len(bank.claims),
+        "questions": len(questions),
+        "parametric": sum(q.parametric is not None for q in questions),
+        "questions_per_skill": _ordered(Counter(q.skill for q in questions), [s.id for s in model.SKILLS]),
+        "questions_per_subskill": _ordered(Counter(q.subskill for q in questions), list(model.SUBSKILLS)),
+        "questions_per_kind": _ordered(Counter(q.kind for q in questions), list(model.QUESTION_KINDS)),
+        "questions_per_source": _ordered(per_source_q, list(bank.sources)),
+        "questions_per_difficulty": _ordered(Counter(q.difficulty for q in questions), [1, 2, 3]),
+        "questions_per_grade_band": _ordered(Counter(q.grade_band for q in questions), list(model.GRADE_BANDS)),
+        "claims_per_source": _ordered(Counter(c.source for c in bank.claims.values()), list(bank.sources)),
+        "claims_per_verdict": _ordered(Counter(c.verdict for c in bank.claims.values()), list(model.VERDICTS)),
+        "claims_per_kind": _ordered(Counter(c.kind for c in bank.claims.values()), list(model.CLAIM_KINDS)),
+    }
+
+
+def _ordered(counter: Counter, order: list) -> dict:
+    return {str(key): counter.get(key, 0) for key in order}
+
+
+def plain(value):
+    """Return ``value`` (model objects included) as JSON-ready data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, model.Question):
+            out = {"kind": value.kind, **out}
+        return out
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def dump(bank: model.Bank) -> dict:
+    """Return the whole bank (sources' metadata, claims, questions) as one JSON-ready mapping."""
+    sources = {}
+    for sid, source in bank.sources.items():
+        data = plain(source)
+        data["line_count"] = len(source.lines)
+        del data["lines"]
+        sources[sid] = data
+    return {
+        "format": "quizgen-bank/1",
+        "skills": plain(model.SKILLS),
+        "sources": sources,
+        "claims": plain(bank.claims),
+        "questions": plain(bank.questions),
+    }

@@ -1,0 +1,58 @@
+"""The export formats: one module per format, one registry.
+
+The registry maps each ``--format`` name to the class that implements it, as
+a "module:Class" string, so listing formats (for ``--help``) imports nothing
+heavy. Adding a format = one module and one line here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from quizgen.exporters.base import Exporter
+
+#: Built-in formats: name -> "module:Class".
+BUILTIN: dict[str, str] = {
+    "moodle-xml": "quizgen.exporters.moodle_xml:MoodleXmlExporter",
+    "gift": "quizgen.exporters.gift:GiftExporter",
+    "canvas-qti": "quizgen.exporters.canvas_qti:CanvasQtiExporter",
+    "qti21": "quizgen.exporters.qti21:Qti21Exporter",
+    "cc": "quizgen.exporters.common_cartridge:CommonCartridgeExporter",
+    "blackboard": "quizgen.exporters.blackboard:BlackboardExporter",
+    "brightspace": "quizgen.exporters.brightspace:BrightspaceExporter",
+    "kahoot": "quizgen.exporters.kahoot:KahootExporter",
+    "anki": "quizgen.exporters.anki:AnkiExporter",
+}
+
+_registry: dict[str, str] = dict(BUILTIN)
+
+
+def register(name: str, target: str) -> None:
+    """Add a format; a taken name is refused with the module that holds it."""
+    if not name:
+        raise ValueError("an exporter needs a name")
+    if name in _registry:
+        raise ValueError(f"export format {name!r} already exists (in {_registry[name].split(':')[0]})")
+    _registry[name] = target
+
+
+def names() -> list[str]:
+    """Return the known format names, in registry order."""
+    return list(_registry)
+
+
+def get_exporter(name: str) -> "Exporter":
+    """Return an instance of the exporter for ``name``; unknown names are a usage error."""
+    target = _registry.get(name)
+    if target is None:
+        close = difflib.get_close_matches(name, _registry, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise click.UsageError(f"unknown export format '{name}'; known formats: {', '.join(_registry)}.{hint}")
+    module_name, class_name = target.split(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    return cls()
