@@ -507,6 +507,14 @@ class _QuestionBuilder:
         for i, cid in enumerate(raw["claims"]):
             if cid not in self.claims:
                 self.bad(("claims", i), f"unknown claim '{cid}'{_close(cid, self.claims)}")
+        tags = raw.get("tags") or ()
+        cited = [self.claims[c] for c in raw["claims"] if c in self.claims]
+        if "true-in-propaganda" in tags and cited and not any(c.verdict in ("corroborated", "partly-corroborated") for c in cited):
+            self.bad(("tags",), "'true-in-propaganda' needs a claim whose verdict is corroborated or partly corroborated")
+        if "cross-source" in tags and cited and len({c.source for c in cited}) < 2:
+            self.bad(("tags",), "'cross-source' needs claims from at least two sources")
+        if "disagreement" in tags and self.kind != "open-response":
+            self.bad(("tags",), "'disagreement' questions must be open-response, so the key does not force one answer")
         if raw["skill"] == "corroborate" and not raw.get("outside_source"):
             self.bad(("outside_source",), "a corroborate question must say which kind of outside source settles it and what it says")
         excerpts = self.excerpts()
@@ -521,6 +529,7 @@ class _QuestionBuilder:
             grade_band=raw["grade_band"],
             points=raw.get("points") or (2 if self.kind == "open-response" else 1),
             techniques=tuple(raw.get("techniques") or ()),
+            tags=tuple(raw.get("tags") or ()),
             outside_source=model.OutsideSource(**raw["outside_source"]) if raw.get("outside_source") else None,
             excerpts=excerpts,
             teacher_note=raw.get("teacher_note") or "",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quizgen.model import CLAIM_KINDS, GRADE_BANDS, QUESTION_KINDS, SKILLS, SUBSKILLS, VERDICTS
+from quizgen.model import CLAIM_KINDS, GRADE_BANDS, QUESTION_KINDS, QUESTION_TAGS, SKILLS, SUBSKILLS, VERDICTS
 from quizgen.parametric import GENERATORS
 
 
@@ -101,6 +101,8 @@ COMMON_FIELDS = (
     _f("grade_band", "enum", "Grades it is written for.", required=True, choices=GRADE_BANDS),
     _f("points", "int", "Points (default 1; open response 2).", minimum=1, maximum=20),
     _f("techniques", "list", "Propaganda techniques involved.", item=_f("technique", "id", "Technique name.")),
+    _f("tags", "list", "Teaching tags: " + ", ".join(QUESTION_TAGS) + ".",
+       item=_f("tag", "enum", "A teaching tag.", choices=tuple(QUESTION_TAGS))),
     _f("outside_source", "object", "Corroborate questions: the kind of outside source that settles it and what it says.",
        fields=(
            _f("kind", "text", "Kind of source, e.g. 'primary record (FRUS)'.", required=True),

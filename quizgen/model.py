@@ -112,6 +112,14 @@ VERDICT_LABELS: dict[str, str] = {
 #: What a claim is about.
 CLAIM_KINDS: tuple[str, ...] = ("date", "quantity", "event", "attribution", "evaluation")
 
+#: Tags that mark a question's teaching purpose; the bank's tests count them.
+QUESTION_TAGS: dict[str, str] = {
+    "true-in-propaganda": "the source is right here; students must not reject it just because of who wrote it",
+    "who-is-behind": "who produced or hosts the text, and what that means for reading it",
+    "cross-source": "checks one document against another",
+    "disagreement": "outside experts disagree; the key presents the disagreement, not one answer",
+}
+
 #: Grade bands a question can be written for.
 GRADE_BANDS: tuple[str, ...] = ("6-8", "9-10", "11-12")
 
@@ -302,6 +310,8 @@ class Question:
     grade_band: str
     points: int = 1
     techniques: tuple[str, ...] = ()
+    #: Teaching tags from QUESTION_TAGS (e.g. "true-in-propaganda").
+    tags: tuple[str, ...] = ()
     outside_source: OutsideSource | None = None
     #: Extra excerpts to print, as (source id, first line, last line); when
     #: empty, the claims' own spans are printed.

@@ -1,0 +1,347 @@
+"""The bank loader: every mistake a teacher can make is reported with file, line, id and field."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quizgen import model, paths
+from quizgen.bank import load_bank, quote_in_text
+from quizgen.cli import main
+from quizgen.errors import BankError
+
+REPO_BANK = paths.bank_dir()
+
+# A tiny valid bank on top of the committed Naenara source. Line 4 of its
+# cleaned text is the Luozigou paragraph, line 1 the opening sentence.
+CLAIMS = """\
+source: naenara
+claims:
+  - id: nae-luozigou
+    lines: 4
+    quote: "whose members decreased from 40 to 18 on the Heights of Luozigou in December 1932"
+    kind: quantity
+    summary: The guerrilla unit shrank from 40 to 18 men at Luozigou in December 1932.
+    verdict: unverifiable
+    verdict_note: Only DPRK sources tell this episode.
+    references:
+      - author: Wikipedia contributors
+        title: Kim Il Sung bibliography
+        year: "2024"
+        says: Scholars note works credited to Kim's guerrilla years after the fact.
+    dates:
+      - as_written: December 1932
+        gregorian: 1932-12
+  - id: nae-harshest
+    lines: 1
+    quote: "the harshest and arduous war"
+    kind: evaluation
+    summary: The struggle was the harshest war in history.
+    verdict: opinion-loaded
+    verdict_note: A value judgement, not a checkable fact.
+"""
+
+QUESTIONS = """\
+questions:
+  - id: q-choice
+    skill: identify-bias
+    subskill: A2
+    kind: single-choice
+    claims: [nae-harshest]
+    stem: Which word carries the writer's judgement?
+    choices:
+      - text: harshest
+        correct: true
+      - text: war
+      - text: struggle
+    explanation: A superlative judges; the other words describe.
+    difficulty: 1
+    grade_band: 6-8
+  - id: q-number
+    skill: corroborate
+    subskill: C1
+    kind: numeric
+    claims: [nae-luozigou]
+    stem: How many fighters does the text say were left?
+    answer: 18
+    explanation: The text says the unit decreased from 40 to 18.
+    difficulty: 1
+    grade_band: 6-8
+    outside_source:
+      kind: a scholarly history of the guerrilla war
+      says: Nothing independent confirms the episode.
+  - id: q-match
+    skill: date-checking
+    subskill: B3
+    kind: matching
+    claims: [nae-luozigou]
+    stem: Match each number to what it counts.
+    pairs:
+      - left: "40"
+        right: members before
+      - left: "18"
+        right: members after
+    explanation: The text gives both.
+    difficulty: 1
+    grade_band: 6-8
+"""
+
+
+def make_bank(tmp_path: Path, claims: str = CLAIMS, questions: str = QUESTIONS) -> Path:
+    """Return a bank folder with the Naenara source and the given claims and questions."""
+    bank = tmp_path / "banks"
+    (bank / "sources").mkdir(parents=True)
+    for suffix in (".yaml", ".txt"):
+        shutil.copy(REPO_BANK / "sources" / f"naenara{suffix}", bank / "sources")
+    (bank / "claims").mkdir()
+    (bank / "questions").mkdir()
+    (bank / "claims" / "naenara.yaml").write_text(claims, encoding="utf-8")
+    (bank / "questions" / "set.yaml").write_text(questions, encoding="utf-8")
+    return bank
+
+
+def validate(bank: Path) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["bank", "validate", "--bank", str(bank)])
+    return result.exit_code, result.output.splitlines()
+
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """Return the 1-based line of the n-th line containing ``needle``."""
+    seen = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            seen += 1
+            if seen == occurrence:
+                return number
+    raise AssertionError(f"{needle!r} not in fixture")
+
+
+def test_fixture_bank_is_valid(tmp_path):
+    code, out = validate(make_bank(tmp_path))
+    assert code == 0, out
+    assert out[-1] == "bank is valid: 1 sources, 2 claims, 3 questions"
+
+
+def test_loader_builds_model_objects(tmp_path):
+    bank = load_bank(make_bank(tmp_path))
+    q = bank.questions["q-number"]
+    assert isinstance(q, model.Numeric) and q.answer == 18
+    assert bank.claims["nae-luozigou"].lines == (4, 4)
+    assert bank.claims_of(bank.questions["q-choice"])[0].id == "nae-harshest"
+    assert isinstance(bank.questions["q-match"], model.Matching)
+
+
+# Each case: (which file, text to replace, replacement, needle for the line, expected message
+# after "banks/<file>:<line>: "). The line is found in the broken text, so the expectation
+# names the exact line a teacher would open.
+Q = "questions/set.yaml"
+C = "claims/naenara.yaml"
+CASES = [
+    ("unknown key", Q, "    difficulty: 1\n    grade_band: 6-8\n  - id: q-number", "    difficulty: 1\n    grade_band: 6-8\n    dificulty: 2\n  - id: q-number",
+     "dificulty: 2", "question q-choice: field 'dificulty': unknown field 'dificulty' (did you mean 'difficulty'?)"),
+    ("missing stem", Q, "    stem: How many fighters does the text say were left?\n", "",
+     "- id: q-number", "question q-number: missing required field 'stem'"),
+    ("duplicate question id", Q, "id: q-match", "id: q-choice",
+     "id: q-choice", "question q-choice: field 'id': duplicate question id (first defined in banks/questions/set.yaml)", 2),
+    ("dangling claim", Q, "claims: [nae-luozigou]\n    stem: How many", "claims: [nae-luozigu]\n    stem: How many",
+     "claims: [nae-luozigu]", "question q-number: field 'claims[0]': unknown claim 'nae-luozigu' (did you mean 'nae-luozigou'?)"),
+    ("unknown skill", Q, "skill: identify-bias", "skill: identify-bais",
+     "skill: identify-bais", "question q-choice: field 'skill': 'identify-bais' is not one of: identify-bias, date-checking, corroborate (did you mean 'identify-bias'?)"),
+    ("unknown sub-skill", Q, "subskill: A2", "subskill: A9",
+     "subskill: A9", "question q-choice: field 'subskill': 'A9' is not one of: A1, A2, A3, A4, A5, B1, B2, B3, B4, B5, C1, C2, C3, C4, C5"),
+    ("sub-skill of another skill", Q, "subskill: A2", "subskill: B2",
+     "subskill: B2", "question q-choice: field 'subskill': 'B2' is a sub-skill of date-checking, not identify-bias"),
+    ("no correct choice", Q, "      - text: harshest\n        correct: true\n", "      - text: harshest\n",
+     "choices:", "question q-choice: field 'choices': needs exactly one choice with correct: true, found 0"),
+    ("two correct choices", Q, "      - text: war\n", "      - text: war\n        correct: true\n",
+     "choices:", "question q-choice: field 'choices': needs exactly one choice with correct: true, found 2"),
+    ("correct is not a boolean", Q, "        correct: true", "        correct: yes please",
+     "correct: yes please", "question q-choice: field 'choices[0].correct': expected true or false, found text 'yes please'"),
+    ("repeated choice", Q, "      - text: struggle", "      - text: War",
+     "text: War", "question q-choice: field 'choices[2].text': choice repeats choice 2"),
+    ("matching with one pair", Q, '      - left: "18"\n        right: members after\n', "",
+     "pairs:", "question q-match: field 'pairs': a matching question needs at least 2 pairs, found 1"),
+    ("numeric answer does not parse", Q, "answer: 18", "answer: eighteen",
+     "answer: eighteen", "question q-number: field 'answer': 'eighteen' is not a number"),
+    ("numeric answer missing", Q, "    answer: 18\n", "",
+     "- id: q-number", "question q-number: field 'answer': missing required field 'answer'"),
+    ("negative tolerance", Q, "    answer: 18\n", "    answer: 18\n    tolerance: -1\n",
+     "tolerance: -1", "question q-number: field 'tolerance': must not be negative"),
+    ("difficulty out of range", Q, "    difficulty: 1\n    grade_band: 6-8\n    outside", "    difficulty: 4\n    grade_band: 6-8\n    outside",
+     "difficulty: 4", "question q-number: field 'difficulty': 4 is out of range (1 to 3)"),
+    ("difficulty not a number", Q, "    difficulty: 1\n    grade_band: 6-8\n  - id: q-match", "    difficulty: hard\n    grade_band: 6-8\n  - id: q-match",
+     "difficulty: hard", "question q-number: field 'difficulty': expected a whole number, found text 'hard'"),
+    ("unknown grade band", Q, "    grade_band: 6-8\n  - id: q-number", "    grade_band: 7\n  - id: q-number",
+     "grade_band: 7", "question q-choice: field 'grade_band': '7' is not one of: 6-8, 9-10, 11-12"),
+    ("unknown kind", Q, "kind: matching", "kind: matchng",
+     "kind: matchng", "question q-match: field 'kind': 'matchng' is not one of: single-choice, multiple-response, true-false, short-answer, numeric, matching, ordering, open-response, mark-the-words (did you mean 'matching'?)"),
+    ("corroborate without outside source", Q, "    outside_source:\n      kind: a scholarly history of the guerrilla war\n      says: Nothing independent confirms the episode.\n", "",
+     "- id: q-number", "question q-number: field 'outside_source': a corroborate question must say which kind of outside source settles it and what it says"),
+    ("claims list empty", Q, "claims: [nae-harshest]", "claims: []",
+     "claims: []", "question q-choice: field 'claims': needs at least 1 item, found 0"),
+    ("bad question id", Q, "id: q-choice", "id: Q Choice",
+     "id: Q Choice", "question Q Choice: field 'id': 'Q Choice' is not a valid id (lower-case letters, digits and single hyphens)"),
+    ("quote not verbatim", C, "the harshest and arduous war", "the harshest and most arduous war",
+     "most arduous", "claim nae-harshest: field 'quote': quote is not verbatim in source 'naenara' lines 1-1"),
+    ("quote at the wrong lines", C, "    lines: 4\n", "    lines: 5\n",
+     "lines: 5", "claim nae-luozigou: field 'quote': quote is not verbatim in source 'naenara' lines 5-5"),
+    ("line span past the end", C, "    lines: 1\n", "    lines: 1-900\n",
+     "lines: 1-900", "claim nae-harshest: field 'lines': line 900 is past the end of source 'naenara' ({naenara_lines} lines)"),
+    ("line span backwards", C, "    lines: 4\n", "    lines: 9-4\n",
+     "lines: 9-4", "claim nae-luozigou: field 'lines': '9-4' is not a line span (write 12, '12-14' or [12, 14], first ≤ last)"),
+    ("unknown verdict", C, "verdict: unverifiable", "verdict: false",
+     "verdict: false", "claim nae-luozigou: field 'verdict': 'False' is not one of: corroborated, partly-corroborated, contradicted, unverifiable, opinion-loaded"),
+    ("verdict without reference", C, "    references:\n      - author: Wikipedia contributors\n        title: Kim Il Sung bibliography\n        year: \"2024\"\n        says: Scholars note works credited to Kim's guerrilla years after the fact.\n", "",
+     "- id: nae-luozigou", "claim nae-luozigou: field 'references': a 'unverifiable' verdict needs at least one outside reference"),
+    ("reference missing its title", C, "        title: Kim Il Sung bibliography\n", "",
+     "- author: Wikipedia", "claim nae-luozigou: field 'references[0]': missing required field 'title'"),
+    ("unknown claim kind", C, "kind: quantity", "kind: number",
+     "kind: number", "claim nae-luozigou: field 'kind': 'number' is not one of: date, quantity, event, attribution, evaluation"),
+    ("dangling source", C, "source: naenara", "source: naenra",
+     "source: naenra", "field 'source': unknown source 'naenra' (did you mean 'naenara'?)"),
+    ("bad normalised date", C, "gregorian: 1932-12", "gregorian: Dec 1932",
+     "gregorian: Dec 1932", "claim nae-luozigou: field 'dates[0].gregorian': 'Dec 1932' is not YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("date not in the quote", C, "as_written: December 1932", "as_written: January 1933",
+     "as_written: January 1933", "claim nae-luozigou: field 'dates[0].as_written': 'January 1933' does not appear in the quote"),
+    ("duplicate claim id", C, "id: nae-harshest", "id: nae-luozigou",
+     "id: nae-luozigou", "claim nae-luozigou: field 'id': duplicate claim id (first defined in banks/claims/naenara.yaml)", 2),
+    ("duplicate key in a mapping", Q, "    stem: Which word", "    stem: First try\n    stem: Which word",
+     "stem: Which word", "key 'stem' appears twice in the same mapping"),
+    ("YAML syntax error", Q, "    stem: Which word carries the writer's judgement?", "    stem: [Which word carries",
+     "stem: [Which word", None),
+]
+
+
+def _params():
+    for name, file, old, new, needle, expected, *rest in CASES:
+        yield pytest.param(file, old, new, needle, expected, rest[0] if rest else 1, id=name)
+
+
+def test_there_are_at_least_25_malformed_cases():
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize("file, old, new, needle, expected, occurrence", list(_params()))
+def test_malformed_bank_is_reported_exactly(tmp_path, file, old, new, needle, expected, occurrence):
+    claims, questions = CLAIMS, QUESTIONS
+    if file == Q:
+        assert old in questions, "fixture text to replace is missing"
+        questions = questions.replace(old, new, 1)
+        broken = questions
+    else:
+        assert old in claims, "fixture text to replace is missing"
+        claims = claims.replace(old, new, 1)
+        broken = claims
+    bank = make_bank(tmp_path, claims, questions)
+    code, out = validate(bank)
+    assert code == 1
+    line = line_of(broken, needle, occurrence)
+    prefix = f"banks/{file}:{line}: "
+    naenara_lines = len((REPO_BANK / "sources" / "naenara.txt").read_text(encoding="utf-8").splitlines())
+    expected = expected and expected.replace("{naenara_lines}", str(naenara_lines))
+    if expected is None:
+        assert any(o.startswith(prefix) and "invalid YAML" in o for o in out), out
+    else:
+        assert prefix + expected in out, "\n".join(out)
+    assert not any("Traceback" in o for o in out)
+    assert out[-1].endswith("banks/" + file) or "problem" in out[-1]
+
+
+def test_all_problems_reported_together(tmp_path):
+    questions = QUESTIONS.replace("answer: 18", "answer: x").replace("subskill: A2", "subskill: A7")
+    claims = CLAIMS.replace("kind: quantity", "kind: number")
+    code, out = validate(make_bank(tmp_path, claims, questions))
+    assert code == 1
+    problems = [o for o in out if o.startswith("banks/")]
+    assert len(problems) == 3, out
+    assert out[-1] == "3 problems in 2 files"
+
+
+def test_unused_claim_is_a_warning_and_strict_makes_it_an_error(tmp_path):
+    questions = QUESTIONS.replace("claims: [nae-harshest]", "claims: [nae-luozigou]")
+    bank = make_bank(tmp_path, CLAIMS, questions)
+    code, out = validate(bank)
+    assert code == 0
+    assert any("claim nae-harshest: warning" not in o and "no question uses this claim [claim.unused]" in o for o in out)
+    result = CliRunner().invoke(main, ["bank", "validate", "--strict", "--bank", str(bank)])
+    assert result.exit_code == 1
+
+
+def test_quote_gap_parts_must_be_in_order():
+    text = "one two three four five"
+    assert quote_in_text("one two … four five", text)
+    assert not quote_in_text("four five … one two", text)
+    assert quote_in_text("two\nthree", "one two three")
+
+
+# ---------------------------------------------------------------- hostile input
+
+HOSTILE = {
+    "ten megabytes": lambda: b"questions:\n" + b"  # padding\n" * (10 * 1024 * 1024 // 12),
+    "alias bomb": lambda: textwrap.dedent(
+        """\
+        a: &a ["x","x","x","x","x","x","x","x","x"]
+        b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+        c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+        d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+        e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+        f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+        g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+        questions: [*g]
+        """
+    ).encode(),
+    "binary garbage": lambda: bytes(range(256)) * 64,
+    "wrong encoding": lambda: "questions:\n  - id: caf\u00e9\n".encode("latin-1"),
+    "object-constructing tag": lambda: b"questions:\n  - !!python/object/apply:os.system ['echo hacked']\n",
+    "recursive alias": lambda: b"questions: &q\n  - *q\n",
+}
+HOSTILE_MESSAGES = {
+    "ten megabytes": "banks/questions/set.yaml: file is",
+    "alias bomb": "banks/questions/set.yaml:7: document expands to more than",
+    "binary garbage": "banks/questions/set.yaml:1: not UTF-8 text",
+    "wrong encoding": "banks/questions/set.yaml:2: not UTF-8 text (byte 0xe9)",
+    "object-constructing tag": "banks/questions/set.yaml:2: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+    "recursive alias": "banks/questions/set.yaml:",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_input_fails_fast_and_clearly(tmp_path, name):
+    bank = make_bank(tmp_path)
+    (bank / "questions" / "set.yaml").write_bytes(HOSTILE[name]())
+    started = time.perf_counter()
+    code, out = validate(bank)
+    elapsed = time.perf_counter() - started
+    assert code == 1
+    assert elapsed < 1.0, f"took {elapsed:.2f}s"
+    assert any(o.startswith(HOSTILE_MESSAGES[name]) for o in out), out
+    assert not any("Traceback" in o or "internal error" in o for o in out)
+
+
+def test_object_tag_is_never_constructed(tmp_path):
+    marker = tmp_path / "hacked"
+    bank = make_bank(tmp_path)
+    (bank / "questions" / "set.yaml").write_text(
+        f"questions:\n  - !!python/object/apply:pathlib.Path.touch [['{marker}']]\n", encoding="utf-8"
+    )
+    code, _ = validate(bank)
+    assert code == 1
+    assert not marker.exists()
+
+
+def test_missing_bank_folder_is_one_clear_line(tmp_path):
+    code, out = validate(tmp_path / "nope")
+    assert code == 1
+    assert out == [f"no bank folder at {tmp_path / 'nope'}"]
+
+
+def test_load_bank_raises_bank_error_with_diagnostics(tmp_path):
+    bank = make_bank(tmp_path, questions=QUESTIONS.replace("answer: 18", "answer: x"))
+    with pytest.raises(BankError) as info:
+        load_bank(bank)
+    assert [d.location.field for d in info.value.diagnostics] == ["answer"]

@@ -1,0 +1,186 @@
+"""The shipped bank: coverage, traceability and correctness of its content.
+
+These tests read the bank itself; every number they assert is a floor the
+product promises teachers, recomputed from the loaded bank.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from quizgen import model, paths
+from quizgen.bank import load_bank, quote_in_text
+from quizgen.parametric import instantiate
+
+
+@pytest.fixture(scope="module")
+def bank() -> model.Bank:
+    return load_bank(paths.bank_dir(), strict=True)
+
+
+def test_claim_coverage(bank):
+    assert len(bank.claims) >= 45
+    per_source = Counter(c.source for c in bank.claims.values())
+    assert set(per_source) == set(bank.sources) and len(bank.sources) == 5
+    assert min(per_source.values()) >= 5, per_source
+
+
+def test_question_coverage(bank):
+    questions = list(bank.questions.values())
+    assert len(questions) >= 90
+    per_skill = Counter(q.skill for q in questions)
+    assert all(per_skill[s.id] >= 30 for s in model.SKILLS), per_skill
+    per_sub = Counter(q.subskill for q in questions)
+    assert all(per_sub[code] >= 3 for code in model.SUBSKILLS), per_sub
+    per_kind = Counter(q.kind for q in questions)
+    assert all(per_kind[kind] >= 4 for kind in model.QUESTION_KINDS), per_kind
+    assert sum(q.parametric is not None for q in questions) >= 8
+
+
+def test_teaching_tags_coverage(bank):
+    tags = Counter(t for q in bank.questions.values() for t in q.tags)
+    assert tags["true-in-propaganda"] >= 6, tags
+    assert tags["who-is-behind"] >= 4, tags
+    assert tags["cross-source"] >= 4, tags
+    assert tags["disagreement"] >= 1, tags
+
+
+def test_who_is_behind_includes_the_kcna_article_on_a_us_site(bank):
+    behind = [q for q in bank.questions.values() if "who-is-behind" in q.tags]
+    assert any(bank.claims[c].source == "kcna" for q in behind for c in q.claims)
+
+
+def test_disagreement_is_not_keyed_as_one_answer(bank):
+    for q in bank.questions.values():
+        if "disagreement" in q.tags:
+            assert isinstance(q, model.OpenResponse)
+            assert q.rubric.proficient and q.rubric.patterns, q.id
+
+
+def test_every_quote_is_verbatim_at_its_span(bank):
+    for claim in bank.claims.values():
+        source = bank.sources[claim.source]
+        first, last = claim.lines
+        assert 1 <= first <= last <= len(source.lines), claim.id
+        assert quote_in_text(claim.quote, source.text(first, last)), claim.id
+        # and not only somewhere nearby: the first quoted words start within the span
+        head = claim.quote.split(" … ")[0].split()[:4]
+        assert " ".join(head) in " ".join(source.text(first, last).split()), claim.id
+
+
+JUCHE_IN_TEXT = re.compile(r"Juche\s+(\d+)\s*\((\d{4})\)")
+
+
+def test_every_juche_conversion_is_right(bank):
+    # Conversions the bank records …
+    recorded = 0
+    for claim in bank.claims.values():
+        for date in claim.dates:
+            if date.juche is not None:
+                assert int(date.gregorian[:4]) - date.juche == 1911, (claim.id, date)
+                recorded += 1
+    assert recorded >= 5
+    # … and the ones the sources print themselves, "Juche 25 (1936)".
+    printed = [(s.id, m) for s in bank.sources.values() for m in JUCHE_IN_TEXT.finditer("\n".join(s.lines))]
+    assert printed
+    for sid, match in printed:
+        assert int(match.group(2)) - int(match.group(1)) == 1911, (sid, match.group(0))
+
+
+def _recompute(generator: str, v: dict) -> int:
+    """Compute a parametric answer from first principles, independently of quizgen.parametric."""
+    if generator == "juche-to-gregorian":
+        assert f"Juche {v['juche']}" in " ".join(v["written"].split())
+        return 1912 + (v["juche"] - 1)
+    if generator == "gregorian-to-juche":
+        return v["year"] - 1912 + 1
+    if generator == "years-between":
+        return v["second_year"] - v["first_year"]
+    if generator == "start-year":
+        assert str(v["duration"]) in v["written"]
+        return v["end_year"] - v["duration"]
+    if generator == "anniversary-year":
+        return v["start_year"] + v["nth"]
+    if generator == "days-between":
+        from datetime import date
+
+        y1, m1, d1 = map(int, v["first_date"].split("-"))
+        y2, m2, d2 = map(int, v["second_date"].split("-"))
+        return (date(y2, m2, d2) - date(y1, m1, d1)).days
+    raise AssertionError(f"no independent check for generator {generator}")
+
+
+def test_parametric_questions_stay_correct_under_200_seeds(bank):
+    parametric = [q for q in bank.questions.values() if q.parametric is not None]
+    assert len(parametric) >= 8
+    for question in parametric:
+        seen_cases = set()
+        for seed in range(200):
+            concrete = instantiate(question, random.Random(seed))
+            values = dict(concrete.instance)
+            expected = _recompute(question.parametric.generator, values)
+            seen_cases.add(tuple(sorted((k, str(v)) for k, v in values.items())))
+            if isinstance(concrete, model.Numeric):
+                assert concrete.answer == Decimal(expected), (question.id, seed)
+            else:
+                correct = [c.text for c in concrete.choices if c.correct]
+                assert correct == [str(expected)], (question.id, seed)
+                assert len({c.text for c in concrete.choices}) == len(concrete.choices) >= 3
+            assert "{" not in concrete.stem and "{" not in concrete.explanation, question.id
+        # a parametric question must actually vary between seeds
+        assert len(seen_cases) >= 2, f"{question.id} gives the same instance for every seed"
+
+
+def test_every_question_cites_a_claim_and_every_claim_is_used(bank):
+    used = set()
+    for q in bank.questions.values():
+        assert q.claims, q.id
+        used.update(q.claims)
+    assert set(bank.claims) <= used, sorted(set(bank.claims) - used)
+
+
+def test_verdicts_have_references(bank):
+    for claim in bank.claims.values():
+        if claim.verdict != "opinion-loaded":
+            assert claim.references, claim.id
+            for ref in claim.references:
+                assert ref.author.strip() and ref.title.strip() and ref.says.strip(), claim.id
+
+
+def test_every_question_has_an_explanation_difficulty_and_band(bank):
+    for q in bank.questions.values():
+        assert len(q.explanation.split()) >= 6, q.id
+        assert 1 <= q.difficulty <= 3 and q.grade_band in model.GRADE_BANDS, q.id
+
+
+def test_corroborate_questions_name_the_outside_source(bank):
+    for q in bank.questions.values():
+        if q.skill == "corroborate":
+            assert q.outside_source and q.outside_source.kind and q.outside_source.says, q.id
+
+
+def test_open_responses_have_three_level_rubrics_with_named_patterns(bank):
+    for q in bank.questions.values():
+        if isinstance(q, model.OpenResponse):
+            r = q.rubric
+            assert r.proficient and r.emergent and r.basic, q.id
+            assert r.patterns, f"{q.id}: name the half-right answers a teacher will meet"
+
+
+def test_true_in_propaganda_questions_key_the_source_as_right(bank):
+    for q in bank.questions.values():
+        if "true-in-propaganda" in q.tags:
+            verdicts = {bank.claims[c].verdict for c in q.claims}
+            assert verdicts & {"corroborated", "partly-corroborated"}, q.id
+
+
+def test_mark_the_words_answers_are_in_the_passage(bank):
+    for q in bank.questions.values():
+        if isinstance(q, model.MarkTheWords):
+            for phrase in q.answers:
+                assert phrase in q.passage, (q.id, phrase)
