@@ -1,0 +1,304 @@
+"""Escape helpers shared by the exporters, one named function per rule.
+
+The model holds plain text; escaped text exists only inside an exporter. Each
+function here turns plain text into what one kind of target needs and says
+which importer rule it follows. XML formats build lxml trees (escaping is
+automatic) and use only ``xml_text`` and ``html_paragraphs`` from here; text
+formats (GIFT, CSV, TSV) call the other functions by name.
+
+The last section holds the few plain-text pieces every format prints the same
+way (the excerpt with its citation, the tags of a question), so two formats
+never disagree on what a citation looks like.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from quizgen.model import Question, Worksheet, WorksheetItem
+
+# --------------------------------------------------------------------------
+# Newlines
+
+
+def normalize_newlines(text: str) -> str:
+    """Return ``text`` with CR LF and lone CR turned into LF.
+
+    Every importer treats the three alike or mangles CR, so the exporters
+    agree on LF first and the round-trip tests compare against this form.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --------------------------------------------------------------------------
+# XML 1.0 text
+
+# XML 1.0 §2.2 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+# Anything else (C0 controls, lone surrogates, U+FFFE/U+FFFF) makes lxml raise
+# and every LMS parser reject the whole file, so it is removed.
+_XML_FORBIDDEN = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_forbidden_chars(text: str) -> list[str]:
+    """Return the characters of ``text`` that XML 1.0 forbids, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for match in _XML_FORBIDDEN.finditer(text):
+        seen.setdefault(match.group(), None)
+    return list(seen)
+
+
+def xml_text(text: str) -> str:
+    """Return ``text`` fit for an XML 1.0 text node: forbidden characters dropped, LF newlines.
+
+    Use ``xml_forbidden_chars`` in ``check()`` to report what was dropped.
+    """
+    return _XML_FORBIDDEN.sub("", normalize_newlines(text))
+
+
+def describe_chars(chars: Iterable[str]) -> str:
+    """Return characters as ``U+0000, U+000B`` for a diagnostic message."""
+    return ", ".join(f"U+{ord(c):04X}" for c in chars)
+
+
+def cdata_pieces(text: str) -> list[str]:
+    """Split ``text`` so that no piece contains ``]]>`` (XML 1.0 §2.7).
+
+    A CDATA section ends at the first ``]]>``, and lxml's ``etree.CDATA``
+    refuses such text, so a writer that wants CDATA emits one section per
+    piece: ``a]]>b`` becomes ``<![CDATA[a]]]]><![CDATA[>b]]>``.
+    """
+    pieces = text.split("]]>")
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        out[-1] += "]]"
+        out.append(">" + piece)
+    return out
+
+
+def cdata_block(text: str) -> str:
+    """Return ``text`` as one or more adjacent CDATA sections (for text-built XML snippets)."""
+    return "".join(f"<![CDATA[{piece}]]>" for piece in cdata_pieces(xml_text(text)))
+
+
+# --------------------------------------------------------------------------
+# HTML
+
+
+def html_escape(text: str) -> str:
+    """Escape ``& < >`` for HTML text content (quotes are safe outside attributes)."""
+    return html.escape(text, quote=False)
+
+
+def html_paragraphs(text: str) -> str:
+    """Return plain text as HTML paragraphs: escaped, blank lines split ``<p>``, newlines ``<br>``.
+
+    The mapping is exact and reversible: paragraphs are split on every
+    ``\\n\\n`` (so three newlines give an empty-looking paragraph starting
+    with ``<br>``), and the result never contains a raw newline, which GIFT
+    needs (a newline inside a GIFT question may become a blank line).
+    """
+    text = normalize_newlines(text)
+    paragraphs = text.split("\n\n")
+    return "".join("<p>" + html_escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+
+
+# --------------------------------------------------------------------------
+# GIFT (Moodle qformat_gift, Moodle 3.x-4.x)
+
+# Moodle's qformat_gift::escapedchar_pre() knows exactly these escapes:
+# \\ \: \# \= \{ \} \~ and \n. Backslash must go first.
+_GIFT_SPECIALS = str.maketrans({
+    "\\": "\\\\",
+    "~": "\\~",
+    "=": "\\=",
+    "#": "\\#",
+    "{": "\\{",
+    "}": "\\}",
+    ":": "\\:",
+    "\n": "\\n",
+})
+
+
+def gift_escape(text: str) -> str:
+    """Return ``text`` escaped for any GIFT text field, on one line.
+
+    ``~ = # { } :`` and backslash get a backslash; newlines become ``\\n``
+    (Moodle turns the escape back into a newline), so the escaped text never
+    spans lines and so can never put a blank line or a ``//`` comment line
+    inside a question: a GIFT writer starts every line with ``::``, ``=``,
+    ``~``, ``#`` or ``}`` and only then the escaped text.
+    """
+    return normalize_newlines(text).translate(_GIFT_SPECIALS)
+
+
+def gift_category(segments: Iterable[str]) -> str:
+    """Return a ``$CATEGORY:`` path below ``$course$/top`` from plain segment names.
+
+    Moodle reads the category line before any unescaping (the placeholders
+    of escapedchar_pre would end up in the name), so GIFT specials and
+    newlines are replaced by spaces rather than escaped; a ``/`` inside a
+    name is doubled, Moodle's escape for a slash in a category path
+    (question/format.php split_category_path).
+    """
+    return "$course$/top/" + "/".join(_category_segment(s, gift=True) for s in segments)
+
+
+def moodle_category(segments: Iterable[str]) -> str:
+    """Return a Moodle XML category path below ``$course$/top``, ``/`` in names doubled."""
+    return "$course$/top/" + "/".join(_category_segment(s, gift=False) for s in segments)
+
+
+def _category_segment(name: str, *, gift: bool) -> str:
+    name = xml_text(name)
+    if gift:
+        name = re.sub(r"[\\~=#{}:\n\t]", " ", name)
+    else:
+        name = re.sub(r"[\n\t]", " ", name)
+    name = " ".join(name.split()) or "-"
+    return name.replace("/", "//")
+
+
+def gift_tag(text: str) -> str:
+    """Return ``text`` usable inside a GIFT ``[id:…]`` or ``[tag:…]`` comment.
+
+    Moodle 4.x (qformat_gift::extract_idnumber_and_tags_from_comment) takes
+    any non-control characters with ``]`` escaped as ``\\]``; tags may not
+    hold ``<`` or ``>`` (PARAM_TAG). Those and control characters become
+    spaces, and ``]`` is escaped.
+    """
+    text = re.sub(r"[\x00-\x1f\x7f<>]", " ", text)
+    return " ".join(text.split()).replace("]", "\\]")
+
+
+# --------------------------------------------------------------------------
+# Spreadsheets (CSV, TSV, xlsx)
+
+
+def spreadsheet_cell(text: str) -> str:
+    """Return ``text`` safe to put in a spreadsheet cell: formula-like starts get a ``'``.
+
+    A cell starting with ``= + - @`` (or a tab or CR, which some spreadsheet
+    programs skip before the formula sign) is run as a formula when a teacher
+    opens the file (OWASP "CSV injection"); the leading apostrophe makes it
+    text in Excel, LibreOffice and Google Sheets.
+    """
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+# --------------------------------------------------------------------------
+# Zip archives
+
+#: The earliest timestamp a zip entry can hold; fixed so the same worksheet
+#: always gives the same bytes.
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    """Return a deflated zip of ``entries`` (name, bytes) in the order given, byte-identical each run.
+
+    Every entry gets the 1980-01-01 timestamp, permissions 0644 and the
+    Unix "made by" system; names must be unique, relative, with ``/``.
+    """
+    buffer = io.BytesIO()
+    seen: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            if name in seen or name.startswith("/") or "\\" in name or not name:
+                raise ValueError(f"bad or repeated zip entry name {name!r}")
+            seen.add(name)
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, data, compresslevel=6)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------
+# Plain-text pieces every format prints alike
+
+#: Between a line number and its text in an excerpt (an em space, which HTML
+#: does not collapse, so the numbers stay readable in every LMS).
+LINE_NUMBER_GAP = "\u2003"
+
+
+def citation(worksheet: "Worksheet", source_id: str, first: int, last: int) -> str:
+    """Return the one-line citation of an excerpt: title, outlet, date, lines."""
+    source = worksheet.sources.get(source_id)
+    span = f"line {first}" if first == last else f"lines {first}\u2013{last}"
+    if source is None:
+        return f"{source_id}, {span}"
+    parts = [source.title]
+    for extra in (source.outlet, source.publisher):
+        if extra and extra not in parts:
+            parts.append(extra)
+    if source.dates.published and source.dates.published != "unknown":
+        parts.append(source.dates.published)
+    parts.append(span)
+    return ", ".join(parts)
+
+
+def excerpt_blocks(worksheet: "Worksheet", item: "WorksheetItem") -> list[tuple[str, str]]:
+    """Return each excerpt of ``item`` as (numbered lines, citation), plain text."""
+    blocks = []
+    for excerpt in item.excerpts:
+        lines = "\n".join(
+            f"{n}{LINE_NUMBER_GAP}{line}" for n, line in enumerate(excerpt.lines, start=excerpt.first)
+        )
+        blocks.append((lines, "\u2014 " + citation(worksheet, excerpt.source, excerpt.first, excerpt.last)))
+    return blocks
+
+
+def question_text(worksheet: "Worksheet", item: "WorksheetItem", *, passage: str = "") -> str:
+    """Return the printable question text: stem, passage if given, then each excerpt and its citation.
+
+    Paragraphs are separated by a blank line, so ``html_paragraphs`` renders
+    each as a ``<p>`` and the round-trip tests can compare plain text.
+    """
+    parts = [item.question.stem]
+    if passage:
+        parts.append(passage)
+    for lines, cite in excerpt_blocks(worksheet, item):
+        parts.append(lines)
+        parts.append(cite)
+    return "\n\n".join(parts)
+
+
+def question_tags(question: "Question") -> list[str]:
+    """Return the tags of a question: skill, sub-skill, then techniques, without repeats."""
+    tags: dict[str, None] = {}
+    for tag in (question.skill, question.subskill, *question.techniques):
+        if tag:
+            tags.setdefault(tag, None)
+    return list(tags)
+
+
+def skill_name(skill_id: str) -> str:
+    """Return the teacher-facing name of a skill id (the id itself if unknown)."""
+    from quizgen.model import SKILLS_BY_ID
+
+    skill = SKILLS_BY_ID.get(skill_id)
+    return skill.name if skill else skill_id
+
+
+def format_decimal(value) -> str:
+    """Return a Decimal or number in plain positional notation (no exponent, no trailing zeros).
+
+    GIFT and QTI number grammars have no exponent form (``1E+3`` fails both).
+    """
+    from decimal import Decimal
+
+    d = Decimal(str(value))
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text

@@ -1,0 +1,69 @@
+"""Helpers for exporter tests: the hostile-text strategy and readers that undo our escaping.
+
+Import from here in any ``tests/exporters/test_<format>.py``::
+
+    from .support import hostile_text, html_to_text, expected_text
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from hypothesis import strategies as st
+
+from quizgen.exporters.escaping import normalize_newlines, xml_text
+
+#: Characters every exporter must survive: GIFT specials, XML/HTML specials,
+#: CDATA end, quotes, newlines, Hangul, right-to-left text, astral-plane
+#: characters, characters XML 1.0 forbids.
+HOSTILE_PIECES = (
+    "~", "=", "#", "{", "}", ":", "\\", "\\n", "//", "::", "->", "####", "%50%",
+    "]]>", "<![CDATA[", "<", ">", "&", "&amp;", "&#35;", "<p>", "</p>", "<br>",
+    "\"", "'", "“", "”", "‘", "’", "\n", "\r\n", "\t", "  ",
+    "세기와 더불어", "김일성", "\u05e9\u05dc\u05d5\u05dd", "\u0627\u0644\u062a\u062d\u0631\u064a\u0631", "\u202e", "\u200f",
+    "\U0001f1f0\U0001f1f7", "\U0001d54f", "\x00", "\x0b", "\x1f", "\ufffe",
+    "$CATEGORY:", "[html]", "[id:x]", "=1936:0", "@SUM(A1)", "+1", "-1",
+)
+
+
+def hostile_text(max_size: int = 40) -> st.SearchStrategy[str]:
+    """Return a strategy for text full of characters exporters must escape."""
+    alphabet = st.characters(blacklist_categories=("Cs",))
+    piece = st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(alphabet, min_size=1, max_size=6))
+    return st.lists(piece, min_size=1, max_size=max_size).map("".join)
+
+
+def long_text(size: int = 20000) -> str:
+    """Return one very long hostile string (for a single slow example)."""
+    return ("세기와 더불어 ~=#{}:\\ ]]> <&> “x” \u05e9\u05dc\u05d5\u05dd\n" * (size // 40 + 1))[:size]
+
+
+def expected_text(text: str) -> str:
+    """Return what an XML-safe round trip should give back: forbidden characters gone, LF newlines."""
+    return xml_text(normalize_newlines(text))
+
+
+_P = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+def html_to_text(fragment: str) -> str:
+    """Undo ``escaping.html_paragraphs`` and the excerpt markup: back to plain text.
+
+    ``<p>`` boundaries become blank lines, ``<br>`` newlines; ``<blockquote>``
+    and ``<cite>`` wrappers are dropped; entities are decoded.
+    """
+    paragraphs = _P.findall(fragment)
+    if not paragraphs:
+        return html.unescape(fragment)
+    out = []
+    for p in paragraphs:
+        p = p.replace("<br>", "\n").replace("<br/>", "\n").replace("<br />", "\n")
+        p = re.sub(r"</?(cite|blockquote|em|strong)>", "", p)
+        out.append(html.unescape(p))
+    return "\n\n".join(out)
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace and trim (for parsers that normalise whitespace)."""
+    return " ".join(text.split())
