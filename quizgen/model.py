@@ -471,6 +471,8 @@ class Selection:
     kinds: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     difficulty: tuple[int, int] = (1, 3)
+    #: Line of this entry in the recipe file, for messages (None from options).
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -490,6 +492,11 @@ class Recipe:
     formats: tuple[str, ...] = ("pdf",)
     per_version_files: bool = False
     name: str = "worksheet"
+    #: The short instruction printed at the head of each skill's part, as
+    #: (skill id, text) pairs; templates/defaults.yml gives the defaults.
+    skill_instructions: tuple[tuple[str, str], ...] = ()
+    #: Display path of the recipe file, for messages ("" when built in code).
+    source: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,328 @@
+"""Bank + Recipe → Worksheet: select, order and shuffle questions, seeded.
+
+Each version draws with its own ``random.Random`` derived from the recipe's
+seed and the version letter, so version B is the same whether a recipe asks
+for 2 versions or 30, and the same bank + recipe + seed always gives the
+same worksheet. Per version:
+
+1. pick each recipe line's questions from the questions that pass its
+   filters (skill or sub-skill, kinds, sources, difficulty, grade band),
+   most constrained line first, never the same question twice;
+2. group them by skill (one part per skill, in the order the recipe first
+   names each skill) and shuffle the order inside each part;
+3. shuffle choices, the right-hand column of matching questions and the
+   items of ordering questions; give parametric questions their own case;
+4. write the printable answer (``WorksheetItem.key``).
+
+A recipe the bank cannot satisfy raises RecipeError before anything is
+drawn, saying which line is short and by how much.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Iterable
+from decimal import Decimal
+
+from quizgen import model
+from quizgen.errors import Diagnostic, Location, RecipeError
+from quizgen.parametric import instantiate
+from quizgen.recipe import describe
+
+#: Choices that only make sense in last place ("All of the above").
+_PINNED_LAST = ("of the above", "all of these", "none of these")
+
+
+def version_letter(index: int) -> str:
+    """Return the letter of the version at ``index``: A … Z, then AA, AB …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def sources_of(bank: model.Bank, question: model.Question) -> tuple[str, ...]:
+    """Return the ids of the sources a question draws on (claims and extra excerpts)."""
+    ids = [bank.claims[c].source for c in question.claims if c in bank.claims]
+    ids += [sid for sid, _, _ in question.excerpts]
+    return tuple(dict.fromkeys(ids))
+
+
+def matches(bank: model.Bank, question: model.Question, selection: model.Selection, grade_band: str | None) -> bool:
+    """Return whether ``question`` passes every filter of a recipe line."""
+    if selection.skill in model.SUBSKILLS:
+        if question.subskill != selection.skill:
+            return False
+    elif question.skill != selection.skill:
+        return False
+    if selection.kinds and question.kind not in selection.kinds:
+        return False
+    low, high = selection.difficulty
+    if not low <= question.difficulty <= high:
+        return False
+    if grade_band and question.grade_band != grade_band:
+        return False
+    if selection.sources and not set(sources_of(bank, question)) & set(selection.sources):
+        return False
+    return True
+
+
+def _where(recipe: model.Recipe, index: int, selection: model.Selection) -> Location:
+    return Location(recipe.source or "recipe", selection.line, f"questions[{index}]")
+
+
+def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]:
+    """Return each recipe line's candidate questions (bank order); raise on a shortfall."""
+    problems: list[Diagnostic] = []
+    pools: list[list[model.Question]] = []
+    for index, selection in enumerate(recipe.selections):
+        unknown = [s for s in selection.sources if s not in bank.sources]
+        if unknown:
+            known = ", ".join(bank.sources)
+            problems.append(Diagnostic(_where(recipe, index, selection), f"unknown source '{unknown[0]}'; the bank has: {known}"))
+            pools.append([])
+            continue
+        pool = [q for q in bank.questions.values() if matches(bank, q, selection, recipe.grade_band)]
+        if len(pool) < selection.count:
+            have = len(pool) or "none"
+            problems.append(Diagnostic(
+                _where(recipe, index, selection),
+                f"asked for {describe(selection, recipe.grade_band)}; the bank has {have}",
+            ))
+        pools.append(pool)
+    if not problems:
+        problems += _overlaps(recipe, pools)
+    if problems:
+        noun = "line" if len(problems) == 1 else "lines"
+        raise RecipeError(f"the bank cannot fill {len(problems)} recipe {noun}; nothing was built", problems)
+    return pools
+
+
+def _pick_order(pools: list[list[model.Question]]) -> list[int]:
+    """Return the order in which to fill recipe lines: the narrowest pool first.
+
+    Filling narrow lines (a sub-skill) before broad ones (its skill) means a
+    broad line never takes the only questions a narrow line could use.
+    """
+    return sorted(range(len(pools)), key=lambda i: (len(pools[i]), i))
+
+
+def _overlaps(recipe: model.Recipe, pools: list[list[model.Question]]) -> list[Diagnostic]:
+    """Report lines that are short once earlier (narrower) lines have taken their questions.
+
+    Counting the worst case keeps the check independent of the draw: a line
+    is safe when its pool, less everything the lines filled before it could
+    take from that pool, still holds its count.
+    """
+    problems = []
+    filled: list[int] = []
+    for i in _pick_order(pools):
+        selection = recipe.selections[i]
+        pool = {q.id for q in pools[i]}
+        taken = 0
+        takers = []
+        for j in filled:
+            shared = len(pool & {q.id for q in pools[j]})
+            if shared:
+                taken += min(shared, recipe.selections[j].count)
+                takers.append(f"questions[{j}]")
+        if len(pool) - taken < selection.count:
+            problems.append(Diagnostic(
+                _where(recipe, i, selection),
+                f"asked for {describe(selection, recipe.grade_band)}; the bank has {len(pool)}, "
+                f"but {', '.join(takers)} may take {taken} of them",
+            ))
+        filled.append(i)
+    return problems
+
+
+def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
+    """Return the worksheet ``recipe`` asks for, drawn from ``bank`` with the recipe's seed."""
+    pools = _pools(bank, recipe)
+    order = _pick_order(pools)
+    skills = list(dict.fromkeys(_skill_of(s.skill) for s in recipe.selections))
+    versions = []
+    for index in range(recipe.versions):
+        letter = version_letter(index)
+        rng = random.Random(f"quizgen/{recipe.seed}/version/{letter}")
+        chosen: dict[str, model.Question] = {}
+        for i in order:
+            free = [q for q in pools[i] if q.id not in chosen]
+            for question in rng.sample(free, recipe.selections[i].count):
+                chosen[question.id] = question
+        parts = []
+        for skill in skills:
+            part = [q for q in chosen.values() if q.skill == skill]
+            rng.shuffle(part)
+            parts.extend(part)
+        versions.append(_version(bank, recipe, letter, index, parts, rng))
+    return _worksheet(bank, recipe, versions)
+
+
+def whole_bank(bank: model.Bank, seed: int = 1) -> model.Worksheet:
+    """Return a one-version worksheet holding every question of the bank, in bank order.
+
+    For exporting the whole bank to an LMS: choices are shuffled and
+    parametric questions instantiated with ``seed`` as in any worksheet.
+    """
+    counts: dict[str, int] = {}
+    for q in bank.questions.values():
+        counts[q.skill] = counts.get(q.skill, 0) + 1
+    recipe = model.Recipe(
+        title="Question bank",
+        instructions="",
+        selections=tuple(model.Selection(skill, count) for skill, count in counts.items()),
+        seed=seed,
+        name="bank",
+    )
+    rng = random.Random(f"quizgen/{seed}/version/A")
+    version = _version(bank, recipe, "A", 0, list(bank.questions.values()), rng)
+    return _worksheet(bank, recipe, [version])
+
+
+def _skill_of(code: str) -> str:
+    return model.SUBSKILLS[code][0].id if code in model.SUBSKILLS else code
+
+
+def _worksheet(bank: model.Bank, recipe: model.Recipe, versions: list[model.Version]) -> model.Worksheet:
+    """Wrap versions with the bank records they cite (sources and claims, bank order)."""
+    claim_ids = {c for v in versions for item in v.items for c in item.question.claims}
+    source_ids = {bank.claims[c].source for c in claim_ids} | {
+        e.source for v in versions for item in v.items for e in item.excerpts
+    }
+    return model.Worksheet(
+        recipe=recipe,
+        versions=tuple(versions),
+        sources={k: s for k, s in bank.sources.items() if k in source_ids},
+        claims={k: c for k, c in bank.claims.items() if k in claim_ids},
+    )
+
+
+def _version(bank, recipe, letter: str, index: int, questions: list[model.Question], rng: random.Random) -> model.Version:
+    items = []
+    for number, question in enumerate(questions, start=1):
+        question = _instance(question, recipe.seed, index)
+        question, shuffled = _shuffle(question, rng)
+        excerpts = excerpts_of(bank, question)
+        items.append(model.WorksheetItem(number, question, answer_key(question, shuffled), excerpts, shuffled))
+    return model.Version(letter, tuple(items))
+
+
+def _instance(question: model.Question, seed: int, index: int) -> model.Question:
+    """Instantiate a parametric question with this version's case.
+
+    Cases are dealt out in a seeded order, one per version, so versions get
+    different numbers whenever the question has enough cases (a plain random
+    draw would often repeat a case across two versions).
+    """
+    spec = question.parametric
+    if spec is None:
+        return question
+    deck = list(range(len(spec.cases)))
+    random.Random(f"quizgen/{seed}/cases/{question.id}").shuffle(deck)
+    case = spec.cases[deck[index % len(deck)]]
+    one = dataclasses.replace(question, parametric=model.Parametric(spec.generator, (case,)))
+    return instantiate(one, random.Random(f"quizgen/{seed}/instance/{question.id}/{index}"))
+
+
+def _shuffle(question: model.Question, rng: random.Random) -> tuple[model.Question, tuple[str, ...]]:
+    """Return the question with its choices (or pairs) in this version's order, and the shuffled column."""
+    if isinstance(question, (model.SingleChoice, model.MultipleResponse)):
+        pinned = [c for c in question.choices if c.text.strip().lower().rstrip(".").endswith(_PINNED_LAST)]
+        free = [c for c in question.choices if c not in pinned]
+        rng.shuffle(free)
+        return dataclasses.replace(question, choices=tuple(free + pinned)), ()
+    if isinstance(question, model.Matching):
+        pairs = list(question.pairs)
+        rng.shuffle(pairs)
+        right = [p.right for p in pairs] + list(question.distractors)
+        _shuffle_away(right, [p.right for p in pairs] + list(question.distractors), rng)
+        return dataclasses.replace(question, pairs=tuple(pairs)), tuple(right)
+    if isinstance(question, model.Ordering):
+        items = list(question.items)
+        _shuffle_away(items, list(question.items), rng)
+        return question, tuple(items)
+    return question, ()
+
+
+def _shuffle_away(items: list, avoid: list, rng: random.Random) -> None:
+    """Shuffle ``items`` in place into an order other than ``avoid`` (when one exists).
+
+    A timeline printed already in order, or a matching column that lines up
+    with its prompts, gives the answer away.
+    """
+    for _ in range(20):
+        rng.shuffle(items)
+        if items != avoid or len(set(items)) < 2:
+            return
+    items.reverse()
+
+
+def answer_key(question: model.Question, shuffled: tuple[str, ...] = ()) -> str:
+    """Return the answer as a teacher marks it on the printed sheet.
+
+    Letters and numbers refer to the sheet: choice letters in printed order,
+    matching as "1-C, 2-A" (prompt number, letter of the right-hand item),
+    ordering as the numbers to write in the boxes, read top to bottom.
+    """
+    if isinstance(question, model.SingleChoice):
+        return letter_of(question.correct_index)
+    if isinstance(question, model.MultipleResponse):
+        return ", ".join(letter_of(i) for i, c in enumerate(question.choices) if c.correct)
+    if isinstance(question, model.TrueFalse):
+        return "True" if question.answer else "False"
+    if isinstance(question, model.ShortAnswer):
+        return question.answers[0]
+    if isinstance(question, model.Numeric):
+        text = format_number(question.answer)
+        if question.tolerance:
+            text += f" ± {format_number(question.tolerance)}"
+        return f"{text} {question.unit}".strip()
+    if isinstance(question, model.Matching):
+        return ", ".join(f"{n}-{letter_of(shuffled.index(p.right))}" for n, p in enumerate(question.pairs, start=1))
+    if isinstance(question, model.Ordering):
+        return "-".join(str(question.items.index(item) + 1) for item in shuffled)
+    if isinstance(question, model.OpenResponse):
+        return "see rubric"
+    if isinstance(question, model.MarkTheWords):
+        return "; ".join(question.answers)
+    raise TypeError(f"no answer key for question kind {question.kind!r}")
+
+
+def letter_of(index: int) -> str:
+    """Return the letter of a choice: 0 → A."""
+    return chr(ord("A") + index)
+
+
+def format_number(value: Decimal) -> str:
+    """Return a number as a person writes it: 1936, 2.5 (never 1.936E+3)."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def excerpts_of(bank: model.Bank, question: model.Question) -> tuple[model.Excerpt, ...]:
+    """Return the passages printed with a question: its own, else its claims' spans.
+
+    Spans of the same source that overlap or touch are merged, so a passage
+    is never printed twice for one question.
+    """
+    spans: Iterable[tuple[str, int, int]] = question.excerpts or [
+        (bank.claims[c].source, *bank.claims[c].lines) for c in question.claims if c in bank.claims
+    ]
+    merged: list[list] = []
+    for sid, first, last in spans:
+        for span in merged:
+            if span[0] == sid and first <= span[2] + 1 and last >= span[1] - 1:
+                span[1], span[2] = min(span[1], first), max(span[2], last)
+                break
+        else:
+            merged.append([sid, first, last])
+    out = []
+    for sid, first, last in merged:
+        source = bank.sources[sid]
+        out.append(model.Excerpt(sid, first, last, tuple(source.lines[first - 1 : last])))
+    return tuple(out)

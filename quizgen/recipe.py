@@ -1,0 +1,432 @@
+"""Read a recipe: YAML file + command-line options → frozen Recipe.
+
+This is the only module that reads recipes and ``quizgen build`` options.
+A recipe file looks like this (every key is optional except ``questions``)::
+
+    title: Liberation of Korea, 1945
+    instructions: Read each excerpt before you answer.
+    name: sampler               # file names: sampler-worksheets.pdf …
+    versions: 4
+    seed: 1945
+    paper: letter               # or a4
+    large_print: false
+    excerpts: true              # print source excerpts with the questions
+    grade_band: 9-10            # 6-8, 9-10 or 11-12; omit for any
+    difficulty: 1-2             # default range for every line below
+    kinds: [single-choice]      # default kinds for every line below
+    sources: [memoir]           # default sources for every line below
+    output: output              # relative to the working directory
+    formats: [pdf, moodle-xml]
+    per_version_files: false    # also one PDF per version
+    questions:
+      - skill: identify-bias    # a skill id or a sub-skill code (B1)
+        count: 4
+        kinds: [mark-the-words, single-choice]
+        difficulty: 1-3
+      - skill: B1
+        count: 2
+    skill_instructions:         # overrides templates/defaults.yml
+      corroborate: Say which outside source would settle the claim.
+
+Options given on the command line replace the file's values; ``--skill``
+replaces the whole ``questions`` list and ``--kinds``, ``--sources`` and
+``--difficulty`` apply to every line. Every problem is collected and
+reported at once, each naming the file, line and field (or the option).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from quizgen import model, paths
+from quizgen.errors import Diagnostic, Location, QuizgenError, RecipeError
+from quizgen.yamlfile import Lines, load_yaml
+
+#: Most versions a recipe may ask for (A … Z, AA … CV).
+MAX_VERSIONS = 100
+#: Most questions one line may ask for.
+MAX_COUNT = 200
+PAPERS = ("letter", "a4")
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
+_SKILL_COUNT_RE = re.compile(r"^\s*([A-Za-z0-9-]+)\s*[=:]\s*(\d+)\s*$")
+
+#: Top-level keys of a recipe file, with the option that overrides each.
+KEYS: dict[str, str] = {
+    "title": "--title",
+    "instructions": "--instructions",
+    "name": "--name",
+    "versions": "--versions",
+    "seed": "--seed",
+    "paper": "--paper",
+    "large_print": "--large-print",
+    "excerpts": "--excerpts",
+    "grade_band": "--grade-band",
+    "difficulty": "--difficulty",
+    "kinds": "--kinds",
+    "sources": "--sources",
+    "output": "--output",
+    "formats": "--format",
+    "per_version_files": "--per-version",
+    "questions": "--skill",
+    "skill_instructions": "",
+}
+SELECTION_KEYS = ("skill", "count", "kinds", "sources", "difficulty")
+
+
+class _Reader:
+    """Collect diagnostics while one recipe's values are checked."""
+
+    def __init__(self, display: str, lines: Lines, from_options: frozenset[str]):
+        self.display = display
+        self.lines = lines
+        self.from_options = from_options
+        self.diagnostics: list[Diagnostic] = []
+
+    def bad(self, path: tuple, message: str, *, key: bool = False) -> None:
+        top = path[0] if path else ""
+        if top in self.from_options:
+            # The value came from the command line: name the option, not the file.
+            where = Location(KEYS[top] or top)
+        else:
+            where = Location(self.display, self.lines.of(path, key=key) if self.lines.by_path else None, _field(path))
+        self.diagnostics.append(Diagnostic(where, message))
+
+    def line(self, path: tuple) -> int | None:
+        if path and path[0] in self.from_options or not self.lines.by_path:
+            return None
+        return self.lines.of(path)
+
+
+def _field(path: tuple) -> str | None:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out or None
+
+
+def _close(word: object, options) -> str:
+    match = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def load_defaults(templates: Path | None = None) -> dict:
+    """Return templates/defaults.yml: default title, instructions, per-skill instructions."""
+    path = (templates or paths.templates_dir()) / "defaults.yml"
+    data, _ = load_yaml(path, "templates/defaults.yml")
+    return data if isinstance(data, dict) else {}
+
+
+def load_recipe(
+    path: Path | None = None,
+    options: Mapping[str, object] | None = None,
+    *,
+    display: str | None = None,
+    templates: Path | None = None,
+) -> model.Recipe:
+    """Return the Recipe in ``path`` (default: the shipped sampler) with ``options`` applied.
+
+    ``options`` maps recipe keys (see KEYS) to command-line values: strings
+    as typed, booleans for flags, lists for repeatable options, or None for
+    "not given". Raises RecipeError listing every problem.
+    """
+    path = Path(path) if path is not None else paths.default_recipe()
+    if display is None:
+        display = _display(path)
+    try:
+        data, lines = load_yaml(path, display)
+    except QuizgenError as err:
+        raise RecipeError(f"cannot read recipe {display}", err.diagnostics) from None
+    if data is None:
+        data = {}
+    given = {k: v for k, v in (options or {}).items() if v is not None and v != () and v != []}
+    unknown = sorted(set(given) - set(KEYS))
+    if unknown:
+        raise ValueError(f"unknown recipe options: {', '.join(unknown)}")  # a bug in the CLI, not a user error
+    reader = _Reader(display, lines, frozenset(given))
+    if not isinstance(data, dict):
+        reader.bad((), "expected a mapping of recipe fields (title:, questions: …)")
+        raise RecipeError(f"1 problem in {display}", reader.diagnostics)
+    for key in data:
+        if key not in KEYS:
+            reader.bad((key,), f"unknown field '{key}'{_close(key, KEYS)}", key=True)
+    values = {k: v for k, v in data.items() if k in KEYS}
+    values.update(given)
+    recipe = _build(values, reader, path, templates)
+    if reader.diagnostics:
+        noun = "problem" if len(reader.diagnostics) == 1 else "problems"
+        raise RecipeError(f"{len(reader.diagnostics)} {noun} in recipe {display}", reader.diagnostics)
+    assert recipe is not None
+    return recipe
+
+
+def _display(path: Path) -> str:
+    """Return a short path for messages: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        shipped = paths.bank_dir().resolve()
+        try:
+            return "banks/" + path.resolve().relative_to(shipped).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> model.Recipe | None:
+    defaults = load_defaults(templates)
+    title = _text(values, "title", r, defaults.get("title", "Worksheet"))
+    instructions = _text(values, "instructions", r, defaults.get("instructions", ""), empty_ok=True)
+    name = values.get("name", path.stem if path.stem != "default" else "worksheet")
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        r.bad(("name",), f"'{name}' is not a file name (letters, digits, '.', '_' and '-')")
+    versions = _int(values, "versions", r, 1, 1, MAX_VERSIONS)
+    seed = _int(values, "seed", r, 1, 0, 2**63 - 1)
+    paper = values.get("paper", "letter")
+    if not isinstance(paper, str) or paper.lower() not in PAPERS:
+        r.bad(("paper",), f"'{paper}' is not a paper size; use letter or a4")
+        paper = "letter"
+    large_print = _bool(values, "large_print", r, False)
+    excerpts = _bool(values, "excerpts", r, True)
+    per_version = _bool(values, "per_version_files", r, False)
+    grade_band = values.get("grade_band")
+    if grade_band is not None:
+        grade_band = str(grade_band)
+        if grade_band not in model.GRADE_BANDS:
+            r.bad(("grade_band",), f"'{grade_band}' is not one of: {', '.join(model.GRADE_BANDS)}{_close(grade_band, model.GRADE_BANDS)}")
+    output = values.get("output", "output")
+    if not isinstance(output, str) or not output.strip():
+        r.bad(("output",), f"expected a folder name, found {output!r}")
+        output = "output"
+    formats = _formats(values, r)
+    difficulty = _range(values.get("difficulty", "1-3"), ("difficulty",), r)
+    kinds = _kinds(values.get("kinds", []), ("kinds",), r)
+    sources = _ids(values.get("sources", []), ("sources",), r)
+    selections = _selections(values, r, difficulty, kinds, sources)
+    skill_instructions = _skill_instructions(values, defaults, r)
+    return model.Recipe(
+        title=title,
+        instructions=instructions,
+        selections=selections,
+        grade_band=grade_band,
+        versions=versions,
+        seed=seed,
+        paper=paper.lower(),
+        large_print=large_print,
+        include_excerpts=excerpts,
+        output_dir=output,
+        formats=formats,
+        per_version_files=per_version,
+        name=name if isinstance(name, str) else "worksheet",
+        skill_instructions=skill_instructions,
+        source=r.display,
+    )
+
+
+# -- field readers ----------------------------------------------------------
+
+
+def _text(values: dict, key: str, r: _Reader, default: str, empty_ok: bool = False) -> str:
+    value = values.get(key, default)
+    if not isinstance(value, str) or (not empty_ok and not value.strip()):
+        r.bad((key,), f"expected text, found {value!r}")
+        return default
+    return " ".join(value.split()) if "\n\n" not in value else value.strip()
+
+
+def _int(values: dict, key: str, r: _Reader, default: int, low: int, high: int) -> int:
+    value = values.get(key, default)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        r.bad((key,), f"expected a whole number, found {value!r}")
+        return default
+    if not low <= value <= high:
+        r.bad((key,), f"{value} is out of range ({low} to {high})")
+        return default
+    return value
+
+
+def _bool(values: dict, key: str, r: _Reader, default: bool) -> bool:
+    value = values.get(key, default)
+    if not isinstance(value, bool):
+        r.bad((key,), f"expected true or false, found {value!r}")
+        return default
+    return value
+
+
+def _range(value: object, path: tuple, r: _Reader) -> tuple[int, int]:
+    """Read a difficulty: 2, '1-2' or [1, 2]."""
+    low = high = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        low = high = value
+    elif isinstance(value, str) and (m := _RANGE_RE.match(value)):
+        low, high = int(m.group(1)), int(m.group(2) or m.group(1))
+    elif isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        low, high = value
+    if low is None or high is None or not 1 <= low <= high <= 3:
+        r.bad(path, f"'{value}' is not a difficulty like 2 or 1-3 (1 easy … 3 hard)")
+        return (1, 3)
+    return (low, high)
+
+
+def _list(value: object, path: tuple, r: _Reader) -> list:
+    """Accept a YAML list or a comma-separated string (as typed after an option)."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    r.bad(path, f"expected a list, found {value!r}")
+    return []
+
+
+def _kinds(value: object, path: tuple, r: _Reader) -> tuple[str, ...]:
+    out = []
+    for i, kind in enumerate(_list(value, path, r)):
+        if kind not in model.QUESTION_KINDS:
+            r.bad(path + (i,) if isinstance(value, list) else path,
+                  f"'{kind}' is not a question kind; use one of: {', '.join(model.QUESTION_KINDS)}{_close(kind, model.QUESTION_KINDS)}")
+            continue
+        out.append(kind)
+    return tuple(out)
+
+
+def _ids(value: object, path: tuple, r: _Reader) -> tuple[str, ...]:
+    out = []
+    for i, item in enumerate(_list(value, path, r)):
+        if not isinstance(item, str) or not item:
+            r.bad(path + (i,) if isinstance(value, list) else path, f"expected a source id, found {item!r}")
+            continue
+        out.append(item)
+    return tuple(out)
+
+
+def _formats(values: dict, r: _Reader) -> tuple[str, ...]:
+    from quizgen import exporters
+
+    known = ["pdf", *exporters.names()]
+    out = []
+    for i, name in enumerate(_list(values.get("formats", ["pdf"]), ("formats",), r)):
+        if name not in known:
+            r.bad(("formats", i) if isinstance(values.get("formats"), list) else ("formats",),
+                  f"'{name}' is not a format; use one of: {', '.join(known)}{_close(name, known)}")
+            continue
+        if name not in out:
+            out.append(name)
+    if not out and "formats" in values:
+        r.bad(("formats",), "name at least one format")
+    return tuple(out or ["pdf"])
+
+
+def _skill(value: object, path: tuple, r: _Reader) -> str | None:
+    names = [s.id for s in model.SKILLS] + list(model.SUBSKILLS)
+    if isinstance(value, str) and value.upper() in model.SUBSKILLS:
+        return value.upper()
+    if value not in names:
+        r.bad(path, f"'{value}' is not a skill or sub-skill; use one of: {', '.join(names)}{_close(value, names)}")
+        return None
+    return str(value)
+
+
+def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[model.Selection, ...]:
+    raw = values.get("questions")
+    out: list[model.Selection] = []
+    if raw is None:
+        r.bad(("questions",), "missing required field 'questions' (a list of skills and counts)")
+        return ()
+    if "questions" in r.from_options:
+        # --skill date-checking=4 (repeatable): skill and count only.
+        for text in _list(raw, ("questions",), r):
+            m = _SKILL_COUNT_RE.match(str(text))
+            if not m:
+                r.bad(("questions",), f"'{text}' is not SKILL=COUNT, e.g. date-checking=4 or B1=2")
+                continue
+            skill = _skill(m.group(1), ("questions",), r)
+            count = int(m.group(2))
+            if not 1 <= count <= MAX_COUNT:
+                r.bad(("questions",), f"{count} is out of range (1 to {MAX_COUNT})")
+                continue
+            if skill:
+                out.append(model.Selection(skill, count, kinds, sources, difficulty))
+        return tuple(out)
+    if not isinstance(raw, list) or not raw:
+        r.bad(("questions",), "expected a list of skills and counts, e.g. '- skill: date-checking' with 'count: 4'")
+        return ()
+    # A command-line --kinds/--sources/--difficulty beats what each line says.
+    forced = {k for k in ("kinds", "sources", "difficulty") if k in r.from_options}
+    for i, item in enumerate(raw):
+        path = ("questions", i)
+        if not isinstance(item, dict):
+            r.bad(path, f"expected 'skill:' and 'count:', found {item!r}")
+            continue
+        for key in item:
+            if key not in SELECTION_KEYS:
+                r.bad(path + (key,), f"unknown field '{key}'{_close(key, SELECTION_KEYS)}", key=True)
+        if "skill" not in item:
+            r.bad(path, "missing required field 'skill'")
+            continue
+        skill = _skill(item["skill"], path + ("skill",), r)
+        count = _int(item, "count", _Sub(r, path), 1, 1, MAX_COUNT) if "count" in item else None
+        if count is None:
+            r.bad(path, "missing required field 'count'")
+            continue
+        line_kinds = kinds if "kinds" in forced or "kinds" not in item else _kinds(item["kinds"], path + ("kinds",), r)
+        line_sources = sources if "sources" in forced or "sources" not in item else _ids(item["sources"], path + ("sources",), r)
+        line_diff = difficulty if "difficulty" in forced or "difficulty" not in item else _range(item["difficulty"], path + ("difficulty",), r)
+        if skill:
+            out.append(model.Selection(skill, count, line_kinds, line_sources, line_diff, line=r.line(path)))
+    return tuple(out)
+
+
+class _Sub:
+    """A reader for fields nested under ``base`` (lets _int report the full path)."""
+
+    def __init__(self, reader: _Reader, base: tuple):
+        self.reader = reader
+        self.base = base
+
+    def bad(self, path: tuple, message: str, *, key: bool = False) -> None:
+        self.reader.bad(self.base + path, message, key=key)
+
+
+def _skill_instructions(values: dict, defaults: dict, r: _Reader) -> tuple[tuple[str, str], ...]:
+    merged = {s.id: "" for s in model.SKILLS}
+    merged.update({k: str(v) for k, v in (defaults.get("skill_instructions") or {}).items() if k in merged})
+    given = values.get("skill_instructions", {})
+    if not isinstance(given, dict):
+        r.bad(("skill_instructions",), "expected a mapping of skill id to instruction")
+        given = {}
+    for key, text in given.items():
+        if key not in merged:
+            r.bad(("skill_instructions", key), f"'{key}' is not a skill; use one of: {', '.join(merged)}{_close(key, merged)}", key=True)
+        elif not isinstance(text, str):
+            r.bad(("skill_instructions", key), f"expected text, found {text!r}")
+        else:
+            merged[key] = " ".join(text.split())
+    return tuple(merged.items())
+
+
+def describe(selection: model.Selection, grade_band: str | None = None) -> str:
+    """Return a selection in a teacher's words: '6 date-checking questions of difficulty ≤ 2 from source memoir'."""
+    kind_words = " or ".join(selection.kinds) + " " if selection.kinds else ""
+    noun = "question" if selection.count == 1 else "questions"
+    text = f"{selection.count} {selection.skill} {kind_words}{noun}"
+    low, high = selection.difficulty
+    if (low, high) != (1, 3):
+        if low == high:
+            text += f" of difficulty {low}"
+        elif low == 1:
+            text += f" of difficulty ≤ {high}"
+        elif high == 3:
+            text += f" of difficulty ≥ {low}"
+        else:
+            text += f" of difficulty {low}-{high}"
+    if grade_band:
+        text += f" for grades {grade_band}"
+    if selection.sources:
+        label = "source" if len(selection.sources) == 1 else "sources"
+        text += f" from {label} {', '.join(selection.sources)}"
+    return text

@@ -1,0 +1,230 @@
+"""Assembly: selection by the recipe's filters, seeded order and shuffles, answer keys."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from conftest import write_recipe
+
+from quizgen import model
+from quizgen.assemble import answer_key, format_number, make_worksheet, sources_of, version_letter, whole_bank
+from quizgen.errors import RecipeError
+from quizgen.recipe import load_recipe
+
+
+def recipe(*selections: model.Selection, **kw) -> model.Recipe:
+    return model.Recipe(title="T", instructions="", selections=selections, **kw)
+
+
+ALL = (
+    model.Selection("identify-bias", 6),
+    model.Selection("date-checking", 5),
+    model.Selection("corroborate", 5),
+)
+
+
+def test_same_seed_same_worksheet(worksheet_bank):
+    r = recipe(*ALL, versions=3, seed=5)
+    assert make_worksheet(worksheet_bank, r) == make_worksheet(worksheet_bank, r)
+
+
+def test_versions_differ_in_order(worksheet_bank):
+    sheet = make_worksheet(worksheet_bank, recipe(*ALL, versions=4, seed=5))
+    orders = {tuple(i.question.id for i in v.items) for v in sheet.versions}
+    assert len(orders) == 4
+    # and in the order of the choices of a choice question
+    choice_orders = {
+        tuple(c.text for c in i.question.choices)
+        for v in sheet.versions for i in v.items if i.question.id == "ib-choice-technique"
+    }
+    assert len(choice_orders) > 1
+
+
+def test_another_seed_gives_another_worksheet(worksheet_bank):
+    assert make_worksheet(worksheet_bank, recipe(*ALL, seed=1)) != make_worksheet(worksheet_bank, recipe(*ALL, seed=2))
+
+
+def test_a_version_does_not_depend_on_how_many_versions_there_are(worksheet_bank):
+    two = make_worksheet(worksheet_bank, recipe(*ALL, versions=2, seed=9))
+    five = make_worksheet(worksheet_bank, recipe(*ALL, versions=5, seed=9))
+    assert two.versions == five.versions[:2]
+    assert [v.letter for v in five.versions] == ["A", "B", "C", "D", "E"]
+
+
+def test_questions_are_grouped_by_skill_in_recipe_order_and_numbered(worksheet_bank):
+    r = recipe(model.Selection("corroborate", 2), model.Selection("B1", 1), model.Selection("identify-bias", 2), versions=3)
+    for version in make_worksheet(worksheet_bank, r).versions:
+        skills = [i.question.skill for i in version.items]
+        assert skills == ["corroborate"] * 2 + ["date-checking"] + ["identify-bias"] * 2
+        assert [i.number for i in version.items] == [1, 2, 3, 4, 5]
+        assert len({i.question.id for i in version.items}) == 5
+
+
+def test_selection_varies_across_versions_when_the_pool_is_larger(worksheet_bank):
+    sheet = make_worksheet(worksheet_bank, recipe(model.Selection("identify-bias", 2), versions=6, seed=3))
+    assert len({frozenset(i.question.id for i in v.items) for v in sheet.versions}) > 1
+
+
+@pytest.mark.parametrize(
+    "selection, band, allowed",
+    [
+        (model.Selection("B1", 1), None, {"dc-juche-param"}),
+        (model.Selection("date-checking", 2, ("numeric",)), None, {"dc-juche-param", "dc-numeric-article-year"}),
+        (model.Selection("corroborate", 1, (), ("memoir",), (3, 3)), None, {"co-open-verdict"}),
+        (model.Selection("identify-bias", 2, (), ("kcna",)), None, {"ib-multi-loaded"}),
+        (model.Selection("identify-bias", 1), "11-12", {"ib-open-purpose"}),
+    ],
+)
+def test_filters(worksheet_bank, selection, band, allowed):
+    count = min(selection.count, len(allowed))
+    sel = dataclasses.replace(selection, count=count)
+    sheet = make_worksheet(worksheet_bank, recipe(sel, versions=4, grade_band=band))
+    for version in sheet.versions:
+        assert {i.question.id for i in version.items} <= allowed
+
+
+def test_shortfall_says_what_is_short(worksheet_bank, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = write_recipe(tmp_path, """\
+        questions:
+          - skill: date-checking
+            count: 6
+            difficulty: 1-2
+            sources: [memoir]
+          - skill: corroborate
+            count: 1
+    """)
+    with pytest.raises(RecipeError) as info:
+        make_worksheet(worksheet_bank, load_recipe(path))
+    assert info.value.lines() == [
+        "recipe.yaml:2: field 'questions[0]': asked for 6 date-checking questions of difficulty ≤ 2 "
+        "from source memoir; the bank has 3",
+        "the bank cannot fill 1 recipe line; nothing was built",
+    ]
+
+
+def test_shortfall_with_no_question_at_all(worksheet_bank):
+    r = recipe(model.Selection("A5", 1), model.Selection("B2", 2, ("ordering",)), grade_band="6-8")
+    with pytest.raises(RecipeError) as info:
+        make_worksheet(worksheet_bank, r)
+    assert info.value.lines() == [
+        "recipe: field 'questions[0]': asked for 1 A5 question for grades 6-8; the bank has none",
+        "recipe: field 'questions[1]': asked for 2 B2 ordering questions for grades 6-8; the bank has none",
+        "the bank cannot fill 2 recipe lines; nothing was built",
+    ]
+
+
+def test_unknown_source(worksheet_bank):
+    with pytest.raises(RecipeError) as info:
+        make_worksheet(worksheet_bank, recipe(model.Selection("corroborate", 1, (), ("memior",))))
+    assert info.value.lines()[0] == "recipe: field 'questions[0]': unknown source 'memior'; the bank has: kcna, memoir"
+
+
+def test_overlapping_lines_that_cannot_both_be_filled(worksheet_bank):
+    # Two B1-only lines: the bank has one B1 question.
+    r = recipe(model.Selection("date-checking", 5), model.Selection("B3", 1))
+    with pytest.raises(RecipeError) as info:
+        make_worksheet(worksheet_bank, r)
+    assert info.value.lines()[0] == (
+        "recipe: field 'questions[0]': asked for 5 date-checking questions; the bank has 5, "
+        "but questions[1] may take 1 of them"
+    )
+
+
+def test_narrow_lines_are_filled_before_broad_ones(worksheet_bank):
+    # date-checking takes 4 of 5; B1 needs the only B1 question. Any order
+    # that filled the broad line first would sometimes leave B1 empty.
+    r = recipe(model.Selection("date-checking", 4), model.Selection("B1", 1), versions=20)
+    for version in make_worksheet(worksheet_bank, r).versions:
+        assert "dc-juche-param" in {i.question.id for i in version.items}
+
+
+def test_parametric_questions_get_their_own_numbers(worksheet_bank):
+    sheet = make_worksheet(worksheet_bank, recipe(model.Selection("B1", 1), model.Selection("B5", 2), versions=3, seed=4))
+    juche = [v.items[0] for v in sheet.versions]
+    assert {i.question.answer for i in juche} == {1936, 1945}
+    for item in (i for v in sheet.versions for i in v.items):
+        q = item.question
+        assert q.parametric is None and "{" not in q.stem and "{" not in q.explanation
+        if q.id == "dc-juche-param":
+            assert item.key == str(q.answer)
+            assert f"Juche {int(q.answer) - 1911}" in q.stem
+        if q.id == "dc-anniversary-param":
+            values = dict(q.instance)
+            assert q.choices[q.correct_index].text == str(values["answer"]) == str(1945 + values["nth"])
+            assert item.key == "ABCD"[q.correct_index]
+    anniversaries = {i.question.stem for v in sheet.versions for i in v.items if i.question.id == "dc-anniversary-param"}
+    assert len(anniversaries) == 3
+
+
+def test_keys_point_at_what_the_sheet_prints(worksheet_bank):
+    sheet = whole_bank(worksheet_bank, seed=11)
+    items = {i.question.id: i for i in sheet.versions[0].items}
+    single = items["ib-choice-technique"]
+    assert single.question.choices["ABCD".index(single.key)].text == "Glittering generality"
+    multi = items["ib-multi-loaded"]
+    letters = multi.key.split(", ")
+    assert sorted(multi.question.choices["ABCD".index(x)].text for x in letters) == ["eternal", "invincible"]
+    match = items["co-match-sources"]
+    for n, pair in enumerate(match.question.pairs, start=1):
+        assert f"{n}-{'ABCD'[match.shuffled.index(pair.right)]}" in match.key.split(", ")
+    assert "Another KCNA article" in match.shuffled and len(match.shuffled) == 4
+    order = items["dc-order-events"]
+    positions = [int(x) for x in order.key.split("-")]
+    assert [order.shuffled[positions.index(k)] for k in (1, 2, 3, 4)] == list(order.question.items)
+    assert items["ib-tf-century"].key == "False" and items["co-tf-yalta"].key == "True"
+    assert items["dc-numeric-article-year"].key == "2010"
+    assert items["ib-mark-loaded"].key == "glorious; crushed; brutal"
+    assert items["co-open-verdict"].key == "see rubric"
+    assert items["co-short-which"].key == "sixty-five"
+
+
+def test_shuffles_never_give_the_answer_away(worksheet_bank):
+    for seed in range(30):
+        items = {i.question.id: i for i in whole_bank(worksheet_bank, seed).versions[0].items}
+        order = items["dc-order-events"]
+        assert order.shuffled != order.question.items
+        match = items["co-match-sources"]
+        assert list(match.shuffled[:3]) != [p.right for p in match.question.pairs]
+        choice = items["co-choice-independent"]
+        assert choice.question.choices[-1].text == "None of the above"
+
+
+def test_whole_bank_holds_every_question_in_bank_order(worksheet_bank):
+    sheet = whole_bank(worksheet_bank, seed=2)
+    assert len(sheet.versions) == 1
+    assert [i.question.id for i in sheet.versions[0].items] == list(worksheet_bank.questions)
+    assert [i.number for i in sheet.versions[0].items] == list(range(1, 17))
+    assert set(sheet.sources) == {"memoir", "kcna"} and set(sheet.claims) == set(worksheet_bank.claims)
+    assert sum(s.count for s in sheet.recipe.selections) == 16
+    assert whole_bank(worksheet_bank, seed=2) == sheet
+
+
+def test_excerpts_are_the_claims_spans_merged(worksheet_bank):
+    items = {i.question.id: i for i in whole_bank(worksheet_bank).versions[0].items}
+    order = items["dc-order-events"]  # claims at memoir 2 and 8, kcna 2
+    assert [(e.source, e.first, e.last) for e in order.excerpts] == [("memoir", 2, 2), ("memoir", 8, 8), ("kcna", 2, 2)]
+    juche = items["dc-juche-param"]  # memoir 6 and 8
+    assert [(e.source, e.first, e.last) for e in juche.excerpts] == [("memoir", 6, 6), ("memoir", 8, 8)]
+    assert juche.excerpts[0].lines[0].startswith("Our people had waited")
+
+
+def test_worksheet_cites_only_what_it_uses(worksheet_bank):
+    sheet = make_worksheet(worksheet_bank, recipe(model.Selection("identify-bias", 1, (), ("kcna",))))
+    assert set(sheet.sources) == {"kcna"} and set(sheet.claims) == {"kcna-eternal"}
+    assert sources_of(worksheet_bank, sheet.versions[0].items[0].question) == ("kcna",)
+
+
+@pytest.mark.parametrize("index, letter", [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (99, "CV")])
+def test_version_letter(index, letter):
+    assert version_letter(index) == letter
+
+
+def test_numbers_print_as_written():
+    from decimal import Decimal
+
+    assert [format_number(Decimal(x)) for x in ("1936", "1.9360E+3", "2.50", "0.1")] == ["1936", "1936", "2.5", "0.1"]
+    q = model.Numeric("n", "date-checking", "B5", ("c",), "s", "e", 1, "9-10", answer=Decimal("34"),
+                      tolerance=Decimal("1"), unit="years")
+    assert answer_key(q) == "34 ± 1 years"

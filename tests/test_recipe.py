@@ -1,0 +1,199 @@
+"""Reading recipes: the YAML file, the command-line options, and every error's exact line."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import write_recipe
+
+from quizgen import model, paths
+from quizgen.errors import RecipeError
+from quizgen.recipe import describe, load_recipe
+
+MINIMAL = "questions:\n  - skill: date-checking\n    count: 2\n"
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path, monkeypatch):
+    # Recipes are named relative to the working directory in messages.
+    monkeypatch.chdir(tmp_path)
+
+
+def errors(path, options=None) -> list[str]:
+    with pytest.raises(RecipeError) as info:
+        load_recipe(path, options)
+    return info.value.lines()
+
+
+def test_shipped_default_is_a_mixed_twelve_question_sampler():
+    recipe = load_recipe()
+    assert sum(s.count for s in recipe.selections) == 12
+    skills = {model.SUBSKILLS[s.skill][0].id if s.skill in model.SUBSKILLS else s.skill for s in recipe.selections}
+    assert skills == {s.id for s in model.SKILLS}
+    kinds = {k for s in recipe.selections for k in s.kinds}
+    assert len(kinds) >= 6
+    assert recipe.name == "sampler" and recipe.formats == ("pdf",)
+    assert recipe.source == "banks/recipes/default.yaml" or recipe.source.endswith("default.yaml")
+    assert load_recipe(paths.default_recipe()) == load_recipe()
+
+
+def test_minimal_recipe_takes_defaults(tmp_path):
+    recipe = load_recipe(write_recipe(tmp_path, MINIMAL))
+    assert recipe.selections == (model.Selection("date-checking", 2, line=2),)
+    assert recipe.versions == 1 and recipe.seed == 1 and recipe.paper == "letter"
+    assert recipe.include_excerpts and not recipe.large_print
+    assert recipe.name == "recipe" and recipe.output_dir == "output"
+    assert recipe.title  # from templates/defaults.yml
+    instructions = dict(recipe.skill_instructions)
+    assert set(instructions) == {s.id for s in model.SKILLS}
+    assert "1911" in instructions["date-checking"]
+
+
+def test_full_recipe(tmp_path):
+    path = write_recipe(tmp_path, """\
+        title: Dates in the memoir
+        instructions: Use a pen.
+        name: memoir-dates
+        versions: 4
+        seed: 7
+        paper: A4
+        large_print: true
+        excerpts: false
+        grade_band: 9-10
+        difficulty: 1-2
+        kinds: [numeric]
+        sources: [memoir]
+        output: out/pdfs
+        formats: [pdf, gift]
+        per_version_files: true
+        questions:
+          - skill: b1
+            count: 2
+          - skill: corroborate
+            count: 1
+            kinds: [true-false, single-choice]
+            sources: [kcna]
+            difficulty: 3
+        skill_instructions:
+          corroborate: Name the   outside source.
+    """)
+    recipe = load_recipe(path)
+    assert recipe.title == "Dates in the memoir" and recipe.instructions == "Use a pen."
+    assert (recipe.name, recipe.versions, recipe.seed, recipe.paper) == ("memoir-dates", 4, 7, "a4")
+    assert recipe.large_print and not recipe.include_excerpts and recipe.per_version_files
+    assert recipe.grade_band == "9-10" and recipe.output_dir == "out/pdfs" and recipe.formats == ("pdf", "gift")
+    assert recipe.selections == (
+        model.Selection("B1", 2, ("numeric",), ("memoir",), (1, 2), line=17),
+        model.Selection("corroborate", 1, ("true-false", "single-choice"), ("kcna",), (3, 3), line=19),
+    )
+    assert dict(recipe.skill_instructions)["corroborate"] == "Name the outside source."
+
+
+def test_options_override_the_file(tmp_path):
+    path = write_recipe(tmp_path, """\
+        versions: 2
+        questions:
+          - skill: date-checking
+            count: 2
+            difficulty: 3
+    """)
+    recipe = load_recipe(path, {
+        "versions": "5", "seed": "99", "paper": "a4", "title": "Quiz", "difficulty": "1-2",
+        "kinds": "numeric,short-answer", "large_print": True, "excerpts": False, "output": "elsewhere",
+        "formats": "pdf,moodle-xml", "grade_band": None,
+    })
+    assert (recipe.versions, recipe.seed, recipe.paper, recipe.title) == (5, 99, "a4", "Quiz")
+    assert recipe.selections[0].difficulty == (1, 2)
+    assert recipe.selections[0].kinds == ("numeric", "short-answer")
+    assert recipe.large_print and not recipe.include_excerpts and recipe.output_dir == "elsewhere"
+    assert recipe.formats == ("pdf", "moodle-xml")
+
+
+def test_skill_option_replaces_the_questions(tmp_path):
+    recipe = load_recipe(write_recipe(tmp_path, MINIMAL), {"questions": ["B1=3", "identify-bias=2"], "sources": "memoir"})
+    assert recipe.selections == (
+        model.Selection("B1", 3, (), ("memoir",)),
+        model.Selection("identify-bias", 2, (), ("memoir",)),
+    )
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("versions: 0\n" + MINIMAL, ["recipe.yaml:1: field 'versions': 0 is out of range (1 to 100)"]),
+        ("versions: two\n" + MINIMAL, ["recipe.yaml:1: field 'versions': expected a whole number, found 'two'"]),
+        ("paper: legal\n" + MINIMAL, ["recipe.yaml:1: field 'paper': 'legal' is not a paper size; use letter or a4"]),
+        ("large_print: yes please\n" + MINIMAL,
+         ["recipe.yaml:1: field 'large_print': expected true or false, found 'yes please'"]),
+        ("grade_band: 7-9\n" + MINIMAL,
+         ["recipe.yaml:1: field 'grade_band': '7-9' is not one of: 6-8, 9-10, 11-12"]),
+        ("difficulty: 0-4\n" + MINIMAL,
+         ["recipe.yaml:1: field 'difficulty': '0-4' is not a difficulty like 2 or 1-3 (1 easy … 3 hard)"]),
+        ("titel: Quiz\n" + MINIMAL, ["recipe.yaml:1: field 'titel': unknown field 'titel' (did you mean 'title'?)"]),
+        ("name: my quiz\n" + MINIMAL,
+         ["recipe.yaml:1: field 'name': 'my quiz' is not a file name (letters, digits, '.', '_' and '-')"]),
+        ("formats: [pdf, moodle]\n" + MINIMAL,
+         ["recipe.yaml:1: field 'formats[1]': 'moodle' is not a format; use one of: pdf, "]),
+        ("questions:\n  - skill: date-cheking\n    count: 2\n",
+         ["recipe.yaml:2: field 'questions[0].skill': 'date-cheking' is not a skill or sub-skill; use one of: "]),
+        ("questions:\n  - skill: B1\n    count: 0\n",
+         ["recipe.yaml:3: field 'questions[0].count': 0 is out of range (1 to 200)"]),
+        ("questions:\n  - skill: B1\n", ["recipe.yaml:2: field 'questions[0]': missing required field 'count'"]),
+        ("questions:\n  - skill: B1\n    count: 1\n    kinds: [essay]\n",
+         ["recipe.yaml:4: field 'questions[0].kinds[0]': 'essay' is not a question kind; use one of: "]),
+        ("questions:\n  - skill: B1\n    count: 1\n    level: 2\n",
+         ["recipe.yaml:4: field 'questions[0].level': unknown field 'level'"]),
+        ("title: Quiz\n", ["recipe.yaml:1: field 'questions': missing required field 'questions' (a list of skills and counts)"]),
+        ("skill_instructions:\n  dates: Use a calendar.\n" + MINIMAL,
+         ["recipe.yaml:2: field 'skill_instructions.dates': 'dates' is not a skill; use one of: "]),
+    ],
+)
+def test_each_error_names_file_line_and_field(tmp_path, text, expected):
+    lines = errors(write_recipe(tmp_path, text))
+    assert len(lines) == len(expected) + 1
+    for line, start in zip(lines, expected):
+        assert line.startswith(start), line
+    assert lines[-1] == "1 problem in recipe recipe.yaml"
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    lines = errors(write_recipe(tmp_path, "versions: 0\npaper: legal\n" + MINIMAL))
+    assert lines == [
+        "recipe.yaml:1: field 'versions': 0 is out of range (1 to 100)",
+        "recipe.yaml:2: field 'paper': 'legal' is not a paper size; use letter or a4",
+        "2 problems in recipe recipe.yaml",
+    ]
+
+
+def test_option_errors_name_the_option(tmp_path):
+    lines = errors(write_recipe(tmp_path, MINIMAL), {"versions": "0", "questions": ["dates"]})
+    assert lines == [
+        "--versions: 0 is out of range (1 to 100)",
+        "--skill: 'dates' is not SKILL=COUNT, e.g. date-checking=4 or B1=2",
+        "2 problems in recipe recipe.yaml",
+    ]
+
+
+def test_yaml_syntax_error_is_a_recipe_error(tmp_path):
+    lines = errors(write_recipe(tmp_path, "questions: [\n"))
+    assert lines[0].startswith("recipe.yaml:2: invalid YAML")
+    assert lines[-1] == "cannot read recipe recipe.yaml"
+
+
+def test_missing_file(tmp_path):
+    lines = errors(tmp_path / "nope.yaml")
+    assert lines == ["nope.yaml: cannot open: No such file or directory", "cannot read recipe nope.yaml"]
+
+
+@pytest.mark.parametrize(
+    "selection, band, expected",
+    [
+        (model.Selection("date-checking", 6, (), ("memoir",), (1, 2)), None,
+         "6 date-checking questions of difficulty ≤ 2 from source memoir"),
+        (model.Selection("B1", 1, ("numeric",)), "9-10", "1 B1 numeric question for grades 9-10"),
+        (model.Selection("corroborate", 2, (), (), (3, 3)), None, "2 corroborate questions of difficulty 3"),
+        (model.Selection("A2", 3, ("true-false", "single-choice"), ("kcna", "memoir"), (2, 3)), None,
+         "3 A2 true-false or single-choice questions of difficulty ≥ 2 from sources kcna, memoir"),
+    ],
+)
+def test_describe(selection, band, expected):
+    assert describe(selection, band) == expected
