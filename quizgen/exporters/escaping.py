@@ -271,6 +271,14 @@ def question_text(worksheet: "Worksheet", item: "WorksheetItem", *, passage: str
     return "\n\n".join(parts)
 
 
+def feedback_text(question: "Question") -> str:
+    """Return the general feedback: the explanation, then the outside source that settles it, if any."""
+    parts = [question.explanation] if question.explanation else []
+    if question.outside_source is not None:
+        parts.append(f"Outside source ({question.outside_source.kind}): {question.outside_source.says}")
+    return "\n\n".join(parts)
+
+
 def question_tags(question: "Question") -> list[str]:
     """Return the tags of a question: skill, sub-skill, then techniques, without repeats."""
     tags: dict[str, None] = {}
@@ -302,3 +310,91 @@ def format_decimal(value) -> str:
     if text in ("-0", ""):
         text = "0"
     return text
+
+
+def unique_items(worksheet: "Worksheet") -> list["WorksheetItem"]:
+    """Return the first item of each question across all versions (for per-question reports)."""
+    seen: dict[str, "WorksheetItem"] = {}
+    for version in worksheet.versions:
+        for item in version.items:
+            seen.setdefault(item.question.id, item)
+    return list(seen.values())
+
+
+def item_strings(worksheet: "Worksheet", item: "WorksheetItem") -> list[str]:
+    """Return every text of ``item`` an exporter may print (question fields, excerpts, citations)."""
+    import dataclasses
+
+    out: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            out.append(value)
+        elif dataclasses.is_dataclass(value):
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name))
+        elif isinstance(value, (tuple, list)):
+            for v in value:
+                walk(v)
+
+    walk(item.question)
+    walk(item.shuffled)
+    for lines, cite in excerpt_blocks(worksheet, item):
+        out.extend((lines, cite))
+    return out
+
+
+def adaptation(format_name: str, question_id: str, message: str, severity: str = "adapted"):
+    """Return the Diagnostic that tells a teacher how one question was adapted or left out."""
+    from quizgen.errors import Diagnostic, Location
+
+    return Diagnostic(Location(format_name), message, subject=f"question {question_id}", severity=severity)
+
+
+def forbidden_char_report(format_name: str, worksheet: "Worksheet") -> list:
+    """Return one ``adapted`` Diagnostic per question holding characters XML 1.0 forbids."""
+    out = []
+    for item in unique_items(worksheet):
+        bad: dict[str, None] = {}
+        for text in item_strings(worksheet, item):
+            for c in xml_forbidden_chars(text):
+                bad.setdefault(c, None)
+        if bad:
+            out.append(adaptation(format_name, item.question.id,
+                                  f"characters the format cannot hold were dropped ({describe_chars(bad)})"))
+    return out
+
+
+_WORD = re.compile(r"\w[\w'’\-]*", re.UNICODE)
+
+
+def mark_the_words_choices(passage: str, answers: Iterable[str]) -> list[tuple[str, bool]]:
+    """Return the choices of a mark-the-words question carried as multiple response.
+
+    The phrases to mark are the correct choices; every other word of the
+    passage (once each, in passage order) is a wrong choice, so a student
+    still picks the loaded words out of the whole passage. Choices come in
+    passage order.
+    """
+    answers = [a for a in answers if a]
+    spans: list[tuple[int, str, bool]] = []
+    taken: list[tuple[int, int]] = []
+    for phrase in answers:
+        at = passage.find(phrase)
+        while at != -1 and any(s < at + len(phrase) and at < e for s, e in taken):
+            at = passage.find(phrase, at + 1)
+        pos = at if at != -1 else len(passage) + len(spans)
+        spans.append((pos, phrase, True))
+        if at != -1:
+            taken.append((at, at + len(phrase)))
+    seen = {phrase.casefold() for phrase in answers}
+    for match in _WORD.finditer(passage):
+        word = match.group()
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        if word.casefold() in seen:
+            continue
+        seen.add(word.casefold())
+        spans.append((match.start(), word, False))
+    spans.sort(key=lambda s: s[0])
+    return [(text, correct) for _, text, correct in spans]
