@@ -315,12 +315,16 @@ class RawLine:
     """A line of the raw document: its text and the raw line(s) it came from.
 
     For a .txt file ``first == last`` is the line number. For HTML a line is
-    the text of one block element and spans the HTML lines of that element.
+    the text of one block element (or of one ``<br>``-separated part of it)
+    and spans the HTML lines it came from. Lines of the same ``block`` may be
+    one paragraph broken by hard line breaks; lines of different blocks never
+    are (the markup says they are separate). A plain text is one block.
     """
 
     first: int
     last: int
     text: str
+    block: int = 0
 
 
 @dataclass
@@ -419,16 +423,18 @@ def _html_lines(raw: bytes, display: str) -> tuple[list[RawLine], list[RawLine],
     lines: list[RawLine] = []
     chrome: list[RawLine] = []
     buffer: list[tuple[str, int]] = []
+    block = [0]
 
-    def flush() -> None:
-        if not buffer:
-            return
-        text = _HTML_SPACE.sub(" ", "".join(t for t, _ in buffer)).strip(" ")
-        first = min(n for _, n in buffer)
-        last = max(n for _, n in buffer)
-        buffer.clear()
-        if text:
-            lines.append(RawLine(first, last, text))
+    def flush(end_block: bool = True) -> None:
+        if buffer:
+            text = _HTML_SPACE.sub(" ", "".join(t for t, _ in buffer)).strip(" ")
+            first = min(n for _, n in buffer)
+            last = max(n for _, n in buffer)
+            buffer.clear()
+            if text:
+                lines.append(RawLine(first, last, text, block[0]))
+        if end_block:
+            block[0] += 1
 
     def last_line(el) -> int:
         return max((d.sourceline or 0) for d in el.iter()) or (el.sourceline or 0)
@@ -440,12 +446,12 @@ def _html_lines(raw: bytes, display: str) -> tuple[list[RawLine], list[RawLine],
             return
         if tag in _CHROME_TAGS:
             flush()
-            text = _HTML_SPACE.sub(" ", el.text_content()).strip()
+            text = _HTML_SPACE.sub(" ", " ".join(el.itertext())).strip()
             chrome.append(RawLine(line, last_line(el), f"<{tag}> {text}".strip()))
             return
-        block = tag in _BLOCK_TAGS
-        if block or tag == "br":
-            flush()
+        is_block = tag in _BLOCK_TAGS
+        if is_block or tag == "br":
+            flush(end_block=is_block)  # <br> breaks a line, not a paragraph
         if el.text:
             buffer.append((el.text, line))
         for child in el:
@@ -453,7 +459,7 @@ def _html_lines(raw: bytes, display: str) -> tuple[list[RawLine], list[RawLine],
             if child.tail:
                 # lxml keeps no position for tail text; the child's last line is close.
                 buffer.append((child.tail, last_line(child)))
-        if block:
+        if is_block:
             flush()
 
     body = root.find("body")
@@ -749,13 +755,12 @@ def ingest(
             hits.extend(found)
         pieces.append((r, text.strip(" "), lead, trail, hits))
 
-    # Paragraphs: plain text may carry hard line breaks; in HTML the markup
-    # already says where paragraphs are, so blocks are never joined.
+    # Paragraphs: a line may run on into the next (hard line breaks), but
+    # never across HTML blocks: there the markup says where paragraphs are.
     limit = _heading_limit([p[1] for p in pieces])
     paragraphs: list[list[int]] = []
     for k, (r, text, *_rest) in enumerate(pieces):
-        if paragraphs and suffix in TEXT_SUFFIXES and _continues(pieces[k - 1][1], text, limit) \
-                and paragraphs[-1][-1] == k - 1:
+        if paragraphs and pieces[k - 1][0].block == r.block and _continues(pieces[k - 1][1], text, limit):
             paragraphs[-1].append(k)
         else:
             paragraphs.append([k])
@@ -1187,11 +1192,13 @@ def write_source(bank: Path, source: Source, text: str) -> tuple[Path, Path]:
     """Write ``<id>.txt`` and ``<id>.yaml`` into the bank's sources folder.
 
     Both files are written to temporary files first and renamed into place
-    only when both are complete, so an error leaves nothing half-written.
+    only when both are complete; if a rename fails, files already renamed are
+    put back as they were, so an error leaves nothing half-written.
     """
     folder = sources_dir(bank)
     targets = [(folder / f"{source.id}.txt", text), (folder / f"{source.id}.yaml", dump_source(source, text))]
     temps: list[Path] = []
+    replaced: list[tuple[Path, bytes | None]] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for target, content in targets:
@@ -1203,11 +1210,18 @@ def write_source(bank: Path, source: Source, text: str) -> tuple[Path, Path]:
             # project data, so keep the mode of the file it replaces, or 0644.
             os.chmod(name, target.stat().st_mode & 0o777 if target.exists() else 0o644)
         for temp, (target, _content) in zip(temps, targets):
+            previous = target.read_bytes() if target.exists() else None
             os.replace(temp, target)
+            replaced.append((target, previous))
     except OSError as err:
         for temp in temps:
             temp.unlink(missing_ok=True)
-        raise _fail(display_path(folder), f"cannot write: {err.strerror}") from None
+        for target, previous in replaced:
+            if previous is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.write_bytes(previous)
+        raise _fail(display_path(folder), f"cannot write: {err.strerror or err}") from None
     return targets[0][0], targets[1][0]
 
 
