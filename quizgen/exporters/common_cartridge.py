@@ -40,20 +40,23 @@ from typing import TYPE_CHECKING, ClassVar
 from lxml import etree
 
 from quizgen import model
-from quizgen.errors import Diagnostic, Location
 from quizgen.exporters.base import Exporter
 from quizgen.exporters.escaping import (
-    describe_chars,
+    adaptation,
+    feedback_text,
+    forbidden_char_report,
     format_decimal,
     html_paragraphs,
+    mark_the_words_choices,
     question_text,
     skill_name,
-    xml_forbidden_chars,
+    unique_items,
     xml_text,
     zip_bytes,
 )
 
 if TYPE_CHECKING:
+    from quizgen.errors import Diagnostic
     from quizgen.model import Worksheet, WorksheetItem
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -142,17 +145,15 @@ def _category(question: model.Question) -> str:
 
 
 def _feedback(question: model.Question) -> str:
-    """Return the general feedback: explanation, outside source, skill and techniques."""
-    parts = []
-    if question.explanation:
-        parts.append(question.explanation)
-    if question.outside_source is not None:
-        parts.append(f"Outside source that settles it: {question.outside_source.kind}. {question.outside_source.says}")
+    """Return the general feedback: explanation, outside source, then skill and techniques.
+
+    The profile has no item field for tags (Schematron rule 2a), so the
+    techniques a question trains are shown with its feedback.
+    """
     tagline = [f"Skill: {_category(question).replace('/', ', ')}"]
     if question.techniques:
         tagline.append("Techniques: " + ", ".join(question.techniques))
-    parts.append(". ".join(tagline))
-    return "\n\n".join(parts)
+    return "\n\n".join(p for p in (feedback_text(question), ". ".join(tagline)) if p)
 
 
 def _rubric_text(question: model.OpenResponse) -> str:
@@ -173,42 +174,6 @@ def _rubric_text(question: model.OpenResponse) -> str:
 
 def _letters(n: int) -> list[str]:
     return [chr(ord("A") + i) if i < 26 else f"C{i + 1}" for i in range(n)]
-
-
-def mark_the_words_choices(question: model.MarkTheWords) -> list[tuple[str, bool]]:
-    """Return the passage as choices for a multiple-response question: (text, correct).
-
-    Each phrase to mark is one choice where it first occurs; every other word
-    of the passage is one wrong choice; words repeat only once. Order is the
-    passage's, so the list reads like the passage.
-    """
-    passage = question.passage
-    spans: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
-    for phrase in question.answers:
-        start = passage.find(phrase)
-        if start < 0:
-            start = passage.lower().find(phrase.lower())
-        if start < 0:
-            spans.append((len(passage), len(passage), phrase))
-            continue
-        spans.append((start, start + len(phrase), phrase))
-        taken.append((start, start + len(phrase)))
-    for match in re.finditer(r"\w[\w'’\-]*", passage):
-        if not any(a <= match.start() < b for a, b in taken):
-            spans.append((match.start(), match.end(), match.group()))
-    spans.sort(key=lambda s: (s[0], s[1]))
-    answers = set(question.answers)
-    seen: set[str] = set()
-    choices: list[tuple[str, bool]] = []
-    for _start, _end, text in spans:
-        correct = text in answers and text not in seen
-        key = text.casefold()
-        if key in seen and not correct:
-            continue
-        seen.add(key)
-        choices.append((text, correct))
-    return choices
 
 
 def _split_points(points: int, parts: int) -> list[int]:
@@ -252,19 +217,7 @@ class _Planner:
     def plan(self) -> Plan:
         q = self.question
         handler = getattr(self, "_" + q.kind.replace("-", "_"))
-        items = handler(q)
-        self._check_text()
-        return Plan(items, self.notes)
-
-    def _check_text(self) -> None:
-        q = self.question
-        texts = [q.stem, q.explanation]
-        texts += [c.text for c in getattr(q, "choices", ())]
-        texts += [c.feedback for c in getattr(q, "choices", ())]
-        texts += list(getattr(q, "answers", ()))
-        bad = xml_forbidden_chars("".join(texts))
-        if bad:
-            self.note("adapted", f"characters XML cannot hold were dropped: {describe_chars(bad)}")
+        return Plan(handler(q), self.notes)
 
     # -- choice questions
 
@@ -318,7 +271,7 @@ class _Planner:
         return [item]
 
     def _mark_the_words(self, q: model.MarkTheWords) -> list[CcItem]:
-        choices = mark_the_words_choices(q)
+        choices = mark_the_words_choices(q.passage, q.answers)
         html = _html(question_text(self.worksheet, self.item, passage=q.passage))
         self.note(
             "adapted",
@@ -636,25 +589,14 @@ class CommonCartridgeExporter(Exporter):
         return zip_bytes([("imsmanifest.xml", manifest_xml(worksheet, resources)), *entries])
 
     def check(self, worksheet: "Worksheet") -> list[Diagnostic]:
-        """Report each question the cartridge adapts, once per question."""
-        return report(worksheet, lambda item: plan_item(worksheet, item, item.question.id).notes)
+        """Report each question the cartridge adapts, once per question, and dropped characters."""
+        out = []
+        for item in unique_items(worksheet):
+            for severity, message in plan_item(worksheet, item, item.question.id).notes:
+                out.append(adaptation(self.name, item.question.id, message, severity))
+        out.extend(forbidden_char_report(self.name, worksheet))
+        return out
 
 
-def report(worksheet: "Worksheet", notes_of) -> list[Diagnostic]:
-    """Return one Diagnostic per (question, note), each question once across versions."""
-    where = Location(getattr(worksheet.recipe, "source", "") or worksheet.recipe.name or "worksheet")
-    out: list[Diagnostic] = []
-    seen: set[tuple[str, str]] = set()
-    for version in worksheet.versions:
-        for item in version.items:
-            for severity, message in notes_of(item):
-                key = (item.question.id, message)
-                if key in seen:
-                    continue
-                seen.add(key)
-                out.append(Diagnostic(where, message, subject=f"question {item.question.id}", severity=severity))
-    return out
-
-
-__all__ = ["CommonCartridgeExporter", "mark_the_words_choices", "plan_item"]
+__all__ = ["CommonCartridgeExporter", "plan_item"]
 

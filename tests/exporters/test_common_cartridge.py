@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree, isoschematron
 
 from quizgen import model as m
-from quizgen.exporters.common_cartridge import CommonCartridgeExporter, mark_the_words_choices
+from quizgen.exporters.common_cartridge import CommonCartridgeExporter
 from quizgen.exporters.escaping import format_decimal, question_text, xml_text
 
 from .conftest import schemas_path
@@ -332,7 +332,7 @@ def test_skill_and_points_are_carried(worksheet_all_kinds):
     assert "Techniques: glittering-generality, name-calling" in html_to_text(read["ib-single_A"]["feedback"])
     assert read["co-open_A"]["grade"] == 4
     assert read["co-open_A"]["category"] == "Corroborate/C4 Weigh disagreeing sources"
-    assert "Outside source that settles it: history book." in html_to_text(read["co-open_A"]["feedback"])
+    assert "Outside source (history book): Soviet forces entered first." in html_to_text(read["co-open_A"]["feedback"])
 
 
 def test_parametric_versions_keep_their_own_numbers(worksheet_all_kinds):
@@ -356,7 +356,7 @@ def test_every_adaptation_is_reported_once(worksheet_all_kinds):
     assert "partial credit" in " ".join(by_question["ib-multi"])
     # once per question, although both versions hold every question
     assert len(lines) == len(set(lines)) and len(by_question["dc-juche"]) == 1
-    assert all(": adapted: question " in line for line in lines)
+    assert all(line.startswith("cc: adapted: question ") for line in lines)
     assert {"ib-single", "co-tf", "co-short", "co-open"}.isdisjoint(by_question)
 
 
@@ -428,7 +428,9 @@ def test_matching_points_are_shared_between_parts():
 def test_mark_the_words_choices_follow_the_passage():
     q = _question(m.MarkTheWords, passage="The heroic Leader smashed the enemy; the heroic army won.",
                   answers=("heroic Leader", "smashed"))
-    assert mark_the_words_choices(q) == [
+    _manifest, assessments = open_cartridge(export(_one_question_worksheet(q)))
+    (read,) = moodle_read(next(iter(assessments.values())))
+    assert [(html_to_text(c["text"]), c["correct"]) for c in read["choices"]] == [
         ("The", False), ("heroic Leader", True), ("smashed", True), ("enemy", False),
         ("heroic", False), ("army", False), ("won", False),
     ]
