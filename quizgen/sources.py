@@ -24,7 +24,6 @@ Pipeline (each step returns new values; only ``write_source`` touches disk):
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
 import statistics
@@ -37,11 +36,9 @@ from typing import Callable
 
 import yaml
 
-from quizgen.errors import Diagnostic, Location, QuizgenError, SourceError
+from quizgen.errors import Diagnostic, Location, SourceError
 from quizgen.model import Repair, Source, SourceDates
 from quizgen.yamlfile import load_yaml
-
-log = logging.getLogger(__name__)
 
 #: Source ids: lower-case words joined by hyphens (the bank's id rule).
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -79,7 +76,8 @@ class ChromePattern:
 
     ``scope`` says how much goes: ``line`` (the matching line), ``footer``
     (the matching line and everything after it). ``where`` limits where it
-    may match: ``anywhere``, ``top`` (in the run of chrome before the
+    may match: ``anywhere``, ``first`` (the first line only, and only if the
+    page repeats what it captured), ``top`` (in the run of chrome before the
     article) or ``tail`` (in the run of chrome after it), so that a pattern
     that could in principle occur in prose only fires where chrome lives.
     Named groups in ``pattern`` are facts about the page kept as metadata.
@@ -890,7 +888,25 @@ _HEADER = """\
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block style for mappings and lists, but [a, b] for line spans."""
+    """Block style for mappings and lists, but [a, b] for line spans.
+
+    Text that needs quoting is written for a reader, not a parser: long text
+    as a folded block (``>-``, no escapes at all); short text with an
+    apostrophe in double quotes ("Kim Il Sung's" rather than YAML's
+    'Kim Il Sung''s'), unless a backslash or double quote would need escaping.
+    """
+
+    def choose_scalar_style(self):
+        style = super().choose_scalar_style()
+        if style not in ("'", '"'):
+            return style
+        value = self.event.value
+        block_ok = not self.flow_level and not self.simple_key_context and self.analysis.allow_block
+        if block_ok and len(value) > 60 and "\n" not in value:
+            return ">"
+        if "'" in value and "\\" not in value and '"' not in value:
+            return '"'
+        return style
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str):
@@ -984,7 +1000,7 @@ def load_source(path: Path, display: str | None = None) -> Source:
     def text_field(where: tuple, data: dict, name: str, required: bool = True, empty_ok: bool = False) -> str:
         if name not in data:
             if required:
-                problem(where, f"required field '{name}' is missing" if where else f"required field '{name}' is missing")
+                problem(where, f"required field '{name}' is missing")
             return ""
         v = data[name]
         if not isinstance(v, str) or (not v.strip() and not empty_ok):
@@ -1278,5 +1294,5 @@ def summary(source: Source) -> dict:
 __all__ = [
     "CHROME", "RULES", "TEXT_RULES", "ingest", "ingest_file", "load_source", "list_sources", "find_source",
     "write_source", "dump_source", "render_text", "source_meta", "format_source", "select_lines", "summary",
-    "verify_raw", "QuizgenError",
+    "verify_raw",
 ]
