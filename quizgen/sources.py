@@ -637,6 +637,18 @@ def _heading_limit(pieces: list[str]) -> float:
     return min(HEADING_MAX, 0.75 * typical)
 
 
+def _glue(text: str) -> str:
+    """Return what joins ``text`` to the next line of its paragraph.
+
+    A line ending in a hyphen right after a letter ("Korean-" / "Chinese")
+    breaks a hyphenated word: join directly and keep the hyphen (whether it
+    was a real compound hyphen or a printer's word break cannot be told, and
+    dropping it would change the wording). A dash ("(KCNA) --") is a word of
+    its own and gets a space like any other break.
+    """
+    return "" if re.search(r"[^\W\d_]-$", text) else " "
+
+
 def _continues(text: str, following: str | None, limit: float) -> bool:
     """Whether a raw line runs on into the next one (a hard line break)."""
     if following is None or _ends_sentence(text):
@@ -769,23 +781,25 @@ def ingest(
         text = parts[0]
         joints = []
         for part in parts[1:]:
-            glue = "" if text.endswith("-") and not text.endswith(" -") else " "
-            joints.append((text, part))
-            text = text + glue + part
+            joints.append((text, _glue(text), part))
+            text = text + _glue(text) + part
         cleaned.append(text)
         first_raw = pieces[members[0]][0]
         last_raw = pieces[members[-1]][0]
         if joints:
-            left, right = joints[0]
+            left, glue, right = joints[0]
+            left = "…" + left[-_WINDOW:] if len(left) > _WINDOW else left
+            right = right[:_WINDOW] + "…" if len(right) > _WINDOW else right
             raw_numbers = ", ".join(str(pieces[k][0].first) for k in members)
+            tight = sum(1 for _l, g, _r in joints if not g)
+            how = (f"{_plural(len(joints), 'break')} joined with one space each" if not tight else
+                   f"{_plural(len(joints), 'break')} joined, with one space each except after a hyphen "
+                   f"ending a line ({tight}), which is kept and joined directly")
             repairs.append(Repair(
                 "hard-line-break", number, (first_raw.first, last_raw.last),
-                _visible(("…" + left[-_WINDOW:] if len(left) > _WINDOW else left) + "[line break]"
-                         + (right[:_WINDOW] + "…" if len(right) > _WINDOW else right)),
-                _visible(("…" + left[-_WINDOW:] if len(left) > _WINDOW else left) + (
-                    "" if left.endswith("-") else " ") + (right[:_WINDOW] + "…" if len(right) > _WINDOW else right)),
-                f"one paragraph broken across raw lines {raw_numbers} by hard line wrapping: "
-                f"{_plural(len(joints), 'break')} joined with one space each (line-end spaces at the breaks dropped)"))
+                _visible(left + "[line break]" + right), _visible(left + glue + right),
+                f"one paragraph broken across raw lines {raw_numbers} by hard line wrapping: {how} "
+                "(line-end spaces at the breaks dropped)"))
         lead = pieces[members[0]][2]
         trail = pieces[members[-1]][3]
         if lead or trail:

@@ -614,3 +614,45 @@ def test_cli_show_errors(runner, args, code, expected):
     assert expected in result.stderr
     if code == 1:
         assert len(_stderr_lines(result)) == 1
+
+
+def test_hyphens_and_dashes_at_a_line_break():
+    raw = b"It crossed the Korean-\nChinese border, said the (KCNA) --\nUpon arrival it rested.\n"
+    source, text = sources.ingest(raw, "x.txt")
+    assert text == "It crossed the Korean-Chinese border, said the (KCNA) -- Upon arrival it rested.\n"
+    (join,) = by_rule(source, "hard-line-break")
+    assert "after a hyphen ending a line (1)" in join.reason and join.raw_lines == (1, 3)
+
+
+def test_committed_dates_agree_with_what_the_chrome_says():
+    # The committed metadata was written by hand; it must not contradict the
+    # facts ingestion reads off the removed chrome.
+    for source_id in IDS:
+        derived, _ = sources.ingest(raw_of(source_id), committed(source_id).original_file, id=source_id)
+        mine = committed(source_id).dates
+        posted = re.match(r"(\d{4}-\d{2}-\d{2})", derived.dates.published)
+        if posted:
+            assert posted.group(1) in mine.published
+        bound = re.match(r"not before (\d{4}-\d{2})", derived.dates.captured)
+        if bound:
+            assert bound.group(1) in mine.captured
+        if derived.dates.captured == "unknown":
+            assert mine.captured == "unknown"
+
+
+def test_cli_ingest_passes_its_options_to_the_library(runner, tmp_path, monkeypatch):
+    # Wiring only: the command parses options and calls sources.ingest_file
+    # and sources.write_source, nothing more.
+    from unittest import mock
+
+    fake, text = sources.ingest(b"Some text.\n", "doc.txt", id="doc")
+    with mock.patch.object(sources, "ingest_file", autospec=True, return_value=(fake, text)) as ingest_file, \
+            mock.patch.object(sources, "write_source", autospec=True,
+                              return_value=(tmp_path / "doc.txt", tmp_path / "doc.yaml")) as write_source:
+        result = runner.invoke(main, ["sources", "ingest", "raw.html", "--id", "doc", "--title", "T", "--kind", "K",
+                                      "--published", "1998", "--force", "--bank", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    ingest_file.assert_called_once_with(
+        Path("raw.html"), tmp_path, force=True, id="doc", title="T", outlet=None, publisher=None, kind="K",
+        language=None, origin=None, published="1998", captured=None, events=None, date_notes=None, notes=None)
+    write_source.assert_called_once_with(tmp_path, fake, text)
