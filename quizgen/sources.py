@@ -447,6 +447,14 @@ def _html_lines(raw: bytes, display: str) -> tuple[list[RawLine], list[RawLine],
             text = _HTML_SPACE.sub(" ", " ".join(el.itertext())).strip()
             chrome.append(RawLine(line, last_line(el), f"<{tag}> {text}".strip()))
             return
+        if tag == "pre":
+            # Preformatted text keeps its line breaks (a PDF dump often comes
+            # as <pre>): each line is a raw line, and the join rule decides.
+            flush()
+            for offset, text in enumerate(el.text_content().split("\n")):
+                lines.append(RawLine(line + offset, line + offset, text, block[0]))
+            block[0] += 1
+            return
         is_block = tag in _BLOCK_TAGS
         if is_block or tag == "br":
             flush(end_block=is_block)  # <br> breaks a line, not a paragraph

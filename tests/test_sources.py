@@ -656,3 +656,12 @@ def test_cli_ingest_passes_its_options_to_the_library(runner, tmp_path, monkeypa
         Path("raw.html"), tmp_path, force=True, id="doc", title="T", outlet=None, publisher=None, kind="K",
         language=None, origin=None, published="1998", captured=None, events=None, date_notes=None, notes=None)
     write_source.assert_called_once_with(tmp_path, fake, text)
+
+
+def test_html_pre_keeps_its_lines_for_the_join_rule():
+    raw = (b"<html><body>\n<pre>Crossing the River\n\nIn 1925 a boy stood at a ferry on the river that flows\n"
+           b"along the border.</pre>\n</body></html>\n")
+    source, text = sources.ingest(raw, "x.html")
+    assert text == "Crossing the River\nIn 1925 a boy stood at a ferry on the river that flows along the border.\n"
+    (join,) = by_rule(source, "hard-line-break")
+    assert join.raw_lines == (4, 5)
