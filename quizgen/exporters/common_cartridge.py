@@ -176,6 +176,28 @@ def _letters(n: int) -> list[str]:
     return [chr(ord("A") + i) if i < 26 else f"C{i + 1}" for i in range(n)]
 
 
+def numeric_answers(question: model.Numeric) -> tuple[list[str], str]:
+    """Return a numeric question as text answers to accept, and how the tolerance was carried.
+
+    For formats with only exact-match typed answers: the exact answer, or,
+    when answer and tolerance are whole numbers, every whole number inside
+    the tolerance (at most MAX_ENUMERATED), which keeps the tolerance for
+    whole-number answers such as years.
+    """
+    answer, tol = question.answer, question.tolerance
+    if tol == 0:
+        return [format_decimal(answer)], "with the exact answer"
+    whole = answer == answer.to_integral_value() and tol == tol.to_integral_value()
+    if whole and 2 * tol + 1 <= MAX_ENUMERATED:
+        low, high = int(answer - tol), int(answer + tol)
+        return [str(n) for n in range(low, high + 1)], (
+            f"accepting every whole number within the tolerance \u00b1{format_decimal(tol)}"
+        )
+    return [format_decimal(answer)], (
+        f"with the exact answer only: the tolerance \u00b1{format_decimal(tol)} has no form there"
+    )
+
+
 def _split_points(points: int, parts: int) -> list[int]:
     """Share ``points`` over ``parts`` items as whole weights 1..99 (cc_weighting, rule 2c)."""
     if points < parts:
@@ -291,27 +313,8 @@ class _Planner:
     def _numeric(self, q: model.Numeric) -> list[CcItem]:
         passage = f"Answer in {q.unit}." if q.unit else ""
         item = self.base(FILL_IN_BLANK, html=_html(question_text(self.worksheet, self.item, passage=passage)))
-        answer = format_decimal(q.answer)
-        tol = q.tolerance
-        whole = q.answer == q.answer.to_integral_value() and tol == tol.to_integral_value()
-        if tol == 0:
-            item.answers = [answer]
-            self.note("adapted", "numeric carried as fill in the blank: the answer must be typed exactly")
-        elif whole and 2 * tol + 1 <= MAX_ENUMERATED:
-            low, high = int(q.answer - tol), int(q.answer + tol)
-            item.answers = [str(n) for n in range(low, high + 1)]
-            self.note(
-                "adapted",
-                f"numeric carried as fill in the blank: the tolerance \u00b1{format_decimal(tol)} is carried as "
-                "the list of whole numbers it accepts",
-            )
-        else:
-            item.answers = [answer]
-            self.note(
-                "adapted",
-                f"numeric carried as fill in the blank with the exact answer: the tolerance "
-                f"\u00b1{format_decimal(tol)} has no form in CC 1.1",
-            )
+        item.answers, how = numeric_answers(q)
+        self.note("adapted", f"numeric carried as fill in the blank {how} (CC 1.1 has no numeric type)")
         return [item]
 
     # -- no CC type: one multiple-choice item per part
@@ -598,5 +601,5 @@ class CommonCartridgeExporter(Exporter):
         return out
 
 
-__all__ = ["CommonCartridgeExporter", "plan_item"]
+__all__ = ["CommonCartridgeExporter", "numeric_answers", "plan_item"]
 

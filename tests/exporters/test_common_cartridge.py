@@ -351,8 +351,8 @@ def test_every_adaptation_is_reported_once(worksheet_all_kinds):
     assert "carried as 3 multiple-choice questions" in " ".join(by_question["dc-match"])
     assert "carried as 4 multiple-choice questions" in " ".join(by_question["dc-order"])
     assert "mark the words carried as multiple response" in " ".join(by_question["ib-mark"])
-    assert "tolerance \u00b10.5 has no form in CC 1.1" in " ".join(by_question["dc-gap"])
-    assert "must be typed exactly" in " ".join(by_question["dc-juche"])
+    assert "exact answer only: the tolerance \u00b10.5 has no form" in " ".join(by_question["dc-gap"])
+    assert "fill in the blank with the exact answer (CC 1.1" in " ".join(by_question["dc-juche"])
     assert "partial credit" in " ".join(by_question["ib-multi"])
     # once per question, although both versions hold every question
     assert len(lines) == len(set(lines)) and len(by_question["dc-juche"]) == 1
@@ -396,8 +396,8 @@ def test_single_choice_with_two_choices_is_adapted(choices, profile, idents, rep
 @pytest.mark.parametrize(
     "answer, tolerance, accepted, reported",
     [
-        ("1945", "0", ["1945"], "must be typed exactly"),
-        ("1945", "2", ["1943", "1944", "1945", "1946", "1947"], "carried as the list of whole numbers it accepts"),
+        ("1945", "0", ["1945"], "with the exact answer (CC 1.1 has no numeric type)"),
+        ("1945", "2", ["1943", "1944", "1945", "1946", "1947"], "accepting every whole number within the tolerance \u00b12"),
         ("2.5", "0.1", ["2.5"], "tolerance \u00b10.1 has no form"),
         ("1945", "100", ["1945"], "tolerance \u00b1100 has no form"),
     ],
