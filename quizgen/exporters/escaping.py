@@ -398,3 +398,25 @@ def mark_the_words_choices(passage: str, answers: Iterable[str]) -> list[tuple[s
         spans.append((match.start(), word, False))
     spans.sort(key=lambda s: s[0])
     return [(text, correct) for _, text, correct in spans]
+
+
+_NOT_NAME = re.compile(r"[^A-Za-z0-9_.\-]")
+
+
+def identifier(*parts: str) -> str:
+    """Return an XML NCName built from ``parts`` (joined by ``-``), stable across runs.
+
+    IMS CP and QTI 2.1 identifiers are xsd:ID / NCName-like: a letter or
+    ``_`` first, then letters, digits, ``. - _``. Bank ids already are, so
+    they pass unchanged; anything else is replaced by ``_`` and a short hash
+    of the original keeps two different ids from colliding.
+    """
+    import hashlib
+
+    raw = "-".join(parts)
+    name = _NOT_NAME.sub("_", raw)
+    if not name or not (name[0].isalpha() or name[0] == "_"):
+        name = "_" + name
+    if name != raw and name.lstrip("_") != raw:
+        name += "_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:8]
+    return name

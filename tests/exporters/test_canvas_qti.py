@@ -1,0 +1,201 @@
+"""Canvas QTI 1.2 zip: validate against the QTI 1.2.1 DTD, read back, compare question by question."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from lxml import etree
+
+from quizgen import model as m
+from quizgen.exporters import escaping as esc
+from quizgen.exporters import get_exporter
+from quizgen.exporters.canvas_qti import (
+    CANVAS_TYPE,
+    QTI_NS,
+    general_feedback,
+    item_identifier,
+    item_title,
+    question_text,
+    quiz_identifier,
+)
+from quizgen.exporters.moodle_xml import matching_pairs
+
+from .sample import worksheet_all_kinds
+from .support import expected_text, hostile_text, html_to_text, long_text
+
+EXPORTER = get_exporter("canvas-qti")
+NS = {"q": QTI_NS}
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def without_namespace(doc: etree._Element) -> etree._Element:
+    """Return a copy in no namespace: the QTI 1.2 DTD predates XML namespaces (Canvas's files carry one)."""
+    doc = etree.fromstring(etree.tostring(doc))
+    for el in doc.iter():
+        if isinstance(el.tag, str):
+            el.tag = etree.QName(el).localname
+        for attr in list(el.attrib):
+            if attr.startswith("{"):
+                del el.attrib[attr]
+    etree.cleanup_namespaces(doc)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def qti_dtd(schemas_dir):
+    path = schemas_dir / "qti1.2" / "ims_qtiasiv1p2p1.dtd"
+    if not path.is_file():
+        pytest.skip(f"QTI 1.2.1 DTD not found at {path}")
+    return etree.DTD(str(path))
+
+
+def mattext(el) -> str:
+    node = el.find("q:material/q:mattext", NS)
+    text = node.text or ""
+    return html_to_text(text) if node.get("texttype") == "text/html" else text
+
+
+def compare(ws: m.Worksheet, data: bytes) -> int:
+    files = unzip(data)
+    names = list(files)
+    assert names[0] == "imsmanifest.xml"
+    manifest = etree.fromstring(files["imsmanifest.xml"])
+    hrefs = {f.get("href") for f in manifest.iter("{*}file")}
+    assert hrefs == set(names) - {"imsmanifest.xml"}
+    checked = 0
+    for version in ws.versions:
+        quiz_id = quiz_identifier(ws, version)
+        meta = etree.fromstring(files[f"{quiz_id}/assessment_meta.xml"])
+        assert Decimal(meta.findtext("{*}points_possible")) == version.points
+        doc = etree.fromstring(files[f"{quiz_id}/{quiz_id}.xml"])
+        items = doc.findall(".//q:item", NS)
+        assert [i.get("ident") for i in items] == [item_identifier(version, it.question) for it in version.items]
+        for el, item in zip(items, version.items):
+            q = item.question
+            fields = {f.findtext("q:fieldlabel", namespaces=NS): f.findtext("q:fieldentry", namespaces=NS)
+                      for f in el.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
+            assert fields["question_type"] == CANVAS_TYPE[q.kind]
+            assert Decimal(fields["points_possible"]) == q.points
+            assert el.get("title") == expected_text(item_title(item))
+            assert mattext(el.find("q:presentation", NS)) == expected_text(question_text(ws, item))
+            feedback = {f.get("ident"): mattext(f.find("q:flow_mat", NS)) for f in el.findall("q:itemfeedback", NS)}
+            assert feedback.get("general_fb", "") == expected_text(general_feedback(q))
+            conds = el.findall("q:resprocessing/q:respcondition", NS)
+            scoring = [c for c in conds if c.find("q:setvar", NS) is not None]
+            qtype = fields["question_type"]
+            if qtype in ("multiple_choice_question", "true_false_question", "multiple_answers_question"):
+                labels = el.findall(".//q:response_label", NS)
+                if isinstance(q, m.TrueFalse):
+                    choices = [m.Choice("True", q.answer), m.Choice("False", not q.answer)]
+                elif isinstance(q, m.MarkTheWords):
+                    choices = [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers)]
+                else:
+                    choices = list(q.choices)
+                assert [mattext(lb) for lb in labels] == [expected_text(c.text) for c in choices]
+                for lb, c in zip(labels, choices):
+                    assert feedback.get(lb.get("ident") + "_fb", "") == expected_text(c.feedback)
+                (score,) = scoring
+                correct = {lb.get("ident") for lb, c in zip(labels, choices) if c.correct}
+                if qtype == "multiple_answers_question":
+                    assert el.find(".//q:response_lid", NS).get("rcardinality") == "Multiple"
+                    yes = {v.text for v in score.findall("q:conditionvar/q:and/q:varequal", NS)}
+                    no = {v.text for v in score.findall("q:conditionvar/q:and/q:not/q:varequal", NS)}
+                    assert yes == correct and no == {lb.get("ident") for lb in labels} - correct
+                else:
+                    assert {v.text for v in score.findall("q:conditionvar/q:varequal", NS)} == correct
+                assert score.findtext("q:setvar", namespaces=NS) == "100"
+            elif qtype == "short_answer_question":
+                (score,) = scoring
+                assert [v.text for v in score.findall("q:conditionvar/q:varequal", NS)] == [expected_text(a) for a in q.answers]
+            elif qtype == "numerical_question":
+                (score,) = scoring
+                exact = score.find(".//q:varequal", NS).text
+                assert Decimal(exact) == q.answer
+                if q.tolerance:
+                    assert Decimal(score.find(".//q:vargte", NS).text) == q.answer - q.tolerance
+                    assert Decimal(score.find(".//q:varlte", NS).text) == q.answer + q.tolerance
+            elif qtype == "matching_question":
+                lids = el.findall("q:presentation/q:response_lid", NS)
+                pairs = matching_pairs(q, item)
+                assert [mattext(lid) for lid in lids] == [expected_text(left) for left, _ in pairs]
+                total = Decimal(0)
+                for lid, (_, right), cond in zip(lids, pairs, scoring):
+                    texts = {lb.get("ident"): mattext(lb) for lb in lid.findall(".//q:response_label", NS)}
+                    var = cond.find("q:conditionvar/q:varequal", NS)
+                    assert var.get("respident") == lid.get("ident")
+                    assert texts[var.text] == expected_text(right)
+                    total += Decimal(cond.findtext("q:setvar", namespaces=NS))
+                assert abs(total - 100) < Decimal("0.01")
+                if isinstance(q, m.Matching):
+                    offered = {mattext(lb) for lb in lids[0].findall(".//q:response_label", NS)}
+                    assert {expected_text(d) for d in q.distractors} <= offered
+            elif qtype == "essay_question":
+                assert el.find(".//q:response_str", NS) is not None
+            checked += 1
+    return checked
+
+
+def test_items_are_valid_against_the_qti_dtd(worksheet_all_kinds, qti_dtd):
+    files = unzip(EXPORTER.export(worksheet_all_kinds))
+    assessments = [n for n in files if n.endswith(".xml") and not n.endswith("assessment_meta.xml") and n != "imsmanifest.xml"]
+    assert len(assessments) == 2
+    for name in assessments:
+        doc = without_namespace(etree.fromstring(files[name]))
+        assert qti_dtd.validate(doc), (name, qti_dtd.error_log.filter_from_errors())
+
+
+def test_every_question_comes_back(worksheet_all_kinds):
+    assert compare(worksheet_all_kinds, EXPORTER.export(worksheet_all_kinds)) == 20
+
+
+def test_every_item_has_canvas_question_type(worksheet_all_kinds):
+    files = unzip(EXPORTER.export(worksheet_all_kinds))
+    for name, data in files.items():
+        if name.endswith(".xml") and "/" in name and not name.endswith("assessment_meta.xml"):
+            for item in etree.fromstring(data).iterfind(".//q:item", NS):
+                labels = item.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield/q:fieldlabel", NS)
+                assert "question_type" in [lb.text for lb in labels]
+
+
+def test_adaptations_are_reported(worksheet_all_kinds):
+    assert [d.format() for d in EXPORTER.check(worksheet_all_kinds)] == [
+        "canvas-qti: adapted: question dc-gap: numeric unit 'years' written after the question text (Canvas has no units)",
+        "canvas-qti: adapted: question dc-order: ordering carried as matching: each item is matched to its position (Classic Quizzes have no ordering type)",
+        "canvas-qti: adapted: question co-open: essay: the rubric and model answer are in the general feedback (Classic essays have no grader notes), so students see them after submitting",
+        "canvas-qti: adapted: question ib-mark: mark-the-words carried as multiple answers: the loaded phrases and every other word of the passage are the choices",
+    ]
+
+
+def test_zip_is_deterministic_with_fixed_timestamps(worksheet_all_kinds):
+    data = EXPORTER.export(worksheet_all_kinds)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_text())
+def test_hostile_text_round_trips(text):
+    ws = worksheet_all_kinds(text)
+    compare(ws, EXPORTER.export(ws))
+
+
+def test_hostile_text_stays_valid(qti_dtd):
+    ws = worksheet_all_kinds("]]> <&> \x00 “세기” \u202e ~=#{}:\\")
+    files = unzip(EXPORTER.export(ws))
+    for name, data in files.items():
+        if name.endswith(".xml") and "/" in name and not name.endswith("assessment_meta.xml"):
+            assert qti_dtd.validate(without_namespace(etree.fromstring(data))), qti_dtd.error_log
+
+
+def test_very_long_text_round_trips():
+    ws = worksheet_all_kinds(long_text())
+    compare(ws, EXPORTER.export(ws))
