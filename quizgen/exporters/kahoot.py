@@ -1,0 +1,248 @@
+"""Kahoot! quiz spreadsheet (.xlsx) in the layout of Kahoot's "Quiz spreadsheet template".
+
+Kahoot's importer (Create > Import spreadsheet) reads the first sheet of the
+template: a title block in rows 1-7, the column headers in row 8 and one
+question per row from row 9: number (A), question (B, at most 120
+characters), answers 1-4 (C-F, at most 75 characters each), time limit (G,
+one of 5, 10, 20, 30, 60, 90, 120 or 240 seconds) and the correct answer
+numbers (H, ``2`` or ``1,3``).
+
+Only quiz questions fit: single choice and multiple response with at most
+four choices, and true/false (as the answers True and False). Every other
+kind, and any question or answer over the limits, is left out and reported:
+shortening a stem could change what it asks. Kahoot has no column for
+excerpts, explanations, points, ids or tags, so those are left out and
+reported per question. One spreadsheet is one kahoot, so only the first
+version is written.
+
+The file is made byte-identical on every run: the document properties get
+a fixed date (openpyxl writes the time of saving) and the zip entries a
+fixed timestamp.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import TYPE_CHECKING, ClassVar
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.xml.functions import tostring
+
+from quizgen import model
+from quizgen.errors import Diagnostic, Location
+from quizgen.exporters.base import Exporter
+from quizgen.exporters.escaping import adaptation, unique_items, xml_forbidden_chars, xml_text, zip_bytes
+
+if TYPE_CHECKING:
+    from quizgen.model import Worksheet, WorksheetItem
+
+#: Limits printed in the template's headers (and enforced by Kahoot's importer).
+MAX_QUESTION = 120
+MAX_ANSWER = 75
+MAX_ANSWERS = 4
+TIME_LIMITS = (5, 10, 20, 30, 60, 90, 120, 240)
+#: Seconds per question by difficulty (1 easy .. 3 hard).
+TIME_BY_DIFFICULTY = {1: 20, 2: 30, 3: 60}
+
+#: The header row of Kahoot's template, exactly (row 8, columns B-H).
+HEADERS = (
+    "Question - max 120 characters",
+    "Answer 1 - max 75 characters",
+    "Answer 2 - max 75 characters",
+    "Answer 3 - max 75 characters",
+    "Answer 4 - max 75 characters",
+    "Time limit (sec) \u2013 5, 10, 20, 30, 60, 90, 120, or 240 secs",
+    "Correct answer(s) - choose at least one",
+)
+HEADER_ROW = 8
+FIRST_ROW = 9
+SHEET = "Sheet1"
+#: Document date written instead of the time of saving.
+FIXED_DATE = dt.datetime(2000, 1, 1, 0, 0, 0)
+
+
+def kahoot_length(text: str) -> int:
+    """Return the length Kahoot counts: UTF-16 code units, as a browser's ``String.length``."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _one_line(text: str) -> str:
+    return " ".join(xml_text(text).split("\n"))
+
+
+def plan_row(item: "WorksheetItem") -> tuple[list | None, list[tuple[str, str]]]:
+    """Return the row values (question, answers, time, correct) or None, and the notes."""
+    q = item.question
+    notes: list[tuple[str, str]] = []
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
+        answers = [(c.text, c.correct) for c in q.choices]
+    elif isinstance(q, model.TrueFalse):
+        answers = [("True", q.answer), ("False", not q.answer)]
+    else:
+        why = {
+            "short-answer": "typed answers",
+            "numeric": "typed numbers",
+            "matching": "matching",
+            "ordering": "ordering (puzzle questions cannot be imported by spreadsheet)",
+            "open-response": "written answers",
+            "mark-the-words": "marking words in a passage",
+        }.get(q.kind, q.kind)
+        return None, [("left-out", f"left out: Kahoot's spreadsheet import takes quiz and true/false "
+                                   f"questions only, not {why}")]
+    stem = _one_line(q.stem)
+    texts = [_one_line(text) for text, _ok in answers]
+    problems = []
+    if kahoot_length(stem) > MAX_QUESTION:
+        problems.append(f"the question has {kahoot_length(stem)} characters (Kahoot allows {MAX_QUESTION})")
+    if len(answers) > MAX_ANSWERS:
+        problems.append(f"it has {len(answers)} choices (Kahoot allows {MAX_ANSWERS})")
+    long_answers = [n for n, t in enumerate(texts, start=1) if kahoot_length(t) > MAX_ANSWER]
+    if long_answers:
+        problems.append(f"choice(s) {', '.join(map(str, long_answers))} exceed {MAX_ANSWER} characters")
+    if problems:
+        return None, [("left-out", "left out, not shortened (that could change what it asks): " + "; ".join(problems))]
+
+    if stem != xml_text(q.stem) or any(t != xml_text(a) for t, (a, _ok) in zip(texts, answers)):
+        notes.append(("adapted", "line breaks were replaced by spaces (Kahoot questions are one line)"))
+    if isinstance(q, model.MultipleResponse):
+        notes.append(("adapted", "several correct answers: a Kahoot quiz question counts a player right who "
+                                 "picks any one of them, so \"pick every correct answer\" becomes \"pick one\""))
+    if item.excerpts:
+        notes.append(("adapted", "the source excerpt and its citation are not carried (no room in a kahoot): "
+                                 "show the excerpt to the class"))
+    missing = []
+    if q.explanation:
+        missing.append("explanation")
+    if any(c.feedback for c in getattr(q, "choices", ())):
+        missing.append("choice feedback")
+    if q.points != 1:
+        missing.append(f"points ({q.points})")
+    missing.append("question id and skill tags")
+    notes.append(("adapted", "Kahoot's template has no column for " + ", ".join(missing) + ": left out"))
+    correct = [str(n) for n, (_t, ok) in enumerate(answers, start=1) if ok]
+    seconds = TIME_BY_DIFFICULTY.get(q.difficulty, 30)
+    return [stem, *texts, *[""] * (MAX_ANSWERS - len(texts)), seconds, ",".join(correct)], notes
+
+
+def _set(ws, row: int, column: int, value) -> None:
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        # openpyxl turns a string starting with "=" into a formula; storing
+        # every text as a string cell keeps "=", "+", "-" and "@" starts as
+        # text in Kahoot and in any spreadsheet program (no formula runs).
+        cell.data_type = "s"
+
+
+def workbook(worksheet: "Worksheet") -> Workbook:
+    """Return the filled template of the first version's questions."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    _set(ws, 2, 2, "Quiz template")
+    ws.cell(row=2, column=2).font = Font(bold=True, size=14)
+    _set(ws, 3, 2, xml_text(worksheet.recipe.title or "Worksheet"))
+    _set(ws, 4, 2, "Made by quizgen from Kahoot's quiz spreadsheet template: questions up to 120 characters, "
+                   "answers up to 75, correct answers by number (several separated by commas).")
+    _set(ws, 5, 2, "Import: Kahoot > Create > Kahoot > Import spreadsheet.")
+    header_fill = PatternFill("solid", fgColor="46178F")
+    for column, text in enumerate(HEADERS, start=2):
+        _set(ws, HEADER_ROW, column, text)
+        cell = ws.cell(row=HEADER_ROW, column=column)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.column_dimensions["B"].width = 60
+    for letter in "CDEF":
+        ws.column_dimensions[letter].width = 30
+    ws.column_dimensions["G"].width = 16
+    ws.column_dimensions["H"].width = 18
+    row = FIRST_ROW
+    for item in worksheet.versions[0].items if worksheet.versions else ():
+        values, _notes = plan_row(item)
+        if values is None:
+            continue
+        ws.cell(row=row, column=1, value=row - FIRST_ROW + 1)
+        stem, *answers_and_rest = values
+        _set(ws, row, 2, stem)
+        for offset, text in enumerate(answers_and_rest[:MAX_ANSWERS]):
+            if text:
+                _set(ws, row, 3 + offset, text)
+        ws.cell(row=row, column=7, value=answers_and_rest[MAX_ANSWERS])
+        correct = answers_and_rest[MAX_ANSWERS + 1]
+        # One correct answer as a number, several as "1,3" text, like the template's example rows.
+        ws.cell(row=row, column=8, value=int(correct) if correct.isdigit() else correct)
+        row += 1
+    props = wb.properties
+    props.creator = "quizgen"
+    props.created = props.modified = FIXED_DATE
+    return wb
+
+
+def xlsx_bytes(wb: Workbook) -> bytes:
+    """Return the workbook as byte-identical .xlsx bytes.
+
+    ``Workbook.save`` stamps ``docProps/core.xml`` with the time of saving
+    and each zip entry with the current time: core.xml is written again
+    from the (fixed) properties and the archive rebuilt with fixed times.
+    """
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    wb.properties.modified = FIXED_DATE
+    core = tostring(wb.properties.to_tree())
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        entries = [
+            (info.filename, core if info.filename == "docProps/core.xml" else archive.read(info))
+            for info in archive.infolist()
+        ]
+    return zip_bytes(entries)
+
+
+class KahootExporter(Exporter):
+    """Kahoot quiz spreadsheet (.xlsx) of the first version's quiz and true/false questions."""
+
+    #: The ``--format`` value.
+    name: ClassVar[str] = "kahoot"
+    #: Kahoot imports .xlsx only.
+    suffix: ClassVar[str] = ".xlsx"
+    #: One line for ``--help``.
+    label: ClassVar[str] = "Kahoot! quiz spreadsheet template (.xlsx): choice and true/false questions"
+    #: Kinds Kahoot's spreadsheet import takes (within its limits).
+    question_kinds: ClassVar[frozenset[str]] = frozenset({"single-choice", "multiple-response", "true-false"})
+
+    def export(self, worksheet: "Worksheet") -> bytes:
+        """Return the .xlsx bytes."""
+        return xlsx_bytes(workbook(worksheet))
+
+    def check(self, worksheet: "Worksheet") -> list[Diagnostic]:
+        """Report per question what is left out or adapted, and the versions not written."""
+        out = []
+        first = {item.question.id for item in worksheet.versions[0].items} if worksheet.versions else set()
+        for item in unique_items(worksheet):
+            if item.question.id not in first:
+                continue
+            values, notes = plan_row(item)
+            for severity, message in notes:
+                out.append(adaptation(self.name, item.question.id, message, severity))
+            q = item.question
+            texts = [q.stem] + [c.text for c in getattr(q, "choices", ())]
+            bad = [c for t in texts for c in xml_forbidden_chars(t)]
+            if values is not None and bad:
+                out.append(adaptation(self.name, q.id, "control characters a spreadsheet cannot hold were dropped"))
+        if first and all(plan_row(item)[0] is None for item in worksheet.versions[0].items):
+            out.append(Diagnostic(Location(self.name), "no question of this worksheet fits a kahoot: nothing to import",
+                                  subject=f"version {worksheet.versions[0].letter}", severity="error"))
+        for version in worksheet.versions[1:]:
+            out.append(Diagnostic(
+                Location(self.name),
+                "not written: one spreadsheet is one kahoot, so only version "
+                f"{worksheet.versions[0].letter} is exported (export each version on its own if you need it)",
+                subject=f"version {version.letter}",
+                severity="left-out",
+            ))
+        return out
+
+
+__all__ = ["KahootExporter", "kahoot_length", "plan_row"]
