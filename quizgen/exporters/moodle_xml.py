@@ -56,7 +56,7 @@ def choice_fractions(choices) -> list[str]:
     """Return Moodle fractions for a multiple-response question: correct share the 100, wrong ones cost as much.
 
     Each wrong choice takes away one correct choice's worth, so ticking
-    every box scores 0 (Moodle clamps the total at 0).
+    boxes at random does not pay (Moodle clamps the total at 0).
     """
     correct = sum(1 for c in choices if c.correct)
     share = moodle_fraction(Decimal(100) / max(correct, 1))

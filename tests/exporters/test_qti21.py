@@ -1,0 +1,251 @@
+"""QTI 2.1 content package: XSD-valid items, tests and manifest; keys score full marks; round trip."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from lxml import etree
+
+from quizgen import model as m
+from quizgen.exporters import escaping as esc
+from quizgen.exporters import get_exporter
+from quizgen.exporters.moodle_xml import question_name, rubric_text
+from quizgen.exporters.qti21 import QTI_NS, hottext_segments, item_identifier, assessment_test_identifier
+
+from .qti_eval import Item
+from .sample import worksheet_all_kinds
+from .support import expected_text, hostile_text, long_text
+
+EXPORTER = get_exporter("qti21")
+NS = {"q": QTI_NS}
+
+
+def unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        return {name: z.read(name) for name in z.namelist()}
+
+
+@pytest.fixture(scope="module")
+def schemas(schemas_dir):
+    """Return (QTI 2.1 item/test schema, IMS CP 1.1 schema, rptemplates folder), all local files."""
+    base = schemas_dir / "qti2x_qti3_oat-sa"
+    qti, cp = base / "qtiv2p1" / "imsqti_v2p1.xsd", base / "imscp_v1p1.xsd"
+    if not (qti.is_file() and cp.is_file()):
+        pytest.skip(f"QTI 2.1 / IMS CP schemas not found under {base}")
+    # Every import in these files is relative (../w3/xml.xsd, imsmd_v1p2p4.xsd),
+    # so parsing by path resolves them locally; no network is involved.
+    parser = etree.XMLParser(no_network=True)
+    return (etree.XMLSchema(etree.parse(str(qti), parser)), etree.XMLSchema(etree.parse(str(cp), parser)),
+            base / "rptemplates")
+
+
+def text_of(el) -> str:
+    """Return the plain text of a flow container: paragraphs as blank lines, <br/> as newlines."""
+    paragraphs = el.findall("q:p", NS)
+    if not paragraphs:
+        return el.text or ""
+    out = []
+    for p in paragraphs:
+        parts = [p.text or ""]
+        for child in p:
+            parts.append("\n" if etree.QName(child).localname == "br" else (child.text or ""))
+            parts.append(child.tail or "")
+        out.append("".join(parts))
+    return "\n\n".join(out)
+
+
+def body_text(item_el) -> str:
+    body = item_el.find("q:itemBody", NS)
+    paragraphs = [p for p in body.findall("q:p", NS) if p.find("q:textEntryInteraction", NS) is None]
+    holder = etree.Element("x")
+    for p in paragraphs:
+        holder.append(etree.fromstring(etree.tostring(p)))
+    for p in holder:
+        p.tag = f"{{{QTI_NS}}}p"
+    return text_of(holder)
+
+
+def test_every_file_is_valid(worksheet_all_kinds, schemas):
+    qti, cp, _ = schemas
+    files = unzip(EXPORTER.export(worksheet_all_kinds))
+    assert list(files)[0] == "imsmanifest.xml"
+    assert cp.validate(etree.fromstring(files["imsmanifest.xml"])), cp.error_log
+    for name, data in files.items():
+        if name != "imsmanifest.xml":
+            assert qti.validate(etree.fromstring(data)), (name, qti.error_log)
+    assert sum(n.startswith("items/") for n in files) == 20 and sum(n.startswith("tests/") for n in files) == 2
+
+
+def test_manifest_lists_every_file_and_dependency(worksheet_all_kinds):
+    files = unzip(EXPORTER.export(worksheet_all_kinds))
+    manifest = etree.fromstring(files["imsmanifest.xml"])
+    resources = {r.get("identifier"): r for r in manifest.iter("{*}resource")}
+    assert {r.get("href") for r in resources.values()} == set(files) - {"imsmanifest.xml"}
+    for r in resources.values():
+        for dep in r.iter("{*}dependency"):
+            assert dep.get("identifierref") in resources
+
+
+def test_no_style_attributes_and_valid_identifiers(worksheet_all_kinds):
+    import re
+
+    ncname = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+    for name, data in unzip(EXPORTER.export(worksheet_all_kinds)).items():
+        for el in etree.fromstring(data).iter():
+            if isinstance(el.tag, str):
+                assert "style" not in el.attrib, name
+                for attr in ("identifier", "responseIdentifier", "outcomeIdentifier", "identifierref"):
+                    if attr in el.attrib:
+                        assert ncname.match(el.get(attr)), (name, attr, el.get(attr))
+
+
+def test_every_key_scores_full_marks(worksheet_all_kinds, schemas):
+    _, _, templates = schemas
+    files = unzip(EXPORTER.export(worksheet_all_kinds))
+    scored = 0
+    for version in worksheet_all_kinds.versions:
+        for witem in version.items:
+            q = witem.question
+            item = Item(files[f"items/{item_identifier(version, q)}.xml"], templates)
+            if isinstance(q, m.OpenResponse):
+                assert item.root.find("q:responseProcessing", NS) is None  # scored by a person
+                continue
+            outcomes = item.score(item.key())
+            assert outcomes["SCORE"] == outcomes["MAXSCORE"] == q.points, q.id
+            assert item.score(None)["SCORE"] == 0
+            scored += 1
+    assert scored == 18
+
+
+def test_wrong_and_partial_answers_score_less(worksheet_all_kinds, schemas):
+    _, _, templates = schemas
+    files = unzip(EXPORTER.export(worksheet_all_kinds))
+    version = worksheet_all_kinds.versions[0]
+    get = lambda qid: Item(files[f"items/{item_identifier(version, next(i.question for i in version.items if i.question.id == qid))}.xml"], templates)  # noqa: E731
+    single = get("ib-single")
+    assert single.score("choice2")["SCORE"] == 0
+    multi = get("ib-multi")  # right: 1, 2, 4 of 5; points 2
+    assert abs(multi.score(["choice1", "choice2"])["SCORE"] - Decimal(4) / 3) < Decimal("0.001")
+    assert abs(multi.score(["choice1", "choice2", "choice3", "choice4", "choice5"])["SCORE"] - Decimal(2) / 3) < Decimal("0.001")  # 3 right - 2 wrong shares
+    short = get("co-short")
+    assert short.score("red army")["SCORE"] == 1 and short.score("Soviets")["SCORE"] == 0
+    gap = get("dc-gap")  # 53 ± 0.5
+    assert gap.score(Decimal("53.5"))["SCORE"] == 1 and gap.score(Decimal("54"))["SCORE"] == 0
+    order = get("dc-order")
+    assert order.score(list(reversed(order.key())))["SCORE"] == 0
+    match = get("dc-match")
+    assert abs(match.score(match.key()[:2])["SCORE"] - Decimal(2) / 3) < Decimal("0.001")
+    mark = get("ib-mark")
+    assert abs(mark.score(mark.key() + ["word1"])["SCORE"] - Decimal(2) / 3) < Decimal("0.001")
+
+
+def compare(ws: m.Worksheet, data: bytes) -> int:
+    files = unzip(data)
+    manifest = etree.fromstring(files["imsmanifest.xml"])
+    meta = {}
+    for r in manifest.iter("{*}resource"):
+        general = r.find("{*}metadata/{*}lom/{*}general")
+        if general is not None:
+            meta[r.get("href")] = (general.findtext("{*}identifier"), [k.text for k in general.findall("{*}keyword/{*}langstring")])
+    checked = 0
+    for version in ws.versions:
+        test = etree.fromstring(files[f"tests/{assessment_test_identifier(ws, version)}.xml"])
+        refs = [r.get("identifier") for r in test.iter(f"{{{QTI_NS}}}assessmentItemRef")]
+        assert refs == [item_identifier(version, i.question) for i in version.items]
+        for witem in version.items:
+            q = witem.question
+            href = f"items/{item_identifier(version, q)}.xml"
+            el = etree.fromstring(files[href])
+            assert meta[href] == (q.id, esc.question_tags(q))
+            assert el.get("title") == expected_text(question_name(witem))
+            assert body_text(el) == expected_text(esc.question_text(ws, witem))
+            general = el.find("q:modalFeedback[@identifier='general']", NS)
+            assert text_of(general) == expected_text(esc.feedback_text(q))
+            body = el.find("q:itemBody", NS)
+            if isinstance(q, (m.SingleChoice, m.MultipleResponse, m.TrueFalse)):
+                choices = ([m.Choice("True", q.answer), m.Choice("False", not q.answer)] if isinstance(q, m.TrueFalse) else list(q.choices))
+                simple = body.findall("q:choiceInteraction/q:simpleChoice", NS)
+                assert [text_of(s) for s in simple] == [expected_text(c.text) for c in choices]
+                key = Item(files[href]).key()
+                key = key if isinstance(key, list) else [key]
+                assert {s.get("identifier") for s, c in zip(simple, choices) if c.correct} == set(key)
+                for s, c in zip(simple, choices):
+                    fb = el.find(f"q:modalFeedback[@identifier='{s.get('identifier')}']", NS)
+                    assert (text_of(fb) if fb is not None else "") == expected_text(c.feedback)
+            elif isinstance(q, m.MarkTheWords):
+                hot = body.findall(".//q:hottext", NS)
+                _, choices = hottext_segments(q.passage, q.answers)
+                assert sorted(h.text for h in hot) == sorted(t for t, _ in choices)
+                key = set(Item(files[href]).key())
+                assert {h.text for h in hot if h.get("identifier") in key} == {expected_text(a) for a in q.answers}
+                interaction = body.find("q:hottextInteraction", NS)
+                assert " ".join("".join(interaction.itertext()).split()) == " ".join(expected_text(q.passage).split())
+            elif isinstance(q, m.ShortAnswer):
+                keys = [e.get("mapKey") for e in el.iter(f"{{{QTI_NS}}}mapEntry")]
+                assert keys == list(dict.fromkeys(expected_text(a).strip() for a in q.answers))
+            elif isinstance(q, m.Numeric):
+                assert Item(files[href]).key() == q.answer
+                assert (body.find(".//q:textEntryInteraction", NS).tail or "").strip() == q.unit
+            elif isinstance(q, m.Matching):
+                sets = body.findall("q:matchInteraction/q:simpleMatchSet", NS)
+                lefts = [text_of(c) for c in sets[0]]
+                rights = {c.get("identifier"): text_of(c) for c in sets[1]}
+                left_ids = [c.get("identifier") for c in sets[0]]
+                assert lefts == [expected_text(p.left) for p in q.pairs]
+                pairs = Item(files[href]).key()
+                got = {(lefts[left_ids.index(a)], rights[b]) for a, b in pairs}
+                assert got == {(expected_text(p.left), expected_text(p.right)) for p in q.pairs}
+                assert {expected_text(d) for d in q.distractors} <= set(rights.values())
+            elif isinstance(q, m.Ordering):
+                simple = body.findall("q:orderInteraction/q:simpleChoice", NS)
+                texts = {s.get("identifier"): text_of(s) for s in simple}
+                assert [text_of(s) for s in simple] == [expected_text(t) for t in witem.shuffled]
+                assert [texts[i] for i in Item(files[href]).key()] == [expected_text(t) for t in q.items]
+            elif isinstance(q, m.OpenResponse):
+                rubric = body.find("q:rubricBlock", NS)
+                assert rubric.get("view") == "scorer" and text_of(rubric) == expected_text(rubric_text(q))
+            checked += 1
+    return checked
+
+
+def test_every_question_comes_back(worksheet_all_kinds):
+    assert compare(worksheet_all_kinds, EXPORTER.export(worksheet_all_kinds)) == 20
+
+
+def test_nothing_to_adapt(worksheet_all_kinds):
+    assert EXPORTER.check(worksheet_all_kinds) == []
+    assert EXPORTER.question_kinds == frozenset(m.QUESTION_KINDS)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_text())
+def test_hostile_text_round_trips(text):
+    ws = worksheet_all_kinds(text)
+    compare(ws, EXPORTER.export(ws))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(hostile_text())
+def test_hostile_text_stays_valid_and_keys_still_score(schemas, text):
+    qti, cp, templates = schemas
+    ws = worksheet_all_kinds(text)
+    files = unzip(EXPORTER.export(ws))
+    assert cp.validate(etree.fromstring(files["imsmanifest.xml"])), cp.error_log
+    for name, data in files.items():
+        if name != "imsmanifest.xml":
+            assert qti.validate(etree.fromstring(data)), (name, qti.error_log)
+        if name.startswith("items/"):
+            item = Item(data, templates)
+            if item.root.find("q:responseProcessing", NS) is not None:
+                out = item.score(item.key())
+                assert out["SCORE"] == out["MAXSCORE"]
+
+
+def test_very_long_text_round_trips():
+    ws = worksheet_all_kinds(long_text())
+    compare(ws, EXPORTER.export(ws))
