@@ -1,0 +1,155 @@
+"""Run the pipeline: bank + recipe → worksheet → PDFs and exports → files.
+
+This is the only module that creates files in the output folder. Everything
+is made in memory first (bank loaded and checked, worksheet assembled, every
+exporter's check run, every PDF rendered, every export made) and written
+only when all of it succeeded, through ``outputs.write_files``, which
+writes all files or none.
+
+Files, for a recipe named ``sampler``::
+
+    sampler-worksheet.pdf         one version: the student worksheet
+    sampler-class-pack.pdf        several versions: all of them, ready to print
+    sampler-worksheet-A.pdf …     one per version, with per_version_files
+    sampler-answer-key.pdf        answer grid, then every version's key
+    sampler-moodle-xml.xml …      one per export format
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quizgen import model
+from quizgen.errors import Diagnostic, ExportError
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file the build made: where it goes, what it is, its bytes."""
+
+    path: Path
+    label: str
+    data: bytes
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote and what the exporters had to adapt or leave out."""
+
+    worksheet: model.Worksheet
+    outputs: list[Output] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def written(self) -> list[Path]:
+        """Return the paths written, in order."""
+        return [o.path for o in self.outputs]
+
+
+def output_names(recipe: model.Recipe) -> dict[str, str]:
+    """Return the file name of each PDF output of ``recipe`` (key → name)."""
+    names = {}
+    if recipe.versions == 1:
+        names["worksheet"] = f"{recipe.name}-worksheet.pdf"
+    else:
+        names["class-pack"] = f"{recipe.name}-class-pack.pdf"
+    names["answer-key"] = f"{recipe.name}-answer-key.pdf"
+    return names
+
+
+def build(
+    recipe: model.Recipe,
+    bank_dir: Path | None = None,
+    formats: tuple[str, ...] | None = None,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    write: bool = True,
+) -> BuildReport:
+    """Build everything ``recipe`` asks for from the bank in ``bank_dir``; return what was written.
+
+    ``formats`` defaults to the recipe's. With ``write=False`` nothing is
+    written (``quizgen check``); the report still holds every output.
+    Raises QuizgenError subclasses (BankError, RecipeError, ExportError,
+    RenderError, OutputError); when one is raised, no file was written.
+    """
+    from quizgen import paths
+    from quizgen.assemble import make_worksheet
+    from quizgen.bank import load_bank
+    from quizgen.outputs import write_files
+
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    formats = tuple(formats or recipe.formats)
+    bank = load_bank(Path(bank_dir) if bank_dir else paths.bank_dir())
+    worksheet = make_worksheet(bank, recipe)
+    count = len(worksheet.versions)
+    say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
+    report = BuildReport(worksheet)
+
+    exporters = _check_exports(worksheet, [f for f in formats if f != "pdf"], report)
+    out = Path(recipe.output_dir)
+    if "pdf" in formats:
+        for output in render_pdfs(worksheet, progress=say, workers=workers):
+            report.outputs.append(Output(out / output.path, output.label, output.data))
+    for exporter in exporters:
+        data = exporter.export(worksheet)
+        report.outputs.append(Output(out / f"{recipe.name}-{exporter.name}{exporter.suffix}", exporter.label or exporter.name, data))
+        say(f"exported {exporter.name}")
+    if write:
+        write_files({o.path: o.data for o in report.outputs})
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _check_exports(worksheet: model.Worksheet, names: list[str], report: BuildReport) -> list:
+    """Run every exporter's check before any export; stop on errors, keep the rest as notes."""
+    from quizgen.exporters import get_exporter
+
+    exporters = [get_exporter(name) for name in names]
+    errors: list[Diagnostic] = []
+    for exporter in exporters:
+        for diagnostic in exporter.check(worksheet):
+            (errors if diagnostic.severity == "error" else report.notes).append(diagnostic)
+    if errors:
+        noun = "question" if len(errors) == 1 else "questions"
+        raise ExportError(f"cannot export {len(errors)} {noun}; nothing was written", errors)
+    return exporters
+
+
+def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None, workers: int | None = None) -> list[Output]:
+    """Return the PDF outputs of ``worksheet`` (paths relative to the output folder)."""
+    from quizgen.render import render_html
+    from quizgen.render.context import answer_key_context, worksheet_context
+    from quizgen.render.pdf import PdfJob, render_jobs
+
+    say = progress or (lambda message: None)
+    recipe = worksheet.recipe
+    names = output_names(recipe)
+    pages = tuple(render_html("worksheet.html.j2", worksheet_context(worksheet, v)) for v in worksheet.versions)
+    key = render_html("answer_key.html.j2", answer_key_context(worksheet))
+    sheets_name = "class-pack" if "class-pack" in names else "worksheet"
+    split = recipe.per_version_files and len(pages) > 1
+    jobs = [PdfJob(sheets_name, pages, split=split), PdfJob("answer-key", (key,))]
+    count = len(pages)
+    say(f"rendering {count} version{'s' if count != 1 else ''} and the answer key")
+
+    def done(result) -> None:
+        say(f"rendered {result.name}: {result.pages} pages in {result.seconds:.1f} s")
+
+    results = {r.name: r for r in render_jobs(jobs, workers=workers, progress=done)}
+    sheets = results[sheets_name]
+    outputs = [Output(Path(names[sheets_name]), sheets_name.replace("-", " "), sheets.pdf)]
+    for version, data in zip(worksheet.versions, sheets.parts):
+        outputs.append(Output(Path(f"{recipe.name}-worksheet-{version.letter}.pdf"), f"worksheet, version {version.letter}", data))
+    outputs.append(Output(Path(names["answer-key"]), "answer key", results["answer-key"].pdf))
+    return outputs

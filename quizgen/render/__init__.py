@@ -1,0 +1,88 @@
+"""The one Jinja environment, and HTML rendering of prepared contexts.
+
+Templates live in the top-level ``templates/`` folder (inside the wheel:
+``quizgen/templates``). The environment is strict: a missing variable is an
+error, never a blank on a printed worksheet; and it escapes every value, so
+bank text such as ``<img src=…>`` prints literally. Everything a template
+prints is computed in ``render.context``; filters are registered here and
+nowhere else.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from quizgen import paths
+from quizgen.errors import Diagnostic, Location, TemplateError
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
+
+def _autoescape(name: str | None) -> bool:
+    # Every template we ship is HTML; escape strings rendered from code too.
+    return True
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    """Return '1 point', '2 points'."""
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def make_environment(templates: Path | None = None) -> jinja2.Environment:
+    """Return the Jinja environment: templates/ loader, StrictUndefined, autoescape, our filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates or paths.templates_dir())),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["plural"] = _plural
+    return env
+
+
+@lru_cache(maxsize=4)
+def _environment(templates: str) -> jinja2.Environment:
+    # Compiling templates is most of a render's cost; keep one per folder.
+    return make_environment(Path(templates))
+
+
+def render_html(template: str, context: dict, templates: Path | None = None) -> str:
+    """Return ``template`` rendered with ``context``; TemplateError names template:line."""
+    env = _environment(str(templates or paths.templates_dir()))
+    try:
+        return env.get_template(template).render(context)
+    except jinja2.TemplateSyntaxError as err:
+        where = Location(f"templates/{err.name or template}", err.lineno)
+        raise TemplateError(f"cannot render {template}", [Diagnostic(where, f"template syntax: {err.message}")]) from None
+    except jinja2.TemplateNotFound as err:
+        raise TemplateError(f"cannot render {template}", [Diagnostic(Location(f"templates/{err.name}"), "template not found")]) from None
+    except jinja2.UndefinedError as err:
+        raise TemplateError(
+            f"cannot render {template}",
+            [Diagnostic(Location(f"templates/{template}", _template_line(err)), f"undefined value: {err.message}")],
+        ) from None
+
+
+def _template_line(err: Exception) -> int | None:
+    """Return the template line of a render-time error, from its traceback."""
+    tb = err.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def markup(html: str) -> "Markup":
+    """Return trusted, already-escaped HTML as Markup (its name should end in _html)."""
+    from markupsafe import Markup
+
+    return Markup(html)

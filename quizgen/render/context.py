@@ -1,0 +1,418 @@
+"""Worksheet → template context: exactly what each page prints, computed here.
+
+Templates only loop, test booleans and print. Numbering, letters, point
+totals, answer-line sizes, excerpt numbering and citations are worked out
+here, once, in plain text (the templates escape it).
+
+A student worksheet's context holds no answer at all: no key, no
+explanation, no rubric, no ``correct`` flag on a choice. The partials test
+``show_answers`` before they print an answer, and StrictUndefined turns any
+slip (an answer field read while rendering a worksheet) into an error
+instead of a leak.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from quizgen import model
+from quizgen.assemble import format_number, letter_of
+
+#: What the student is told to do, per kind (printed under the stem).
+KIND_HINTS: dict[str, str] = {
+    "single-choice": "Fill in one bubble.",
+    "multiple-response": "Fill in every box that applies.",
+    "true-false": "Fill in True or False.",
+    "short-answer": "Write your answer on the line.",
+    "numeric": "Write the number in the box.",
+    "matching": "Write the letter of the match in each box. One choice on the right is not used.",
+    "ordering": "Write 1, 2, 3 … in the boxes.",
+    "open-response": "Write your answer in full sentences.",
+    "mark-the-words": "Circle each word or phrase that answers the question.",
+}
+
+#: Short labels for the cleaning rules of quizgen.sources, as a citation prints them.
+REPAIR_LABELS: dict[str, str] = {
+    "backslash-word": "stray backslashes before words replaced by spaces",
+    "lost-f": "'rom' restored to 'from'",
+    "hard-line-break": "line breaks inside a paragraph joined",
+    "odd-whitespace": "spacing tidied",
+    "extra-spaces": "spacing tidied",
+    "edge-spaces": "spacing tidied",
+    "space-before-punctuation": "spaces before punctuation removed",
+}
+
+#: Width of a short-answer line, by the length of the longest accepted answer.
+_LINE_SIZES = ((14, "short"), (32, "medium"))
+
+
+def document(recipe: model.Recipe, title: str, kind: str, running: str) -> dict:
+    """Return the ``doc`` part of a context: <title>, stylesheets and body classes."""
+    # The key reuses the worksheet's question partials, so it takes their look too.
+    sheets = ["css/print.css", f"css/paper-{recipe.paper}.css", "css/worksheet.css"]
+    if kind == "answer_key":
+        sheets.append("css/answer_key.css")
+    if recipe.large_print:
+        sheets.append("css/large-print.css")
+    classes = [kind.replace("_", "-"), f"paper-{recipe.paper}"] + (["large-print"] if recipe.large_print else [])
+    return {"title": title, "stylesheets": sheets, "classes": " ".join(classes), "running": running, "lang": "en"}
+
+
+# --------------------------------------------------------------------------
+# Student worksheet
+
+
+def worksheet_context(worksheet: model.Worksheet, version: model.Version) -> dict:
+    """Return the context of one version's student worksheet (no answers in it)."""
+    return _version_context(worksheet, version, show_answers=False)
+
+
+def _version_context(worksheet: model.Worksheet, version: model.Version, *, show_answers: bool, shown: dict | None = None) -> dict:
+    recipe = worksheet.recipe
+    instructions = dict(recipe.skill_instructions)
+    seen: dict[tuple, tuple[int, int]] = {}  # excerpt span -> (excerpt number, question number)
+    parts: list[dict] = []
+    for item in version.items:
+        skill = model.SKILLS_BY_ID[item.question.skill]
+        if not parts or parts[-1]["skill_id"] != skill.id:
+            parts.append({
+                "number": len(parts) + 1,
+                "skill_id": skill.id,
+                "skill": skill.name,
+                "instruction": instructions.get(skill.id, ""),
+                "questions": [],
+            })
+        ctx = _item(worksheet, version, item, seen, show_answers=show_answers, shown=shown)
+        parts[-1]["questions"].append(ctx)
+    count = len(version.items)
+    kind = "answer_key" if show_answers else "worksheet"
+    running = f"{recipe.title} · Version {version.letter}" + (" · Answer key" if show_answers else "")
+    return {
+        "doc": document(recipe, f"{recipe.title} — Version {version.letter}" + (" — answer key" if show_answers else ""), kind, running),
+        "title": recipe.title,
+        "instructions": recipe.instructions,
+        "version": version.letter,
+        "summary": f"{count} question{'s' if count != 1 else ''} · {version.points} point{'s' if version.points != 1 else ''}",
+        "parts": parts,
+        "show_answers": show_answers,
+        "multi_part": len(parts) > 1,
+    }
+
+
+def _item(
+    worksheet: model.Worksheet, version: model.Version, item: model.WorksheetItem, seen: dict, *, show_answers: bool, shown: dict | None
+) -> dict:
+    q = item.question
+    anchor = f"v{version.letter}-q{item.number}"
+    ctx: dict = {
+        "number": item.number,
+        "kind": q.kind,
+        "partial": f"partials/{q.kind}.html.j2",
+        "stem": q.stem,
+        "points": q.points,
+        "hint": KIND_HINTS[q.kind],
+        "anchor": anchor,
+        "end_anchor": f"{anchor}-end",
+        "excerpts": [],
+        "see_excerpts": [],
+        "citation": "",
+    }
+    if worksheet.recipe.include_excerpts and not show_answers:
+        # The key quotes each claim with its verdict instead of the excerpts.
+        _excerpts(worksheet, item, seen, ctx)
+    getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item, show_answers)
+    if show_answers:
+        where = f"Version {version.letter}, question {item.number}"
+        first = (shown or {}).setdefault(item.question.id, where)
+        ctx.update(_key_details(worksheet, item, None if first == where else first))
+    return ctx
+
+
+def _excerpts(worksheet: model.Worksheet, item: model.WorksheetItem, seen: dict, ctx: dict) -> None:
+    """Number excerpts per version; print each once and point back to it after."""
+    for excerpt in item.excerpts:
+        source = worksheet.sources[excerpt.source]
+        span = (excerpt.source, excerpt.first, excerpt.last)
+        if isinstance(item.question, model.MarkTheWords):
+            # The passage to mark is the excerpt; print only where it comes from.
+            if not ctx["citation"]:
+                ctx["citation"] = citation(source, excerpt.first, excerpt.last)
+            continue
+        if span in seen:
+            number, question = seen[span]
+            ctx["see_excerpts"].append(f"Use excerpt {number} (with question {question}).")
+            continue
+        number = len(seen) + 1
+        seen.setdefault(span, (number, item.number))
+        ctx["excerpts"].append({
+            "number": seen[span][0],
+            "lines": [{"n": excerpt.first + i, "text": text} for i, text in enumerate(excerpt.lines)],
+            "citation": citation(source, excerpt.first, excerpt.last),
+            "repairs": repair_note(source, excerpt.first, excerpt.last),
+        })
+
+
+def published(source: model.Source) -> str:
+    """Return the publication date as a citation prints it: short, and never an inferred date.
+
+    An inferred date (worked out from the text's own anniversaries) is what
+    a date-checking question may ask the student to find.
+    """
+    text = source.dates.published.strip()
+    if not text or text.lower().startswith("unknown") or "inferred" in text.lower():
+        return "date not printed in the source"
+    return text.split(" (")[0].split(";")[0].strip()
+
+
+def citation(source: model.Source, first: int, last: int) -> str:
+    """Return 'Title. Outlet, 1998. Lines 12–14.' for an excerpt."""
+    parts = [source.title.rstrip(".")]
+    if source.outlet and not source.outlet.lower().startswith("not stated"):
+        parts.append(source.outlet.rstrip("."))
+    lines = f"line {first}" if first == last else f"lines {first}–{last}"
+    return f"{'. '.join(parts)}; {published(source)}; {lines}."
+
+
+def repair_note(source: model.Source, first: int, last: int) -> str:
+    """Return a note naming the repairs made to lines first..last, or ''."""
+    found: dict[str, list[int]] = {}
+    for repair in source.repairs:
+        if repair.line is not None and first <= repair.line <= last:
+            label = REPAIR_LABELS.get(repair.rule, repair.rule.replace("-", " "))
+            found.setdefault(label, [])
+            if repair.line not in found[label]:
+                found[label].append(repair.line)
+    if not found:
+        return ""
+    what = "; ".join(
+        f"{label} ({'line' if len(lines) == 1 else 'lines'} {', '.join(str(n) for n in lines)})" for label, lines in found.items()
+    )
+    return f"Transcription repaired by the editors: {what}."
+
+
+class _Kinds:
+    """Per-kind parts of an item's context; answers only with ``show_answers``."""
+
+    @staticmethod
+    def single_choice(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        choices = item.question.choices
+        ctx["choices"] = [_choice(i, c, show) for i, c in enumerate(choices)]
+        ctx["choice_layout"] = choice_layout([c.text for c in choices])
+
+    multiple_response = single_choice
+
+    @staticmethod
+    def true_false(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        ctx["choices"] = [
+            {"letter": "T", "text": "True", **({"correct": item.question.answer} if show else {})},
+            {"letter": "F", "text": "False", **({"correct": not item.question.answer} if show else {})},
+        ]
+
+    @staticmethod
+    def short_answer(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        q = item.question
+        longest = max(len(a) for a in q.answers)
+        size = next((name for limit, name in _LINE_SIZES if longest <= limit), "long")
+        # Two or more lines are always full width: the answer is a phrase.
+        ctx["line_size"] = size if q.lines == 1 else "long"
+        ctx["lines"] = list(range(q.lines))
+        if show:
+            ctx["accepted"] = list(q.answers)
+
+    @staticmethod
+    def numeric(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        ctx["unit"] = item.question.unit
+        if show:
+            ctx["number_answer"] = format_number(item.question.answer)
+            ctx["tolerance"] = format_number(item.question.tolerance) if item.question.tolerance else ""
+
+    @staticmethod
+    def matching(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        q = item.question
+        ctx["left"] = [
+            {"number": n, "text": p.left, **({"letter": letter_of(item.shuffled.index(p.right))} if show else {})}
+            for n, p in enumerate(q.pairs, start=1)
+        ]
+        ctx["right"] = [{"letter": letter_of(i), "text": text} for i, text in enumerate(item.shuffled)]
+        unused = len(item.shuffled) - len(q.pairs)
+        if unused == 0:
+            ctx["hint"] = "Write the letter of the match in each box."
+        elif unused > 1:
+            ctx["hint"] = f"Write the letter of the match in each box. {unused} choices on the right are not used."
+
+    @staticmethod
+    def ordering(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        q = item.question
+        n = len(item.shuffled)
+        ctx["hint"] = f"Write 1 to {n} in the boxes, 1 for the first."
+        ctx["entries"] = [
+            {"text": text, **({"position": q.items.index(text) + 1} if show else {})} for text in item.shuffled
+        ]
+        if show:
+            ctx["correct_order"] = list(q.items)
+
+    @staticmethod
+    def open_response(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        ctx["lines"] = list(range(item.question.lines))
+
+    @staticmethod
+    def mark_the_words(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        passage = item.question.passage
+        ctx["passage"] = passage
+        if show:
+            ctx["segments"] = marked_segments(passage, item.question.answers)
+
+
+def choice_layout(texts: list[str]) -> str:
+    """Return how to set choices: all on one row, in two columns, or one per line."""
+    longest = max((len(t) for t in texts), default=0)
+    if longest <= 16 and len(texts) <= 4:
+        return "row"
+    if longest <= 38:
+        return "columns"
+    return "stacked"
+
+
+def _choice(index: int, choice: model.Choice, show: bool) -> dict:
+    out = {"letter": letter_of(index), "text": choice.text}
+    if show:
+        out["correct"] = choice.correct
+    return out
+
+
+def marked_segments(passage: str, phrases: tuple[str, ...]) -> list[dict]:
+    """Split ``passage`` into runs of text, marking the first occurrence of each phrase."""
+    spans: list[tuple[int, int]] = []
+    for phrase in phrases:
+        start = passage.find(phrase)
+        while start >= 0 and any(a < start + len(phrase) and start < b for a, b in spans):
+            start = passage.find(phrase, start + 1)
+        if start >= 0:
+            spans.append((start, start + len(phrase)))
+    spans.sort()
+    out, position = [], 0
+    for a, b in spans:
+        if a > position:
+            out.append({"text": passage[position:a], "marked": False})
+        out.append({"text": passage[a:b], "marked": True})
+        position = b
+    if position < len(passage):
+        out.append({"text": passage[position:], "marked": False})
+    return out
+
+
+# --------------------------------------------------------------------------
+# Answer key
+
+
+def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at: str | None) -> dict:
+    """Return the teacher's details of an item.
+
+    The claims, their verdicts and references are the same in every version,
+    so a class pack's key prints them once, where the question first
+    appears, and points back there after (``shown_at``); the answer,
+    explanation and rubric, which marking needs at hand, print every time.
+    """
+    q = item.question
+    skill, sub = model.SUBSKILLS[q.subskill]
+    claims = []
+    for cid in q.claims:
+        claim = worksheet.claims.get(cid)
+        if claim is None:
+            continue
+        source = worksheet.sources.get(claim.source)
+        first, last = claim.lines
+        claims.append({
+            "quote": claim.quote.strip().strip("“”\"").strip(),
+            "where": f"{source.title if source else claim.source}, {'line' if first == last else 'lines'} {first}"
+                     + ("" if first == last else f"–{last}"),
+            "verdict": model.VERDICT_LABELS[claim.verdict],
+            "verdict_id": claim.verdict,
+            "verdict_note": claim.verdict_note,
+            "references": [
+                {"author": r.author, "title": r.title, "year": r.year, "says": r.says, "url": r.url} for r in claim.references
+            ],
+        })
+    details: dict = {
+        "shown_at": shown_at or "",
+        "answer": item.key,
+        "explanation": q.explanation,
+        "skill": skill.name,
+        "subskill": f"{sub.code} {sub.name}",
+        "question_id": q.id,
+        "techniques": [t.replace("-", " ") for t in q.techniques],
+        "teacher_note": q.teacher_note,
+        "claims": [] if shown_at else claims,
+        "outside_source": {"kind": q.outside_source.kind, "says": q.outside_source.says} if q.outside_source and not shown_at else None,
+        "rubric": None,
+        "model_answer": "",
+    }
+    if isinstance(q, model.OpenResponse):
+        details["rubric"] = {
+            "levels": [
+                {"name": "Proficient", "points": q.points, "text": q.rubric.proficient},
+                {"name": "Emergent", "points": _half(q.points), "text": q.rubric.emergent},
+                {"name": "Basic", "points": 0, "text": q.rubric.basic},
+            ],
+            "patterns": [{"name": p.name, "description": p.description, "level": p.level.capitalize()} for p in q.rubric.patterns],
+        }
+        details["model_answer"] = q.model_answer
+    return details
+
+
+def _half(points: int) -> str:
+    """Return half the points, as a rubric's middle level earns (1, 1.5)."""
+    return format_number(Decimal(points) / 2)
+
+
+def answer_key_context(worksheet: model.Worksheet) -> dict:
+    """Return the context of the answer key: the answer grid, then every version's key."""
+    recipe = worksheet.recipe
+    shown: dict[str, str] = {}
+    versions = [_version_context(worksheet, v, show_answers=True, shown=shown) for v in worksheet.versions]
+    return {
+        "doc": document(recipe, f"{recipe.title} — answer key", "answer_key", f"{recipe.title} · Answer key"),
+        "title": recipe.title,
+        "grid": answer_grid(worksheet),
+        "versions": versions,
+        "show_answers": True,
+    }
+
+
+#: Longest answer printed whole in a grid cell; longer ones point to the key.
+GRID_CELL_LIMIT = 16
+
+
+def answer_grid(worksheet: model.Worksheet) -> dict:
+    """Return one table of versions × question numbers, for marking at a glance."""
+    width = max(len(v.items) for v in worksheet.versions)
+    rows = []
+    for version in worksheet.versions:
+        cells = []
+        for item in version.items:
+            text, note = item.key, ""
+            if isinstance(item.question, model.OpenResponse):
+                text, note = "rubric", "open"
+            elif isinstance(item.question, model.MarkTheWords):
+                text, note = f"{len(item.question.answers)} words", "see key"
+            elif isinstance(item.question, model.Matching):
+                # "1-B, 2-D, 3-C" → "B D C": the letters read down the boxes.
+                text = " ".join(part.split("-")[1] for part in item.key.split(", "))
+            elif isinstance(item.question, model.Ordering):
+                text = " ".join(item.key.split("-"))
+            if len(text) > GRID_CELL_LIMIT:
+                text, note = text[: GRID_CELL_LIMIT - 1] + "…", "see key"
+            cells.append({"text": text, "note": note, "points": item.question.points, "kind": item.question.kind})
+        cells += [None] * (width - len(cells))
+        rows.append({"letter": version.letter, "cells": cells, "points": version.points})
+    # Wide tables are split into column blocks so each fits the page width.
+    per_block = 12
+    blocks = []
+    for start in range(0, width, per_block):
+        numbers = list(range(start + 1, min(width, start + per_block) + 1))
+        blocks.append({
+            "numbers": numbers,
+            "rows": [{"letter": r["letter"], "points": r["points"], "cells": r["cells"][start : start + per_block]} for r in rows],
+            "last": start + per_block >= width,
+        })
+    return {"blocks": blocks, "versions": len(rows), "questions": width}
