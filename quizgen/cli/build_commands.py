@@ -1,7 +1,71 @@
-"""Commands of this group are added here (see quizgen/cli/__init__.py)."""
+"""`quizgen build`: worksheets, answer keys and class packs from a recipe."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from quizgen import exporters
+
+
+def _formats_help() -> str:
+    return "Comma-separated: pdf, " + ", ".join(exporters.names()) + " (default: the recipe's, else pdf)."
+
+
+@click.command("build")
+@click.argument("recipe", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Bank folder to use (default: the bank shipped with quizgen).")
+@click.option("-o", "--output", default=None, help="Folder to write into (default: the recipe's, else output).")
+@click.option("--title", default=None, help="Title printed on every page.")
+@click.option("--instructions", default=None, help="Instructions printed under the title.")
+@click.option("--name", default=None, help="Start of the file names, e.g. unit3 → unit3-answer-key.pdf.")
+@click.option("--skill", "skills", multiple=True, metavar="SKILL=COUNT",
+              help="Questions to draw, e.g. --skill date-checking=4 --skill B1=2 (replaces the recipe's list).")
+@click.option("--kinds", default=None, help="Question kinds allowed, comma-separated (e.g. single-choice,numeric).")
+@click.option("--sources", default=None, help="Source ids to draw from, comma-separated (e.g. memoir,kcna).")
+@click.option("--difficulty", default=None, help="Difficulty or range: 1 (easy) to 3 (hard), e.g. 1-2.")
+@click.option("--grade-band", default=None, help="6-8, 9-10 or 11-12.")
+@click.option("--versions", default=None, help="Number of versions (A, B, C …).")
+@click.option("--seed", default=None, help="Seed: the same seed gives the same worksheets.")
+@click.option("--paper", default=None, help="letter or a4.")
+@click.option("--large-print/--no-large-print", default=None, help="Bigger type and more room to write.")
+@click.option("--excerpts/--no-excerpts", default=None, help="Print the source excerpts with the questions.")
+@click.option("--per-version/--no-per-version", "per_version", default=None,
+              help="Also write one worksheet PDF per version.")
+@click.option("--format", "formats", default=None, help=_formats_help())
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
+def build_command(recipe, bank_dir, output, title, instructions, name, skills, kinds, sources, difficulty,
+                  grade_band, versions, seed, paper, large_print, excerpts, per_version, formats, workers, quiet):
+    """Build worksheets, answer key and class pack from RECIPE.
+
+    With no RECIPE, builds the shipped 12-question sampler. Options override
+    what the recipe says. Every file is made before any is written: if
+    something fails, nothing is left half-written.
+    """
+    from quizgen.build import build
+    from quizgen.recipe import load_recipe
+
+    options = dict(
+        output=output, title=title, instructions=instructions, name=name, questions=list(skills), kinds=kinds,
+        sources=sources, difficulty=difficulty, grade_band=grade_band, versions=versions, seed=seed, paper=paper,
+        large_print=large_print, excerpts=excerpts, per_version_files=per_version, formats=formats,
+    )
+    loaded = load_recipe(recipe, options)
+    progress = None if quiet else (lambda message: click.echo(message, err=True))
+    report = build(loaded, bank_dir, progress=progress, workers=workers)
+    for note in report.notes:
+        click.echo(note.format(), err=True)
+    for out in report.outputs:
+        click.echo(f"wrote {out.path} ({out.label}, {_size(len(out.data))})")
+    if not quiet:
+        click.echo(f"done in {report.seconds:.1f} s", err=True)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024:.0f} KB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.1f} MB"
+
+
+COMMANDS: list[click.Command] = [build_command]
