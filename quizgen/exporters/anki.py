@@ -1,0 +1,254 @@
+"""Anki deck package (.apkg) with stable ids, built with genanki.
+
+Every question becomes one note of a Basic-style note type "quizgen
+question" with three fields:
+
+- **Front**: the stem, the passage (mark the words), the source excerpt with
+  its citation, and the choices, matching columns or items to order;
+- **Back**: the answer, the explanation (and the outside source that
+  settles it), the verdict of each claim the question is built on, and for
+  open questions the model answer and rubric;
+- **Question ID**: the bank's question id.
+
+Tags are the skill, the sub-skill, the techniques and the teaching tags
+(spaces become ``_``: Anki tags are space-separated). Every kind fits a
+flashcard, so nothing is adapted away; a question that appears in several
+versions is one note (the first version's choice order), except a
+parametric question whose versions drew different values: each instance is
+its own note.
+
+Ids are stable, so importing a new export updates the notes of the last one
+instead of duplicating them: the note type and deck ids come from hashes of
+fixed strings (the deck's includes the worksheet title), each note's GUID
+from ``genanki.guid_for`` of its question id (and instance values). The
+collection is built in memory with a fixed timestamp and zipped with fixed
+entry times, so the same worksheet always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import sqlite3
+import warnings
+from typing import TYPE_CHECKING, ClassVar
+
+import genanki
+
+from quizgen import model
+from quizgen.exporters.base import Exporter
+from quizgen.exporters.blackboard import rubric_text
+from quizgen.exporters.escaping import (
+    feedback_text,
+    forbidden_char_report,
+    format_decimal,
+    html_paragraphs,
+    question_tags,
+    question_text,
+    xml_text,
+    zip_bytes,
+)
+
+if TYPE_CHECKING:
+    from quizgen.errors import Diagnostic
+    from quizgen.model import Worksheet, WorksheetItem
+
+#: Base of the note and card ids genanki numbers from (2024-01-01 UTC, in
+#: seconds); a per-deck offset keeps two quizgen decks from sharing ids.
+EPOCH = 1_704_067_200
+#: Bumped only if the note type's fields or templates change incompatibly.
+MODEL_KEY = "quizgen/anki/note-type/v1"
+
+CSS = """\
+.card { font-family: "Noto Sans", "DejaVu Sans", sans-serif; font-size: 18px; text-align: left; }
+.card p { margin: 0.4em 0; }
+"""
+
+
+def stable_id(key: str) -> int:
+    """Return a positive 31-bit id from a fixed string (Anki model and deck ids)."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big") >> 1 | 1 << 30
+
+
+NOTE_TYPE = genanki.Model(
+    stable_id(MODEL_KEY),
+    "quizgen question",
+    fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Question ID"}],
+    templates=[{
+        "name": "Card 1",
+        "qfmt": "{{Front}}",
+        "afmt": "{{FrontSide}}<hr id=answer>{{Back}}",
+    }],
+    css=CSS,
+)
+
+
+def _html(text: str) -> str:
+    return html_paragraphs(xml_text(text))
+
+
+def _letter(n: int) -> str:
+    return chr(ord("A") + n) if n < 26 else str(n + 1)
+
+
+def front_text(worksheet: "Worksheet", item: "WorksheetItem") -> str:
+    """Return the plain text of the front: question text, then the choices or columns."""
+    q = item.question
+    passage = q.passage if isinstance(q, model.MarkTheWords) else ""
+    if isinstance(q, model.Numeric) and q.unit:
+        passage = f"Answer in {q.unit}."
+    parts = [question_text(worksheet, item, passage=passage)]
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
+        parts += [f"{_letter(n)}. {c.text}" for n, c in enumerate(q.choices)]
+    elif isinstance(q, model.TrueFalse):
+        parts.append("True or false?")
+    elif isinstance(q, model.Matching):
+        parts += [f"{n}. {p.left}" for n, p in enumerate(q.pairs, start=1)]
+        right = item.shuffled or tuple(p.right for p in q.pairs) + q.distractors
+        parts += [f"{_letter(n)}. {text}" for n, text in enumerate(right)]
+    elif isinstance(q, model.Ordering):
+        shown = item.shuffled or q.items
+        parts += [f"{_letter(n)}. {text}" for n, text in enumerate(shown)]
+    return "\n\n".join(parts)
+
+
+def answer_text(item: "WorksheetItem") -> str:
+    """Return the plain text of the answer, as a teacher would say it."""
+    q = item.question
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
+        return "\n".join(f"{_letter(n)}. {c.text}" for n, c in enumerate(q.choices) if c.correct)
+    if isinstance(q, model.TrueFalse):
+        return "True" if q.answer else "False"
+    if isinstance(q, model.ShortAnswer):
+        return "\n".join(q.answers)
+    if isinstance(q, model.Numeric):
+        text = format_decimal(q.answer)
+        if q.tolerance:
+            text += f" (\u00b1{format_decimal(q.tolerance)})"
+        return text + (f" {q.unit}" if q.unit else "")
+    if isinstance(q, model.Matching):
+        return "\n".join(f"{p.left} \u2192 {p.right}" for p in q.pairs)
+    if isinstance(q, model.Ordering):
+        return "\n".join(f"{n}. {text}" for n, text in enumerate(q.items, start=1))
+    if isinstance(q, model.OpenResponse):
+        return rubric_text(q)
+    if isinstance(q, model.MarkTheWords):
+        return "\n".join(q.answers)
+    raise AssertionError(q.kind)  # pragma: no cover
+
+
+def verdict_text(worksheet: "Worksheet", question: model.Question) -> str:
+    """Return one line per claim: its verdict and why."""
+    lines = []
+    for claim_id in question.claims:
+        claim = worksheet.claims.get(claim_id)
+        if claim is None:
+            continue
+        label = model.VERDICT_LABELS.get(claim.verdict, claim.verdict)
+        lines.append(f"Verdict on \u201c{claim.quote}\u201d: {label}. {claim.verdict_note}".rstrip())
+    return "\n".join(lines)
+
+
+def back_text(worksheet: "Worksheet", item: "WorksheetItem") -> str:
+    """Return the plain text of the back: answer, explanation, verdicts."""
+    parts = ["Answer:", answer_text(item)]
+    for extra in (feedback_text(item.question), verdict_text(worksheet, item.question)):
+        if extra:
+            parts.append(extra)
+    return "\n\n".join(parts)
+
+
+def anki_tags(question: model.Question) -> list[str]:
+    """Return the note's tags: skill, sub-skill, techniques, teaching tags; no spaces inside a tag."""
+    tags: dict[str, None] = {}
+    for tag in (*question_tags(question), *getattr(question, "tags", ())):
+        clean = "_".join(xml_text(tag).split())
+        if clean:
+            tags.setdefault(clean, None)
+    return list(tags)
+
+
+def note_guid(question: model.Question) -> str:
+    """Return the note GUID: from the question id, plus the instance values of a parametric question."""
+    if question.instance:
+        return genanki.guid_for("quizgen", question.id, json.dumps([[k, str(v)] for k, v in question.instance]))
+    return genanki.guid_for("quizgen", question.id)
+
+
+def note_mtime(note: genanki.Note) -> int:
+    """Return a modification time that changes whenever the note's content does.
+
+    Anki's importer (rslib import_export/package/apkg/import/notes.rs) only
+    updates an existing note when the incoming modification time differs
+    ("Update notes: Always") or is later ("If newer", the default). A clock
+    would break byte-identical exports, so the time is derived from the
+    content: a changed question always gets a different time, and "Always"
+    brings it in (docs/lms/anki.md).
+    """
+    digest = hashlib.sha256("\x1f".join([*note.fields, *note.tags]).encode("utf-8")).digest()
+    return EPOCH + int.from_bytes(digest[:8], "big") % 100_000_000
+
+
+def deck_name(worksheet: "Worksheet") -> str:
+    # "::" separates sub-decks in Anki; a title holding it would split the deck.
+    title = " ".join(xml_text(worksheet.recipe.title or "quizgen").split()) or "quizgen"
+    return title.replace("::", ": :")
+
+
+def notes(worksheet: "Worksheet") -> list[tuple["WorksheetItem", genanki.Note]]:
+    """Return one note per distinct question (instance), in order of first appearance."""
+    out: list[tuple[WorksheetItem, genanki.Note]] = []
+    seen: set[str] = set()
+    for version in worksheet.versions:
+        for item in version.items:
+            guid = note_guid(item.question)
+            if guid in seen:
+                continue
+            seen.add(guid)
+            fields = [_html(front_text(worksheet, item)), _html(back_text(worksheet, item)), item.question.id]
+            out.append((item, genanki.Note(model=NOTE_TYPE, fields=fields, tags=anki_tags(item.question), guid=guid)))
+    return out
+
+
+class AnkiExporter(Exporter):
+    """Anki .apkg: one deck, one note per question, stable ids."""
+
+    #: The ``--format`` value.
+    name: ClassVar[str] = "anki"
+    #: Anki's package suffix.
+    suffix: ClassVar[str] = ".apkg"
+    #: One line for ``--help``.
+    label: ClassVar[str] = "Anki deck package (.apkg): one flashcard per question, stable ids"
+    #: A flashcard shows every kind: question on the front, answer on the back.
+    question_kinds: ClassVar[frozenset[str]] = frozenset(model.QUESTION_KINDS)
+
+    def export(self, worksheet: "Worksheet") -> bytes:
+        """Return the .apkg bytes (collection.anki2 and an empty media map)."""
+        name = deck_name(worksheet)
+        deck = genanki.Deck(stable_id(f"quizgen/anki/deck/{name}"), name,
+                            description=_html(worksheet.recipe.instructions) if worksheet.recipe.instructions else "")
+        for _item, note in notes(worksheet):
+            deck.add_note(note)
+        timestamp = EPOCH + stable_id(name) % 10_000_000
+        connection = sqlite3.connect(":memory:")
+        try:
+            cursor = connection.cursor()
+            with warnings.catch_warnings():
+                # genanki warns about HTML-like text in fields; ours is escaped on purpose.
+                warnings.simplefilter("ignore")
+                genanki.Package(deck).write_to_db(cursor, timestamp, itertools.count(timestamp * 1000))
+            for note in deck.notes:
+                cursor.execute("UPDATE notes SET mod = ? WHERE guid = ?", (note_mtime(note), note.guid))
+            connection.commit()
+            database = connection.serialize()
+        finally:
+            connection.close()
+        return zip_bytes([("collection.anki2", database), ("media", b"{}")])
+
+    def check(self, worksheet: "Worksheet") -> list["Diagnostic"]:
+        """Report only characters a field cannot hold: every kind fits a flashcard."""
+        return forbidden_char_report(self.name, worksheet)
+
+
+__all__ = ["AnkiExporter", "NOTE_TYPE", "anki_tags", "note_guid", "note_mtime", "stable_id"]
