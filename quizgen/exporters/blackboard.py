@@ -209,7 +209,7 @@ class BlackboardExporter(Exporter):
             out.append(Diagnostic(
                 Location(self.name),
                 "not written: a Blackboard upload fills one test, so only version "
-                f"{worksheet.versions[0].letter} is exported (export each version on its own if you need it)",
+                f"{worksheet.versions[0].letter} is exported; export this one with --version {version.letter}",
                 subject=f"version {version.letter}",
                 severity="left-out",
             ))

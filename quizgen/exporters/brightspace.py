@@ -227,7 +227,7 @@ class BrightspaceExporter(Exporter):
             out.append(Diagnostic(
                 Location(self.name),
                 "not written: one CSV fills one question-library section, so only version "
-                f"{worksheet.versions[0].letter} is exported (export each version on its own if you need it)",
+                f"{worksheet.versions[0].letter} is exported; export this one with --version {version.letter}",
                 subject=f"version {version.letter}",
                 severity="left-out",
             ))

@@ -238,7 +238,7 @@ class KahootExporter(Exporter):
             out.append(Diagnostic(
                 Location(self.name),
                 "not written: one spreadsheet is one kahoot, so only version "
-                f"{worksheet.versions[0].letter} is exported (export each version on its own if you need it)",
+                f"{worksheet.versions[0].letter} is exported; export this one with --version {version.letter}",
                 subject=f"version {version.letter}",
                 severity="left-out",
             ))

@@ -132,7 +132,7 @@ def test_first_version_only_and_the_rest_reported(worksheet_all_kinds):
     assert len(rows) == len(worksheet_all_kinds.versions[0].items)
     lines = [d.format() for d in BlackboardExporter().check(worksheet_all_kinds)]
     assert "blackboard: left-out: version B: not written: a Blackboard upload fills one test, so only version A " \
-           "is exported (export each version on its own if you need it)" in lines
+           "is exported; export this one with --version B" in lines
 
 
 def test_every_adaptation_and_loss_is_reported_once_per_question(worksheet_all_kinds):
