@@ -16,9 +16,9 @@ Moodle applies the question's format to its answers); short answers and the
 right-hand column of matching are plain text, as Moodle stores them. Every
 text goes through ``escaping.gift_escape`` last, so newlines are ``\\n`` and
 ``~ = # { } :`` and backslash are escaped. ``// [id:…] [tag:…]`` comments
-are read by Moodle 4.0+ (qformat_gift::extract_idnumber_and_tags_from_comment);
-older Moodles ignore them. ``$CATEGORY:`` lines put each version and skill
-in its own category.
+are read by Moodle 4.x (qformat_gift::extract_idnumber_and_tags_from_comment);
+an importer without that code skips them as comments. ``$CATEGORY:`` lines
+put each version and skill in its own category.
 
 Adapted on purpose (reported by ``check``): ordering → matching of each item
 to its position; mark-the-words → multiple response over the passage's words;
@@ -58,7 +58,7 @@ class GiftExporter(Exporter):
     #: Moodle's importer looks for a .txt upload.
     suffix = ".gift.txt"
     #: One line for ``--help``.
-    label = "GIFT text for Moodle question bank import (ids and tags need Moodle 4.0+)"
+    label = "GIFT text for Moodle question bank import (ids and tags as Moodle 4.x comments)"
     #: Ordering and mark-the-words are adapted; open-response keeps its rubric only as feedback.
     question_kinds = frozenset({"single-choice", "multiple-response", "true-false", "short-answer", "numeric", "matching"})
 
