@@ -129,24 +129,38 @@ def _check_exports(worksheet: model.Worksheet, names: list[str], report: BuildRe
 def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None, workers: int | None = None) -> list[Output]:
     """Return the PDF outputs of ``worksheet`` (paths relative to the output folder)."""
     from quizgen.render import render_html
-    from quizgen.render.context import answer_key_context, worksheet_context
+    from quizgen.render.context import answer_key_contexts, worksheet_context
     from quizgen.render.pdf import PdfJob, render_jobs
 
     say = progress or (lambda message: None)
     recipe = worksheet.recipe
     names = output_names(recipe)
-    pages = tuple(render_html("worksheet.html.j2", worksheet_context(worksheet, v)) for v in worksheet.versions)
-    key = render_html("answer_key.html.j2", answer_key_context(worksheet))
+    sheet_contexts = [worksheet_context(worksheet, v, link=False) for v in worksheet.versions]
+    key_contexts = answer_key_contexts(worksheet, link=False)
     sheets_name = "class-pack" if "class-pack" in names else "worksheet"
-    split = recipe.per_version_files and len(pages) > 1
-    jobs = [PdfJob(sheets_name, pages, split=split), PdfJob("answer-key", (key,))]
-    count = len(pages)
+    count = len(sheet_contexts)
+    jobs = [
+        PdfJob(
+            sheets_name,
+            tuple(render_html("worksheet.html.j2", c) for c in sheet_contexts),
+            tuple(sheet_contexts[0]["doc"]["stylesheets"]),
+            title=f"{recipe.title} — {'class pack' if count > 1 else 'worksheet'}",
+            split=recipe.per_version_files and count > 1,
+        ),
+        PdfJob(
+            "answer-key",
+            tuple(render_html("answer_key.html.j2", c) for c in key_contexts),
+            tuple(key_contexts[0]["doc"]["stylesheets"]),
+            title=key_contexts[0]["doc"]["title"],
+        ),
+    ]
     say(f"rendering {count} version{'s' if count != 1 else ''} and the answer key")
+    labels = {sheets_name: "worksheets", "answer-key": "answer key parts"}
 
-    def done(result) -> None:
-        say(f"rendered {result.name}: {result.pages} pages in {result.seconds:.1f} s")
+    def step(name: str, done: int, total: int) -> None:
+        say(f"  {labels[name]}: {done} of {total} rendered")
 
-    results = {r.name: r for r in render_jobs(jobs, workers=workers, progress=done)}
+    results = {r.name: r for r in render_jobs(jobs, workers=workers, progress=step)}
     sheets = results[sheets_name]
     outputs = [Output(Path(names[sheets_name]), sheets_name.replace("-", " "), sheets.pdf)]
     for version, data in zip(worksheet.versions, sheets.parts):

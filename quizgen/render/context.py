@@ -46,8 +46,13 @@ REPAIR_LABELS: dict[str, str] = {
 _LINE_SIZES = ((14, "short"), (32, "medium"))
 
 
-def document(recipe: model.Recipe, title: str, kind: str, running: str) -> dict:
-    """Return the ``doc`` part of a context: <title>, stylesheets and body classes."""
+def document(recipe: model.Recipe, title: str, kind: str, running: str, link: bool = True) -> dict:
+    """Return the ``doc`` part of a context: <title>, stylesheets and body classes.
+
+    With ``link=False`` the page carries no <link> to its stylesheets: the
+    PDF renderer applies them already parsed, once per process instead of
+    once per version.
+    """
     # The key reuses the worksheet's question partials, so it takes their look too.
     sheets = ["css/print.css", f"css/paper-{recipe.paper}.css", "css/worksheet.css"]
     if kind == "answer_key":
@@ -55,19 +60,21 @@ def document(recipe: model.Recipe, title: str, kind: str, running: str) -> dict:
     if recipe.large_print:
         sheets.append("css/large-print.css")
     classes = [kind.replace("_", "-"), f"paper-{recipe.paper}"] + (["large-print"] if recipe.large_print else [])
-    return {"title": title, "stylesheets": sheets, "classes": " ".join(classes), "running": running, "lang": "en"}
+    return {"title": title, "stylesheets": sheets, "link": link, "classes": " ".join(classes), "running": running, "lang": "en"}
 
 
 # --------------------------------------------------------------------------
 # Student worksheet
 
 
-def worksheet_context(worksheet: model.Worksheet, version: model.Version) -> dict:
+def worksheet_context(worksheet: model.Worksheet, version: model.Version, *, link: bool = True) -> dict:
     """Return the context of one version's student worksheet (no answers in it)."""
-    return _version_context(worksheet, version, show_answers=False)
+    return _version_context(worksheet, version, show_answers=False, link=link)
 
 
-def _version_context(worksheet: model.Worksheet, version: model.Version, *, show_answers: bool, shown: dict | None = None) -> dict:
+def _version_context(
+    worksheet: model.Worksheet, version: model.Version, *, show_answers: bool, shown: dict | None = None, link: bool = True
+) -> dict:
     recipe = worksheet.recipe
     instructions = dict(recipe.skill_instructions)
     seen: dict[tuple, tuple[int, int]] = {}  # excerpt span -> (excerpt number, question number)
@@ -88,7 +95,7 @@ def _version_context(worksheet: model.Worksheet, version: model.Version, *, show
     kind = "answer_key" if show_answers else "worksheet"
     running = f"{recipe.title} · Version {version.letter}" + (" · Answer key" if show_answers else "")
     return {
-        "doc": document(recipe, f"{recipe.title} — Version {version.letter}" + (" — answer key" if show_answers else ""), kind, running),
+        "doc": document(recipe, f"{recipe.title} — Version {version.letter}" + (" — answer key" if show_answers else ""), kind, running, link),
         "title": recipe.title,
         "instructions": recipe.instructions,
         "version": version.letter,
@@ -365,18 +372,26 @@ def _half(points: int) -> str:
     return format_number(Decimal(points) / 2)
 
 
-def answer_key_context(worksheet: model.Worksheet) -> dict:
-    """Return the context of the answer key: the answer grid, then every version's key."""
+def answer_key_contexts(worksheet: model.Worksheet, *, link: bool = True) -> list[dict]:
+    """Return the answer key as documents: the answer grid, then one per version.
+
+    Each version's key is a document of its own so its pages are numbered
+    "Page n of N" within the version, as on the student's sheet.
+    """
     recipe = worksheet.recipe
+    title = f"{recipe.title} — answer key"
     shown: dict[str, str] = {}
-    versions = [_version_context(worksheet, v, show_answers=True, shown=shown) for v in worksheet.versions]
-    return {
-        "doc": document(recipe, f"{recipe.title} — answer key", "answer_key", f"{recipe.title} · Answer key"),
+    out = [{
+        "doc": document(recipe, title, "answer_key", f"{recipe.title} · Answer key", link),
         "title": recipe.title,
         "grid": answer_grid(worksheet),
-        "versions": versions,
+        "versions": [],
         "show_answers": True,
-    }
+    }]
+    for version in worksheet.versions:
+        ctx = _version_context(worksheet, version, show_answers=True, shown=shown, link=link)
+        out.append({"doc": ctx["doc"], "title": recipe.title, "grid": None, "versions": [ctx], "show_answers": True})
+    return out
 
 
 #: Longest answer printed whole in a grid cell; longer ones point to the key.

@@ -9,7 +9,7 @@ identifier is a hash of the HTML, so the same HTML gives the same bytes.
 A PDF is made of one or more HTML documents. Each document is laid out on
 its own, so page numbers ("Page n of N") restart with each version of a
 class pack, and the pages are then written as one file. ``render_jobs``
-runs several PDFs in parallel worker processes.
+renders documents in parallel worker processes and merges the parts.
 """
 
 from __future__ import annotations
@@ -68,20 +68,25 @@ class TemplatesOnlyFetcher(URLFetcher):
 
 @dataclass(frozen=True)
 class PdfJob:
-    """One PDF to make: its HTML documents (each numbered from page 1) and its name.
+    """One PDF to make: its HTML documents (each numbered from page 1).
 
-    With ``split`` the result also holds each document as a PDF of its own
-    (e.g. one file per version), written from the same layout.
+    ``stylesheets`` are paths inside templates/ applied to every document
+    (parsed once per process). ``title`` is the PDF title of a file merged
+    from parts rendered in several processes. With ``split`` the result also
+    holds each document as a PDF of its own (e.g. one file per version),
+    written from the same layout.
     """
 
     name: str
     documents: tuple[str, ...]
+    stylesheets: tuple[str, ...] = ()
+    title: str = ""
     split: bool = False
 
 
 @dataclass(frozen=True)
 class PdfResult:
-    """The bytes of a job's PDF, of each document when split, and how long it took."""
+    """The bytes of a job's PDF, of each document when split, and what it took."""
 
     name: str
     pdf: bytes
@@ -90,35 +95,60 @@ class PdfResult:
     pages: int
 
 
-def html_to_pdf(documents: Sequence[str], templates: Path | None = None) -> bytes:
-    """Return one PDF of ``documents`` (HTML strings), each laid out with its own page numbers."""
-    return render_job(PdfJob("pdf", tuple(documents)), templates).pdf
+class _Renderer:
+    """Per-process state: the fetcher, font configuration and parsed stylesheets."""
+
+    def __init__(self, templates: Path):
+        self.root = templates.resolve()
+        self.fetcher = TemplatesOnlyFetcher(self.root)
+        self.fonts = FontConfiguration()
+        self.base_url = self.root.as_uri() + "/"
+        self.sheets: dict[str, weasyprint.CSS] = {}
+
+    def stylesheets(self, names: Sequence[str]) -> list:
+        out = []
+        for name in names:
+            if name not in self.sheets:
+                path = (self.root / name).resolve()
+                if not path.is_relative_to(self.root):
+                    raise RenderError("cannot render", [Diagnostic(Location(name), "stylesheet is outside templates/")])
+                self.sheets[name] = weasyprint.CSS(
+                    string=path.read_text(encoding="utf-8"), base_url=path.as_uri(),
+                    url_fetcher=self.fetcher, font_config=self.fonts,
+                )
+            out.append(self.sheets[name])
+        return out
+
+    def render(self, name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool) -> PdfResult:
+        started = time.perf_counter()
+        try:
+            sheets = self.stylesheets(stylesheets)
+            laid_out = [
+                weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                    stylesheets=sheets, font_config=self.fonts
+                )
+                for html in documents
+            ]
+            if self.fetcher.refused:
+                log.warning("rendering refused %d resource(s) outside templates/, e.g. %s", len(self.fetcher.refused), self.fetcher.refused[0])
+            whole = laid_out[0].copy([page for document in laid_out for page in document.pages])
+            pdf = _write(whole, documents)
+            parts = tuple(_write(d, (html,)) for d, html in zip(laid_out, documents)) if split else ()
+        except RenderError:
+            raise
+        except Exception as err:  # WeasyPrint's errors share no base class
+            raise RenderError(f"cannot render {name}", [Diagnostic(Location(name), f"{type(err).__name__}: {err}")]) from err
+        return PdfResult(name, pdf, parts, time.perf_counter() - started, len(whole.pages))
 
 
-def render_job(job: PdfJob, templates: Path | None = None, progress: Callable[[str], None] | None = None) -> PdfResult:
-    """Lay out every document of ``job`` and write the PDF (and the split parts)."""
-    started = time.perf_counter()
+_renderers: dict[Path, _Renderer] = {}
+
+
+def _renderer(templates: Path | None) -> _Renderer:
     root = (templates or paths.templates_dir()).resolve()
-    fetcher = TemplatesOnlyFetcher(root)
-    fonts = FontConfiguration()
-    base_url = root.as_uri() + "/"
-    laid_out = []
-    try:
-        for index, html in enumerate(job.documents):
-            document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(font_config=fonts)
-            laid_out.append(document)
-            if progress:
-                progress(f"{job.name}: laid out {index + 1} of {len(job.documents)}")
-        if fetcher.refused:
-            log.warning("rendering refused %d resource(s) outside templates/: %s", len(fetcher.refused), fetcher.refused[0])
-        whole = laid_out[0].copy([page for document in laid_out for page in document.pages])
-        pdf = _write(whole, job.documents)
-        parts = tuple(_write(d, (html,)) for d, html in zip(laid_out, job.documents)) if job.split else ()
-    except RenderError:
-        raise
-    except Exception as err:  # WeasyPrint's own errors have no common base class
-        raise RenderError(f"cannot render {job.name}", [Diagnostic(Location(job.name), f"{type(err).__name__}: {err}")]) from err
-    return PdfResult(job.name, pdf, parts, time.perf_counter() - started, len(whole.pages))
+    if root not in _renderers:
+        _renderers[root] = _Renderer(root)
+    return _renderers[root]
 
 
 def _write(document, html: Sequence[str]) -> bytes:
@@ -127,12 +157,63 @@ def _write(document, html: Sequence[str]) -> bytes:
     return document.write_pdf(pdf_identifier=digest.encode("ascii"))
 
 
+def html_to_pdf(documents: Sequence[str], stylesheets: Sequence[str] = (), templates: Path | None = None) -> bytes:
+    """Return one PDF of ``documents`` (HTML strings), each laid out with its own page numbers."""
+    return render_job(PdfJob("pdf", tuple(documents), tuple(stylesheets)), templates).pdf
+
+
+def render_job(job: PdfJob, templates: Path | None = None) -> PdfResult:
+    """Lay out every document of ``job`` in this process and write its PDF (and split parts)."""
+    return _renderer(templates).render(job.name, job.documents, job.stylesheets, job.split)
+
+
 # --------------------------------------------------------------------------
-# Parallel rendering
+# Parallel rendering: jobs are cut into chunks of whole documents, chunks
+# are rendered in worker processes, and each job's chunks are merged back.
 
 
-def _worker_job(job: PdfJob, templates: str | None) -> PdfResult:
-    return render_job(job, Path(templates) if templates else None)
+@dataclass(frozen=True)
+class _Chunk:
+    job: int
+    first: int
+    documents: tuple[str, ...]
+
+
+def _chunks(jobs: Sequence[PdfJob], count: int) -> list[_Chunk]:
+    """Cut jobs into about ``count`` chunks of consecutive documents, by HTML size."""
+    total = sum(len(d) for job in jobs for d in job.documents) or 1
+    target = total / max(count, 1)
+    out = []
+    for j, job in enumerate(jobs):
+        first, size = 0, 0
+        for i, html in enumerate(job.documents):
+            size += len(html)
+            if size >= target * 0.999 or i == len(job.documents) - 1:
+                out.append(_Chunk(j, first, job.documents[first : i + 1]))
+                first, size = i + 1, 0
+    return out
+
+
+def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResult:
+    return _renderer(Path(templates) if templates else None).render(job.name, chunk.documents, job.stylesheets, job.split)
+
+
+def merge_pdfs(parts: Sequence[bytes], title: str) -> bytes:
+    """Return one PDF of ``parts`` in order, with ``title`` and a content-derived identifier."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    writer = PdfWriter()
+    for data in parts:
+        writer.append(PdfReader(io.BytesIO(data)))
+    writer.add_metadata({"/Title": title})
+    digest = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in parts)).digest()[:16]
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])  # pypdf has no public setter
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def default_workers() -> int:
@@ -140,34 +221,54 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+Progress = Callable[[str, int, int], None]
+
+
 def render_jobs(
     jobs: Sequence[PdfJob],
     workers: int | None = None,
-    progress: Callable[[PdfResult], None] | None = None,
+    progress: Progress | None = None,
     templates: Path | None = None,
 ) -> list[PdfResult]:
-    """Render ``jobs`` (in parallel processes when there are several) and return results in job order."""
-    workers = min(workers or default_workers(), len(jobs))
-    if workers <= 1:
-        results = []
-        for job in jobs:
-            result = render_job(job, templates)
-            if progress:
-                progress(result)
-            results.append(result)
-        return results
-    # Biggest jobs first, so the last one to start is a short one.
-    order = sorted(range(len(jobs)), key=lambda i: -sum(len(d) for d in jobs[i].documents))
-    results: dict[int, PdfResult] = {}
-    import multiprocessing
+    """Render ``jobs`` and return their results in job order.
 
-    # fork: workers start with weasyprint already imported and fonts already scanned.
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(_worker_job, jobs[i], str(templates) if templates else None): i for i in order}
-        for future in as_completed(futures):
-            result = future.result()
-            results[futures[future]] = result
-            if progress:
-                progress(result)
-    return [results[i] for i in range(len(jobs))]
+    With more than one worker, documents are rendered in parallel processes
+    in chunks (about two per worker, so a slow chunk does not hold the
+    others up) and each job's chunks are merged. ``progress(job name,
+    documents done, documents in the job)`` is called as chunks finish.
+    """
+    workers = workers or default_workers()
+    documents = sum(len(job.documents) for job in jobs)
+    chunks = _chunks(jobs, 1 if workers == 1 else workers * 2)
+    done = [0] * len(jobs)
+    pieces: dict[int, list[tuple[int, PdfResult]]] = {j: [] for j in range(len(jobs))}
+
+    def finished(chunk: _Chunk, result: PdfResult) -> None:
+        pieces[chunk.job].append((chunk.first, result))
+        done[chunk.job] += len(chunk.documents)
+        if progress:
+            progress(jobs[chunk.job].name, done[chunk.job], len(jobs[chunk.job].documents))
+
+    if workers == 1 or len(chunks) == 1 or documents == 1:
+        for chunk in chunks:
+            finished(chunk, _render_chunk(jobs[chunk.job], chunk, str(templates) if templates else None))
+    else:
+        import multiprocessing
+
+        # fork: workers start with weasyprint imported and the fonts already scanned.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork") if "fork" in methods else None
+        order = sorted(chunks, key=lambda c: -sum(len(d) for d in c.documents))
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
+            futures = {pool.submit(_render_chunk, jobs[c.job], c, str(templates) if templates else None): c for c in order}
+            for future in as_completed(futures):
+                finished(futures[future], future.result())
+    results = []
+    for j, job in enumerate(jobs):
+        ordered = [r for _, r in sorted(pieces[j], key=lambda item: item[0])]
+        pdf = ordered[0].pdf if len(ordered) == 1 else merge_pdfs([r.pdf for r in ordered], job.title)
+        results.append(PdfResult(
+            job.name, pdf, tuple(p for r in ordered for p in r.parts),
+            sum(r.seconds for r in ordered), sum(r.pages for r in ordered),
+        ))
+    return results
