@@ -44,3 +44,18 @@ def write_recipe(folder: Path, text: str, name: str = "recipe.yaml") -> Path:
     path = folder / name
     path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
+
+
+def pdf_pages_text(data: bytes) -> list[str]:
+    """Return the text of each page of a PDF (pypdf), whitespace collapsed."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return [squash(page.extract_text() or "") for page in reader.pages]
+
+
+def squash(text: str) -> str:
+    """Collapse every run of whitespace to one space (PDF text breaks lines anywhere)."""
+    return " ".join(text.split())

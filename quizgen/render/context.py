@@ -130,7 +130,7 @@ def _item(
     getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item, show_answers)
     if show_answers:
         where = f"Version {version.letter}, question {item.number}"
-        first = (shown or {}).setdefault(item.question.id, where)
+        first = (shown if shown is not None else {}).setdefault(item.question.id, where)
         ctx.update(_key_details(worksheet, item, None if first == where else first))
     return ctx
 

@@ -1,0 +1,218 @@
+"""The HTML handed to WeasyPrint: what each page prints, escaping, strictness, citations."""
+
+from __future__ import annotations
+
+import dataclasses
+import html as htmllib
+import re
+import shutil
+
+import pytest
+
+from quizgen import model, paths
+from quizgen.assemble import make_worksheet, whole_bank
+from quizgen.errors import TemplateError
+from quizgen.render import make_environment, render_html
+from quizgen.render.context import (
+    answer_grid,
+    answer_key_contexts,
+    choice_layout,
+    citation,
+    marked_segments,
+    published,
+    repair_note,
+    worksheet_context,
+)
+
+HOSTILE = '<img src="http://example.com/x">'
+
+
+@pytest.fixture(scope="module")
+def sheet(worksheet_bank):
+    return whole_bank(worksheet_bank, seed=3)
+
+
+def page(sheet, version=0) -> str:
+    return render_html("worksheet.html.j2", worksheet_context(sheet, sheet.versions[version]))
+
+
+def text_of(html: str) -> str:
+    """Return the visible text of an HTML page: tags dropped, entities decoded, spaces collapsed."""
+    body = re.sub(r"<head>.*?</head>", " ", html, flags=re.S)
+    body = re.sub(r"<[^>]+>", " ", body)
+    return " ".join(htmllib.unescape(body).split())
+
+
+def test_one_environment_strict_and_escaping():
+    env = make_environment()
+    assert env.undefined.__name__ == "StrictUndefined"
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+    assert "plural" in env.filters
+
+
+def test_worksheet_prints_every_question_and_excerpt(sheet):
+    text = text_of(page(sheet))
+    for item in sheet.versions[0].items:
+        assert " ".join(item.question.stem.split()) in text, item.question.id
+        for excerpt in item.excerpts:
+            for line in excerpt.lines:
+                assert " ".join(line.split()) in text
+    assert "Name" in text and "Class" in text and "Date" in text and "Version" in text
+
+
+def test_worksheet_holds_no_answer(sheet):
+    html = page(sheet)
+    text = text_of(html)
+    for item in sheet.versions[0].items:
+        q = item.question
+        assert q.explanation not in text, q.id
+        if isinstance(q, model.OpenResponse):
+            for secret in (q.model_answer, q.rubric.proficient, q.rubric.emergent, q.rubric.basic):
+                assert secret not in text
+    assert "webpage-origin-word" not in text  # the accepted answer of a short-answer question
+    assert 'class="choice correct' not in html and "key-details" not in html
+
+
+def test_hostile_bank_text_is_escaped(sheet):
+    html = page(sheet)
+    assert "<img" not in html
+    assert "&lt;img src=" in html
+    assert HOSTILE in text_of(html)
+
+
+def test_excerpts_print_once_per_version_then_point_back(worksheet_bank):
+    recipe = model.Recipe("T", "", (model.Selection("date-checking", 5),), seed=2)
+    sheet = make_worksheet(worksheet_bank, recipe)
+    ctx = worksheet_context(sheet, sheet.versions[0])
+    printed = [e["number"] for part in ctx["parts"] for item in part["questions"] for e in item["excerpts"]]
+    assert printed == list(range(1, len(printed) + 1))
+    references = [r for part in ctx["parts"] for item in part["questions"] for r in item["see_excerpts"]]
+    assert references and all(re.fullmatch(r"Use excerpt \d+ \(with question \d+\)\.", r) for r in references)
+
+
+def test_parts_by_skill_with_their_instruction(sheet):
+    recipe = dataclasses.replace(sheet.recipe, skill_instructions=(("date-checking", "Juche + 1911"),))
+    ctx = worksheet_context(dataclasses.replace(sheet, recipe=recipe), sheet.versions[0])
+    assert [p["skill"] for p in ctx["parts"]] == ["Corroborate", "Check dates", "Identify bias"]
+    assert ctx["parts"][1]["instruction"] == "Juche + 1911" and ctx["parts"][0]["instruction"] == ""
+    assert ctx["summary"] == "16 questions · 18 points"
+
+
+def test_no_excerpts_when_the_recipe_says_so(worksheet_bank):
+    recipe = model.Recipe("T", "", (model.Selection("corroborate", 5),), include_excerpts=False)
+    sheet = make_worksheet(worksheet_bank, recipe)
+    assert "excerpt-line" not in page(sheet)
+
+
+def test_answer_key_has_answers_grid_and_details(sheet):
+    contexts = answer_key_contexts(sheet)
+    assert len(contexts) == 2 and contexts[0]["grid"] and contexts[1]["grid"] is None
+    html = render_html("answer_key.html.j2", contexts[1])
+    text = text_of(html)
+    for item in sheet.versions[0].items:
+        assert item.question.explanation in text
+        assert item.key in text
+    assert "Proficient" in text and "Model answer" in text.title() or "MODEL ANSWER" in text.upper()
+    assert "Corroborated" in text and "Foreign Relations of the United States" in text
+    grid = text_of(render_html("answer_key.html.j2", contexts[0]))
+    assert "Answer grid" in grid
+
+
+def test_key_prints_claim_details_once_across_versions(worksheet_bank):
+    recipe = model.Recipe("T", "", (model.Selection("corroborate", 5),), versions=2)
+    sheet = make_worksheet(worksheet_bank, recipe)
+    first, second = answer_key_contexts(sheet)[1:]
+    items = [i for p in second["versions"][0]["parts"] for i in p["questions"]]
+    assert all(i["claims"] == [] and i["shown_at"].startswith("Version A, question ") for i in items)
+    assert all(i["explanation"] and i["answer"] for i in items)
+
+
+def test_answer_grid_cells():
+    q = model.SingleChoice("q", "corroborate", "C1", ("c",), "s", "e", 1, "9-10", choices=(model.Choice("a", True), model.Choice("b")))
+    o = model.OpenResponse("o", "corroborate", "C3", ("c",), "s", "e", 2, "9-10", points=2)
+    m = model.MarkTheWords("m", "identify-bias", "A2", ("c",), "s", "e", 1, "9-10", passage="x y z", answers=("x", "z"))
+    items = (model.WorksheetItem(1, q, "A"), model.WorksheetItem(2, o, "see rubric"), model.WorksheetItem(3, m, "x; z"))
+    sheet = model.Worksheet(model.Recipe("T", "", ()), (model.Version("A", items), model.Version("B", items[:1])))
+    grid = answer_grid(sheet)
+    (block,) = grid["blocks"]
+    assert block["numbers"] == [1, 2, 3]
+    cells = block["rows"][0]["cells"]
+    assert [c["text"] for c in cells] == ["A", "rubric", "2 words"]
+    assert block["rows"][1]["cells"][1:] == [None, None]
+    assert block["rows"][0]["points"] == 4
+
+
+def test_memoir_excerpt_citation_and_repair_note(worksheet_bank):
+    memoir = worksheet_bank.sources["memoir"]
+    assert citation(memoir, 2, 3) == "With the Century, chapter 24 (excerpt). KANCC website; 2020-10-11; lines 2–3."
+    assert repair_note(memoir, 2, 3) == (
+        "Transcription repaired by the editors: stray backslashes before words replaced by spaces (line 2)."
+    )
+    assert repair_note(memoir, 3, 8) == ""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2010-09-14 (inferred; the dateline prints no year)", "date not printed in the source"),
+        ("unknown (no date or publisher in the text)", "date not printed in the source"),
+        ("1998 (With the Century vol. 8); reposted on kancc.org 2020-10-11", "1998"),
+        ("2020-10-11", "2020-10-11"),
+    ],
+)
+def test_published_dates_never_print_an_inferred_year(worksheet_bank, text, expected):
+    source = dataclasses.replace(worksheet_bank.sources["kcna"], dates=model.SourceDates(text, "", "", ""))
+    assert published(source) == expected
+
+
+def test_choice_layout():
+    assert choice_layout(["True", "False"]) == "row"
+    assert choice_layout(["A US Army official history of the war", "b"]) == "columns"
+    assert choice_layout(["x" * 60]) == "stacked"
+
+
+def test_marked_segments():
+    segments = marked_segments("the brutal and glorious army", ("glorious", "brutal"))
+    assert [(s["text"], s["marked"]) for s in segments] == [
+        ("the ", False), ("brutal", True), (" and ", False), ("glorious", True), (" army", False)
+    ]
+
+
+def test_stylesheets_are_linked_or_left_to_the_renderer(sheet):
+    assert '<link rel="stylesheet" href="css/print.css">' in page(sheet)
+    ctx = worksheet_context(sheet, sheet.versions[0], link=False)
+    assert "<link" not in render_html("worksheet.html.j2", ctx)
+    assert ctx["doc"]["stylesheets"] == ["css/print.css", "css/paper-letter.css", "css/worksheet.css"]
+
+
+def test_paper_and_large_print_pick_stylesheets(worksheet_bank):
+    recipe = model.Recipe("T", "", (model.Selection("corroborate", 1),), paper="a4", large_print=True)
+    sheet = make_worksheet(worksheet_bank, recipe)
+    doc = worksheet_context(sheet, sheet.versions[0])["doc"]
+    assert "css/paper-a4.css" in doc["stylesheets"] and "css/large-print.css" in doc["stylesheets"]
+    for name in doc["stylesheets"]:
+        assert (paths.templates_dir() / name).is_file()
+
+
+def test_undefined_value_is_a_template_error_with_its_line(tmp_path, sheet):
+    folder = tmp_path / "templates"
+    shutil.copytree(paths.templates_dir(), folder)
+    with open(folder / "partials" / "numeric.html.j2", "a", encoding="utf-8") as handle:
+        handle.write("{{ item.no_such_field }}\n")
+    lines = numeric_page_error(folder, sheet)
+    assert lines[0].startswith("templates/worksheet.html.j2") or lines[0].startswith("templates/")
+    assert "undefined value" in lines[0] and "no_such_field" in lines[0]
+
+
+def test_template_syntax_error_names_template_and_line(tmp_path, sheet):
+    folder = tmp_path / "templates"
+    shutil.copytree(paths.templates_dir(), folder)
+    (folder / "partials" / "numeric.html.j2").write_text("line one\n{% if %}\n", encoding="utf-8")
+    lines = numeric_page_error(folder, sheet)
+    assert lines[0].startswith("templates/partials/numeric.html.j2:2: template syntax:")
+
+
+def numeric_page_error(folder, sheet) -> list[str]:
+    with pytest.raises(TemplateError) as info:
+        render_html("worksheet.html.j2", worksheet_context(sheet, sheet.versions[0]), templates=folder)
+    return info.value.lines()
