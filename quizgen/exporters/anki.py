@@ -38,7 +38,6 @@ import genanki
 
 from quizgen import model
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.blackboard import rubric_text
 from quizgen.exporters.escaping import (
     feedback_text,
     forbidden_char_report,
@@ -46,6 +45,7 @@ from quizgen.exporters.escaping import (
     html_paragraphs,
     question_tags,
     question_text,
+    rubric_text,
     xml_text,
     zip_bytes,
 )

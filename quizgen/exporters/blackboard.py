@@ -39,6 +39,7 @@ from quizgen.exporters.escaping import (
     html_paragraphs,
     mark_the_words_choices,
     question_text,
+    rubric_text,
     spreadsheet_cell,
     unique_items,
     xml_text,
@@ -75,19 +76,6 @@ def plain_field(text: str) -> str:
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
-
-
-def rubric_text(question: model.OpenResponse) -> str:
-    """Return the model answer and the rubric as the plain-text grader information."""
-    rubric = question.rubric
-    parts = []
-    if question.model_answer:
-        parts.append(f"Model answer: {question.model_answer}")
-    parts += [f"Proficient: {rubric.proficient}", f"Emergent: {rubric.emergent}", f"Basic: {rubric.basic}"]
-    parts += [f"Pattern ({p.level}) {p.name}: {p.description}" for p in rubric.patterns]
-    if question.teacher_note:
-        parts.append(f"Teacher note: {question.teacher_note}")
-    return "\n\n".join(parts)
 
 
 def _line(worksheet: "Worksheet", item: "WorksheetItem") -> tuple[list[str], list[tuple[str, str]]]:
@@ -216,5 +204,5 @@ class BlackboardExporter(Exporter):
         return out
 
 
-__all__ = ["BlackboardExporter", "html_field", "plain_field", "rubric_text"]
+__all__ = ["BlackboardExporter", "html_field", "plain_field"]
 

@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING, ClassVar
 from quizgen import model
 from quizgen.errors import Diagnostic, Location
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.blackboard import rubric_text
 from quizgen.exporters.common_cartridge import numeric_answers
 from quizgen.exporters.escaping import (
     adaptation,
@@ -52,6 +51,7 @@ from quizgen.exporters.escaping import (
     html_paragraphs,
     mark_the_words_choices,
     question_text,
+    rubric_text,
     skill_name,
     spreadsheet_cell,
     unique_items,

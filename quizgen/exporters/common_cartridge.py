@@ -49,6 +49,7 @@ from quizgen.exporters.escaping import (
     html_paragraphs,
     mark_the_words_choices,
     question_text,
+    rubric_text,
     skill_name,
     unique_items,
     xml_text,
@@ -154,22 +155,6 @@ def _feedback(question: model.Question) -> str:
     if question.techniques:
         tagline.append("Techniques: " + ", ".join(question.techniques))
     return "\n\n".join(p for p in (feedback_text(question), ". ".join(tagline)) if p)
-
-
-def _rubric_text(question: model.OpenResponse) -> str:
-    rubric = question.rubric
-    parts = [
-        f"Proficient: {rubric.proficient}",
-        f"Emergent: {rubric.emergent}",
-        f"Basic: {rubric.basic}",
-    ]
-    for pattern in rubric.patterns:
-        parts.append(f"Pattern ({pattern.level}) {pattern.name}: {pattern.description}")
-    if question.model_answer:
-        parts.append(f"Model answer: {question.model_answer}")
-    if question.teacher_note:
-        parts.append(f"Teacher note: {question.teacher_note}")
-    return "\n\n".join(parts)
 
 
 def _letters(n: int) -> list[str]:
@@ -353,7 +338,7 @@ class _Planner:
 
     def _open_response(self, q: model.OpenResponse) -> list[CcItem]:
         item = self.base(ESSAY)
-        item.solution = _rubric_text(q)
+        item.solution = rubric_text(q)
         item.essay_lines = q.lines
         return [item]
 

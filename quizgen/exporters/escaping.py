@@ -420,3 +420,22 @@ def identifier(*parts: str) -> str:
     if name != raw and name.lstrip("_") != raw:
         name += "_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:8]
     return name
+
+
+# --------------------------------------------------------------------------
+# Grader information (cc, blackboard, brightspace, anki)
+
+
+def rubric_text(question) -> str:
+    """Return an open question's model answer, rubric levels, patterns and teacher note as plain text.
+
+    For formats with one free field for graders (a QTI solution, Blackboard's
+    sample answer, Brightspace's answer key, the back of an Anki card).
+    """
+    rubric = question.rubric
+    parts = [f"Model answer: {question.model_answer}"] if question.model_answer else []
+    parts += [f"Proficient: {rubric.proficient}", f"Emergent: {rubric.emergent}", f"Basic: {rubric.basic}"]
+    parts += [f"Pattern ({p.level}) {p.name}: {p.description}" for p in rubric.patterns]
+    if question.teacher_note:
+        parts.append(f"Teacher note: {question.teacher_note}")
+    return "\n\n".join(parts)
