@@ -249,3 +249,19 @@ def test_hostile_text_stays_valid_and_keys_still_score(schemas, text):
 def test_very_long_text_round_trips():
     ws = worksheet_all_kinds(long_text())
     compare(ws, EXPORTER.export(ws))
+
+
+def test_evaluator_runs_the_standard_templates(worksheet_all_kinds, schemas):
+    """The test evaluator also runs IMS's match_correct/map_response templates, which score 0..1 or the mapping."""
+    _, _, templates = schemas
+    files = unzip(EXPORTER.export(worksheet_all_kinds))
+    version = worksheet_all_kinds.versions[0]
+    for qid, template, expected in (("ib-single", "match_correct", 1), ("ib-multi", "map_response", 2)):
+        q = next(i.question for i in version.items if i.question.id == qid)
+        root = etree.fromstring(files[f"items/{item_identifier(version, q)}.xml"])
+        rp = root.find("q:responseProcessing", NS)
+        for child in list(rp):
+            rp.remove(child)
+        rp.set("template", f"http://www.imsglobal.org/question/qti_v2p1/rptemplates/{template}")
+        item = Item(etree.tostring(root), templates)
+        assert item.score(item.key())["SCORE"] == expected
