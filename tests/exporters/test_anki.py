@@ -289,3 +289,10 @@ def test_modification_time_follows_content(worksheet_all_kinds):
     db.close()
     moved = {g for g in after if after[g] != db_times[g]}
     assert moved == {genanki.guid_for("quizgen", "co-tf")}
+
+
+def test_forbidden_characters_are_dropped_and_reported():
+    worksheet = worksheet_all_kinds("\x00\x1f")
+    compare_sqlite(worksheet, export(worksheet))  # \x1f would split Anki's fields
+    lines = [d.format() for d in AnkiExporter().check(worksheet)]
+    assert "anki: adapted: question co-tf: characters the format cannot hold were dropped (U+0000, U+001F)" in lines

@@ -200,3 +200,11 @@ def test_ordinals(n, text):
     from quizgen.exporters.blackboard import _ordinal
 
     assert _ordinal(n) == text
+
+
+def test_forbidden_characters_are_dropped_and_reported():
+    worksheet = worksheet_all_kinds("\x00\x0b")
+    assert b"\x00" not in export(worksheet) and b"\x0b" not in export(worksheet)
+    lines = [d.format() for d in BlackboardExporter().check(worksheet)]
+    assert "blackboard: adapted: question co-tf: characters the format cannot hold were dropped (U+0000, U+000B)" \
+        in lines

@@ -217,3 +217,11 @@ def test_hostile_text_survives(extra):
 def test_very_long_text_survives():
     worksheet = worksheet_all_kinds(long_text())
     compare(worksheet, export(worksheet))
+
+
+def test_forbidden_characters_are_dropped_and_reported():
+    worksheet = worksheet_all_kinds("\x00\x0b")
+    assert b"\x00" not in export(worksheet)
+    lines = [d.format() for d in BrightspaceExporter().check(worksheet)]
+    assert "brightspace: adapted: question co-tf: characters the format cannot hold were dropped (U+0000, U+000B)" \
+        in lines

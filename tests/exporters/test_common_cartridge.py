@@ -464,3 +464,10 @@ def test_schema_files_are_the_official_ones(schemas_dir: Path):
     text = (schemas_dir / QTI_XSD).read_text(encoding="utf-8")
     assert "RULE SET 4" in text and "cc.multiple_choice.v0p1" in text
     assert xml_text("a\x00b") == "ab"
+
+
+def test_forbidden_characters_are_dropped_and_reported(schemas_dir):
+    worksheet = worksheet_all_kinds("\x00\x0b")
+    validate_cartridge(export(worksheet))
+    lines = [d.format() for d in CommonCartridgeExporter().check(worksheet)]
+    assert "cc: adapted: question ib-single: characters the format cannot hold were dropped (U+0000, U+000B)" in lines

@@ -166,3 +166,11 @@ def test_byte_identical_with_fixed_dates(worksheet_all_kinds):
 def test_hostile_text_survives(extra):
     worksheet = worksheet_all_kinds(extra)
     compare(worksheet, export(worksheet))
+
+
+def test_forbidden_characters_are_dropped_and_reported():
+    worksheet = worksheet_all_kinds("\x00")
+    rows = read(export(worksheet))
+    assert rows and all("\x00" not in r["question"] for r in rows)
+    messages = [d.format() for d in KahootExporter().check(worksheet)]
+    assert "kahoot: adapted: question co-tf: control characters a spreadsheet cannot hold were dropped" in messages
