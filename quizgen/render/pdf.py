@@ -179,18 +179,23 @@ class _Chunk:
     documents: tuple[str, ...]
 
 
-def _chunks(jobs: Sequence[PdfJob], count: int) -> list[_Chunk]:
-    """Cut jobs into about ``count`` chunks of consecutive documents, by HTML size."""
-    total = sum(len(d) for job in jobs for d in job.documents) or 1
-    target = total / max(count, 1)
+#: Most documents (versions) laid out in one chunk. The cut depends on the
+#: documents alone, never on the number of workers, so a 2-core and an
+#: 8-core machine write the same bytes.
+CHUNK_DOCUMENTS = 8
+
+
+def _chunks(jobs: Sequence[PdfJob]) -> list[_Chunk]:
+    """Cut each job into chunks of consecutive documents, as even as can be."""
     out = []
     for j, job in enumerate(jobs):
-        first, size = 0, 0
-        for i, html in enumerate(job.documents):
-            size += len(html)
-            if size >= target * 0.999 or i == len(job.documents) - 1:
-                out.append(_Chunk(j, first, job.documents[first : i + 1]))
-                first, size = i + 1, 0
+        count = len(job.documents)
+        pieces = max(1, -(-count // CHUNK_DOCUMENTS))
+        first = 0
+        for k in range(pieces):
+            size = count // pieces + (1 if k < count % pieces else 0)
+            out.append(_Chunk(j, first, job.documents[first : first + size]))
+            first += size
     return out
 
 
@@ -232,14 +237,13 @@ def render_jobs(
 ) -> list[PdfResult]:
     """Render ``jobs`` and return their results in job order.
 
-    With more than one worker, documents are rendered in parallel processes
-    in chunks (about two per worker, so a slow chunk does not hold the
-    others up) and each job's chunks are merged. ``progress(job name,
+    Each job is cut into chunks of whole documents (see CHUNK_DOCUMENTS);
+    with more than one worker the chunks are rendered in parallel processes,
+    biggest first, and each job's chunks are merged in order. ``progress(job name,
     documents done, documents in the job)`` is called as chunks finish.
     """
     workers = workers or default_workers()
-    documents = sum(len(job.documents) for job in jobs)
-    chunks = _chunks(jobs, 1 if workers == 1 else workers * 2)
+    chunks = _chunks(jobs)
     done = [0] * len(jobs)
     pieces: dict[int, list[tuple[int, PdfResult]]] = {j: [] for j in range(len(jobs))}
 
@@ -249,7 +253,7 @@ def render_jobs(
         if progress:
             progress(jobs[chunk.job].name, done[chunk.job], len(jobs[chunk.job].documents))
 
-    if workers == 1 or len(chunks) == 1 or documents == 1:
+    if workers == 1 or len(chunks) == 1:
         for chunk in chunks:
             finished(chunk, _render_chunk(jobs[chunk.job], chunk, str(templates) if templates else None))
     else:

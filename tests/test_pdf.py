@@ -1,0 +1,293 @@
+"""The PDFs themselves, read back with pypdf and poppler: content, secrecy, layout, fonts, safety."""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from conftest import pdf_pages_text, project, squash
+from pypdf import PdfReader
+
+from quizgen import model, paths
+from quizgen.build import build
+from quizgen.recipe import load_recipe
+
+VERSIONS = 3
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One build of the sampler recipe on the sample bank: 3 versions, per-version files, 2 workers."""
+    recipe = load_recipe(paths.default_recipe(), {"versions": str(VERSIONS), "output": str(tmp_path_factory.mktemp("out"))})
+    report = build(recipe, project("worksheet"), workers=2, write=False)
+    files = {o.path.name: o.data for o in report.outputs}
+    return report.worksheet, files
+
+
+def version_pdf(files, letter: str) -> bytes:
+    return files[f"sampler-worksheet-{letter}.pdf"]
+
+
+def test_files_made(built):
+    _, files = built
+    assert sorted(files) == [
+        "sampler-answer-key.pdf", "sampler-class-pack.pdf",
+        "sampler-worksheet-A.pdf", "sampler-worksheet-B.pdf", "sampler-worksheet-C.pdf",
+    ]
+
+
+def test_every_question_and_excerpt_is_in_each_version(built):
+    sheet, files = built
+    for version in sheet.versions:
+        text = " ".join(pdf_pages_text(version_pdf(files, version.letter)))
+        for item in version.items:
+            assert squash(item.question.stem) in text, (version.letter, item.question.id)
+            for excerpt in item.excerpts:
+                for line in excerpt.lines:
+                    if isinstance(item.question, model.MarkTheWords):
+                        continue  # the passage itself is printed instead
+                    assert squash(line) in text, (version.letter, excerpt.source, excerpt.first)
+            if isinstance(item.question, model.MarkTheWords):
+                assert squash(item.question.passage) in text
+
+
+def test_class_pack_holds_every_version_in_order(built):
+    sheet, files = built
+    pack = PdfReader(io.BytesIO(files["sampler-class-pack.pdf"]))
+    parts = [PdfReader(io.BytesIO(version_pdf(files, v.letter))) for v in sheet.versions]
+    assert len(pack.pages) == sum(len(p.pages) for p in parts)
+    texts = pdf_pages_text(files["sampler-class-pack.pdf"])
+    expected = [t for p in sheet.versions for t in pdf_pages_text(version_pdf(files, p.letter))]
+    assert texts == expected
+
+
+def secrets(version: model.Version) -> list[str]:
+    """Return texts that belong only in the answer key: explanations, rubrics, model answers, keys."""
+    out = []
+    for item in version.items:
+        q = item.question
+        shown = squash(" ".join([q.stem, *(line for e in item.excerpts for line in e.lines),
+                                 *(c.text for c in getattr(q, "choices", ()))]))
+        out.append(q.explanation)
+        if isinstance(q, model.OpenResponse):
+            out += [q.model_answer, q.rubric.proficient, q.rubric.emergent, q.rubric.basic]
+            out += [p.description for p in q.rubric.patterns]
+        if isinstance(q, model.ShortAnswer):
+            out += [a for a in q.answers if a not in shown]
+        if isinstance(q, model.Numeric) and str(q.answer) not in shown:
+            out.append(str(q.answer))
+    return [squash(s) for s in out if s.strip()]
+
+
+def test_worksheets_hold_no_answer_rubric_or_explanation(built):
+    sheet, files = built
+    for version in sheet.versions:
+        data = version_pdf(files, version.letter)
+        text = " ".join(pdf_pages_text(data))
+        meta = " ".join(str(v) for v in (PdfReader(io.BytesIO(data)).metadata or {}).values())
+        for secret in secrets(version):
+            assert secret not in text, (version.letter, secret)
+            assert secret not in meta
+        assert "webpage-origin-word" not in text or "ib-short-note" not in {i.question.id for i in version.items}
+        assert b"/EmbeddedFiles" not in data and b"/JavaScript" not in data
+    pack = " ".join(pdf_pages_text(files["sampler-class-pack.pdf"]))
+    for version in sheet.versions:
+        for secret in secrets(version):
+            assert secret not in pack
+
+
+def test_answer_key_matches_what_each_version_asks(built):
+    sheet, files = built
+    key = pdf_pages_text(files["sampler-answer-key.pdf"])
+    grid = key[0]
+    assert "Answer grid" in grid
+    for version in sheet.versions:
+        pages = [p for p in key if f"Version {version.letter} " in p]
+        text = " ".join(pages)
+        for item in version.items:
+            q = item.question
+            assert squash(q.stem) in text
+            assert squash(f"ANSWER {item.key}") in text or squash(f"Answer {item.key}") in text, (version.letter, item.key)
+            assert squash(q.explanation) in text
+            assert f"{q.subskill} {model.SUBSKILLS[q.subskill][1].name}" in text
+            if isinstance(q, model.OpenResponse):
+                assert squash(q.rubric.proficient) in text
+            if isinstance(q, model.SingleChoice):
+                assert q.choices[q.correct_index].correct
+            if isinstance(q, model.Numeric):
+                assert item.key.startswith(format(Decimal(q.answer).normalize(), "f").split(".")[0])
+    # the grid row of each version, read across
+    for version in sheet.versions:
+        assert f" {version.letter} " in f" {grid} "
+
+
+def test_versions_differ_in_order(built):
+    sheet, files = built
+    orders = []
+    for version in sheet.versions:
+        text = " ".join(pdf_pages_text(version_pdf(files, version.letter)))
+        stems = sorted((text.index(squash(i.question.stem)), i.question.id) for i in version.items)
+        orders.append(tuple(qid for _, qid in stems))
+        assert [qid for qid in orders[-1]] == [i.question.id for i in version.items]
+    assert len(set(orders)) == len(orders)
+
+
+def test_same_seed_same_bytes(built, tmp_path):
+    sheet, files = built
+    again = build(sheet.recipe, project("worksheet"), workers=2, write=False)
+    assert {o.path.name: o.data for o in again.outputs} == files
+
+
+def test_every_page_names_its_version_and_page_count(built):
+    sheet, files = built
+    for version in sheet.versions:
+        pages = pdf_pages_text(version_pdf(files, version.letter))
+        for n, text in enumerate(pages, start=1):
+            assert f"Page {n} of {len(pages)}" in text
+            assert f"Version {version.letter}" in text
+
+
+def test_no_question_straddles_a_page_break(built):
+    sheet, files = built
+    for name in [f"sampler-worksheet-{v.letter}.pdf" for v in sheet.versions] + ["sampler-class-pack.pdf", "sampler-answer-key.pdf"]:
+        reader = PdfReader(io.BytesIO(files[name]))
+        dests = reader.named_destinations
+        starts = [d for d in dests if d.startswith("v") and not d.endswith("-end")]
+        assert starts, name
+        for anchor in starts:
+            first = reader.get_destination_page_number(dests[anchor])
+            last = reader.get_destination_page_number(dests[f"{anchor}-end"])
+            assert first == last, (name, anchor, first, last)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+def test_pages_render_and_are_not_blank(built, tmp_path):
+    from PIL import Image
+
+    _, files = built
+    for name in ("sampler-worksheet-A.pdf", "sampler-answer-key.pdf"):
+        path = tmp_path / name
+        path.write_bytes(files[name])
+        subprocess.run(["pdftoppm", "-r", "24", "-gray", "-png", str(path), str(tmp_path / path.stem)], check=True)
+        images = sorted(tmp_path.glob(f"{path.stem}-*.png"))
+        assert len(images) == len(PdfReader(io.BytesIO(files[name])).pages)
+        for image in images:
+            pixels = list(Image.open(image).convert("L").tobytes())
+            dark = sum(1 for p in pixels if p < 128)
+            assert dark > 0.002 * len(pixels), image.name
+
+
+def notdef(caplog) -> list[str]:
+    """Return WeasyPrint's reports of a .notdef glyph (the missing-glyph box) drawn for a character."""
+    return [r.getMessage() for r in caplog.records if ".notdef glyph" in r.getMessage()]
+
+
+def test_fonts_cover_the_text_and_are_embedded(built, caplog):
+    sheet, files = built
+    # Render again in this process so WeasyPrint's warnings reach caplog: it
+    # warns for every character no font on the list has a glyph for.
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        again = build(sheet.recipe, project("worksheet"), workers=1, write=False)
+    assert notdef(caplog) == []
+    assert {o.path.name: o.data for o in again.outputs} == files  # one process or two: same bytes
+    for name, data in files.items():
+        reader = PdfReader(io.BytesIO(data))
+        for page in reader.pages:
+            for font in page["/Resources"].get("/Font", {}).values():
+                font = font.get_object()
+                descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+                descriptor = descendant["/FontDescriptor"].get_object()
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (name, font["/BaseFont"])
+    text = " ".join(pdf_pages_text(files["sampler-class-pack.pdf"]))
+    asked = {i.question.id for v in sheet.versions for i in v.items}
+    if "ib-tf-century" in asked:
+        assert "세기와 더불어" in text
+    assert "“" in text and "’" in text
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="needs poppler-utils")
+def test_pdffonts_reports_every_font_embedded(built, tmp_path):
+    _, files = built
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(files["sampler-class-pack.pdf"])
+    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), rows
+    families = " ".join(rows)
+    assert "Noto-Sans" in families and "Noto-Serif" in families
+
+
+def test_hangul_and_quotes_render_with_real_glyphs(caplog):
+    from quizgen.render.pdf import html_to_pdf
+
+    html = (
+        '<html><head><title>t</title></head><body class="worksheet">'
+        '<p class="stem">회고록 《세기와 더불어》 “quoted” ‘single’ – — … ± ≤ ≥ →</p></body></html>'
+    )
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        data = html_to_pdf([html], ["css/print.css", "css/paper-letter.css", "css/worksheet.css"])
+    assert notdef(caplog) == []
+    assert "세기와 더불어" in pdf_pages_text(data)[0]
+
+
+def test_rendering_reaches_no_network_and_no_other_file(monkeypatch):
+    import socket
+
+    from quizgen.render.pdf import RefusedResource, TemplatesOnlyFetcher, _renderer, html_to_pdf
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("rendering tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    hostile = (
+        '<html><head><title>t</title><link rel="stylesheet" href="http://example.com/x.css">'
+        '<link rel="stylesheet" href="file:///etc/passwd"></head><body>'
+        '<img src="http://example.com/x"><img src="../pyproject.toml"><p>hello</p></body></html>'
+    )
+    data = html_to_pdf([hostile])
+    assert data.startswith(b"%PDF")
+    refused = _renderer(None).fetcher.refused
+    assert "http://example.com/x" in refused and "http://example.com/x.css" in refused
+    assert "file:///etc/passwd" in refused and any(r.endswith("pyproject.toml") for r in refused)
+
+    fetcher = TemplatesOnlyFetcher(paths.templates_dir())
+    assert fetcher.fetch((paths.templates_dir() / "css" / "print.css").as_uri()).read().startswith(b"/*")
+    for url in ("https://example.com/", "data:text/css,p{}", (paths.templates_dir() / ".." / "README.md").resolve().as_uri()):
+        with pytest.raises(RefusedResource):
+            fetcher.fetch(url)
+
+
+def test_metadata_is_fixed(built):
+    _, files = built
+    for name, data in files.items():
+        meta = PdfReader(io.BytesIO(data)).metadata
+        assert "/CreationDate" not in meta and "/ModDate" not in meta, name
+        assert meta["/Title"].startswith("Reading the sources")
+
+
+def test_a4_and_large_print(tmp_path):
+    recipe = load_recipe(paths.default_recipe(), {
+        "versions": "1", "paper": "a4", "large_print": True, "output": str(tmp_path), "questions": ["corroborate=2"],
+    })
+    report = build(recipe, project("worksheet"), workers=1, write=False)
+    sheet = next(o for o in report.outputs if o.path.name == "sampler-worksheet.pdf")
+    box = PdfReader(io.BytesIO(sheet.data)).pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)
+    letter = build(load_recipe(paths.default_recipe(), {"versions": "1", "questions": ["corroborate=2"]}),
+                   project("worksheet"), workers=1, write=False)
+    box = PdfReader(io.BytesIO(letter.outputs[0].data)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_a_character_no_font_covers_is_caught(caplog):
+    from quizgen.render.pdf import html_to_pdf
+
+    # The check above fails on a worksheet with a character no font has
+    # (U+0378 is unassigned, so no font can have it).
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        html_to_pdf(["<html><body><p>abc \U000f0001 def</p></body></html>"])
+    assert notdef(caplog) and "U+0378" in notdef(caplog)[0]
