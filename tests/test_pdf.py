@@ -289,5 +289,5 @@ def test_a_character_no_font_covers_is_caught(caplog):
     # The check above fails on a worksheet with a character no font has
     # (U+0378 is unassigned, so no font can have it).
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        html_to_pdf(["<html><body><p>abc \U000f0001 def</p></body></html>"])
+        html_to_pdf(["<html><body><p>abc \u0378 def</p></body></html>"])
     assert notdef(caplog) and "U+0378" in notdef(caplog)[0]
