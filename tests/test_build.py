@@ -1,0 +1,178 @@
+"""`quizgen build`: files written, progress, errors, exporters, nothing half-written."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from conftest import project, write_recipe
+
+from quizgen import model
+from quizgen.build import build, output_names
+from quizgen.cli import main
+from quizgen.errors import Diagnostic, Location, OutputError
+from quizgen.recipe import load_recipe
+
+BANK = ["--bank", str(project("worksheet"))]
+SMALL = ["--skill", "corroborate=2", "--skill", "B1=1", "--workers", "1"]
+
+
+def test_build_writes_the_worksheet_and_key(runner, tmp_path):
+    result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sampler-answer-key.pdf", "sampler-worksheet.pdf"]
+    assert f"wrote {tmp_path / 'sampler-worksheet.pdf'} (worksheet, " in result.stdout
+    assert f"wrote {tmp_path / 'sampler-answer-key.pdf'} (answer key, " in result.stdout
+    for path in tmp_path.iterdir():
+        assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_multi_version_build_shows_progress_and_lists_files(runner, tmp_path):
+    result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "3", "--per-version", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "assembled 3 versions of 3 questions" in result.stderr
+    assert "worksheets: 3 of 3 rendered" in result.stderr
+    assert "answer key parts: 4 of 4 rendered" in result.stderr
+    written = [line.split()[1] for line in result.stdout.splitlines()]
+    assert [Path(w).name for w in written] == [
+        "sampler-class-pack.pdf", "sampler-worksheet-A.pdf", "sampler-worksheet-B.pdf", "sampler-worksheet-C.pdf",
+        "sampler-answer-key.pdf",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(w).name for w in written)
+
+
+def test_quiet_prints_only_the_files(runner, tmp_path):
+    result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "2", "--no-per-version", "-q", "-o", str(tmp_path)])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_a_recipe_the_bank_cannot_fill_fails_before_rendering(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_recipe(tmp_path, "questions:\n  - skill: date-checking\n    count: 6\n    difficulty: 1-2\n    sources: [memoir]\n")
+    with mock.patch("quizgen.render.pdf.render_jobs") as render:
+        result = runner.invoke(main, ["build", "recipe.yaml", *BANK])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "recipe.yaml:2: field 'questions[0]': asked for 6 date-checking questions of difficulty ≤ 2 from source memoir; "
+        "the bank has 3",
+        "the bank cannot fill 1 recipe line; nothing was built",
+    ]
+    render.assert_not_called()
+    assert not (tmp_path / "output").exists()
+
+
+def test_bad_option_names_the_option(runner, tmp_path):
+    result = runner.invoke(main, ["build", *BANK, "--versions", "0", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "--versions: 0 is out of range (1 to 100)"
+
+
+def test_unwritable_output_leaves_nothing_behind(runner, tmp_path):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the folder should be")
+    result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "-o", str(blocker / "pdfs")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "nothing was written"
+    assert result.stderr.splitlines()[-2].startswith(f"{blocker / 'pdfs'}/sampler-worksheet.pdf: cannot write:")
+    assert blocker.read_text() == "a file where the folder should be"
+
+
+def test_write_false_writes_nothing(tmp_path):
+    recipe = load_recipe(None, {"questions": ["corroborate=1"], "versions": "1", "output": str(tmp_path / "o")})
+    report = build(recipe, project("worksheet"), workers=1, write=False)
+    assert [o.path.name for o in report.outputs] == ["sampler-worksheet.pdf", "sampler-answer-key.pdf"]
+    assert not (tmp_path / "o").exists()
+
+
+class FakeExporter:
+    name = "fake"
+    suffix = ".txt"
+    label = "fake format"
+    question_kinds = frozenset({"single-choice"})
+
+    def check(self, worksheet):
+        return [
+            Diagnostic(Location("fake"), "carried as text", f"question {item.question.id}", "adapted")
+            for item in worksheet.versions[0].items if item.question.kind != "single-choice"
+        ]
+
+    def export(self, worksheet):
+        return "\n".join(i.question.id for v in worksheet.versions for i in v.items).encode()
+
+
+def test_export_formats_call_the_exporter_and_report_adaptations(runner, tmp_path):
+    with mock.patch("quizgen.exporters.get_exporter", return_value=FakeExporter()) as get:
+        result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format", "gift", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    get.assert_called_once_with("gift")
+    assert (tmp_path / "sampler-fake.txt").read_text().count("\n") == 2
+    assert not (tmp_path / "sampler-worksheet.pdf").exists()
+    notes = [line for line in result.stderr.splitlines() if "carried as text" in line]
+    assert notes and all(line.startswith("fake: adapted: question ") for line in notes)
+
+
+def test_exporter_errors_stop_the_build_before_writing(runner, tmp_path):
+    fake = FakeExporter()
+    fake.check = lambda worksheet: [Diagnostic(Location("fake"), "cannot carry this", "question x", "error")]
+    with mock.patch("quizgen.exporters.get_exporter", return_value=fake):
+        result = runner.invoke(main, ["build", *BANK, *SMALL, "--format", "pdf,gift", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-2:] == ["fake: question x: cannot carry this", "cannot export 1 question; nothing was written"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_wiring(runner, tmp_path):
+    path = write_recipe(tmp_path, "questions:\n  - skill: B1\n    count: 1\n")
+    report = mock.Mock(notes=[], outputs=[], seconds=0.0)
+    with mock.patch("quizgen.build.build", autospec=True, return_value=report) as fake:
+        result = runner.invoke(main, ["build", str(path), "--versions", "4", "--seed", "9", "--paper", "a4",
+                                      "--large-print", "--no-excerpts", "--workers", "3", *BANK])
+    assert result.exit_code == 0, result.output
+    recipe, bank_dir = fake.call_args.args
+    assert (recipe.versions, recipe.seed, recipe.paper, recipe.large_print, recipe.include_excerpts) == (4, 9, "a4", True, False)
+    assert recipe.selections == (model.Selection("B1", 1, line=2),)
+    assert bank_dir == project("worksheet") and fake.call_args.kwargs["workers"] == 3
+
+
+def test_output_names():
+    one = model.Recipe("T", "", (), name="unit")
+    assert output_names(one) == {"worksheet": "unit-worksheet.pdf", "answer-key": "unit-answer-key.pdf"}
+    many = model.Recipe("T", "", (), name="unit", versions=3)
+    assert output_names(many) == {"class-pack": "unit-class-pack.pdf", "answer-key": "unit-answer-key.pdf"}
+
+
+def test_help_is_fast():
+    # Heavy imports (WeasyPrint) wait inside the commands; --help must stay well under 0.25 s.
+    best = min(_timed([sys.executable, "-m", "quizgen", "--help"]) for _ in range(3))
+    assert best < 0.25, best
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "quizgen", "--help"], capture_output=True, text=True)
+    assert "weasyprint" not in out.stderr and "jinja2" not in out.stderr
+
+
+def _timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, capture_output=True, check=True)
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize("name", ["default.yaml"])
+def test_shipped_default_recipe_builds_on_the_shipped_bank_when_it_is_ready(name, tmp_path):
+    from quizgen import paths
+    from quizgen.bank import load_bank
+    from quizgen.errors import QuizgenError
+
+    try:
+        bank = load_bank(paths.bank_dir())
+    except QuizgenError as err:
+        pytest.skip(f"shipped bank not loadable yet: {err.message}")
+    if not bank.questions:
+        pytest.skip("shipped bank has no questions yet")
+    from quizgen.assemble import make_worksheet
+
+    sheet = make_worksheet(bank, load_recipe(paths.bank_dir() / "recipes" / name))
+    assert all(len(v.items) == 12 for v in sheet.versions)
