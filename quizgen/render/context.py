@@ -146,17 +146,31 @@ def _excerpts(worksheet: model.Worksheet, item: model.WorksheetItem, seen: dict,
                 ctx["citation"] = citation(source, excerpt.first, excerpt.last)
             continue
         if span in seen:
-            number, question = seen[span]
-            ctx["see_excerpts"].append(f"Use excerpt {number} (with question {question}).")
+            ctx["see_excerpts"].append(seen[span])
             continue
         number = len(seen) + 1
         seen.setdefault(span, (number, item.number))
-        ctx["excerpts"].append({
+        ctx["excerpts"].append({  # first time in this version: print it
             "number": seen[span][0],
             "lines": [{"n": excerpt.first + i, "text": text} for i, text in enumerate(excerpt.lines)],
             "citation": citation(source, excerpt.first, excerpt.last),
             "repairs": repair_note(source, excerpt.first, excerpt.last),
         })
+    earlier = sorted(set(ctx["see_excerpts"]))
+    ctx["see_excerpts"] = [see_excerpts(earlier)] if earlier else []
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def see_excerpts(earlier: list[tuple[int, int]]) -> str:
+    """Return 'Use excerpt 4 (with question 5).' for excerpts printed earlier in the version."""
+    numbers = [str(n) for n, _ in earlier]
+    questions = sorted({q for _, q in earlier})
+    noun = "excerpt" if len(numbers) == 1 else "excerpts"
+    qnoun = "question" if len(questions) == 1 else "questions"
+    return f"Use {noun} {_and(numbers)} (with {qnoun} {_and([str(q) for q in questions])})."
 
 
 def published(source: model.Source) -> str:
@@ -342,7 +356,11 @@ def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at
         })
     details: dict = {
         "shown_at": shown_at or "",
+        # Printed again in full only where the question first appears; after
+        # that the key gives the answer in words instead of the whole layout.
+        "compact": bool(shown_at),
         "answer": item.key,
+        "answer_words": answer_words(item),
         "explanation": q.explanation,
         "skill": skill.name,
         "subskill": f"{sub.code} {sub.name}",
@@ -365,6 +383,20 @@ def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at
         }
         details["model_answer"] = q.model_answer
     return details
+
+
+def answer_words(item: model.WorksheetItem) -> str:
+    """Return what the key's letters and numbers stand for, in words ('' when the key says it all)."""
+    q = item.question
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
+        return "; ".join(c.text for c in q.choices if c.correct)
+    if isinstance(q, model.Matching):
+        return "; ".join(f"{n} {p.left} → {p.right}" for n, p in enumerate(q.pairs, start=1))
+    if isinstance(q, model.Ordering):
+        return "; ".join(f"{n} {text}" for n, text in enumerate(q.items, start=1))
+    if isinstance(q, model.ShortAnswer) and len(q.answers) > 1:
+        return "also accepted: " + "; ".join(q.answers[1:])
+    return ""
 
 
 def _half(points: int) -> str:
