@@ -1,0 +1,249 @@
+"""Time PDF building against auto-multiple-choice and raw WeasyPrint; print ratios from one run.
+
+    python benchmarks/bench_pdf.py [--bank DIR] [--repeat 3]
+
+Cases, each timed as a cold command (a fresh process, as a teacher runs it):
+
+  (a) one version + answer key            `quizgen build --versions 1`
+  (b) class pack of 30 versions + key     `quizgen build --versions 30`
+
+Each is set beside:
+
+  AMC   `auto-multiple-choice prepare --mode s` (question papers and
+        solutions) on an equivalent paper written from the same assembled
+        worksheet: the same 12 questions, stems, excerpts and choices; 1 copy
+        for (a), 30 copies for (b). Debian package `auto-multiple-choice`;
+        skipped if missing.
+  raw   WeasyPrint alone rendering the very HTML quizgen renders (one
+        process, one document after another, stylesheets linked), i.e.
+        what quizgen costs over the engine it drives.
+
+It also times `quizgen --help`, and both levers: rendering in one process
+vs several (--workers), and laying all versions out in one document vs one
+document per version. Medians of --repeat runs. Not part of the test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from quizgen import model, paths  # noqa: E402
+
+
+def timed(command: list[str], repeat: int, **kw) -> float:
+    """Return the median wall time of running ``command`` ``repeat`` times."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def quizgen_cmd() -> list[str]:
+    exe = Path(sys.executable).parent / "quizgen"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "quizgen"]
+
+
+# --------------------------------------------------------------------------
+# The same HTML quizgen renders, for raw WeasyPrint
+
+
+def write_html(bank_dir: Path, versions: int, folder: Path) -> list[Path]:
+    """Write the worksheet and key HTML quizgen renders for ``versions`` (stylesheets linked)."""
+    from quizgen.assemble import make_worksheet
+    from quizgen.bank import load_bank
+    from quizgen.recipe import load_recipe
+    from quizgen.render import render_html
+    from quizgen.render.context import answer_key_contexts, worksheet_context
+
+    recipe = load_recipe(paths.default_recipe(), {"versions": str(versions)})
+    sheet = make_worksheet(load_bank(bank_dir), recipe)
+    files = []
+    for version in sheet.versions:
+        path = folder / f"worksheet-{version.letter}.html"
+        path.write_text(render_html("worksheet.html.j2", worksheet_context(sheet, version)), encoding="utf-8")
+        files.append(path)
+    for i, ctx in enumerate(answer_key_contexts(sheet)):
+        path = folder / f"key-{i:02d}.html"
+        path.write_text(render_html("answer_key.html.j2", ctx), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+RAW_SCRIPT = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    import weasyprint
+    templates, out, one = sys.argv[1], Path(sys.argv[2]), sys.argv[3] == "one"
+    files = [Path(p) for p in sys.argv[4:]]
+    base = Path(templates).as_uri() + "/"
+    if one:
+        # Every worksheet in one document, every key part in another.
+        import re
+        for group in ("worksheet", "key"):
+            pages = [p.read_text() for p in files if p.name.startswith(group)]
+            head = pages[0].split("<body")[0]
+            body = "".join(re.search(r"<body[^>]*>(.*)</body>", p, re.S).group(1) for p in pages)
+            html = head + '<body class="' + group + '">' + body + "</body></html>"
+            weasyprint.HTML(string=html, base_url=base).write_pdf(out / f"{group}.pdf")
+    else:
+        for p in files:
+            weasyprint.HTML(string=p.read_text(), base_url=base).write_pdf(out / (p.stem + ".pdf"))
+""")
+
+
+# --------------------------------------------------------------------------
+# An equivalent auto-multiple-choice paper
+
+
+_TEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "^": r"\^{}",
+        "_": r"\_", "%": r"\%", "~": r"\~{}", "<": r"\textless{}", ">": r"\textgreater{}"}
+
+
+def tex(text: str) -> str:
+    """Escape text for pdfLaTeX; characters it cannot set (Hangul, 《》) become '?'."""
+    out = "".join(_TEX.get(ch, ch) for ch in text)
+    return re.sub(r"[^\x00-\u024f\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2192\u00b1\u2264\u2265]", "?", out)
+
+
+def amc_source(bank_dir: Path, copies: int) -> str:
+    """Return an AMC LaTeX paper with version A's 12 questions, excerpts included, ``copies`` copies."""
+    from quizgen.assemble import make_worksheet
+    from quizgen.bank import load_bank
+    from quizgen.recipe import load_recipe
+
+    recipe = load_recipe(paths.default_recipe(), {"versions": "1"})
+    sheet = make_worksheet(load_bank(bank_dir), recipe)
+    blocks = []
+    for item in sheet.versions[0].items:
+        q = item.question
+        excerpt = "".join(
+            "\\begin{quote}\\small " + " ".join(f"{e.first + i}~{tex(line)}\\\\" for i, line in enumerate(e.lines)) + "\\end{quote}"
+            for e in item.excerpts
+        )
+        stem = tex(q.stem)
+        if isinstance(q, (model.SingleChoice, model.MultipleResponse, model.TrueFalse)):
+            env = "questionmult" if isinstance(q, model.MultipleResponse) else "question"
+            choices = (
+                [(c.text, c.correct) for c in q.choices] if not isinstance(q, model.TrueFalse)
+                else [("True", q.answer), ("False", not q.answer)]
+            )
+            body = "".join(("\\correctchoice{" if ok else "\\wrongchoice{") + tex(text) + "}\n" for text, ok in choices)
+            blocks.append(f"\\element{{all}}{{\\begin{{{env}}}{{{q.id}}}\n{excerpt}{stem}\n\\begin{{choices}}\n{body}\\end{{choices}}\n\\end{{{env}}}}}")
+        else:
+            lines = getattr(q, "lines", 2)
+            blocks.append(
+                f"\\element{{all}}{{\\begin{{question}}{{{q.id}}}\n{excerpt}{stem}\n"
+                f"\\AMCOpen{{lines={lines}}}{{\\wrongchoice[F]{{f}}\\scoring{{0}}\\wrongchoice[P]{{p}}\\scoring{{1}}"
+                f"\\correctchoice[C]{{c}}\\scoring{{2}}}}\n\\end{{question}}}}"
+            )
+    return (
+        "\\documentclass[letterpaper]{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage[T1]{fontenc}\n"
+        "\\usepackage{textcomp}\n\\usepackage[box,completemulti]{automultiplechoice}\n\\begin{document}\n"
+        + "\n".join(blocks)
+        + f"\n\\onecopy{{{copies}}}{{\n\\noindent{{\\Large\\bf {tex(recipe.title)}}}\\hfill Version \\AMCcode{{v}}{{1}}\n\n"
+        "\\namefield{\\fbox{\\begin{minipage}{.9\\linewidth}Name:\\vspace*{.5cm}\\end{minipage}}}\n\n"
+        f"{tex(recipe.instructions)}\n\n\\insertgroup{{all}}\n\\AMCcleardoublepage\n}}\n\\end{{document}}\n"
+    )
+
+
+def time_amc(bank_dir: Path, copies: int, repeat: int, work: Path) -> float | None:
+    amc = shutil.which("auto-multiple-choice")
+    if not amc:
+        return None
+    folder = work / f"amc-{copies}"
+    folder.mkdir()
+    (folder / "source.tex").write_text(amc_source(bank_dir, copies), encoding="utf-8")
+    times = []
+    for _ in range(repeat):
+        data = folder / "data"
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir()
+        started = time.perf_counter()
+        result = subprocess.run(
+            [amc, "prepare", "--mode", "s", "--with", "pdflatex", "--prefix", str(folder) + "/", "--data", str(data),
+             "--out-sujet", str(folder / "subject.pdf"), "--out-corrige", str(folder / "solution.pdf"), "source.tex"],
+            cwd=folder, capture_output=True, text=True,
+        )
+        times.append(time.perf_counter() - started)
+        if not (folder / "subject.pdf").exists():
+            print(result.stdout[-2000:], result.stderr[-2000:], file=sys.stderr)
+            raise SystemExit("auto-multiple-choice prepare failed; see above")
+    return statistics.median(times)
+
+
+# --------------------------------------------------------------------------
+
+
+def pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(pdf)).pages)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bank", type=Path, default=None, help="bank folder (default: shipped bank, else the test sample)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    bank_dir = args.bank
+    if bank_dir is None:
+        shipped = paths.bank_dir()
+        has_questions = any((shipped / "questions").glob("*.yaml"))
+        bank_dir = shipped if has_questions else ROOT / "tests" / "projects" / "worksheet"
+    cmd = quizgen_cmd()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
+    import weasyprint
+
+    print(f"WeasyPrint {weasyprint.__version__}; bank: {bank_dir}; median of {args.repeat} runs")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        rows = []
+        help_time = timed(cmd + ["--help"], max(args.repeat, 5))
+        amc = {n: time_amc(bank_dir, n, args.repeat, work) for n in (1, 30)}
+        for label, versions in (("(a) 1 version + key", 1), ("(b) 30 versions + grid + key", 30)):
+            out = work / f"out-{versions}"
+            base = cmd + ["build", "--bank", str(bank_dir), "--versions", str(versions), "--no-per-version", "-q", "-o", str(out)]
+            ours = timed(base, args.repeat)
+            ours_1 = timed(base + ["--workers", "1"], args.repeat) if versions > 1 else ours
+            built = sorted(out.glob("*.pdf"))
+            html_dir = work / f"html-{versions}"
+            html_dir.mkdir()
+            files = write_html(bank_dir, versions, html_dir)
+            raw_out = work / f"raw-{versions}"
+            raw_out.mkdir()
+            raw_cmd = [sys.executable, "-c", RAW_SCRIPT, str(paths.templates_dir()), str(raw_out)]
+            raw = timed(raw_cmd + ["each"] + [str(f) for f in files], args.repeat)
+            raw_one = timed(raw_cmd + ["one"] + [str(f) for f in files], args.repeat) if versions > 1 else raw
+            rows.append((label, ours, ours_1, raw, raw_one, amc[versions], sum(pages(p) for p in built)))
+    print()
+    print(f"{'case':32} {'quizgen':>8} {'1 proc':>8} {'raw WP':>8} {'raw 1doc':>8} {'AMC':>7} {'÷AMC':>6} {'÷raw':>6} {'pages':>6}")
+    for label, ours, ours_1, raw, raw_one, amc_time, n in rows:
+        amc_text = f"{amc_time:7.2f}" if amc_time else "    n/a"
+        ratio_amc = f"{ours / amc_time:6.2f}" if amc_time else "   n/a"
+        print(f"{label:32} {ours:8.2f} {ours_1:8.2f} {raw:8.2f} {raw_one:8.2f} {amc_text} {ratio_amc} {ours / raw:6.2f} {n:6d}")
+    print(f"\nquizgen --help: {help_time:.3f} s (target ≤ 0.25 s)")
+    print("targets: ÷AMC ≤ 1.00 for (a) and (b); ÷raw ≤ 1.10")
+    print("AMC: prepare --mode s on the same 12 questions and excerpts, 1 copy for (a), 30 for (b)"
+          " (pdfLaTeX; Hangul set as '?')")
+    print("quizgen: default workers; '1 proc': --workers 1. raw WP: one document per version;"
+          " 'raw 1doc': all versions in one document")
+
+
+if __name__ == "__main__":
+    main()
