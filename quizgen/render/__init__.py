@@ -12,20 +12,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 
 from quizgen import paths
 from quizgen.errors import Diagnostic, Location, TemplateError
-
-if TYPE_CHECKING:
-    from markupsafe import Markup
-
-
-def _autoescape(name: str | None) -> bool:
-    # Every template we ship is HTML; escape strings rendered from code too.
-    return True
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -38,7 +29,7 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates or paths.templates_dir())),
         undefined=jinja2.StrictUndefined,
-        autoescape=_autoescape,
+        autoescape=True,  # every template is HTML, and so is every string rendered from code
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
@@ -79,10 +70,3 @@ def _template_line(err: Exception) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-
-
-def markup(html: str) -> "Markup":
-    """Return trusted, already-escaped HTML as Markup (its name should end in _html)."""
-    from markupsafe import Markup
-
-    return Markup(html)
