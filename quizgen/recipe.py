@@ -411,7 +411,8 @@ def _skill_instructions(values: dict, defaults: dict, r: _Reader) -> tuple[tuple
 
 def describe(selection: model.Selection, grade_band: str | None = None) -> str:
     """Return a selection in a teacher's words: '6 date-checking questions of difficulty ≤ 2 from source memoir'."""
-    kind_words = " or ".join(selection.kinds) + " " if selection.kinds else ""
+    kinds = list(selection.kinds)
+    kind_words = (", ".join(kinds[:-1]) + " or " + kinds[-1] if len(kinds) > 1 else "".join(kinds)) + " " if kinds else ""
     noun = "question" if selection.count == 1 else "questions"
     text = f"{selection.count} {selection.skill} {kind_words}{noun}"
     low, high = selection.difficulty
