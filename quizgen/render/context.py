@@ -426,8 +426,24 @@ def answer_key_contexts(worksheet: model.Worksheet, *, link: bool = True) -> lis
     return out
 
 
-#: Longest answer printed whole in a grid cell; longer ones point to the key.
-GRID_CELL_LIMIT = 16
+#: Longest answer printed whole in a grid cell; longer ones end in "…" and
+#: are given whole in the version's key.
+GRID_CELL_LIMIT = 8
+
+
+def grid_text(item: model.WorksheetItem) -> str:
+    """Return an item's answer as one short grid cell."""
+    q = item.question
+    if isinstance(q, model.OpenResponse):
+        return "rubric"
+    if isinstance(q, model.MarkTheWords):
+        return f"{len(q.answers)} words"
+    if isinstance(q, (model.Matching, model.Ordering)):
+        # "1-B, 2-D, 3-C" → "BDC"; "3-1-2-4" → "3124": what to read down the boxes.
+        marks = [part.split("-")[1] for part in item.key.split(", ")] if isinstance(q, model.Matching) else item.key.split("-")
+        return ("" if all(len(m) == 1 for m in marks) else " ").join(marks)
+    text = item.key.replace(", ", "")  if isinstance(q, model.MultipleResponse) else item.key
+    return text if len(text) <= GRID_CELL_LIMIT else text[: GRID_CELL_LIMIT - 1] + "…"
 
 
 def answer_grid(worksheet: model.Worksheet) -> dict:
@@ -435,21 +451,7 @@ def answer_grid(worksheet: model.Worksheet) -> dict:
     width = max(len(v.items) for v in worksheet.versions)
     rows = []
     for version in worksheet.versions:
-        cells = []
-        for item in version.items:
-            text, note = item.key, ""
-            if isinstance(item.question, model.OpenResponse):
-                text, note = "rubric", "open"
-            elif isinstance(item.question, model.MarkTheWords):
-                text, note = f"{len(item.question.answers)} words", "see key"
-            elif isinstance(item.question, model.Matching):
-                # "1-B, 2-D, 3-C" → "B D C": the letters read down the boxes.
-                text = " ".join(part.split("-")[1] for part in item.key.split(", "))
-            elif isinstance(item.question, model.Ordering):
-                text = " ".join(item.key.split("-"))
-            if len(text) > GRID_CELL_LIMIT:
-                text, note = text[: GRID_CELL_LIMIT - 1] + "…", "see key"
-            cells.append({"text": text, "note": note, "points": item.question.points, "kind": item.question.kind})
+        cells = [{"text": grid_text(item), "points": item.question.points, "kind": item.question.kind} for item in version.items]
         cells += [None] * (width - len(cells))
         rows.append({"letter": version.letter, "cells": cells, "points": version.points})
     # Wide tables are split into column blocks so each fits the page width.
