@@ -291,3 +291,18 @@ def test_a_character_no_font_covers_is_caught(caplog):
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         html_to_pdf(["<html><body><p>abc \u0378 def</p></body></html>"])
     assert notdef(caplog) and "U+0378" in notdef(caplog)[0]
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None, reason="needs fontconfig")
+def test_every_font_the_css_names_is_installed():
+    import re
+
+    installed = set()
+    for line in subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=True).stdout.splitlines():
+        installed.update(name.strip() for name in line.split(","))
+    named = set()
+    for css in (paths.templates_dir() / "css").glob("*.css"):
+        for families in re.findall(r"font-family:\s*([^;]+);", css.read_text(encoding="utf-8")):
+            named.update(re.findall(r'"([^"]+)"', families))
+    assert named >= {"Noto Sans", "Noto Serif", "Noto Sans CJK KR", "DejaVu Sans"}
+    assert sorted(named - installed) == [], "scripts/system-packages.sh must install these"
