@@ -160,8 +160,12 @@ def _timed(command: list[str]) -> float:
     return time.perf_counter() - started
 
 
-@pytest.mark.parametrize("name", ["default.yaml"])
-def test_shipped_default_recipe_builds_on_the_shipped_bank_when_it_is_ready(name, tmp_path):
+def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
+    """`quizgen build` with no recipe: the 12-question sampler, whole questions on every page."""
+    import io
+
+    from pypdf import PdfReader
+
     from quizgen import paths
     from quizgen.bank import load_bank
     from quizgen.errors import QuizgenError
@@ -172,7 +176,11 @@ def test_shipped_default_recipe_builds_on_the_shipped_bank_when_it_is_ready(name
         pytest.skip(f"shipped bank not loadable yet: {err.message}")
     if not bank.questions:
         pytest.skip("shipped bank has no questions yet")
-    from quizgen.assemble import make_worksheet
-
-    sheet = make_worksheet(bank, load_recipe(paths.bank_dir() / "recipes" / name))
-    assert all(len(v.items) == 12 for v in sheet.versions)
+    report = build(load_recipe(None, {"output": str(tmp_path)}), None, write=False)
+    assert all(len(v.items) == 12 for v in report.worksheet.versions)
+    for output in report.outputs:
+        reader = PdfReader(io.BytesIO(output.data))
+        dests = reader.named_destinations
+        for anchor in (d for d in dests if d.startswith("v") and not d.endswith("-end")):
+            first = reader.get_destination_page_number(dests[anchor])
+            assert first == reader.get_destination_page_number(dests[f"{anchor}-end"]), (output.path.name, anchor)
