@@ -28,6 +28,7 @@ from decimal import Decimal
 from quizgen import model
 from quizgen.errors import Diagnostic, Location, RecipeError
 from quizgen.parametric import instantiate
+from quizgen.bank import QUOTE_GAP
 from quizgen.recipe import describe
 
 #: Choices that only make sense in last place ("All of the above").
@@ -307,11 +308,12 @@ def format_number(value: Decimal) -> str:
 def excerpts_of(bank: model.Bank, question: model.Question) -> tuple[model.Excerpt, ...]:
     """Return the passages printed with a question: its own, else its claims' spans.
 
-    Spans of the same source that overlap or touch are merged, so a passage
-    is never printed twice for one question.
+    A claim's span is narrowed to the lines its quote stands on (see
+    quote_span). Spans of the same source that overlap or touch are merged,
+    so a passage is never printed twice for one question.
     """
     spans: Iterable[tuple[str, int, int]] = question.excerpts or [
-        (bank.claims[c].source, *bank.claims[c].lines) for c in question.claims if c in bank.claims
+        quote_span(bank.sources[bank.claims[c].source], bank.claims[c]) for c in question.claims if c in bank.claims
     ]
     merged: list[list] = []
     for sid, first, last in spans:
@@ -326,3 +328,24 @@ def excerpts_of(bank: model.Bank, question: model.Question) -> tuple[model.Excer
         source = bank.sources[sid]
         out.append(model.Excerpt(sid, first, last, tuple(source.lines[first - 1 : last])))
     return tuple(out)
+
+
+def quote_span(source: model.Source, claim: model.Claim) -> tuple[str, int, int]:
+    """Return (source, first, last): the lines of the claim's span that its quote stands on.
+
+    A claim may give a wide span (a whole passage) for a quote on one of its
+    lines; a student needs the quoted lines, and a question whose excerpt
+    fills a page cannot be kept on one page. Falls back to the whole span
+    when the quote cannot be found line by line.
+    """
+    first, last = claim.lines
+    parts = [" ".join(p.split()) for p in claim.quote.split(QUOTE_GAP) if p.strip()]
+    lines = [" ".join(line.split()) for line in source.lines[first - 1 : last]]
+    if not parts or len(lines) <= 1:
+        return (claim.source, first, last)
+    head, tail = parts[0][:40], parts[-1][-40:]
+    starts = [i for i, line in enumerate(lines) if head in line]
+    ends = [i for i, line in enumerate(lines) if tail in line]
+    if not starts or not ends or ends[-1] < starts[0]:
+        return (claim.source, first, last)
+    return (claim.source, first + starts[0], first + max(e for e in ends if e >= starts[0]))

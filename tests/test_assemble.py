@@ -228,3 +228,15 @@ def test_numbers_print_as_written():
     q = model.Numeric("n", "date-checking", "B5", ("c",), "s", "e", 1, "9-10", answer=Decimal("34"),
                       tolerance=Decimal("1"), unit="years")
     assert answer_key(q) == "34 ± 1 years"
+
+
+def test_a_wide_claim_span_prints_only_the_quoted_lines(worksheet_bank):
+    from quizgen.assemble import quote_span
+
+    memoir = worksheet_bank.sources["memoir"]
+    claim = dataclasses.replace(worksheet_bank.claims["mem-juche25"], lines=(4, 8))
+    assert quote_span(memoir, claim) == ("memoir", 6, 6)
+    two = dataclasses.replace(claim, quote="The great leader’s glorious army … the Association for the Restoration")
+    assert quote_span(memoir, two) == ("memoir", 4, 6)
+    lost = dataclasses.replace(claim, quote="words that are not there")
+    assert quote_span(memoir, lost) == ("memoir", 4, 8)
