@@ -306,3 +306,19 @@ def test_every_font_the_css_names_is_installed():
             named.update(re.findall(r'"([^"]+)"', families))
     assert named >= {"Noto Sans", "Noto Serif", "Noto Sans CJK KR", "DejaVu Sans"}
     assert sorted(named - installed) == [], "scripts/system-packages.sh must install these"
+
+
+def test_merged_chunks_are_the_same_bytes_on_one_or_two_processes(monkeypatch, tmp_path):
+    from quizgen.render import pdf
+
+    monkeypatch.setattr(pdf, "CHUNK_DOCUMENTS", 2)  # 3 versions → chunks of 2 and 1, merged
+    recipe = load_recipe(paths.default_recipe(), {"versions": "3", "questions": ["corroborate=2", "B1=1"],
+                                                  "output": str(tmp_path)})
+    one = build(recipe, project("worksheet"), workers=1, write=False)
+    two = build(recipe, project("worksheet"), workers=2, write=False)
+    assert [o.data for o in one.outputs] == [o.data for o in two.outputs]
+    pack = one.outputs[0].data
+    texts = pdf_pages_text(pack)
+    parts = [pdf_pages_text(o.data) for o in one.outputs if "-worksheet-" in o.path.name]
+    assert texts == [t for part in parts for t in part]
+    assert PdfReader(io.BytesIO(pack)).metadata["/Title"] == "Reading the sources: the liberation of Korea, 1945 — class pack"
