@@ -121,6 +121,7 @@ class _Renderer:
 
     def render(self, name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool) -> PdfResult:
         started = time.perf_counter()
+        refused_before = len(self.fetcher.refused)
         try:
             sheets = self.stylesheets(stylesheets)
             laid_out = [
@@ -129,8 +130,9 @@ class _Renderer:
                 )
                 for html in documents
             ]
-            if self.fetcher.refused:
-                log.warning("rendering refused %d resource(s) outside templates/, e.g. %s", len(self.fetcher.refused), self.fetcher.refused[0])
+            refused = self.fetcher.refused[refused_before:]
+            if refused:
+                log.warning("rendering refused %d resource(s) outside templates/, e.g. %s", len(refused), refused[0])
             whole = laid_out[0].copy([page for document in laid_out for page in document.pages])
             pdf = _write(whole, documents)
             parts = tuple(_write(d, (html,)) for d, html in zip(laid_out, documents)) if split else ()
@@ -141,6 +143,8 @@ class _Renderer:
         return PdfResult(name, pdf, parts, time.perf_counter() - started, len(whole.pages))
 
 
+#: One renderer per templates folder and process: a cache, like lru_cache, so
+#: a worker parses the stylesheets and scans the fonts once for all its chunks.
 _renderers: dict[Path, _Renderer] = {}
 
 
