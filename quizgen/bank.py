@@ -62,10 +62,15 @@ class _Checker:
     """Collects diagnostics while records are checked."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: Ids of claims that are defined but invalid: questions citing them are
+    #: not reported again as citing an unknown claim (one mistake, one line).
+    broken_claims: set[str] = field(default_factory=set)
 
-    def add(self, file: _File, path: tuple, subject: str | None, field_path: str | None, message: str, *, key: bool = False, severity: str = "error") -> None:
+    def add(self, file: _File, path: tuple, subject: str | None, field_path: str | None, message: str, *, key: bool = True, severity: str = "error") -> None:
         if len(self.diagnostics) >= MAX_DIAGNOSTICS:
             return
+        # The line of the field's key is where a teacher looks: for a list
+        # written below its key ("choices:"), the value starts a line later.
         line = file.lines.of(path, key=key)
         self.diagnostics.append(Diagnostic(Location(file.display, line, field_path), message, subject, severity))
 
@@ -116,7 +121,7 @@ class _Shape:
         self.subject = subject
         self.base = base  # document path of the record the subject names
 
-    def report(self, rel: tuple, message: str, key: bool = False) -> None:
+    def report(self, rel: tuple, message: str, key: bool = True) -> None:
         self.checker.add(self.file, self.base + rel, self.subject, _field_path(rel) or None, message, key=key)
 
     def object(self, value: object, fields: tuple[Field, ...], rel: tuple = ()) -> bool:
@@ -364,6 +369,8 @@ def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, 
         for index, raw in enumerate(items):
             claim = _claim(raw, index, file, checker, source_id, source)
             if claim is None:
+                if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                    checker.broken_claims.add(raw["id"])
                 continue
             if claim.id in claims:
                 first = sites[claim.id][0].display
@@ -505,7 +512,9 @@ class _QuestionBuilder:
         if skill.id != raw["skill"]:
             self.bad(("subskill",), f"'{raw['subskill']}' is a sub-skill of {skill.id}, not {raw['skill']}")
         for i, cid in enumerate(raw["claims"]):
-            if cid not in self.claims:
+            if cid in self.shape.checker.broken_claims:
+                self.ok = False  # the claim's own problem is already reported
+            elif cid not in self.claims:
                 self.bad(("claims", i), f"unknown claim '{cid}'{_close(cid, self.claims)}")
         tags = raw.get("tags") or ()
         cited = [self.claims[c] for c in raw["claims"] if c in self.claims]

@@ -159,6 +159,10 @@ def parse_yaml(raw: bytes, display: str) -> tuple[object, Lines]:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         problem = (err.problem or err.context or "invalid YAML").strip()
+        # PyYAML notices an unclosed bracket or quote where parsing fails,
+        # often a line later; name the line where the construct began too.
+        if err.context and err.context_mark and err.problem_mark and err.context_mark.line != err.problem_mark.line:
+            problem += f" ({err.context.strip()} that starts on line {err.context_mark.line + 1})"
         raise BankError(f"cannot read {display}", [Diagnostic(Location(display, line), f"invalid YAML: {problem}")]) from None
     except yaml.YAMLError as err:
         raise BankError(f"cannot read {display}", [Diagnostic(Location(display), f"invalid YAML: {err}")]) from None
