@@ -30,9 +30,10 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from quizgen import model
-from quizgen.errors import Diagnostic, Location
+from quizgen.errors import Diagnostic
 from quizgen.exporters.base import Exporter
 from quizgen.exporters.escaping import (
+    versions_not_written,
     adaptation,
     forbidden_char_report,
     format_decimal,
@@ -193,14 +194,7 @@ class BlackboardExporter(Exporter):
                 out.append(adaptation(self.name, item.question.id, message, severity))
         written = {f"question {qid}" for qid in first}
         out.extend(d for d in forbidden_char_report(self.name, worksheet) if d.subject in written)
-        for version in worksheet.versions[1:]:
-            out.append(Diagnostic(
-                Location(self.name),
-                "not written: a Blackboard upload fills one test, so only version "
-                f"{worksheet.versions[0].letter} is exported; export this one with --version {version.letter}",
-                subject=f"version {version.letter}",
-                severity="left-out",
-            ))
+        out.extend(versions_not_written(self.name, worksheet, "a Blackboard upload fills one test"))
         return out
 
 

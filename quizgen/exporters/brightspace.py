@@ -41,10 +41,11 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 from quizgen import model
-from quizgen.errors import Diagnostic, Location
+from quizgen.errors import Diagnostic
 from quizgen.exporters.base import Exporter
 from quizgen.exporters.common_cartridge import numeric_answers
 from quizgen.exporters.escaping import (
+    versions_not_written,
     adaptation,
     feedback_text,
     forbidden_char_report,
@@ -223,14 +224,7 @@ class BrightspaceExporter(Exporter):
                     out.append(adaptation(self.name, item.question.id, message, severity))
         written = {f"question {qid}" for qid in first}
         out.extend(d for d in forbidden_char_report(self.name, worksheet) if d.subject in written)
-        for version in worksheet.versions[1:]:
-            out.append(Diagnostic(
-                Location(self.name),
-                "not written: one CSV fills one question-library section, so only version "
-                f"{worksheet.versions[0].letter} is exported; export this one with --version {version.letter}",
-                subject=f"version {version.letter}",
-                severity="left-out",
-            ))
+        out.extend(versions_not_written(self.name, worksheet, "one CSV fills one question-library section"))
         return out
 
 

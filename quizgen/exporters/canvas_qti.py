@@ -31,7 +31,7 @@ from lxml import etree
 from quizgen import model as m
 from quizgen.exporters import escaping as esc
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.moodle_xml import matching_pairs, rubric_text
+from quizgen.exporters.moodle_xml import matching_pairs
 
 if TYPE_CHECKING:
     from quizgen.errors import Diagnostic
@@ -56,7 +56,7 @@ CANVAS_TYPE = {
 }
 
 #: Appended to an ordering question carried as matching.
-ORDERING_HINT = "For each item, choose its place in the order (1 = first)."
+ORDERING_HINT = esc.ORDERING_HINT
 
 
 class CanvasQtiExporter(Exporter):
@@ -123,23 +123,9 @@ def item_title(item: m.WorksheetItem) -> str:
     return f"{item.number:02d} {item.question.id} [{' '.join(esc.question_tags(item.question))}]"
 
 
-def question_text(worksheet: m.Worksheet, item: m.WorksheetItem) -> str:
-    """Return the plain question text Canvas shows (stem, passage, excerpts, adaptation hints)."""
-    q = item.question
-    body = esc.question_text(worksheet, item, passage=q.passage if isinstance(q, m.MarkTheWords) else "")
-    if isinstance(q, m.Ordering):
-        body += "\n\n" + ORDERING_HINT
-    if isinstance(q, m.Numeric) and q.unit:
-        body += f"\n\n(Answer in {q.unit}.)"
-    return body
-
-
-def general_feedback(q: m.Question) -> str:
-    """Return the general feedback: explanation, outside source, and for essays the rubric."""
-    parts = [esc.feedback_text(q)]
-    if isinstance(q, m.OpenResponse):
-        parts.append(rubric_text(q))
-    return "\n\n".join(p for p in parts if p)
+# Shared with the other plain-text format.
+question_text = esc.plain_question_text
+general_feedback = esc.general_feedback
 
 
 def _qti(tag: str) -> str:

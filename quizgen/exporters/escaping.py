@@ -279,6 +279,38 @@ def feedback_text(question: "Question") -> str:
     return "\n\n".join(parts)
 
 
+#: Appended to an ordering question carried as matching (GIFT, Canvas QTI).
+ORDERING_HINT = "For each item, choose its place in the order (1 = first)."
+
+
+def plain_question_text(worksheet: "Worksheet", item: "WorksheetItem") -> str:
+    """Return the question text for plain-text formats, with the hints their adaptations need.
+
+    Used by GIFT and Canvas QTI: the mark-the-words passage, the ordering
+    hint (ordering is carried as matching) and the unit of a numeric answer
+    (neither format has units) join the stem and excerpts.
+    """
+    from quizgen import model as m
+
+    q = item.question
+    body = question_text(worksheet, item, passage=q.passage if isinstance(q, m.MarkTheWords) else "")
+    if isinstance(q, m.Ordering):
+        body += "\n\n" + ORDERING_HINT
+    if isinstance(q, m.Numeric) and q.unit:
+        body += f"\n\n(Answer in {q.unit}.)"
+    return body
+
+
+def general_feedback(question: "Question") -> str:
+    """Return the general feedback: explanation, outside source and, for open questions, the rubric."""
+    from quizgen import model as m
+
+    parts = [feedback_text(question)]
+    if isinstance(question, m.OpenResponse):
+        parts.append(rubric_text(question))
+    return "\n\n".join(p for p in parts if p)
+
+
 def question_tags(question: "Question") -> list[str]:
     """Return the tags of a question: skill, sub-skill, then techniques, without repeats."""
     tags: dict[str, None] = {}
@@ -349,6 +381,27 @@ def adaptation(format_name: str, question_id: str, message: str, severity: str =
     from quizgen.errors import Diagnostic, Location
 
     return Diagnostic(Location(format_name), message, subject=f"question {question_id}", severity=severity)
+
+
+def versions_not_written(format_name: str, worksheet: "Worksheet", why: str) -> list:
+    """Return one ``left-out`` Diagnostic per version after the first, for one-quiz formats.
+
+    ``why`` completes "not written: …", e.g. "one spreadsheet is one kahoot".
+    """
+    from quizgen.errors import Diagnostic, Location
+
+    if not worksheet.versions:
+        return []
+    first = worksheet.versions[0].letter
+    return [
+        Diagnostic(
+            Location(format_name),
+            f"not written: {why}, so only version {first} is exported; export this one with --version {version.letter}",
+            subject=f"version {version.letter}",
+            severity="left-out",
+        )
+        for version in worksheet.versions[1:]
+    ]
 
 
 def forbidden_char_report(format_name: str, worksheet: "Worksheet") -> list:

@@ -39,7 +39,6 @@ from quizgen.exporters.moodle_xml import (
     fraction_exact,
     matching_pairs,
     question_name,
-    rubric_text,
     shortanswer_pattern,
 )
 
@@ -47,7 +46,7 @@ if TYPE_CHECKING:
     from quizgen.errors import Diagnostic
 
 #: Appended to an ordering question carried as matching.
-ORDERING_HINT = "For each item, choose its place in the order (1 = first)."
+ORDERING_HINT = esc.ORDERING_HINT
 
 
 class GiftExporter(Exporter):
@@ -122,23 +121,9 @@ def _plain(text: str) -> str:
     return esc.gift_escape(esc.xml_text(text))
 
 
-def question_text(worksheet: m.Worksheet, item: m.WorksheetItem) -> str:
-    """Return the plain question text GIFT prints (stem, passage, excerpts, adaptation hints)."""
-    q = item.question
-    body = esc.question_text(worksheet, item, passage=q.passage if isinstance(q, m.MarkTheWords) else "")
-    if isinstance(q, m.Ordering):
-        body += "\n\n" + ORDERING_HINT
-    if isinstance(q, m.Numeric) and q.unit:
-        body += f"\n\n(Answer in {q.unit}.)"
-    return body
-
-
-def general_feedback(q: m.Question) -> str:
-    """Return the general feedback GIFT prints: explanation, outside source, and for essays the rubric."""
-    parts = [esc.feedback_text(q)]
-    if isinstance(q, m.OpenResponse):
-        parts.append(rubric_text(q))
-    return "\n\n".join(p for p in parts if p)
+# Shared with the other plain-text format.
+question_text = esc.plain_question_text
+general_feedback = esc.general_feedback
 
 
 def short_answers(q: m.ShortAnswer) -> list[str]:

@@ -34,7 +34,7 @@ from openpyxl.xml.functions import tostring
 from quizgen import model
 from quizgen.errors import Diagnostic, Location
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.escaping import adaptation, unique_items, xml_forbidden_chars, xml_text, zip_bytes
+from quizgen.exporters.escaping import adaptation, unique_items, versions_not_written, xml_forbidden_chars, xml_text, zip_bytes
 
 if TYPE_CHECKING:
     from quizgen.model import Worksheet, WorksheetItem
@@ -234,14 +234,7 @@ class KahootExporter(Exporter):
         if first and all(plan_row(item)[0] is None for item in worksheet.versions[0].items):
             out.append(Diagnostic(Location(self.name), "no question of this worksheet fits a kahoot: nothing to import",
                                   subject=f"version {worksheet.versions[0].letter}", severity="error"))
-        for version in worksheet.versions[1:]:
-            out.append(Diagnostic(
-                Location(self.name),
-                "not written: one spreadsheet is one kahoot, so only version "
-                f"{worksheet.versions[0].letter} is exported; export this one with --version {version.letter}",
-                subject=f"version {version.letter}",
-                severity="left-out",
-            ))
+        out.extend(versions_not_written(self.name, worksheet, "one spreadsheet is one kahoot"))
         return out
 
 

@@ -149,7 +149,9 @@ def _category(path: str) -> etree._Element:
 
 def question_name(item: m.WorksheetItem) -> str:
     """Return the name shown in the question bank: number, id and the start of the stem."""
-    stem = " ".join(item.question.stem.split())
+    # Drop characters XML cannot carry before collapsing spaces, so a dropped
+    # control character never leaves a space at the end (importers trim names).
+    stem = " ".join(esc.xml_text(item.question.stem).split())
     name = f"{item.number:02d} {item.question.id}: {stem}"
     return name if len(name) <= 80 else name[:79] + "\u2026"
 
@@ -162,7 +164,7 @@ def _question(worksheet: m.Worksheet, version: m.Version, item: m.WorksheetItem)
     _plain(name, "text", question_name(item))
     extra = ""
     if isinstance(q, m.Ordering):
-        extra = "For each item, choose its place in the order (1 = first)."
+        extra = esc.ORDERING_HINT
     passage = q.passage if isinstance(q, m.MarkTheWords) else ""
     body = esc.question_text(worksheet, item, passage=passage)
     if extra:
@@ -291,15 +293,8 @@ def _essay(el: etree._Element, q: m.OpenResponse, item: m.WorksheetItem) -> None
     _text(el, "responsetemplate", "")
 
 
-def rubric_text(q: m.OpenResponse) -> str:
-    """Return the rubric, patterns and model answer as plain text for a grader."""
-    r = q.rubric
-    parts = [f"Proficient: {r.proficient}", f"Emergent: {r.emergent}", f"Basic: {r.basic}"]
-    for p in r.patterns:
-        parts.append(f"Pattern ({p.level}) \u2014 {p.name}: {p.description}")
-    if q.model_answer:
-        parts.append(f"Model answer: {q.model_answer}")
-    return "\n\n".join(parts)
+#: The grader information of an open question (shared with the other formats).
+rubric_text = esc.rubric_text
 
 
 _BODY = {
