@@ -26,13 +26,20 @@ if TYPE_CHECKING:
 # Newlines
 
 
-def normalize_newlines(text: str) -> str:
-    """Return ``text`` with CR LF and lone CR turned into LF.
+#: Line breaks other than LF that line-based readers (Python's splitlines,
+#: text editors) honour: NEL and the Unicode line and paragraph separators.
+_OTHER_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
 
-    Every importer treats the three alike or mangles CR, so the exporters
-    agree on LF first and the round-trip tests compare against this form.
+
+def normalize_newlines(text: str) -> str:
+    """Return ``text`` with every other line break turned into LF.
+
+    Importers treat CR LF, CR and LF alike or mangle CR, and line-based
+    parsers also split at NEL (U+0085) and U+2028/U+2029; agreeing on LF
+    first lets the GIFT writer escape every break, and the round-trip tests
+    compare against this form.
     """
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _OTHER_LINE_BREAKS.sub("\n", text)
 
 
 # --------------------------------------------------------------------------
