@@ -348,3 +348,19 @@ def test_load_bank_raises_bank_error_with_diagnostics(tmp_path):
     with pytest.raises(BankError) as info:
         load_bank(bank)
     assert [d.location.field for d in info.value.diagnostics] == ["answer"]
+
+
+def test_a_closed_pipe_ends_the_listing_quietly():
+    # `quizgen bank list | head -1`: the reader leaves early; no traceback, no "internal error".
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quizgen", "bank", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert proc.returncode in (0, 141), stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr

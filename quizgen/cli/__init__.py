@@ -11,6 +11,7 @@ them, so ``quizgen --help`` answers at once.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -34,6 +35,11 @@ class QuizgenGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`quizgen bank stats | head`): stop quietly, as
+            # Unix tools do; point stdout at devnull so the exit flush cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except Exception as err:  # the CLI boundary: anything else is a bug
             if ctx.find_root().params.get("debug"):
                 raise
