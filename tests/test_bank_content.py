@@ -184,3 +184,21 @@ def test_mark_the_words_answers_are_in_the_passage(bank):
         if isinstance(q, model.MarkTheWords):
             for phrase in q.answers:
                 assert phrase in q.passage, (q.id, phrase)
+
+
+def test_the_teacher_guide_shows_real_bank_entries():
+    """The examples in banks/README.md are copies of entries in the bank, so they cannot drift."""
+    import yaml
+
+    bank_dir = paths.bank_dir()
+    entries = {}
+    for path in list(bank_dir.glob("claims/*.yaml")) + list(bank_dir.glob("questions/*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for entry in data.get("claims") or data.get("questions") or []:
+            entries[entry["id"]] = entry
+    guide = (bank_dir / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", guide, flags=re.S)
+    shown = [e for block in blocks for key in ("claims", "questions") for e in (yaml.safe_load(block).get(key) or [])]
+    assert len(shown) >= 2
+    for example in shown:
+        assert example == entries.get(example["id"]), f"banks/README.md shows {example['id']} unlike the bank"
