@@ -59,7 +59,8 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
     for version in ws.versions:
         for item in version.items:
             q = item.question
-            cat = esc.moodle_category([ws.recipe.title, f"Version {version.letter}", esc.skill_name(q.skill)])
+            version_part = [f"Version {version.letter}"] if len(ws.versions) > 1 else []
+            cat = esc.moodle_category([ws.recipe.title, *version_part, esc.skill_name(q.skill)])
             found = [el for el in categories[cat] if el.findtext("idnumber") == q.id]
             assert len(found) == 1, (cat, q.id)
             el = found[0]
