@@ -29,6 +29,7 @@ from quizgen import model
 from quizgen.errors import Diagnostic, Location, RecipeError
 from quizgen.parametric import instantiate
 from quizgen.bank import QUOTE_GAP
+from quizgen.catalog import sources_of
 from quizgen.recipe import describe
 
 #: Choices that only make sense in last place ("All of the above").
@@ -43,13 +44,6 @@ def version_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
-
-
-def sources_of(bank: model.Bank, question: model.Question) -> tuple[str, ...]:
-    """Return the ids of the sources a question draws on (claims and extra excerpts)."""
-    ids = [bank.claims[c].source for c in question.claims if c in bank.claims]
-    ids += [sid for sid, _, _ in question.excerpts]
-    return tuple(dict.fromkeys(ids))
 
 
 def matches(bank: model.Bank, question: model.Question, selection: model.Selection, grade_band: str | None) -> bool:

@@ -22,8 +22,10 @@ class QuestionFilter:
 
 
 def sources_of(bank: model.Bank, question: model.Question) -> tuple[str, ...]:
-    """Return the ids of the sources a question's claims come from, in order."""
-    return tuple(dict.fromkeys(bank.claims[c].source for c in question.claims))
+    """Return the ids of the sources a question draws on (claims and extra excerpts), in order."""
+    ids = [bank.claims[c].source for c in question.claims if c in bank.claims]
+    ids += [sid for sid, _, _ in question.excerpts]
+    return tuple(dict.fromkeys(ids))
 
 
 def select(bank: model.Bank, flt: QuestionFilter) -> list[model.Question]:
