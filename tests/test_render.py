@@ -216,3 +216,25 @@ def numeric_page_error(folder, sheet) -> list[str]:
     with pytest.raises(TemplateError) as info:
         render_html("worksheet.html.j2", worksheet_context(sheet, sheet.versions[0]), templates=folder)
     return info.value.lines()
+
+
+def test_one_box_per_source_within_a_question(worksheet_bank):
+    # dc-order-events stands on memoir lines 2 and 8 and a KCNA line: two boxes, not three,
+    # the memoir's with a gap mark between its passages and one citation for both.
+    only = dataclasses.replace(worksheet_bank, questions={"dc-order-events": worksheet_bank.questions["dc-order-events"]})
+    sheet = whole_bank(only, seed=1)
+    (item,) = [i for part in worksheet_context(sheet, sheet.versions[0])["parts"] for i in part["questions"]]
+    assert [e["number"] for e in item["excerpts"]] == [1, 2]
+    memoir = next(e for e in item["excerpts"] if "Century" in e["citation"])
+    assert [line.get("n") for line in memoir["lines"]] == [2, None, 8]
+    assert memoir["citation"].endswith("lines 2 and 8.")
+    html = render_html("worksheet.html.j2", worksheet_context(sheet, sheet.versions[0]))
+    assert html.count('class="excerpt-gap"') == 1 and html.count('class="excerpt"') == 2
+
+
+def test_line_labels():
+    from quizgen.render.context import line_label
+
+    assert line_label([(7, 7)]) == "line 7"
+    assert line_label([(7, 9)]) == "lines 7–9"
+    assert line_label([(7, 7), (11, 12), (25, 25)]) == "lines 7, 11–12 and 25"

@@ -136,7 +136,14 @@ def _item(
 
 
 def _excerpts(worksheet: model.Worksheet, item: model.WorksheetItem, seen: dict, ctx: dict) -> None:
-    """Number excerpts per version; print each once and point back to it after."""
+    """Number excerpts per version; print each once and point back to it after.
+
+    A question's new excerpts from one source share one box, in line order
+    with a gap mark between separate passages, and one citation: a timeline
+    built on four sentences of the brochure cites the brochure once.
+    """
+    fresh: dict[str, dict[int, str]] = {}  # source -> line number -> text, new in this question
+    fresh_spans: dict[str, list[tuple[str, int, int]]] = {}
     for excerpt in item.excerpts:
         source = worksheet.sources[excerpt.source]
         span = (excerpt.source, excerpt.first, excerpt.last)
@@ -148,16 +155,41 @@ def _excerpts(worksheet: model.Worksheet, item: model.WorksheetItem, seen: dict,
         if span in seen:
             ctx["see_excerpts"].append(seen[span])
             continue
-        number = len(seen) + 1
-        seen.setdefault(span, (number, item.number))
-        ctx["excerpts"].append({  # first time in this version: print it
-            "number": seen[span][0],
-            "lines": [{"n": excerpt.first + i, "text": text} for i, text in enumerate(excerpt.lines)],
-            "citation": citation(source, excerpt.first, excerpt.last),
-            "repairs": repair_note(source, excerpt.first, excerpt.last),
+        lines = fresh.setdefault(excerpt.source, {})
+        for offset, text in enumerate(excerpt.lines):
+            lines[excerpt.first + offset] = text
+        fresh_spans.setdefault(excerpt.source, []).append(span)
+    next_number = len({number for number, _ in seen.values()}) + 1
+    for source_id, lines in fresh.items():
+        number, next_number = next_number, next_number + 1
+        for span in fresh_spans[source_id]:
+            seen[span] = (number, item.number)
+        source = worksheet.sources[source_id]
+        ranges = _ranges(sorted(lines))
+        printed: list[dict] = []
+        for first, last in ranges:
+            if printed:
+                printed.append({"gap": True})
+            printed += [{"n": n, "text": lines[n]} for n in range(first, last + 1)]
+        ctx["excerpts"].append({
+            "number": number,
+            "lines": printed,
+            "citation": citation(source, ranges),
+            "repairs": repair_note(source, ranges),
         })
     earlier = sorted(set(ctx["see_excerpts"]))
     ctx["see_excerpts"] = [see_excerpts(earlier)] if earlier else []
+
+
+def _ranges(numbers: list[int]) -> list[tuple[int, int]]:
+    """Return sorted line numbers as runs: [7, 8, 11] -> [(7, 8), (11, 11)]."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
 
 
 def _and(items: list[str]) -> str:
@@ -185,20 +217,32 @@ def published(source: model.Source) -> str:
     return text.split(" (")[0].split(";")[0].strip()
 
 
-def citation(source: model.Source, first: int, last: int) -> str:
-    """Return 'Title. Outlet, 1998. Lines 12–14.' for an excerpt."""
+def _as_ranges(first: int | list[tuple[int, int]], last: int | None) -> list[tuple[int, int]]:
+    """Accept one span (first, last) or a list of (first, last) runs."""
+    return list(first) if last is None else [(first, last)]
+
+
+def line_label(ranges: list[tuple[int, int]]) -> str:
+    """Return 'line 7', 'lines 7–9' or 'lines 7, 11–12 and 25'."""
+    parts = [str(a) if a == b else f"{a}–{b}" for a, b in ranges]
+    single = len(ranges) == 1 and ranges[0][0] == ranges[0][1]
+    return f"{'line' if single else 'lines'} {_and(parts)}"
+
+
+def citation(source: model.Source, first: int | list[tuple[int, int]], last: int | None = None) -> str:
+    """Return 'Title. Outlet; 1998; lines 12–14.' for an excerpt of one or several passages."""
     parts = [source.title.rstrip(".")]
     if source.outlet and not source.outlet.lower().startswith("not stated"):
         parts.append(source.outlet.rstrip("."))
-    lines = f"line {first}" if first == last else f"lines {first}–{last}"
-    return f"{'. '.join(parts)}; {published(source)}; {lines}."
+    return f"{'. '.join(parts)}; {published(source)}; {line_label(_as_ranges(first, last))}."
 
 
-def repair_note(source: model.Source, first: int, last: int) -> str:
-    """Return a note naming the repairs made to lines first..last, or ''."""
+def repair_note(source: model.Source, first: int | list[tuple[int, int]], last: int | None = None) -> str:
+    """Return a note naming the repairs made to the excerpt's lines, or ''."""
+    ranges = _as_ranges(first, last)
     found: dict[str, list[int]] = {}
     for repair in source.repairs:
-        if repair.line is not None and first <= repair.line <= last:
+        if repair.line is not None and any(a <= repair.line <= b for a, b in ranges):
             label = REPAIR_LABELS.get(repair.rule, repair.rule.replace("-", " "))
             found.setdefault(label, [])
             if repair.line not in found[label]:
