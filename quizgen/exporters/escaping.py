@@ -148,11 +148,11 @@ def gift_escape(text: str) -> str:
 def gift_category(segments: Iterable[str]) -> str:
     """Return a ``$CATEGORY:`` path below ``$course$/top`` from plain segment names.
 
-    Moodle reads the category line before any unescaping (the placeholders
-    of escapedchar_pre would end up in the name), so GIFT specials and
-    newlines are replaced by spaces rather than escaped; a ``/`` inside a
-    name is doubled, Moodle's escape for a slash in a category path
-    (question/format.php split_category_path).
+    Moodle reads the category line as it stands, before any unescaping, so
+    nothing can be escaped there: backslashes, newlines and the GIFT
+    specials other than ``:`` (which Moodle keeps, and titles often hold)
+    become spaces; a ``/`` inside a name is doubled, Moodle's escape for a
+    slash in a category path (question/format.php split_category_path).
     """
     return "$course$/top/" + "/".join(_category_segment(s, gift=True) for s in segments)
 
@@ -165,7 +165,7 @@ def moodle_category(segments: Iterable[str]) -> str:
 def _category_segment(name: str, *, gift: bool) -> str:
     name = xml_text(name)
     if gift:
-        name = re.sub(r"[\\~=#{}:\n\t]", " ", name)
+        name = re.sub(r"[\\~=#{}\n\t]", " ", name)
     else:
         name = re.sub(r"[\n\t]", " ", name)
     name = " ".join(name.split()) or "-"
@@ -177,10 +177,11 @@ def gift_tag(text: str) -> str:
 
     Moodle 4.x (qformat_gift::extract_idnumber_and_tags_from_comment) takes
     any non-control characters with ``]`` escaped as ``\\]``; tags may not
-    hold ``<`` or ``>`` (PARAM_TAG). Those and control characters become
-    spaces, and ``]`` is escaped.
+    hold ``<`` or ``>`` (PARAM_TAG), and its tag pattern skips a tag holding
+    a backtick altogether. Those and control characters become spaces, and
+    ``]`` is escaped.
     """
-    text = re.sub(r"[\x00-\x1f\x7f<>]", " ", text)
+    text = re.sub(r"[\x00-\x1f\x7f<>`]", " ", text)
     return " ".join(text.split()).replace("]", "\\]")
 
 

@@ -81,6 +81,8 @@ class GiftExporter(Exporter):
                 elif dropped:
                     shown = ", ".join(repr(a) for a in dropped)
                     out.append(esc.adaptation(self.name, q.id, f"accepted answers left out: {shown} (Moodle reads '->' as matching)"))
+            if q.points != 1:
+                out.append(esc.adaptation(self.name, q.id, f"worth {q.points} points, but GIFT has no marks: Moodle imports it at 1 mark (set the mark after import, or use moodle-xml)"))
             if isinstance(q, (m.MultipleResponse, m.MarkTheWords)):
                 correct = sum(c.correct for c in q.choices) if isinstance(q, m.MultipleResponse) else len(q.answers)
                 if not fraction_exact(correct):
@@ -168,8 +170,10 @@ def _answers(q: m.Question, item: m.WorksheetItem) -> list[str] | None:
         if not accepted:
             return None
         # "%100%" before each answer keeps an answer that itself starts with
-        # "%n%" from being read as a weight; "*" is Moodle's wildcard.
-        return [f"=%100%{_plain(shortanswer_pattern(a))}" for a in accepted]
+        # "%n%" from being read as a weight; "*" is Moodle's wildcard; and
+        # "[moodle]" before an answer starting with "[" keeps Moodle from
+        # taking "[html]…" as a format marker and dropping it.
+        return [f"=%100%{_format_guard(_plain(shortanswer_pattern(a)))}" for a in accepted]
     if isinstance(q, m.Numeric):
         # "#=" (an explicit correct answer) reads the same in Moodle and gives
         # every parser a list of answers.
@@ -183,6 +187,10 @@ def _answers(q: m.Question, item: m.WorksheetItem) -> list[str] | None:
     if isinstance(q, m.OpenResponse):
         return []
     raise ValueError(f"no GIFT form for question kind {q.kind!r}")
+
+
+def _format_guard(text: str) -> str:
+    return "[moodle]" + text if text.startswith("[") else text
 
 
 def _feedback(text: str) -> str:

@@ -152,6 +152,8 @@ def question_name(item: m.WorksheetItem) -> str:
     # Drop characters XML cannot carry before collapsing spaces, so a dropped
     # control character never leaves a space at the end (importers trim names).
     stem = " ".join(esc.xml_text(item.question.stem).split())
+    # Moodle strips tags from names, cutting "3 < 5" at the "<": a look-alike keeps the text.
+    stem = stem.replace("<", "\u2039")
     name = f"{item.number:02d} {item.question.id}: {stem}"
     return name if len(name) <= 80 else name[:79] + "\u2026"
 

@@ -49,9 +49,10 @@ def test_gift_escape_round_trips_on_one_line(text):
 
 
 def test_gift_category_and_tags():
-    assert esc.gift_category(["Test: a/b", "Identify bias"]) == "$course$/top/Test a//b/Identify bias"
+    assert esc.gift_category(["Test: a/b {x}", "Identify bias"]) == "$course$/top/Test: a//b x/Identify bias"
     assert esc.gift_tag("A2") == "A2"
     assert esc.gift_tag("x]y<z>") == "x\\]y z"
+    assert esc.gift_tag("tick`tag") == "tick tag"
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ Both parsers leave some escapes for the caller (noted at each decoder).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -239,13 +240,26 @@ def test_multiple_response_uses_moodle_fractions_only(worksheet_all_kinds):
 
 
 def test_adaptations_are_reported(worksheet_all_kinds):
+    marks = "but GIFT has no marks: Moodle imports it at 1 mark (set the mark after import, or use moodle-xml)"
     assert [d.format() for d in EXPORTER.check(worksheet_all_kinds)] == [
+        f"gift: adapted: question ib-multi: worth 2 points, {marks}",
         "gift: adapted: question dc-gap: numeric unit 'years' written after the question text (GIFT has no units)",
         "gift: adapted: question dc-order: ordering carried as matching: each item is matched to its position (GIFT has no ordering type)",
         "gift: adapted: question co-open: essay: the rubric and model answer are in the general feedback (GIFT has no grader information), so students see them after submitting",
+        f"gift: adapted: question co-open: worth 4 points, {marks}",
         "gift: adapted: question ib-mark: mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices",
     ]
     assert esc.gift_escape(ORDERING_HINT) in EXPORTER.export(worksheet_all_kinds).decode()
+
+
+def test_short_answer_starting_with_a_format_marker_keeps_it():
+    # Moodle reads a leading "[html]" as the answer's format and drops it; "[moodle]" goes first.
+    ws = worksheet_all_kinds()
+    short = next(i for v in ws.versions for i in v.items if isinstance(i.question, m.ShortAnswer))
+    q = dataclasses.replace(short.question, answers=("[html]raw", "plain"))
+    one = dataclasses.replace(ws, versions=(dataclasses.replace(ws.versions[0], items=(dataclasses.replace(short, question=q),)),))
+    text = EXPORTER.export(one).decode()
+    assert "=%100%[moodle][html]raw" in text and "=%100%plain" in text
 
 
 def test_short_answer_with_arrow_is_adapted_and_reported():
