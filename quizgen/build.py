@@ -121,8 +121,10 @@ def _check_exports(worksheet: model.Worksheet, names: list[str], report: BuildRe
         for diagnostic in exporter.check(worksheet):
             (errors if diagnostic.severity == "error" else report.notes).append(diagnostic)
     if errors:
-        noun = "question" if len(errors) == 1 else "questions"
-        raise ExportError(f"cannot export {len(errors)} {noun}; nothing was written", errors)
+        # An error is usually one question, but may be the whole worksheet (a kahoot with no
+        # question that fits), so the count names problems, not questions.
+        noun = "problem" if len(errors) == 1 else "problems"
+        raise ExportError(f"cannot export ({len(errors)} {noun} above); nothing was written", errors)
     return exporters
 
 

@@ -121,7 +121,7 @@ def test_exporter_errors_stop_the_build_before_writing(runner, tmp_path):
     with mock.patch("quizgen.exporters.get_exporter", return_value=fake):
         result = runner.invoke(main, ["build", *BANK, *SMALL, "--format", "pdf,gift", "-o", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-2:] == ["fake: question x: cannot carry this", "cannot export 1 question; nothing was written"]
+    assert result.stderr.splitlines()[-2:] == ["fake: question x: cannot carry this", "cannot export (1 problem above); nothing was written"]
     assert list(tmp_path.iterdir()) == []
 
 

@@ -109,8 +109,10 @@ def _export(formats: list[str], recipe_path: Path | None, version_letter: str, o
         for diagnostic in exporter.check(worksheet):
             (errors if diagnostic.severity == "error" else notes).append(diagnostic)
     if errors:
-        noun = "question" if len(errors) == 1 else "questions"
-        raise ExportError(f"cannot export {len(errors)} {noun}; nothing was written", errors)
+        # An error is usually one question, but may be the whole worksheet (a kahoot with no
+        # question that fits), so the count names problems, not questions.
+        noun = "problem" if len(errors) == 1 else "problems"
+        raise ExportError(f"cannot export ({len(errors)} {noun} above); nothing was written", errors)
     outputs = {folder / f"{stem}-{e.name}{e.suffix}": e.export(worksheet) for e in chosen_exporters}
     return outputs, notes
 

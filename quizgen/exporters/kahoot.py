@@ -232,8 +232,10 @@ class KahootExporter(Exporter):
             if values is not None and bad:
                 out.append(adaptation(self.name, q.id, "control characters a spreadsheet cannot hold were dropped"))
         if first and all(plan_row(item)[0] is None for item in worksheet.versions[0].items):
-            out.append(Diagnostic(Location(self.name), "no question of this worksheet fits a kahoot: nothing to import",
-                                  subject=f"version {worksheet.versions[0].letter}", severity="error"))
+            why = ("no question of this worksheet fits a kahoot (questions up to 120 characters, answers up to 75, "
+                   "choice or true/false only): nothing to import; try `quizgen export --format kahoot` without "
+                   "a recipe for the questions of the bank that fit")
+            out.append(Diagnostic(Location(self.name), why, subject=f"version {worksheet.versions[0].letter}", severity="error"))
         out.extend(versions_not_written(self.name, worksheet, "one spreadsheet is one kahoot"))
         return out
 

@@ -147,7 +147,8 @@ def test_nothing_fits_is_an_error(worksheet_all_kinds):
     kept = tuple(i for i in version.items if not isinstance(i.question, (m.TrueFalse, m.SingleChoice)))
     ws = dataclasses.replace(worksheet_all_kinds, versions=(dataclasses.replace(version, items=kept),))
     errors = [d.format() for d in KahootExporter().check(ws) if d.severity == "error"]
-    assert errors == ["kahoot: version A: no question of this worksheet fits a kahoot: nothing to import"]
+    assert len(errors) == 1
+    assert errors[0].startswith("kahoot: version A: no question of this worksheet fits a kahoot (questions up to 120")
 
 
 def test_byte_identical_with_fixed_dates(worksheet_all_kinds):
