@@ -541,6 +541,7 @@ class _QuestionBuilder:
             tags=tuple(raw.get("tags") or ()),
             outside_source=model.OutsideSource(**raw["outside_source"]) if raw.get("outside_source") else None,
             excerpts=excerpts,
+            print_excerpts=raw.get("print_excerpts", True),
             teacher_note=raw.get("teacher_note") or "",
         )
         if raw.get("parametric"):

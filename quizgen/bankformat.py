@@ -110,6 +110,7 @@ COMMON_FIELDS = (
        )),
     _f("excerpts", "list", "Extra passages to print, as 'source-id:A-B'; default: the claims' spans.",
        item=_f("excerpt", "text", "source-id:A-B")),
+    _f("print_excerpts", "bool", "false when the stem quotes all a student needs: print citations, not passages."),
     _f("teacher_note", "string", "Note for the teacher."),
     _f("parametric", "object", "Makes the question parametric (numeric or single-choice only).", fields=(
         _f("generator", "enum", "Generator name.", required=True, choices=tuple(GENERATORS)),

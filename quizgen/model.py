@@ -316,6 +316,9 @@ class Question:
     #: Extra excerpts to print, as (source id, first line, last line); when
     #: empty, the claims' own spans are printed.
     excerpts: tuple[tuple[str, int, int], ...] = ()
+    #: False when the stem and answers quote all a student needs: the
+    #: worksheet then prints where the quotes come from, not the passages.
+    print_excerpts: bool = True
     teacher_note: str = ""
     parametric: Parametric | None = None
     #: For an instantiated parametric question: the values it was drawn with.

@@ -160,6 +160,8 @@ CASES = [
      "choices:", "question q-choice: field 'choices': needs exactly one choice with correct: true, found 0"),
     ("two correct choices", Q, "      - text: war\n", "      - text: war\n        correct: true\n",
      "choices:", "question q-choice: field 'choices': needs exactly one choice with correct: true, found 2"),
+    ("print_excerpts is not a boolean", Q, "subskill: A2", "subskill: A2\n    print_excerpts: sometimes",
+     "print_excerpts: sometimes", "question q-choice: field 'print_excerpts': expected true or false, found text 'sometimes'"),
     ("correct is not a boolean", Q, "        correct: true", "        correct: yes please",
      "correct: yes please", "question q-choice: field 'choices[0].correct': expected true or false, found text 'yes please'"),
     ("repeated choice", Q, "      - text: struggle", "      - text: War",

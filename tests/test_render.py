@@ -238,3 +238,17 @@ def test_line_labels():
     assert line_label([(7, 7)]) == "line 7"
     assert line_label([(7, 9)]) == "lines 7–9"
     assert line_label([(7, 7), (11, 12), (25, 25)]) == "lines 7, 11–12 and 25"
+
+
+def test_a_question_that_quotes_its_passages_prints_where_they_come_from(worksheet_bank):
+    question = dataclasses.replace(worksheet_bank.questions["dc-order-events"], print_excerpts=False)
+    only = dataclasses.replace(worksheet_bank, questions={question.id: question})
+    sheet = whole_bank(only, seed=1)
+    (item,) = [i for part in worksheet_context(sheet, sheet.versions[0])["parts"] for i in part["questions"]]
+    assert item["excerpts"] == [] and item["see_excerpts"] == []
+    assert item["quoted_from"] == (
+        "Quoted from: With the Century, chapter 24 (excerpt). KANCC website; 2020-10-11; lines 2 and 8. "
+        "International Obligation Noted (excerpt). GlobalSecurity.org via KNS; September 14; line 2."
+    )
+    html = render_html("worksheet.html.j2", worksheet_context(sheet, sheet.versions[0]))
+    assert 'class="excerpt"' not in html and "Quoted from:" in html

@@ -123,10 +123,14 @@ def _item(
         "excerpts": [],
         "see_excerpts": [],
         "citation": "",
+        "quoted_from": "",
     }
     if worksheet.recipe.include_excerpts and not show_answers:
         # The key quotes each claim with its verdict instead of the excerpts.
-        _excerpts(worksheet, item, seen, ctx)
+        if q.print_excerpts:
+            _excerpts(worksheet, item, seen, ctx)
+        else:
+            ctx["quoted_from"] = quoted_from(worksheet, item)
     getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item, show_answers)
     if show_answers:
         where = f"Version {version.letter}, question {item.number}"
@@ -179,6 +183,15 @@ def _excerpts(worksheet: model.Worksheet, item: model.WorksheetItem, seen: dict,
         })
     earlier = sorted(set(ctx["see_excerpts"]))
     ctx["see_excerpts"] = [see_excerpts(earlier)] if earlier else []
+
+
+def quoted_from(worksheet: model.Worksheet, item: model.WorksheetItem) -> str:
+    """Return 'Quoted from: <citation>; <citation>.' for a question whose stem holds its quotes."""
+    lines: dict[str, set[int]] = {}
+    for excerpt in item.excerpts:
+        lines.setdefault(excerpt.source, set()).update(range(excerpt.first, excerpt.last + 1))
+    cited = [citation(worksheet.sources[sid], _ranges(sorted(numbers))) for sid, numbers in lines.items()]
+    return "Quoted from: " + " ".join(cited) if cited else ""
 
 
 def _ranges(numbers: list[int]) -> list[tuple[int, int]]:
