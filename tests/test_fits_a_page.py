@@ -1,0 +1,55 @@
+"""Every question of the shipped bank fits on one printed page, excerpts and answer space included.
+
+A worksheet never splits a question across pages, which only works if no
+question is taller than a page. Each question is laid out on its own, as the
+first question of a worksheet (so it prints all its excerpts), on Letter and
+on A4. (Large print does not fit every question on one page: a recipe that
+asks for it accepts that a tall question continues overleaf.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from quizgen import model, paths
+from quizgen.assemble import whole_bank
+from quizgen.bank import load_bank
+
+
+@pytest.fixture(scope="module")
+def bank() -> model.Bank:
+    return load_bank(paths.bank_dir())
+
+
+def _too_tall(bank: model.Bank, recipe_changes: dict) -> list[str]:
+    import weasyprint
+
+    from quizgen.render import render_html
+    from quizgen.render.context import worksheet_context
+    from quizgen.render.pdf import _renderer
+
+    renderer = _renderer(None)
+    too_tall = []
+    for qid, question in bank.questions.items():
+        sheet = whole_bank(dataclasses.replace(bank, questions={qid: question}), seed=1)
+        sheet = dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, **recipe_changes))
+        context = worksheet_context(sheet, sheet.versions[0], link=False)
+        html = render_html("worksheet.html.j2", context)
+        document = weasyprint.HTML(string=html, base_url=renderer.base_url, url_fetcher=renderer.fetcher).render(
+            stylesheets=renderer.stylesheets(context["doc"]["stylesheets"]), font_config=renderer.fonts
+        )
+        first_page = {}
+        for number, page in enumerate(document.pages):
+            for name in page.anchors:
+                first_page.setdefault(name, number)  # a box that runs on is anchored on every page
+        if first_page["vA-q1"] != first_page["vA-q1-end"]:
+            too_tall.append(qid)
+    return too_tall
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_every_question_fits_on_a_page(bank, paper):
+    too_tall = _too_tall(bank, {"paper": paper})
+    assert not too_tall, f"taller than a {paper} page: {', '.join(too_tall)}"
