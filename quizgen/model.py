@@ -491,6 +491,9 @@ class Recipe:
     paper: str = "letter"
     large_print: bool = False
     include_excerpts: bool = True
+    #: Print the outside evidence of verdict questions (C3–C5) as a card, for
+    #: classes that cannot look it up (the offline "corroboration card").
+    outside_cards: bool = False
     output_dir: str = "output"
     formats: tuple[str, ...] = ("pdf",)
     per_version_files: bool = False

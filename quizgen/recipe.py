@@ -11,6 +11,7 @@ A recipe file looks like this (every key is optional except ``questions``)::
     paper: letter               # or a4
     large_print: false
     excerpts: true              # print source excerpts with the questions
+    cards: false                # print outside evidence for verdict questions (no web access)
     grade_band: 9-10            # 6-8, 9-10 or 11-12; omit for any
     difficulty: 1-2             # default range for every line below
     kinds: [single-choice]      # default kinds for every line below
@@ -65,6 +66,7 @@ KEYS: dict[str, str] = {
     "paper": "--paper",
     "large_print": "--large-print",
     "excerpts": "--excerpts",
+    "cards": "--cards",
     "grade_band": "--grade-band",
     "difficulty": "--difficulty",
     "kinds": "--kinds",
@@ -191,6 +193,7 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
         paper = "letter"
     large_print = _bool(values, "large_print", r, False)
     excerpts = _bool(values, "excerpts", r, True)
+    cards = _bool(values, "cards", r, False)
     per_version = _bool(values, "per_version_files", r, False)
     grade_band = values.get("grade_band")
     if grade_band is not None:
@@ -217,6 +220,7 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
         paper=paper.lower(),
         large_print=large_print,
         include_excerpts=excerpts,
+        outside_cards=cards,
         output_dir=output,
         formats=formats,
         per_version_files=per_version,

@@ -2,9 +2,10 @@
 
 A worksheet never splits a question across pages, which only works if no
 question is taller than a page. Each question is laid out on its own, as the
-first question of a worksheet (so it prints all its excerpts), on Letter and
-on A4. (Large print does not fit every question on one page: a recipe that
-asks for it accepts that a tall question continues overleaf.)
+first question of a worksheet (so it prints all its excerpts), on Letter, on
+A4, and with the outside-source cards. (Large print does not fit every
+question on one page: a recipe that asks for it accepts that a tall question
+continues overleaf.)
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def _too_tall(bank: model.Bank, recipe_changes: dict) -> list[str]:
     return too_tall
 
 
-@pytest.mark.parametrize("paper", ["letter", "a4"])
-def test_every_question_fits_on_a_page(bank, paper):
-    too_tall = _too_tall(bank, {"paper": paper})
-    assert not too_tall, f"taller than a {paper} page: {', '.join(too_tall)}"
+@pytest.mark.parametrize("settings", [{"paper": "letter"}, {"paper": "a4"}, {"paper": "letter", "outside_cards": True}],
+                         ids=["letter", "a4", "letter-with-cards"])
+def test_every_question_fits_on_a_page(bank, settings):
+    too_tall = _too_tall(bank, settings)
+    assert not too_tall, f"taller than a page with {settings}: {', '.join(too_tall)}"

@@ -40,7 +40,7 @@ def test_minimal_recipe_takes_defaults(tmp_path):
     recipe = load_recipe(write_recipe(tmp_path, MINIMAL))
     assert recipe.selections == (model.Selection("date-checking", 2, line=2),)
     assert recipe.versions == 1 and recipe.seed == 1 and recipe.paper == "letter"
-    assert recipe.include_excerpts and not recipe.large_print
+    assert recipe.include_excerpts and not recipe.large_print and not recipe.outside_cards
     assert recipe.name == "recipe" and recipe.output_dir == "output"
     assert recipe.title  # from templates/defaults.yml
     instructions = dict(recipe.skill_instructions)
@@ -58,6 +58,7 @@ def test_full_recipe(tmp_path):
         paper: A4
         large_print: true
         excerpts: false
+        cards: true
         grade_band: 9-10
         difficulty: 1-2
         kinds: [numeric]
@@ -79,11 +80,11 @@ def test_full_recipe(tmp_path):
     recipe = load_recipe(path)
     assert recipe.title == "Dates in the memoir" and recipe.instructions == "Use a pen."
     assert (recipe.name, recipe.versions, recipe.seed, recipe.paper) == ("memoir-dates", 4, 7, "a4")
-    assert recipe.large_print and not recipe.include_excerpts and recipe.per_version_files
+    assert recipe.large_print and not recipe.include_excerpts and recipe.per_version_files and recipe.outside_cards
     assert recipe.grade_band == "9-10" and recipe.output_dir == "out/pdfs" and recipe.formats == ("pdf", "gift")
     assert recipe.selections == (
-        model.Selection("B1", 2, ("numeric",), ("memoir",), (1, 2), line=17),
-        model.Selection("corroborate", 1, ("true-false", "single-choice"), ("kcna",), (3, 3), line=19),
+        model.Selection("B1", 2, ("numeric",), ("memoir",), (1, 2), line=18),
+        model.Selection("corroborate", 1, ("true-false", "single-choice"), ("kcna",), (3, 3), line=20),
     )
     assert dict(recipe.skill_instructions)["corroborate"] == "Name the outside source."
 
@@ -98,13 +99,14 @@ def test_options_override_the_file(tmp_path):
     """)
     recipe = load_recipe(path, {
         "versions": "5", "seed": "99", "paper": "a4", "title": "Quiz", "difficulty": "1-2",
-        "kinds": "numeric,short-answer", "large_print": True, "excerpts": False, "output": "elsewhere",
+        "kinds": "numeric,short-answer", "large_print": True, "excerpts": False, "cards": True, "output": "elsewhere",
         "formats": "pdf,moodle-xml", "grade_band": None,
     })
     assert (recipe.versions, recipe.seed, recipe.paper, recipe.title) == (5, 99, "a4", "Quiz")
     assert recipe.selections[0].difficulty == (1, 2)
     assert recipe.selections[0].kinds == ("numeric", "short-answer")
     assert recipe.large_print and not recipe.include_excerpts and recipe.output_dir == "elsewhere"
+    assert recipe.outside_cards
     assert recipe.formats == ("pdf", "moodle-xml")
 
 
@@ -124,6 +126,8 @@ def test_skill_option_replaces_the_questions(tmp_path):
         ("paper: legal\n" + MINIMAL, ["recipe.yaml:1: field 'paper': 'legal' is not a paper size; use letter or a4"]),
         ("large_print: yes please\n" + MINIMAL,
          ["recipe.yaml:1: field 'large_print': expected true or false, found 'yes please'"]),
+        ("cards: sometimes\n" + MINIMAL,
+         ["recipe.yaml:1: field 'cards': expected true or false, found 'sometimes'"]),
         ("grade_band: 7-9\n" + MINIMAL,
          ["recipe.yaml:1: field 'grade_band': '7-9' is not one of: 6-8, 9-10, 11-12"]),
         ("difficulty: 0-4\n" + MINIMAL,

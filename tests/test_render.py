@@ -252,3 +252,23 @@ def test_a_question_that_quotes_its_passages_prints_where_they_come_from(workshe
     )
     html = render_html("worksheet.html.j2", worksheet_context(sheet, sheet.versions[0]))
     assert 'class="excerpt"' not in html and "Quoted from:" in html
+
+
+def test_cards_give_outside_evidence_to_verdict_questions_only(worksheet_bank):
+    chosen = {qid: worksheet_bank.questions[qid] for qid in ("co-tf-yalta", "co-choice-independent", "dc-order-events")}
+    sheet = whole_bank(dataclasses.replace(worksheet_bank, questions=chosen), seed=1)
+
+    def items(sheet):
+        return {i["anchor"]: i for part in worksheet_context(sheet, sheet.versions[0])["parts"] for i in part["questions"]}
+
+    assert all(i["card"] is None for i in items(sheet).values())  # off unless the recipe asks
+    with_cards = dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, outside_cards=True))
+    by_id = {item.question.id: item.number for item in with_cards.versions[0].items}
+    got = {qid: items(with_cards)[f"vA-q{n}"]["card"] for qid, n in by_id.items()}
+    # C3 (a verdict) gets its evidence; C2 (choose the source) would be given away; date-checking has none.
+    assert got["co-tf-yalta"] == {"kind": "primary record (FRUS)", "says": "The sessions ran from 4 to 11 February 1945."}
+    assert got["co-choice-independent"] is None and got["dc-order-events"] is None
+    html = render_html("worksheet.html.j2", worksheet_context(with_cards, with_cards.versions[0]))
+    assert html.count('class="outside-card"') == 1 and "The sessions ran from 4 to 11 February 1945." in html
+    key = answer_key_contexts(with_cards)
+    assert all(i["card"] is None for c in key if c.get("parts") for p in c["parts"] for i in p["questions"])

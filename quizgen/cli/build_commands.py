@@ -32,13 +32,15 @@ def _formats_help() -> str:
 @click.option("--paper", default=None, help="letter or a4.")
 @click.option("--large-print/--no-large-print", default=None, help="Bigger type and more room to write.")
 @click.option("--excerpts/--no-excerpts", default=None, help="Print the source excerpts with the questions.")
+@click.option("--cards/--no-cards", default=None,
+              help="Print the outside evidence for verdict questions, for a class without web access.")
 @click.option("--per-version/--no-per-version", "per_version", default=None,
               help="Also write one worksheet PDF per version.")
 @click.option("--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
 def build_command(recipe, bank_dir, output, title, instructions, name, skills, kinds, sources, difficulty,
-                  grade_band, versions, seed, paper, large_print, excerpts, per_version, formats, workers, quiet):
+                  grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, formats, workers, quiet):
     """Build worksheets, answer key and class pack from RECIPE.
 
     With no RECIPE, builds the shipped 12-question sampler. Options override
@@ -51,7 +53,7 @@ def build_command(recipe, bank_dir, output, title, instructions, name, skills, k
     options = dict(
         output=output, title=title, instructions=instructions, name=name, questions=list(skills), kinds=kinds,
         sources=sources, difficulty=difficulty, grade_band=grade_band, versions=versions, seed=seed, paper=paper,
-        large_print=large_print, excerpts=excerpts, per_version_files=per_version, formats=formats,
+        large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
     )
     loaded = load_recipe(recipe, options)
     progress = None if quiet else (lambda message: click.echo(message, err=True))

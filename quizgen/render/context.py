@@ -124,6 +124,7 @@ def _item(
         "see_excerpts": [],
         "citation": "",
         "quoted_from": "",
+        "card": None,
     }
     if worksheet.recipe.include_excerpts and not show_answers:
         # The key quotes each claim with its verdict instead of the excerpts.
@@ -131,6 +132,8 @@ def _item(
             _excerpts(worksheet, item, seen, ctx)
         else:
             ctx["quoted_from"] = quoted_from(worksheet, item)
+    if worksheet.recipe.outside_cards and not show_answers:
+        ctx["card"] = outside_card(q)
     getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item, show_answers)
     if show_answers:
         where = f"Version {version.letter}, question {item.number}"
@@ -183,6 +186,19 @@ def _excerpts(worksheet: model.Worksheet, item: model.WorksheetItem, seen: dict,
         })
     earlier = sorted(set(ctx["see_excerpts"]))
     ctx["see_excerpts"] = [see_excerpts(earlier)] if earlier else []
+
+
+#: Sub-skills whose questions get an outside-source card when a recipe asks
+#: for cards: giving a verdict (C3), weighing sources (C4), one text against
+#: another (C5). Not C1 or C2, where naming the kind of source is the task.
+CARD_SUBSKILLS = ("C3", "C4", "C5")
+
+
+def outside_card(question: model.Question) -> dict | None:
+    """Return the outside evidence a student without web access is given, or None."""
+    if question.subskill not in CARD_SUBSKILLS or question.outside_source is None:
+        return None
+    return {"kind": question.outside_source.kind, "says": question.outside_source.says}
 
 
 def quoted_from(worksheet: model.Worksheet, item: model.WorksheetItem) -> str:
