@@ -55,6 +55,22 @@ def test_every_question_and_excerpt_is_in_each_version(built):
                 assert squash(item.question.passage) in text
 
 
+def test_the_sampler_prints_outside_source_cards_for_verdict_questions(built):
+    sheet, files = built
+    assert sheet.recipe.outside_cards
+    carded = 0
+    for version in sheet.versions:
+        text = " ".join(pdf_pages_text(version_pdf(files, version.letter)))
+        for item in version.items:
+            q = item.question
+            if q.subskill in ("C3", "C4", "C5") and q.outside_source:
+                assert squash(q.outside_source.says) in text, (version.letter, q.id)
+                carded += 1
+            elif q.outside_source:
+                assert squash(q.outside_source.says) not in text, (version.letter, q.id)
+    assert carded, "the sample should include a verdict question"
+
+
 def test_class_pack_holds_every_version_in_order(built):
     sheet, files = built
     pack = PdfReader(io.BytesIO(files["sampler-class-pack.pdf"]))
