@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizgen import model
-from quizgen.errors import Diagnostic, ExportError
+from quizgen.errors import Diagnostic
 
 log = logging.getLogger(__name__)
 
@@ -113,18 +113,10 @@ def build(
 
 def _check_exports(worksheet: model.Worksheet, names: list[str], report: BuildReport) -> list:
     """Run every exporter's check before any export; stop on errors, keep the rest as notes."""
-    from quizgen.exporters import get_exporter
+    from quizgen.exporters import check_all, get_exporter
 
     exporters = [get_exporter(name) for name in names]
-    errors: list[Diagnostic] = []
-    for exporter in exporters:
-        for diagnostic in exporter.check(worksheet):
-            (errors if diagnostic.severity == "error" else report.notes).append(diagnostic)
-    if errors:
-        # An error is usually one question, but may be the whole worksheet (a kahoot with no
-        # question that fits), so the count names problems, not questions.
-        noun = "problem" if len(errors) == 1 else "problems"
-        raise ExportError(f"cannot export ({len(errors)} {noun} above); nothing was written", errors)
+    report.notes.extend(check_all(worksheet, exporters))
     return exporters
 
 

@@ -25,27 +25,22 @@ def bank() -> model.Bank:
 
 
 def _too_tall(bank: model.Bank, recipe_changes: dict) -> list[str]:
-    import weasyprint
+    import io
+
+    from pypdf import PdfReader
 
     from quizgen.render import render_html
     from quizgen.render.context import worksheet_context
-    from quizgen.render.pdf import _renderer
+    from quizgen.render.pdf import html_to_pdf
 
-    renderer = _renderer(None)
     too_tall = []
     for qid, question in bank.questions.items():
         sheet = whole_bank(dataclasses.replace(bank, questions={qid: question}), seed=1)
         sheet = dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, **recipe_changes))
         context = worksheet_context(sheet, sheet.versions[0], link=False)
-        html = render_html("worksheet.html.j2", context)
-        document = weasyprint.HTML(string=html, base_url=renderer.base_url, url_fetcher=renderer.fetcher).render(
-            stylesheets=renderer.stylesheets(context["doc"]["stylesheets"]), font_config=renderer.fonts
-        )
-        first_page = {}
-        for number, page in enumerate(document.pages):
-            for name in page.anchors:
-                first_page.setdefault(name, number)  # a box that runs on is anchored on every page
-        if first_page["vA-q1"] != first_page["vA-q1-end"]:
+        pdf = PdfReader(io.BytesIO(html_to_pdf([render_html("worksheet.html.j2", context)], context["doc"]["stylesheets"])))
+        dests = pdf.named_destinations
+        if pdf.get_destination_page_number(dests["vA-q1"]) != pdf.get_destination_page_number(dests["vA-q1-end"]):
             too_tall.append(qid)
     return too_tall
 

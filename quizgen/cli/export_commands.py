@@ -104,15 +104,7 @@ def _export(formats: list[str], recipe_path: Path | None, version_letter: str, o
     if not any(v.items for v in worksheet.versions):
         raise ExportError("nothing to export: the bank has no questions; nothing was written")
     chosen_exporters = [exporters.get_exporter(name) for name in formats]
-    notes, errors = [], []
-    for exporter in chosen_exporters:
-        for diagnostic in exporter.check(worksheet):
-            (errors if diagnostic.severity == "error" else notes).append(diagnostic)
-    if errors:
-        # An error is usually one question, but may be the whole worksheet (a kahoot with no
-        # question that fits), so the count names problems, not questions.
-        noun = "problem" if len(errors) == 1 else "problems"
-        raise ExportError(f"cannot export ({len(errors)} {noun} above); nothing was written", errors)
+    notes = exporters.check_all(worksheet, chosen_exporters)
     outputs = {folder / f"{stem}-{e.name}{e.suffix}": e.export(worksheet) for e in chosen_exporters}
     return outputs, notes
 

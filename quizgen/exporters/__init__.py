@@ -46,6 +46,26 @@ def names() -> list[str]:
     return list(_registry)
 
 
+def check_all(worksheet, chosen: list["Exporter"]) -> list:
+    """Run every exporter's check before anything is exported; return the notes.
+
+    Errors stop the whole export (nothing half-written); adaptations and
+    losses come back as notes for the command to print.
+    """
+    from quizgen.errors import ExportError
+
+    notes, errors = [], []
+    for exporter in chosen:
+        for diagnostic in exporter.check(worksheet):
+            (errors if diagnostic.severity == "error" else notes).append(diagnostic)
+    if errors:
+        # An error is usually one question, but may be the whole worksheet (a kahoot with no
+        # question that fits), so the count names problems, not questions.
+        noun = "problem" if len(errors) == 1 else "problems"
+        raise ExportError(f"cannot export ({len(errors)} {noun} above); nothing was written", errors)
+    return notes
+
+
 def get_exporter(name: str) -> "Exporter":
     """Return an instance of the exporter for ``name``; unknown names are a usage error."""
     target = _registry.get(name)

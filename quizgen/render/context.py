@@ -149,8 +149,7 @@ def _excerpts(worksheet: model.Worksheet, item: model.WorksheetItem, seen: dict,
     with a gap mark between separate passages, and one citation: a timeline
     built on four sentences of the brochure cites the brochure once.
     """
-    fresh: dict[str, dict[int, str]] = {}  # source -> line number -> text, new in this question
-    fresh_spans: dict[str, list[tuple[str, int, int]]] = {}
+    fresh: list[model.Excerpt] = []  # printed for the first time in this version
     for excerpt in item.excerpts:
         source = worksheet.sources[excerpt.source]
         span = (excerpt.source, excerpt.first, excerpt.last)
@@ -162,15 +161,13 @@ def _excerpts(worksheet: model.Worksheet, item: model.WorksheetItem, seen: dict,
         if span in seen:
             ctx["see_excerpts"].append(seen[span])
             continue
-        lines = fresh.setdefault(excerpt.source, {})
-        for offset, text in enumerate(excerpt.lines):
-            lines[excerpt.first + offset] = text
-        fresh_spans.setdefault(excerpt.source, []).append(span)
+        fresh.append(excerpt)
     next_number = len({number for number, _ in seen.values()}) + 1
-    for source_id, lines in fresh.items():
+    for source_id, lines in _lines_by_source(fresh).items():
         number, next_number = next_number, next_number + 1
-        for span in fresh_spans[source_id]:
-            seen[span] = (number, item.number)
+        for e in fresh:
+            if e.source == source_id:
+                seen[(e.source, e.first, e.last)] = (number, item.number)
         source = worksheet.sources[source_id]
         ranges = _ranges(sorted(lines))
         printed: list[dict] = []
@@ -203,11 +200,19 @@ def outside_card(question: model.Question) -> dict | None:
 
 def quoted_from(worksheet: model.Worksheet, item: model.WorksheetItem) -> str:
     """Return 'Quoted from: <citation>; <citation>.' for a question whose stem holds its quotes."""
-    lines: dict[str, set[int]] = {}
-    for excerpt in item.excerpts:
-        lines.setdefault(excerpt.source, set()).update(range(excerpt.first, excerpt.last + 1))
-    cited = [citation(worksheet.sources[sid], _ranges(sorted(numbers))) for sid, numbers in lines.items()]
+    by_source = _lines_by_source(item.excerpts)
+    cited = [citation(worksheet.sources[sid], _ranges(sorted(lines))) for sid, lines in by_source.items()]
     return "Quoted from: " + " ".join(cited) if cited else ""
+
+
+def _lines_by_source(excerpts) -> dict[str, dict[int, str]]:
+    """Return {source id: {line number: text}} for excerpts, sources in first-seen order."""
+    out: dict[str, dict[int, str]] = {}
+    for excerpt in excerpts:
+        lines = out.setdefault(excerpt.source, {})
+        for offset, text in enumerate(excerpt.lines):
+            lines[excerpt.first + offset] = text
+    return out
 
 
 def _ranges(numbers: list[int]) -> list[tuple[int, int]]:
