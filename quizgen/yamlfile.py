@@ -138,6 +138,25 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[object, Lines]:
     return parse_yaml(raw, display)
 
 
+#: libyaml's composer when PyYAML was built with it (its wheels are): about
+#: 15 times faster than the pure-Python one on the shipped bank.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str):
+    """Compose ``text`` into nodes, with libyaml when present.
+
+    A document libyaml rejects is composed again in pure Python, so the
+    error a teacher reads is worded the same on every machine.
+    """
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def parse_yaml(raw: bytes, display: str) -> tuple[object, Lines]:
     """Parse YAML bytes; see load_yaml."""
     try:
@@ -154,7 +173,7 @@ def parse_yaml(raw: bytes, display: str) -> tuple[object, Lines]:
         line = text[: text.index("\x00")].count("\n") + 1
         raise BankError(f"cannot read {display}", [Diagnostic(Location(display, line), "file contains NUL bytes; is it a binary file?")])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
