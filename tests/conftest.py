@@ -59,3 +59,38 @@ def pdf_pages_text(data: bytes) -> list[str]:
 def squash(text: str) -> str:
     """Collapse every run of whitespace to one space (PDF text breaks lines anywhere)."""
     return " ".join(text.split())
+
+
+def page_break_problems(data: bytes, key: bool) -> list[str]:
+    """Return where a PDF breaks pages badly, read from its named destinations.
+
+    Every question has anchors ``vA-q3`` and ``vA-q3-end``. A worksheet
+    question sits on one page. In the answer key an entry may run on, but the
+    question as printed stays on one page with its answer line
+    (``answer-vA-q3``), and a part heading (``part-vA-2``) stays with the
+    part's first question.
+    """
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    dests = reader.named_destinations
+    page = {name: reader.get_destination_page_number(d) for name, d in dests.items()}
+    starts = [d for d in dests if re.fullmatch(r"v[A-Z]+-q\d+", d)]
+    problems = [] if starts else ["no question anchors"]
+    for anchor in starts:
+        if not key and page[anchor] != page[f"{anchor}-end"]:
+            problems.append(f"{anchor} runs from page {page[anchor] + 1} to {page[anchor + '-end'] + 1}")
+        if key and page[anchor] != page[f"answer-{anchor}"]:
+            problems.append(f"{anchor} starts on page {page[anchor] + 1}, its answer on {page['answer-' + anchor] + 1}")
+    if key:
+        heads = [d for d in dests if d.startswith("part-v")]
+        if starts and not heads:
+            problems.append("no part heading anchors")
+        for head in heads:
+            below = [a for a in starts if page[a] == page[head] and float(dests[a]["/Top"]) < float(dests[head]["/Top"])]
+            if not below:
+                problems.append(f"{head} on page {page[head] + 1} has no question under it on that page")
+    return problems

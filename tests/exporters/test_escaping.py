@@ -8,7 +8,6 @@ import zipfile
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from lxml import etree
 
 from quizgen.exporters import escaping as esc
