@@ -272,11 +272,16 @@ def test_rendering_reaches_no_network_and_no_other_file(monkeypatch):
 
 
 def test_metadata_is_fixed(built):
-    _, files = built
+    sheet, files = built
     for name, data in files.items():
         meta = PdfReader(io.BytesIO(data)).metadata
         assert "/CreationDate" not in meta and "/ModDate" not in meta, name
         assert meta["/Title"].startswith("Reading the sources")
+    title = lambda name: PdfReader(io.BytesIO(files[name])).metadata["/Title"]  # noqa: E731
+    assert title("sampler-class-pack.pdf").endswith("— class pack")
+    assert title("sampler-answer-key.pdf").endswith("— answer key")
+    for version in sheet.versions:
+        assert title(f"sampler-worksheet-{version.letter}.pdf").endswith(f"— Version {version.letter}")
 
 
 def test_a4_and_large_print(tmp_path):

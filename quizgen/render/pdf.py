@@ -14,6 +14,7 @@ renders documents in parallel worker processes and merges the parts.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
@@ -119,7 +120,7 @@ class _Renderer:
             out.append(self.sheets[name])
         return out
 
-    def render(self, name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool) -> PdfResult:
+    def render(self, name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool, title: str = "") -> PdfResult:
         started = time.perf_counter()
         refused_before = len(self.fetcher.refused)
         try:
@@ -134,8 +135,11 @@ class _Renderer:
             if refused:
                 log.warning("rendering refused %d resource(s) outside templates/, e.g. %s", len(refused), refused[0])
             whole = laid_out[0].copy([page for document in laid_out for page in document.pages])
+            if title:  # else the file would carry its first document's title
+                whole.metadata = copy.copy(whole.metadata)  # copy() shares it with laid_out[0]
+                whole.metadata.title = title
             pdf = _write(whole, documents)
-            parts = tuple(_write(d, (html,)) for d, html in zip(laid_out, documents)) if split else ()
+            parts = _split(pdf, laid_out, documents) if split else ()
         except RenderError:
             raise
         except Exception as err:  # WeasyPrint's errors share no base class
@@ -161,6 +165,36 @@ def _write(document, html: Sequence[str]) -> bytes:
     return document.write_pdf(pdf_identifier=digest.encode("ascii"))
 
 
+def _split(pdf: bytes, laid_out: Sequence, documents: Sequence[str]) -> tuple[bytes, ...]:
+    """Cut ``pdf`` into one file per laid-out document, by page ranges.
+
+    Cutting the written file is several times cheaper than painting and
+    writing every document a second time; each part keeps its pages' links
+    and named destinations, and gets its document's title and its own
+    content-hash identifier.
+    """
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    reader = PdfReader(io.BytesIO(pdf))
+    parts, first = [], 0
+    for document, html in zip(laid_out, documents):
+        last = first + len(document.pages)
+        writer = PdfWriter()
+        writer.append(reader, pages=(first, last))
+        if document.metadata.title:
+            writer.add_metadata({"/Title": document.metadata.title})
+        digest = hashlib.sha256(html.encode("utf-8")).digest()[:16]
+        writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])  # pypdf has no public setter
+        out = io.BytesIO()
+        writer.write(out)
+        parts.append(out.getvalue())
+        first = last
+    return tuple(parts)
+
+
 def html_to_pdf(documents: Sequence[str], stylesheets: Sequence[str] = (), templates: Path | None = None) -> bytes:
     """Return one PDF of ``documents`` (HTML strings), each laid out with its own page numbers."""
     return render_job(PdfJob("pdf", tuple(documents), tuple(stylesheets)), templates).pdf
@@ -168,7 +202,7 @@ def html_to_pdf(documents: Sequence[str], stylesheets: Sequence[str] = (), templ
 
 def render_job(job: PdfJob, templates: Path | None = None) -> PdfResult:
     """Lay out every document of ``job`` in this process and write its PDF (and split parts)."""
-    return _renderer(templates).render(job.name, job.documents, job.stylesheets, job.split)
+    return _renderer(templates).render(job.name, job.documents, job.stylesheets, job.split, job.title)
 
 
 # --------------------------------------------------------------------------
@@ -204,7 +238,7 @@ def _chunks(jobs: Sequence[PdfJob]) -> list[_Chunk]:
 
 
 def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResult:
-    return _renderer(Path(templates) if templates else None).render(job.name, chunk.documents, job.stylesheets, job.split)
+    return _renderer(Path(templates) if templates else None).render(job.name, chunk.documents, job.stylesheets, job.split, job.title)
 
 
 def merge_pdfs(parts: Sequence[bytes], title: str) -> bytes:
