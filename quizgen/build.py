@@ -1,10 +1,10 @@
 """Run the pipeline: bank + recipe → worksheet → PDFs and exports → files.
 
-This is the only module that creates files in the output folder. Everything
-is made in memory first (bank loaded and checked, worksheet assembled, every
-exporter's check run, every PDF rendered, every export made) and written
-only when all of it succeeded, through ``outputs.write_files``, which
-writes all files or none.
+``build`` (the `quizgen build` command) and ``export`` (`quizgen export`)
+make everything in memory first (bank loaded and checked, worksheet
+assembled, every exporter's check run, every PDF rendered, every export
+made); files are written only when all of it succeeded, through
+``outputs.write_files``, which writes all files or none.
 
 Files, for a recipe named ``sampler``::
 
@@ -107,6 +107,61 @@ def build(
         say(f"exported {exporter.name}")
     if write:
         write_files({o.path: o.data for o in report.outputs})
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def export(
+    formats: list[str],
+    recipe_path: Path | None = None,
+    bank_dir: Path | None = None,
+    *,
+    version: str = "all",
+    seed: int | None = None,
+    output_dir: Path | None = None,
+) -> BuildReport:
+    """Make LMS exports in memory (nothing is written): of a recipe's worksheet, or of the whole bank.
+
+    ``version`` is a version letter or "all". Without a recipe every question
+    of the bank goes into one version (seed 1 unless given), for an LMS's
+    question bank. Raises RecipeError for a version the worksheet lacks and
+    ExportError when there is nothing to export or an exporter's check fails.
+    """
+    import dataclasses
+
+    from quizgen import paths
+    from quizgen.bank import load_bank
+    from quizgen.errors import ExportError, Location, RecipeError
+
+    started = time.perf_counter()
+    bank = load_bank(Path(bank_dir) if bank_dir else paths.bank_dir())
+    if recipe_path is not None:
+        from quizgen.assemble import make_worksheet
+        from quizgen.recipe import load_recipe
+
+        recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None})
+        worksheet = make_worksheet(bank, recipe)
+        stem, folder = recipe.name, Path(output_dir or recipe.output_dir)
+    else:
+        from quizgen.assemble import whole_bank
+
+        worksheet = whole_bank(bank, seed if seed is not None else 1)
+        stem, folder = "bank", Path(output_dir or "output")
+    if version.lower() != "all":
+        chosen = [v for v in worksheet.versions if v.letter.upper() == version.upper()]
+        if not chosen:
+            letters = ", ".join(v.letter for v in worksheet.versions)
+            raise RecipeError(
+                "nothing was written", [Diagnostic(Location("--version"), f"no version '{version}'; this worksheet has {letters} or all")]
+            )
+        worksheet = dataclasses.replace(worksheet, versions=tuple(chosen))
+        stem = f"{stem}-{chosen[0].letter}"
+    if not any(v.items for v in worksheet.versions):
+        raise ExportError("nothing to export: the bank has no questions; nothing was written")
+    report = BuildReport(worksheet)
+    for exporter in _check_exports(worksheet, formats, report):
+        report.outputs.append(Output(folder / f"{stem}-{exporter.name}{exporter.suffix}", exporter.label or exporter.name,
+                                     exporter.export(worksheet)))
     report.seconds = time.perf_counter() - started
     return report
 

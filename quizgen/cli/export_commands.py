@@ -1,8 +1,8 @@
 """`quizgen export`: a worksheet or the whole bank as LMS files (Moodle, GIFT, Canvas, QTI …).
 
-The command gathers everything in memory (bank, worksheet, every
-exporter's check, every export) and writes only when all of it worked,
-through ``outputs.write_files`` (all files or none). Heavy modules are
+``build.export`` makes everything in memory (bank, worksheet, every
+exporter's check, every export); the command writes only when all of it
+worked, through ``outputs.write_files`` (all files or none). Heavy modules are
 imported inside the command so ``quizgen --help`` stays fast.
 """
 
@@ -60,53 +60,14 @@ def export_command(formats: list[str], recipe: Path | None, version_letter: str,
     is gets one line saying what happened to it (adapted or left out).
     See docs/lms/<format>.md for how to import each file.
     """
-    outputs, notes = _export(formats, recipe, version_letter, output_dir, bank_dir, seed)
-    for note in notes:
-        click.echo(note.format())
+    from quizgen.build import export
     from quizgen.outputs import write_files
 
-    for path in write_files(outputs):
+    report = export(formats, recipe, bank_dir, version=version_letter, seed=seed, output_dir=output_dir)
+    for note in report.notes:
+        click.echo(note.format())
+    for path in write_files({o.path: o.data for o in report.outputs}):
         click.echo(f"wrote {path}")
-
-
-def _export(formats: list[str], recipe_path: Path | None, version_letter: str, output_dir: Path | None,
-            bank_dir: Path | None, seed: int | None):
-    """Return ({path: bytes}, notes): every export made in memory, nothing written yet."""
-    import dataclasses
-
-    from quizgen import paths
-    from quizgen.bank import load_bank
-    from quizgen.errors import ExportError
-
-    bank = load_bank(bank_dir or paths.bank_dir())
-    if recipe_path is not None:
-        from quizgen.assemble import make_worksheet
-        from quizgen.recipe import load_recipe
-
-        recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None})
-        worksheet = make_worksheet(bank, recipe)
-        stem = recipe.name
-        folder = output_dir or Path(recipe.output_dir)
-    else:
-        from quizgen.assemble import whole_bank
-
-        worksheet = whole_bank(bank, seed if seed is not None else 1)
-        stem = "bank"
-        folder = output_dir or Path("output")
-    if version_letter.lower() != "all":
-        letters = [v.letter for v in worksheet.versions]
-        chosen = [v for v in worksheet.versions if v.letter.upper() == version_letter.upper()]
-        if not chosen:
-            raise click.BadParameter(f"no version '{version_letter}'; this worksheet has {', '.join(letters)} or all",
-                                     param_hint="'--version'")
-        worksheet = dataclasses.replace(worksheet, versions=tuple(chosen))
-        stem = f"{stem}-{chosen[0].letter}"
-    if not any(v.items for v in worksheet.versions):
-        raise ExportError("nothing to export: the bank has no questions; nothing was written")
-    chosen_exporters = [exporters.get_exporter(name) for name in formats]
-    notes = exporters.check_all(worksheet, chosen_exporters)
-    outputs = {folder / f"{stem}-{e.name}{e.suffix}": e.export(worksheet) for e in chosen_exporters}
-    return outputs, notes
 
 
 COMMANDS: list[click.Command] = [export_command]

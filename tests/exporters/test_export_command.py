@@ -82,8 +82,8 @@ def test_unknown_version_letter(run, tmp_path):
     recipe = tmp_path / "lib.yaml"
     recipe.write_text(RECIPE, encoding="utf-8")
     result = CliRunner().invoke(main, ["export", "-f", "gift", str(recipe), "--version", "Z", "--bank", str(BANK), "-o", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "no version 'Z'; this worksheet has A, B or all" in result.output
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["--version: no version 'Z'; this worksheet has A, B or all", "nothing was written"]
     assert not list(tmp_path.glob("*.txt"))
 
 
