@@ -82,25 +82,23 @@ def build(
     Raises QuizgenError subclasses (BankError, RecipeError, ExportError,
     RenderError, OutputError); when one is raised, no file was written.
     """
-    from quizgen import paths
-    from quizgen.assemble import make_worksheet
-    from quizgen.bank import load_bank
     from quizgen.outputs import write_files
+    from quizgen.render.jobs import RenderPool
 
     started = time.perf_counter()
     say = progress or (lambda message: None)
     formats = tuple(formats or recipe.formats)
-    bank = load_bank(Path(bank_dir) if bank_dir else paths.bank_dir())
-    worksheet = make_worksheet(bank, recipe)
-    count = len(worksheet.versions)
-    say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
-    report = BuildReport(worksheet)
-
-    exporters = _check_exports(worksheet, [f for f in formats if f != "pdf"], report)
-    out = Path(recipe.output_dir)
-    if "pdf" in formats:
-        for output in render_pdfs(worksheet, progress=say, workers=workers):
-            report.outputs.append(Output(out / output.path, output.label, output.data))
+    # The render workers start first: they import WeasyPrint while the bank loads.
+    with RenderPool(render_workers(recipe, workers) if "pdf" in formats else 1) as pool:
+        worksheet = _assemble(recipe, bank_dir)
+        count = len(worksheet.versions)
+        say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
+        report = BuildReport(worksheet)
+        exporters = _check_exports(worksheet, [f for f in formats if f != "pdf"], report)
+        out = Path(recipe.output_dir)
+        if "pdf" in formats:
+            for output in render_pdfs(worksheet, progress=say, pool=pool):
+                report.outputs.append(Output(out / output.path, output.label, output.data))
     for exporter in exporters:
         data = exporter.export(worksheet)
         report.outputs.append(Output(out / f"{recipe.name}-{exporter.name}{exporter.suffix}", exporter.label or exporter.name, data))
@@ -109,6 +107,22 @@ def build(
         write_files({o.path: o.data for o in report.outputs})
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _assemble(recipe: model.Recipe, bank_dir: Path | None) -> model.Worksheet:
+    from quizgen import paths
+    from quizgen.assemble import make_worksheet
+    from quizgen.bank import load_bank
+
+    return make_worksheet(load_bank(Path(bank_dir) if bank_dir else paths.bank_dir()), recipe)
+
+
+def render_workers(recipe: model.Recipe, workers: int | None = None) -> int:
+    """Return how many processes to render ``recipe``'s PDFs with: no more than it has chunks."""
+    from quizgen.render.jobs import chunk_count, default_workers
+
+    # The worksheet job has a document per version, the key one more (the grid).
+    return max(1, min(workers or default_workers(), chunk_count([recipe.versions, recipe.versions + 1])))
 
 
 def export(
@@ -175,11 +189,15 @@ def _check_exports(worksheet: model.Worksheet, names: list[str], report: BuildRe
     return exporters
 
 
-def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None, workers: int | None = None) -> list[Output]:
-    """Return the PDF outputs of ``worksheet`` (paths relative to the output folder)."""
+def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None, workers: int | None = None,
+                pool=None) -> list[Output]:
+    """Return the PDF outputs of ``worksheet`` (paths relative to the output folder).
+
+    Renders in ``pool`` (a started ``RenderPool``) if given, else in up to ``workers`` processes.
+    """
     from quizgen.render import render_html
     from quizgen.render.context import answer_key_contexts, worksheet_context
-    from quizgen.render.pdf import PdfJob, render_jobs
+    from quizgen.render.jobs import PdfJob, render_jobs
 
     say = progress or (lambda message: None)
     recipe = worksheet.recipe
@@ -209,7 +227,7 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
     def step(name: str, done: int, total: int) -> None:
         say(f"  {labels[name]}: {done} of {total} rendered")
 
-    results = {r.name: r for r in render_jobs(jobs, workers=workers, progress=step)}
+    results = {r.name: r for r in render_jobs(jobs, workers=workers, progress=step, pool=pool)}
     sheets = results[sheets_name]
     outputs = [Output(Path(names[sheets_name]), sheets_name.replace("-", " "), sheets.pdf)]
     for version, data in zip(worksheet.versions, sheets.parts):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,7 +54,7 @@ def test_quiet_prints_only_the_files(runner, tmp_path):
 def test_a_recipe_the_bank_cannot_fill_fails_before_rendering(runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_recipe(tmp_path, "questions:\n  - skill: date-checking\n    count: 6\n    difficulty: 1-2\n    sources: [memoir]\n")
-    with mock.patch("quizgen.render.pdf.render_jobs") as render:
+    with mock.patch("quizgen.render.jobs.render_jobs") as render:
         result = runner.invoke(main, ["build", "recipe.yaml", *BANK])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
@@ -169,3 +170,30 @@ def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
     assert all(len(v.items) == 12 for v in report.worksheet.versions)
     for output in report.outputs:
         assert page_break_problems(output.data, key=output.label.startswith("answer key")) == [], output.path.name
+
+
+def test_a_failed_build_stops_the_render_workers_at_once(tmp_path, monkeypatch):
+    """Workers start before the bank is read; a bank error terminates them instead of waiting for them."""
+    import signal
+
+    from quizgen.errors import BankError
+    from quizgen.render import jobs
+
+    bank = tmp_path / "bank"
+    shutil.copytree(project("worksheet"), bank)
+    (bank / "questions" / "broken.yaml").write_text("questions: [\n", encoding="utf-8")
+    monkeypatch.setattr(jobs, "_warm", lambda templates: __import__("time").sleep(60))  # a worker still warming up
+    seen = []
+    original = jobs.RenderPool.__exit__
+
+    def exit_and_watch(self, *exc):
+        seen.extend(self.executor._processes.values())
+        return original(self, *exc)
+
+    monkeypatch.setattr(jobs.RenderPool, "__exit__", exit_and_watch)
+    recipe = load_recipe(None, {"versions": "2", "output": str(tmp_path / "out")})
+    with pytest.raises(BankError):
+        build(recipe, bank, workers=2)
+    assert len(seen) == 2
+    assert [p.exitcode for p in seen] == [-signal.SIGTERM] * 2
+    assert not (tmp_path / "out").exists()

@@ -324,9 +324,9 @@ def test_every_font_the_css_names_is_installed():
 
 
 def test_merged_chunks_are_the_same_bytes_on_one_or_two_processes(monkeypatch, tmp_path):
-    from quizgen.render import pdf
+    from quizgen.render import jobs
 
-    monkeypatch.setattr(pdf, "CHUNK_DOCUMENTS", 2)  # 3 versions → chunks of 2 and 1, merged
+    monkeypatch.setattr(jobs, "CHUNK_DOCUMENTS", 2)  # 3 versions → chunks of 2 and 1, merged
     recipe = load_recipe(paths.default_recipe(), {"versions": "3", "questions": ["corroborate=2", "B1=1"],
                                                   "output": str(tmp_path)})
     one = build(recipe, project("worksheet"), workers=1, write=False)

@@ -8,8 +8,8 @@ identifier is a hash of the HTML, so the same HTML gives the same bytes.
 
 A PDF is made of one or more HTML documents. Each document is laid out on
 its own, so page numbers ("Page n of N") restart with each version of a
-class pack, and the pages are then written as one file. ``render_jobs``
-renders documents in parallel worker processes and merges the parts.
+class pack, and the pages are then written as one file. Parallel rendering
+(``quizgen.render.jobs``) calls ``render_documents`` in worker processes.
 """
 
 from __future__ import annotations
@@ -17,11 +17,8 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
-import os
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 import weasyprint
@@ -30,6 +27,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from quizgen import paths
 from quizgen.errors import Diagnostic, Location, RenderError
+from quizgen.render.jobs import PdfJob, PdfResult
 
 log = logging.getLogger(__name__)
 
@@ -65,35 +63,6 @@ class TemplatesOnlyFetcher(URLFetcher):
             raise RefusedResource(f"refused {url}: rendering reads only files inside templates/")
         mime = "text/css" if path.suffix == ".css" else "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
-
-
-@dataclass(frozen=True)
-class PdfJob:
-    """One PDF to make: its HTML documents (each numbered from page 1).
-
-    ``stylesheets`` are paths inside templates/ applied to every document
-    (parsed once per process). ``title`` is the PDF title of a file merged
-    from parts rendered in several processes. With ``split`` the result also
-    holds each document as a PDF of its own (e.g. one file per version),
-    written from the same layout.
-    """
-
-    name: str
-    documents: tuple[str, ...]
-    stylesheets: tuple[str, ...] = ()
-    title: str = ""
-    split: bool = False
-
-
-@dataclass(frozen=True)
-class PdfResult:
-    """The bytes of a job's PDF, of each document when split, and what it took."""
-
-    name: str
-    pdf: bytes
-    parts: tuple[bytes, ...]
-    seconds: float
-    pages: int
 
 
 class _Renderer:
@@ -195,6 +164,22 @@ def _split(pdf: bytes, laid_out: Sequence, documents: Sequence[str]) -> tuple[by
     return tuple(parts)
 
 
+def render_documents(name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool = False,
+                     title: str = "", templates: Path | None = None) -> PdfResult:
+    """Lay out ``documents`` in this process and write one PDF of them (and each one with ``split``)."""
+    return _renderer(templates).render(name, documents, stylesheets, split, title)
+
+
+def warm(templates: Path | None = None) -> None:
+    """Get this process ready to render: fonts scanned, every stylesheet parsed, Pango started.
+
+    A worker runs this on start, while the parent is still loading the bank.
+    """
+    renderer = _renderer(templates)
+    renderer.stylesheets([p.relative_to(renderer.root).as_posix() for p in sorted((renderer.root / "css").glob("*.css"))])
+    weasyprint.HTML(string="<p>Aa <b>b</b> <i>c</i> 가</p>", url_fetcher=renderer.fetcher).render(font_config=renderer.fonts)
+
+
 def html_to_pdf(documents: Sequence[str], stylesheets: Sequence[str] = (), templates: Path | None = None) -> bytes:
     """Return one PDF of ``documents`` (HTML strings), each laid out with its own page numbers."""
     return render_job(PdfJob("pdf", tuple(documents), tuple(stylesheets)), templates).pdf
@@ -202,115 +187,4 @@ def html_to_pdf(documents: Sequence[str], stylesheets: Sequence[str] = (), templ
 
 def render_job(job: PdfJob, templates: Path | None = None) -> PdfResult:
     """Lay out every document of ``job`` in this process and write its PDF (and split parts)."""
-    return _renderer(templates).render(job.name, job.documents, job.stylesheets, job.split, job.title)
-
-
-# --------------------------------------------------------------------------
-# Parallel rendering: jobs are cut into chunks of whole documents, chunks
-# are rendered in worker processes, and each job's chunks are merged back.
-
-
-@dataclass(frozen=True)
-class _Chunk:
-    job: int
-    first: int
-    documents: tuple[str, ...]
-
-
-#: Most documents (versions) laid out in one chunk. The cut depends on the
-#: documents alone, never on the number of workers, so a 2-core and an
-#: 8-core machine write the same bytes.
-CHUNK_DOCUMENTS = 8
-
-
-def _chunks(jobs: Sequence[PdfJob]) -> list[_Chunk]:
-    """Cut each job into chunks of consecutive documents, as even as can be."""
-    out = []
-    for j, job in enumerate(jobs):
-        count = len(job.documents)
-        pieces = max(1, -(-count // CHUNK_DOCUMENTS))
-        first = 0
-        for k in range(pieces):
-            size = count // pieces + (1 if k < count % pieces else 0)
-            out.append(_Chunk(j, first, job.documents[first : first + size]))
-            first += size
-    return out
-
-
-def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResult:
-    return _renderer(Path(templates) if templates else None).render(job.name, chunk.documents, job.stylesheets, job.split, job.title)
-
-
-def merge_pdfs(parts: Sequence[bytes], title: str) -> bytes:
-    """Return one PDF of ``parts`` in order, with ``title`` and a content-derived identifier."""
-    import io
-
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject
-
-    writer = PdfWriter()
-    for data in parts:
-        writer.append(PdfReader(io.BytesIO(data)))
-    writer.add_metadata({"/Title": title})
-    digest = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in parts)).digest()[:16]
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])  # pypdf has no public setter
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def default_workers() -> int:
-    """Return how many worker processes to use: one per CPU, at most 8."""
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
-Progress = Callable[[str, int, int], None]
-
-
-def render_jobs(
-    jobs: Sequence[PdfJob],
-    workers: int | None = None,
-    progress: Progress | None = None,
-    templates: Path | None = None,
-) -> list[PdfResult]:
-    """Render ``jobs`` and return their results in job order.
-
-    Each job is cut into chunks of whole documents (see CHUNK_DOCUMENTS);
-    with more than one worker the chunks are rendered in parallel processes,
-    biggest first, and each job's chunks are merged in order. ``progress(job name,
-    documents done, documents in the job)`` is called as chunks finish.
-    """
-    workers = workers or default_workers()
-    chunks = _chunks(jobs)
-    done = [0] * len(jobs)
-    pieces: dict[int, list[tuple[int, PdfResult]]] = {j: [] for j in range(len(jobs))}
-
-    def finished(chunk: _Chunk, result: PdfResult) -> None:
-        pieces[chunk.job].append((chunk.first, result))
-        done[chunk.job] += len(chunk.documents)
-        if progress:
-            progress(jobs[chunk.job].name, done[chunk.job], len(jobs[chunk.job].documents))
-
-    if workers == 1 or len(chunks) == 1:
-        for chunk in chunks:
-            finished(chunk, _render_chunk(jobs[chunk.job], chunk, str(templates) if templates else None))
-    else:
-        import multiprocessing
-
-        # fork: workers start with weasyprint imported and the fonts already scanned.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork") if "fork" in methods else None
-        order = sorted(chunks, key=lambda c: -sum(len(d) for d in c.documents))
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=context) as pool:
-            futures = {pool.submit(_render_chunk, jobs[c.job], c, str(templates) if templates else None): c for c in order}
-            for future in as_completed(futures):
-                finished(futures[future], future.result())
-    results = []
-    for j, job in enumerate(jobs):
-        ordered = [r for _, r in sorted(pieces[j], key=lambda item: item[0])]
-        pdf = ordered[0].pdf if len(ordered) == 1 else merge_pdfs([r.pdf for r in ordered], job.title)
-        results.append(PdfResult(
-            job.name, pdf, tuple(p for r in ordered for p in r.parts),
-            sum(r.seconds for r in ordered), sum(r.pages for r in ordered),
-        ))
-    return results
+    return render_documents(job.name, job.documents, job.stylesheets, job.split, job.title, templates)

@@ -1,0 +1,223 @@
+"""PDF jobs and rendering them in parallel worker processes; never imports WeasyPrint.
+
+A job is one PDF made of whole HTML documents (versions). Jobs are cut into
+chunks of whole documents, chunks are laid out in worker processes
+(``quizgen.render.pdf`` does the WeasyPrint work there), and each job's
+chunks are merged back in order.
+
+Importing WeasyPrint takes about a second, much of a one-version build's
+critical path. A ``RenderPool`` is therefore started before the bank is
+read: its workers import WeasyPrint and warm their fonts and stylesheets
+while this process loads the bank and writes the HTML. This module keeps
+WeasyPrint out of the parent process so that work is not done twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One PDF to make: its HTML documents (each numbered from page 1).
+
+    ``stylesheets`` are paths inside templates/ applied to every document
+    (parsed once per process). ``title`` is the PDF's title. With ``split``
+    the result also holds each document as a PDF of its own (e.g. one file
+    per version), cut from the same layout.
+    """
+
+    name: str
+    documents: tuple[str, ...]
+    stylesheets: tuple[str, ...] = ()
+    title: str = ""
+    split: bool = False
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """The bytes of a job's PDF, of each document when split, and what it took."""
+
+    name: str
+    pdf: bytes
+    parts: tuple[bytes, ...]
+    seconds: float
+    pages: int
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    job: int
+    first: int
+    documents: tuple[str, ...]
+
+
+#: Most documents (versions) laid out in one chunk. The cut depends on the
+#: documents alone, never on the number of workers, so a 2-core and an
+#: 8-core machine write the same bytes.
+CHUNK_DOCUMENTS = 8
+
+
+def _pieces(count: int) -> int:
+    return max(1, -(-count // CHUNK_DOCUMENTS))
+
+
+def chunk_count(document_counts: Sequence[int]) -> int:
+    """Return how many chunks jobs of these document counts are cut into."""
+    return sum(_pieces(count) for count in document_counts)
+
+
+def _chunks(jobs: Sequence[PdfJob]) -> list[_Chunk]:
+    """Cut each job into chunks of consecutive documents, as even as can be."""
+    out = []
+    for j, job in enumerate(jobs):
+        count = len(job.documents)
+        pieces = _pieces(count)
+        first = 0
+        for k in range(pieces):
+            size = count // pieces + (1 if k < count % pieces else 0)
+            out.append(_Chunk(j, first, job.documents[first : first + size]))
+            first += size
+    return out
+
+
+def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResult:
+    from quizgen.render.pdf import render_documents
+
+    return render_documents(job.name, chunk.documents, job.stylesheets, job.split, job.title,
+                            Path(templates) if templates else None)
+
+
+def _warm(templates: str | None) -> None:
+    from quizgen.render.pdf import warm
+
+    warm(Path(templates) if templates else None)
+
+
+def _ready() -> None:
+    """A first task: submitting it makes the pool start its workers now."""
+
+
+def merge_pdfs(parts: Sequence[bytes], title: str) -> bytes:
+    """Return one PDF of ``parts`` in order, with ``title`` and a content-derived identifier."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    writer = PdfWriter()
+    for data in parts:
+        writer.append(PdfReader(io.BytesIO(data)))
+    writer.add_metadata({"/Title": title})
+    digest = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in parts)).digest()[:16]
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])  # pypdf has no public setter
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def default_workers() -> int:
+    """Return how many worker processes to use: one per CPU, at most 8."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+class RenderPool:
+    """Worker processes that render chunks; started early, used by ``render_jobs``.
+
+    ``RenderPool(workers)`` with one worker (or where processes cannot be
+    forked) holds no processes: chunks are rendered in this process. Use it
+    as a context manager so the workers end with the build, also when the
+    build fails before rendering.
+    """
+
+    def __init__(self, workers: int | None = None, templates: Path | None = None):
+        self.workers = workers or default_workers()
+        self.templates = str(templates) if templates else None
+        self.executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> RenderPool:
+        # fork: a worker starts from this process's memory at once; it then
+        # imports WeasyPrint itself while this process goes on with the bank.
+        if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
+                initializer=_warm, initargs=(self.templates,),
+            )
+            self.executor.submit(_ready)  # with fork, the first task starts every worker
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if self.executor is None:
+            return
+        if exc_type is not None:
+            # The build failed (often before rendering, on a bank error): stop
+            # the workers now rather than let the error wait for them to warm up.
+            # ProcessPoolExecutor has no public way to do this before Python 3.14.
+            for process in list((self.executor._processes or {}).values()):
+                process.terminate()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.executor = None
+
+    def submit(self, job: PdfJob, chunk: _Chunk) -> Future:
+        assert self.executor is not None
+        return self.executor.submit(_render_chunk, job, chunk, self.templates)
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def render_jobs(
+    jobs: Sequence[PdfJob],
+    workers: int | None = None,
+    progress: Progress | None = None,
+    templates: Path | None = None,
+    pool: RenderPool | None = None,
+) -> list[PdfResult]:
+    """Render ``jobs`` and return their results in job order.
+
+    Each job is cut into chunks of whole documents (see CHUNK_DOCUMENTS);
+    chunks are rendered in ``pool``'s workers, biggest first (without a
+    pool, one of ``workers`` is started when there is more than one chunk),
+    or in this process when there is one worker; each job's chunks are
+    merged in order. A given pool renders in its own templates folder.
+    ``progress(job name, documents done, documents in the job)`` is called
+    as chunks finish.
+    """
+    chunks = _chunks(jobs)
+    done = [0] * len(jobs)
+    pieces: dict[int, list[tuple[int, PdfResult]]] = {j: [] for j in range(len(jobs))}
+
+    def finished(chunk: _Chunk, result: PdfResult) -> None:
+        pieces[chunk.job].append((chunk.first, result))
+        done[chunk.job] += len(chunk.documents)
+        if progress:
+            progress(jobs[chunk.job].name, done[chunk.job], len(jobs[chunk.job].documents))
+
+    if pool is None and len(chunks) > 1 and (workers or default_workers()) > 1:
+        with RenderPool(min(workers or default_workers(), len(chunks)), templates) as own:
+            return render_jobs(jobs, progress=progress, pool=own)
+    if pool is not None:
+        templates = Path(pool.templates) if pool.templates else None
+    if pool is None or pool.executor is None:
+        for chunk in chunks:
+            finished(chunk, _render_chunk(jobs[chunk.job], chunk, str(templates) if templates else None))
+    else:
+        order = sorted(chunks, key=lambda c: -sum(len(d) for d in c.documents))
+        futures = {pool.submit(jobs[c.job], c): c for c in order}
+        for future in as_completed(futures):
+            finished(futures[future], future.result())
+    results = []
+    for j, job in enumerate(jobs):
+        ordered = [r for _, r in sorted(pieces[j], key=lambda item: item[0])]
+        pdf = ordered[0].pdf if len(ordered) == 1 else merge_pdfs([r.pdf for r in ordered], job.title)
+        results.append(PdfResult(
+            job.name, pdf, tuple(p for r in ordered for p in r.parts),
+            sum(r.seconds for r in ordered), sum(r.pages for r in ordered),
+        ))
+    return results
