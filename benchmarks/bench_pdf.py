@@ -20,7 +20,9 @@ Each is set beside:
 
 It also times `quizgen --help`, and both levers: rendering in one process
 vs several (--workers), and laying all versions out in one document vs one
-document per version. Medians of --repeat runs. Not part of the test run.
+document per version. Medians of --repeat rounds, each running every case once
+(interleaved, so drift in machine speed hits all cases alike). --only-a
+runs case (a) and the AMC papers only. Not part of the test run.
 """
 
 from __future__ import annotations
@@ -44,14 +46,27 @@ sys.path.insert(0, str(ROOT))
 from quizgen import model, paths  # noqa: E402
 
 
-def timed(command: list[str], repeat: int, **kw) -> float:
-    """Return the median wall time of running ``command`` ``repeat`` times."""
-    times = []
+def run_once(command: list[str], before=None, **kw) -> float:
+    """Return the wall time of one run of ``command`` (``before()`` is called first, untimed)."""
+    if before:
+        before()
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - started
+
+
+def interleaved(cases: dict[str, tuple], repeat: int) -> dict[str, float]:
+    """Run every case once per round, ``repeat`` rounds; return each case's median.
+
+    Rounds, not blocks: this machine's speed drifts by 10–20 % over minutes,
+    and a drift then slows every case of a round alike instead of whichever
+    case happened to run during it.
+    """
+    times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for name, (command, before, kw) in cases.items():
+            times[name].append(run_once(command, before, **kw))
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def quizgen_cmd() -> list[str]:
@@ -162,29 +177,28 @@ def amc_source(bank_dir: Path, copies: int) -> str:
     )
 
 
-def time_amc(bank_dir: Path, copies: int, repeat: int, work: Path) -> float | None:
+def amc_case(bank_dir: Path, copies: int, work: Path) -> tuple | None:
+    """Return (command, before, kwargs) running AMC's prepare on a ``copies``-copy paper, or None."""
     amc = shutil.which("auto-multiple-choice")
     if not amc:
         return None
     folder = work / f"amc-{copies}"
     folder.mkdir()
     (folder / "source.tex").write_text(amc_source(bank_dir, copies), encoding="utf-8")
-    times = []
-    for _ in range(repeat):
-        data = folder / "data"
+    data = folder / "data"
+
+    def fresh_data() -> None:
         shutil.rmtree(data, ignore_errors=True)
         data.mkdir()
-        started = time.perf_counter()
-        result = subprocess.run(
-            [amc, "prepare", "--mode", "s", "--with", "pdflatex", "--prefix", str(folder) + "/", "--data", str(data),
-             "--out-sujet", str(folder / "subject.pdf"), "--out-corrige", str(folder / "solution.pdf"), "source.tex"],
-            cwd=folder, capture_output=True, text=True,
-        )
-        times.append(time.perf_counter() - started)
-        if not (folder / "subject.pdf").exists():
-            print(result.stdout[-2000:], result.stderr[-2000:], file=sys.stderr)
-            raise SystemExit("auto-multiple-choice prepare failed; see above")
-    return statistics.median(times)
+
+    command = [amc, "prepare", "--mode", "s", "--with", "pdflatex", "--prefix", str(folder) + "/", "--data", str(data),
+               "--out-sujet", str(folder / "subject.pdf"), "--out-corrige", str(folder / "solution.pdf"), "source.tex"]
+    fresh_data()
+    result = subprocess.run(command, cwd=folder, capture_output=True, text=True)  # check it works, untimed
+    if not (folder / "subject.pdf").exists():
+        print(result.stdout[-2000:], result.stderr[-2000:], file=sys.stderr)
+        raise SystemExit("auto-multiple-choice prepare failed; see above")
+    return command, fresh_data, {"cwd": folder}
 
 
 # --------------------------------------------------------------------------
@@ -200,6 +214,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bank", type=Path, default=None, help="bank folder (default: shipped bank, else the test sample)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only-a", action="store_true", help="only case (a) and the AMC papers (quicker)")
     args = parser.parse_args()
     bank_dir = args.bank
     if bank_dir is None:
@@ -210,27 +225,44 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
     import weasyprint
 
-    print(f"WeasyPrint {weasyprint.__version__}; bank: {bank_dir}; median of {args.repeat} runs")
+    print(f"WeasyPrint {weasyprint.__version__}; bank: {bank_dir}; median of {args.repeat} interleaved rounds")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        rows = []
-        help_time = timed(cmd + ["--help"], max(args.repeat, 5))
-        amc = {n: time_amc(bank_dir, n, args.repeat, work) for n in (1, 30)}
-        for label, versions in (("(a) 1 version + key", 1), ("(b) 30 versions + grid + key", 30)):
+        cases: dict[str, tuple] = {"help": (cmd + ["--help"], None, {})}
+        for copies in (1, 30):
+            case = amc_case(bank_dir, copies, work)
+            if case:
+                cases[f"amc{copies}"] = case
+        built_dirs = {}
+        for versions in (1, 30):
             out = work / f"out-{versions}"
+            built_dirs[versions] = out
             base = cmd + ["build", "--bank", str(bank_dir), "--versions", str(versions), "--no-per-version", "-q", "-o", str(out)]
-            ours = timed(base, args.repeat)
-            ours_1 = timed(base + ["--workers", "1"], args.repeat) if versions > 1 else ours
-            built = sorted(out.glob("*.pdf"))
+            cases[f"ours{versions}"] = (base, None, {})
+            if versions > 1:
+                cases[f"ours{versions}-1proc"] = (base + ["--workers", "1"], None, {})
             html_dir = work / f"html-{versions}"
             html_dir.mkdir()
             files = write_html(bank_dir, versions, html_dir)
             raw_out = work / f"raw-{versions}"
             raw_out.mkdir()
             raw_cmd = [sys.executable, "-c", RAW_SCRIPT, str(paths.templates_dir()), str(raw_out)]
-            raw = timed(raw_cmd + ["each"] + [str(f) for f in files], args.repeat)
-            raw_one = timed(raw_cmd + ["one"] + [str(f) for f in files], args.repeat) if versions > 1 else raw
-            rows.append((label, ours, ours_1, raw, raw_one, amc[versions], sum(pages(p) for p in built)))
+            cases[f"raw{versions}"] = (raw_cmd + ["each"] + [str(f) for f in files], None, {})
+            if versions > 1:
+                cases[f"raw{versions}-one"] = (raw_cmd + ["one"] + [str(f) for f in files], None, {})
+        if args.only_a:
+            cases = {k: v for k, v in cases.items() if "30" not in k or k == "amc30"}
+        median = interleaved(cases, args.repeat)
+        help_time = median.pop("help")
+        amc = {n: median.get(f"amc{n}") for n in (1, 30)}
+        rows = []
+        for label, versions in (("(a) 1 version + key", 1), ("(b) 30 versions + grid + key", 30)):
+            if f"ours{versions}" not in median:
+                continue
+            ours = median[f"ours{versions}"]
+            rows.append((label, ours, median.get(f"ours{versions}-1proc", ours), median[f"raw{versions}"],
+                         median.get(f"raw{versions}-one", median[f"raw{versions}"]), amc[versions],
+                         sum(pages(p) for p in built_dirs[versions].glob("*.pdf"))))
     amc30 = amc[30]
     print()
     print(f"{'case':32} {'quizgen':>8} {'1 proc':>8} {'raw WP':>8} {'raw 1doc':>8} {'AMC 1':>7} {'AMC 30':>7} "

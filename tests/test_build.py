@@ -197,3 +197,17 @@ def test_a_failed_build_stops_the_render_workers_at_once(tmp_path, monkeypatch):
     assert len(seen) == 2
     assert [p.exitcode for p in seen] == [-signal.SIGTERM] * 2
     assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_that_cannot_warm_up_still_renders(tmp_path, monkeypatch):
+    """Warming up is best effort: a failure there must not break the pool or hide a real error."""
+    from quizgen.render import pdf
+
+    def broken(templates=None):
+        raise RuntimeError("no fonts today")
+
+    monkeypatch.setattr(pdf, "warm", broken)
+    recipe = load_recipe(None, {"versions": "2", "questions": ["corroborate=2"], "output": str(tmp_path)})
+    report = build(recipe, project("worksheet"), workers=2, write=False)
+    assert [o.path.name for o in report.outputs][:1] == ["sampler-class-pack.pdf"]
+    assert all(o.data.startswith(b"%PDF") for o in report.outputs)

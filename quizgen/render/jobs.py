@@ -95,9 +95,15 @@ def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResul
 
 
 def _warm(templates: str | None) -> None:
-    from quizgen.render.pdf import warm
+    # Best effort: an initializer that raises breaks the whole pool and hides
+    # the cause; if warming fails, the real render fails again with a clear
+    # RenderError naming the document.
+    try:
+        from quizgen.render.pdf import warm
 
-    warm(Path(templates) if templates else None)
+        warm(Path(templates) if templates else None)
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _ready() -> None:
