@@ -276,6 +276,8 @@ def test_metadata_is_fixed(built):
     for name, data in files.items():
         meta = PdfReader(io.BytesIO(data)).metadata
         assert "/CreationDate" not in meta and "/ModDate" not in meta, name
+        # The language screen readers use; pypdf's merge and split must not drop it.
+        assert PdfReader(io.BytesIO(data)).trailer["/Root"].get("/Lang") == "en", name
         assert meta["/Title"].startswith("Reading the sources")
     title = lambda name: PdfReader(io.BytesIO(files[name])).metadata["/Title"]  # noqa: E731
     assert title("sampler-class-pack.pdf").endswith("— class pack")
@@ -337,3 +339,4 @@ def test_merged_chunks_are_the_same_bytes_on_one_or_two_processes(monkeypatch, t
     parts = [pdf_pages_text(o.data) for o in one.outputs if "-worksheet-" in o.path.name]
     assert texts == [t for part in parts for t in part]
     assert PdfReader(io.BytesIO(pack)).metadata["/Title"] == "Reading the sources: the liberation of Korea, 1945 — class pack"
+    assert PdfReader(io.BytesIO(pack)).trailer["/Root"]["/Lang"] == "en"

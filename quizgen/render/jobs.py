@@ -110,6 +110,15 @@ def _ready() -> None:
     """A first task: submitting it makes the pool start its workers now."""
 
 
+def keep_language(reader, writer) -> None:
+    """Copy the document language (/Lang, read by screen readers) that pypdf's append leaves out."""
+    from pypdf.generic import NameObject
+
+    lang = reader.trailer["/Root"].get("/Lang")
+    if lang is not None:
+        writer.root_object[NameObject("/Lang")] = lang
+
+
 def merge_pdfs(parts: Sequence[bytes], title: str) -> bytes:
     """Return one PDF of ``parts`` in order, with ``title`` and a content-derived identifier."""
     import io
@@ -119,7 +128,9 @@ def merge_pdfs(parts: Sequence[bytes], title: str) -> bytes:
 
     writer = PdfWriter()
     for data in parts:
-        writer.append(PdfReader(io.BytesIO(data)))
+        reader = PdfReader(io.BytesIO(data))
+        writer.append(reader)
+    keep_language(reader, writer)
     writer.add_metadata({"/Title": title})
     digest = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in parts)).digest()[:16]
     writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])  # pypdf has no public setter

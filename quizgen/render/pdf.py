@@ -147,12 +147,15 @@ def _split(pdf: bytes, laid_out: Sequence, documents: Sequence[str]) -> tuple[by
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject
 
+    from quizgen.render.jobs import keep_language
+
     reader = PdfReader(io.BytesIO(pdf))
     parts, first = [], 0
     for document, html in zip(laid_out, documents):
         last = first + len(document.pages)
         writer = PdfWriter()
         writer.append(reader, pages=(first, last))
+        keep_language(reader, writer)
         if document.metadata.title:
             writer.add_metadata({"/Title": document.metadata.title})
         digest = hashlib.sha256(html.encode("utf-8")).digest()[:16]
