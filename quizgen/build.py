@@ -189,11 +189,10 @@ def _check_exports(worksheet: model.Worksheet, names: list[str], report: BuildRe
     return exporters
 
 
-def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None, workers: int | None = None,
-                pool=None) -> list[Output]:
+def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None, pool=None) -> list[Output]:
     """Return the PDF outputs of ``worksheet`` (paths relative to the output folder).
 
-    Renders in ``pool`` (a started ``RenderPool``) if given, else in up to ``workers`` processes.
+    Renders in the worker processes of ``pool`` (a started ``RenderPool``), else in this process.
     """
     from quizgen.render import render_html
     from quizgen.render.context import answer_key_contexts, worksheet_context
@@ -227,7 +226,7 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
     def step(name: str, done: int, total: int) -> None:
         say(f"  {labels[name]}: {done} of {total} rendered")
 
-    results = {r.name: r for r in render_jobs(jobs, workers=workers, progress=step, pool=pool)}
+    results = {r.name: r for r in render_jobs(jobs, progress=step, pool=pool)}
     sheets = results[sheets_name]
     outputs = [Output(Path(names[sheets_name]), sheets_name.replace("-", " "), sheets.pdf)]
     for version, data in zip(worksheet.versions, sheets.parts):

@@ -191,18 +191,16 @@ Progress = Callable[[str, int, int], None]
 
 def render_jobs(
     jobs: Sequence[PdfJob],
-    workers: int | None = None,
     progress: Progress | None = None,
-    templates: Path | None = None,
     pool: RenderPool | None = None,
+    templates: Path | None = None,
 ) -> list[PdfResult]:
     """Render ``jobs`` and return their results in job order.
 
     Each job is cut into chunks of whole documents (see CHUNK_DOCUMENTS);
-    chunks are rendered in ``pool``'s workers, biggest first (without a
-    pool, one of ``workers`` is started when there is more than one chunk),
-    or in this process when there is one worker; each job's chunks are
-    merged in order. A given pool renders in its own templates folder.
+    chunks are rendered in ``pool``'s workers, biggest first, or in this
+    process without a pool (or with a one-worker pool); each job's chunks
+    are merged in order. A pool renders in its own templates folder.
     ``progress(job name, documents done, documents in the job)`` is called
     as chunks finish.
     """
@@ -216,9 +214,6 @@ def render_jobs(
         if progress:
             progress(jobs[chunk.job].name, done[chunk.job], len(jobs[chunk.job].documents))
 
-    if pool is None and len(chunks) > 1 and (workers or default_workers()) > 1:
-        with RenderPool(min(workers or default_workers(), len(chunks)), templates) as own:
-            return render_jobs(jobs, progress=progress, pool=own)
     if pool is not None:
         templates = Path(pool.templates) if pool.templates else None
     if pool is None or pool.executor is None:
