@@ -109,12 +109,17 @@ def build(
     return report
 
 
-def _assemble(recipe: model.Recipe, bank_dir: Path | None) -> model.Worksheet:
+def _load_bank(bank_dir: Path | None) -> model.Bank:
     from quizgen import paths
-    from quizgen.assemble import make_worksheet
     from quizgen.bank import load_bank
 
-    return make_worksheet(load_bank(Path(bank_dir) if bank_dir else paths.bank_dir()), recipe)
+    return load_bank(Path(bank_dir) if bank_dir else paths.bank_dir())
+
+
+def _assemble(recipe: model.Recipe, bank_dir: Path | None) -> model.Worksheet:
+    from quizgen.assemble import make_worksheet
+
+    return make_worksheet(_load_bank(bank_dir), recipe)
 
 
 def render_workers(recipe: model.Recipe, workers: int | None = None) -> int:
@@ -143,23 +148,19 @@ def export(
     """
     import dataclasses
 
-    from quizgen import paths
-    from quizgen.bank import load_bank
     from quizgen.errors import ExportError, Location, RecipeError
 
     started = time.perf_counter()
-    bank = load_bank(Path(bank_dir) if bank_dir else paths.bank_dir())
     if recipe_path is not None:
-        from quizgen.assemble import make_worksheet
         from quizgen.recipe import load_recipe
 
         recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None})
-        worksheet = make_worksheet(bank, recipe)
+        worksheet = _assemble(recipe, bank_dir)
         stem, folder = recipe.name, Path(output_dir or recipe.output_dir)
     else:
         from quizgen.assemble import whole_bank
 
-        worksheet = whole_bank(bank, seed if seed is not None else 1)
+        worksheet = whole_bank(_load_bank(bank_dir), seed if seed is not None else 1)
         stem, folder = "bank", Path(output_dir or "output")
     if version.lower() != "all":
         chosen = [v for v in worksheet.versions if v.letter.upper() == version.upper()]

@@ -110,33 +110,41 @@ def _ready() -> None:
     """A first task: submitting it makes the pool start its workers now."""
 
 
-def keep_language(reader, writer) -> None:
-    """Copy the document language (/Lang, read by screen readers) that pypdf's append leaves out."""
-    from pypdf.generic import NameObject
+def copy_pages(reader, pages: tuple[int, int] | None, title: str, digest: bytes) -> bytes:
+    """Return a PDF of ``reader``'s pages (all, or the range ``pages``) with ``title`` and identifier ``digest``.
 
-    lang = reader.trailer["/Root"].get("/Lang")
+    ``reader`` may also be a list of readers, appended in order. The document
+    language (/Lang, read by screen readers), which pypdf's append leaves
+    out, is copied from the first.
+    """
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject
+
+    readers = reader if isinstance(reader, list) else [reader]
+    writer = PdfWriter()
+    for one in readers:
+        writer.append(one, pages=pages)
+    lang = readers[0].trailer["/Root"].get("/Lang")
     if lang is not None:
         writer.root_object[NameObject("/Lang")] = lang
+    if title:
+        writer.add_metadata({"/Title": title})
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])  # pypdf has no public setter
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def merge_pdfs(parts: Sequence[bytes], title: str) -> bytes:
     """Return one PDF of ``parts`` in order, with ``title`` and a content-derived identifier."""
     import io
 
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject
+    from pypdf import PdfReader
 
-    writer = PdfWriter()
-    for data in parts:
-        reader = PdfReader(io.BytesIO(data))
-        writer.append(reader)
-    keep_language(reader, writer)
-    writer.add_metadata({"/Title": title})
     digest = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in parts)).digest()[:16]
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])  # pypdf has no public setter
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return copy_pages([PdfReader(io.BytesIO(data)) for data in parts], None, title, digest)
 
 
 def default_workers() -> int:
@@ -189,18 +197,13 @@ class RenderPool:
 Progress = Callable[[str, int, int], None]
 
 
-def render_jobs(
-    jobs: Sequence[PdfJob],
-    progress: Progress | None = None,
-    pool: RenderPool | None = None,
-    templates: Path | None = None,
-) -> list[PdfResult]:
+def render_jobs(jobs: Sequence[PdfJob], progress: Progress | None = None, pool: RenderPool | None = None) -> list[PdfResult]:
     """Render ``jobs`` and return their results in job order.
 
     Each job is cut into chunks of whole documents (see CHUNK_DOCUMENTS);
     chunks are rendered in ``pool``'s workers, biggest first, or in this
     process without a pool (or with a one-worker pool); each job's chunks
-    are merged in order. A pool renders in its own templates folder.
+    are merged in order, in the pool's templates folder.
     ``progress(job name, documents done, documents in the job)`` is called
     as chunks finish.
     """
@@ -214,11 +217,10 @@ def render_jobs(
         if progress:
             progress(jobs[chunk.job].name, done[chunk.job], len(jobs[chunk.job].documents))
 
-    if pool is not None:
-        templates = Path(pool.templates) if pool.templates else None
     if pool is None or pool.executor is None:
+        templates = pool.templates if pool else None
         for chunk in chunks:
-            finished(chunk, _render_chunk(jobs[chunk.job], chunk, str(templates) if templates else None))
+            finished(chunk, _render_chunk(jobs[chunk.job], chunk, templates))
     else:
         order = sorted(chunks, key=lambda c: -sum(len(d) for d in c.documents))
         futures = {pool.submit(jobs[c.job], c): c for c in order}

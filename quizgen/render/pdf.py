@@ -144,25 +144,16 @@ def _split(pdf: bytes, laid_out: Sequence, documents: Sequence[str]) -> tuple[by
     """
     import io
 
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject
+    from pypdf import PdfReader
 
-    from quizgen.render.jobs import keep_language
+    from quizgen.render.jobs import copy_pages
 
     reader = PdfReader(io.BytesIO(pdf))
     parts, first = [], 0
     for document, html in zip(laid_out, documents):
         last = first + len(document.pages)
-        writer = PdfWriter()
-        writer.append(reader, pages=(first, last))
-        keep_language(reader, writer)
-        if document.metadata.title:
-            writer.add_metadata({"/Title": document.metadata.title})
         digest = hashlib.sha256(html.encode("utf-8")).digest()[:16]
-        writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])  # pypdf has no public setter
-        out = io.BytesIO()
-        writer.write(out)
-        parts.append(out.getvalue())
+        parts.append(copy_pages(reader, (first, last), document.metadata.title or "", digest))
         first = last
     return tuple(parts)
 
