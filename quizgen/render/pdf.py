@@ -21,13 +21,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
-
 from quizgen import paths
 from quizgen.errors import Diagnostic, Location, RenderError
 from quizgen.render.jobs import PdfJob, PdfResult
+from quizgen.render.native import import_weasyprint
+
+weasyprint = import_weasyprint()
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402  (after WeasyPrint's quick import)
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 log = logging.getLogger(__name__)
 
