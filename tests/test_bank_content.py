@@ -152,6 +152,29 @@ def test_verdicts_have_references(bank):
                 assert ref.author.strip() and ref.title.strip() and ref.says.strip(), claim.id
 
 
+#: Outside facts that many notes lean on, and the word that shows a
+#: reference backs each: a note that states one must cite it on its own claim
+#: (opinion-loaded ones too), since the key prints a claim's references
+#: beside its note and nowhere else.
+OUTSIDE_FACTS = {
+    "88th": "88th",            # Kim's unit, the Red Army's 88th Brigade, saw no combat
+    "atomic bomb": "atomic",   # Japan surrendered after the bombings and the Soviet entry
+    "late 1940s": "late 1940s",  # the label "KPRA" is first attested then
+    "1997": "1997",            # the Juche calendar was adopted then
+    "1955": "1955",            # Juche first named as a political idea
+}
+
+
+def test_notes_cite_the_outside_facts_they_state(bank):
+    missing = []
+    for claim in bank.claims.values():
+        cited = " ".join(f"{r.title} {r.says}" for r in claim.references)
+        for fact, shown_by in OUTSIDE_FACTS.items():
+            if fact in claim.verdict_note and shown_by not in cited:
+                missing.append(f"{claim.id}: note says {fact!r}, no reference does")
+    assert not missing, "\n".join(missing)
+
+
 def test_every_question_has_an_explanation_difficulty_and_band(bank):
     for q in bank.questions.values():
         assert len(q.explanation.split()) >= 6, q.id
