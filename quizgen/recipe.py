@@ -11,7 +11,8 @@ A recipe file looks like this (every key is optional except ``questions``)::
     paper: letter               # or a4
     large_print: false
     excerpts: true              # print source excerpts with the questions
-    cards: false                # print outside evidence for verdict questions (no web access)
+    cards: false                # no web access: print outside evidence for verdict
+                                # questions and leave out look-it-up ones
     grade_band: 9-10            # 6-8, 9-10 or 11-12; omit for any
     difficulty: 1-2             # default range for every line below
     kinds: [single-choice]      # default kinds for every line below

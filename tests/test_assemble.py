@@ -240,3 +240,42 @@ def test_a_wide_claim_span_prints_only_the_quoted_lines(worksheet_bank):
     assert quote_span(memoir, two) == ("memoir", 4, 6)
     lost = dataclasses.replace(claim, quote="words that are not there")
     assert quote_span(memoir, lost) == ("memoir", 4, 8)
+
+
+def _tag_look_it_up(bank: model.Bank, skill: str) -> tuple[model.Bank, set[str]]:
+    """Return ``bank`` with every question of ``skill`` but one tagged look-it-up, and their ids."""
+    ids = [q.id for q in bank.questions.values() if q.skill == skill][1:]
+    questions = {
+        qid: dataclasses.replace(q, tags=q.tags + (model.LOOK_IT_UP,)) if qid in ids else q
+        for qid, q in bank.questions.items()
+    }
+    return dataclasses.replace(bank, questions=questions), set(ids)
+
+
+def test_cards_leave_out_questions_that_need_a_look_up(worksheet_bank):
+    bank, look_ups = _tag_look_it_up(worksheet_bank, "corroborate")
+    line = model.Selection("corroborate", 1)
+    with_cards = {
+        i.question.id
+        for seed in range(40)
+        for v in make_worksheet(bank, recipe(line, versions=3, seed=seed, outside_cards=True)).versions
+        for i in v.items
+    }
+    without = {
+        i.question.id
+        for seed in range(40)
+        for v in make_worksheet(bank, recipe(line, versions=3, seed=seed)).versions
+        for i in v.items
+    }
+    assert with_cards and not with_cards & look_ups
+    assert without & look_ups  # only cards leave them out
+
+
+def test_shortfall_counts_what_cards_leave_out(worksheet_bank):
+    bank, look_ups = _tag_look_it_up(worksheet_bank, "corroborate")
+    with pytest.raises(RecipeError) as info:
+        make_worksheet(bank, recipe(model.Selection("corroborate", 2), outside_cards=True))
+    assert info.value.lines()[0] == (
+        f"recipe: field 'questions[0]': asked for 2 corroborate questions; the bank has 1 "
+        f"({len(look_ups)} more need students to look something up, which cards: true leaves out)"
+    )

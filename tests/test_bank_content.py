@@ -50,6 +50,15 @@ def test_teaching_tags_coverage(bank):
     assert tags["disagreement"] >= 1, tags
 
 
+def test_look_it_up_questions_are_those_no_card_can_answer(bank):
+    from quizgen.render.context import outside_card
+
+    look_ups = [q for q in bank.questions.values() if model.LOOK_IT_UP in q.tags]
+    assert len(look_ups) >= 4
+    # A question a card can answer is not a look-up: cards are for classes without web access.
+    assert not [q.id for q in look_ups if outside_card(q) is not None]
+
+
 def test_who_is_behind_includes_the_kcna_article_on_a_us_site(bank):
     behind = [q for q in bank.questions.values() if "who-is-behind" in q.tags]
     assert any(bank.claims[c].source == "kcna" for q in behind for c in q.claims)

@@ -272,3 +272,16 @@ def test_cards_give_outside_evidence_to_verdict_questions_only(worksheet_bank):
     assert html.count('class="outside-card"') == 1 and "The sessions ran from 4 to 11 February 1945." in html
     key = answer_key_contexts(with_cards)
     assert all(i["card"] is None for c in key if c.get("parts") for p in c["parts"] for i in p["questions"])
+
+
+def test_questions_that_need_a_look_up_say_so_on_the_worksheet_only(worksheet_bank):
+    chosen = {qid: worksheet_bank.questions[qid] for qid in ("co-tf-yalta", "co-choice-independent", "dc-order-events")}
+    chosen["co-choice-independent"] = dataclasses.replace(chosen["co-choice-independent"], tags=(model.LOOK_IT_UP,))
+    sheet = whole_bank(dataclasses.replace(worksheet_bank, questions=chosen), seed=1)
+    number = next(i.number for i in sheet.versions[0].items if i.question.id == "co-choice-independent")
+    html = page(sheet)
+    assert html.count('class="look-it-up"') == 1
+    flagged = re.search(rf'id="vA-q{number}".*?id="vA-q{number}-end"', html, flags=re.S).group(0)
+    assert "Look it up" in text_of(flagged) and "needs an outside source" in text_of(flagged)
+    key = "".join(render_html("answer_key.html.j2", c) for c in answer_key_contexts(sheet))
+    assert "look-it-up" not in key

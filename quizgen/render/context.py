@@ -125,6 +125,7 @@ def _item(
         "citation": "",
         "quoted_from": "",
         "card": None,
+        "look_it_up": model.LOOK_IT_UP in q.tags and not show_answers,
     }
     if worksheet.recipe.include_excerpts and not show_answers:
         # The key quotes each claim with its verdict instead of the excerpts.
