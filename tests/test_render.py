@@ -285,3 +285,12 @@ def test_questions_that_need_a_look_up_say_so_on_the_worksheet_only(worksheet_ba
     assert "Look it up" in text_of(flagged) and "needs an outside source" in text_of(flagged)
     key = "".join(render_html("answer_key.html.j2", c) for c in answer_key_contexts(sheet))
     assert "look-it-up" not in key
+
+
+def test_key_prints_a_short_answer_once_then_the_other_wordings(worksheet_bank):
+    chosen = {"co-short-which": worksheet_bank.questions["co-short-which"]}
+    sheet = whole_bank(dataclasses.replace(worksheet_bank, questions=chosen), seed=1)
+    key = "".join(render_html("answer_key.html.j2", c) for c in answer_key_contexts(sheet))
+    written = re.findall(r'<p class="written-answer">(.*?)</p>', key, flags=re.S)
+    assert written == ["sixty-five"]
+    assert "also accepted: 65 years" in text_of(key)

@@ -317,7 +317,8 @@ class _Kinds:
         ctx["line_size"] = size if q.lines == 1 else "long"
         ctx["lines"] = list(range(q.lines))
         if show:
-            ctx["accepted"] = list(q.answers)
+            # The other accepted wordings follow on the key's answer line.
+            ctx["written"] = q.answers[0]
 
     @staticmethod
     def numeric(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
