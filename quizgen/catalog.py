@@ -19,6 +19,7 @@ class QuestionFilter:
     source: str = ""
     difficulty: tuple[int, int] = (1, 3)
     grade_band: str = ""
+    tag: str = ""
 
 
 def sources_of(bank: model.Bank, question: model.Question) -> tuple[str, ...]:
@@ -45,6 +46,8 @@ def select(bank: model.Bank, flt: QuestionFilter) -> list[model.Question]:
             continue
         if not low <= q.difficulty <= high:
             continue
+        if flt.tag and flt.tag not in q.tags:
+            continue
         out.append(q)
     return out
 
@@ -66,6 +69,7 @@ def stats(bank: model.Bank) -> dict:
         "questions_per_source": _ordered(per_source_q, list(bank.sources)),
         "questions_per_difficulty": _ordered(Counter(q.difficulty for q in questions), [1, 2, 3]),
         "questions_per_grade_band": _ordered(Counter(q.grade_band for q in questions), list(model.GRADE_BANDS)),
+        "questions_per_tag": _ordered(Counter(t for q in questions for t in q.tags), list(model.QUESTION_TAGS)),
         "claims_per_source": _ordered(Counter(c.source for c in bank.claims.values()), list(bank.sources)),
         "claims_per_verdict": _ordered(Counter(c.verdict for c in bank.claims.values()), list(model.VERDICTS)),
         "claims_per_kind": _ordered(Counter(c.kind for c in bank.claims.values()), list(model.CLAIM_KINDS)),

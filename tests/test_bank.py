@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -378,3 +379,17 @@ def test_libyaml_and_pure_python_read_the_bank_alike(monkeypatch):
     for f, (fv, fl), (pv, pl) in zip(files, fast, pure):
         assert fv == pv, f
         assert fl.by_path == pl.by_path and fl.key_lines == pl.key_lines, f
+
+
+def test_bank_list_filters_by_teaching_tag(runner):
+    bank = load_bank(paths.bank_dir())
+    expected = [q.id for q in bank.questions.values() if "look-it-up" in q.tags]
+    result = runner.invoke(main, ["bank", "list", "--tag", "look-it-up", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [q["id"] for q in json.loads(result.output)] == expected and expected
+    listed = runner.invoke(main, ["bank", "list", "--tag", "look-it-up", "--subskill", "B3"])
+    assert listed.output.splitlines()[-1] == f"{sum(bank.questions[i].subskill == 'B3' for i in expected)} questions"
+    stats = json.loads(runner.invoke(main, ["bank", "stats", "--json"]).output)
+    assert stats["questions_per_tag"]["look-it-up"] == len(expected)
+    wrong = runner.invoke(main, ["bank", "list", "--tag", "look-up"])
+    assert wrong.exit_code == 2 and "'look-up' is not one of:" in wrong.output and "look-it-up" in wrong.output

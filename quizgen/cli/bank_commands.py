@@ -64,13 +64,14 @@ def schema() -> None:
 @click.option("--source", default="", help="Source id, e.g. memoir.")
 @click.option("--difficulty", default="1-3", help="Difficulty or range, e.g. 2 or 1-2.")
 @click.option("--grade-band", default="", help="6-8, 9-10 or 11-12.")
+@click.option("--tag", default="", help="Teaching tag, e.g. look-it-up (questions that need an outside look-up).")
 @json_option
-def list_questions(bank_dir, skill, subskill, kind, source, difficulty, grade_band, as_json) -> None:
+def list_questions(bank_dir, skill, subskill, kind, source, difficulty, grade_band, tag, as_json) -> None:
     """List questions, optionally filtered."""
     from quizgen.catalog import QuestionFilter, plain, select, sources_of
 
     bank = _load(bank_dir)
-    flt = QuestionFilter(skill, subskill, kind, source, _range(difficulty), grade_band)
+    flt = QuestionFilter(skill, subskill, kind, source, _range(difficulty), grade_band, tag)
     _check_filter(flt, bank)
     found = select(bank, flt)
     if as_json:
@@ -138,6 +139,7 @@ def _check_filter(flt, bank) -> None:
         ("--kind", flt.kind, list(model.QUESTION_KINDS)),
         ("--source", flt.source, list(bank.sources)),
         ("--grade-band", flt.grade_band, list(model.GRADE_BANDS)),
+        ("--tag", flt.tag, list(model.QUESTION_TAGS)),
     ]
     for hint, value, options in checks:
         if value and value not in options:
