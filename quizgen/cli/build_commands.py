@@ -33,7 +33,8 @@ def _formats_help() -> str:
 @click.option("--large-print/--no-large-print", default=None, help="Bigger type and more room to write.")
 @click.option("--excerpts/--no-excerpts", default=None, help="Print the source excerpts with the questions.")
 @click.option("--cards/--no-cards", default=None,
-              help="Print the outside evidence for verdict questions, for a class without web access.")
+              help="For a class without web access: print the outside evidence for verdict questions"
+                   " and leave out questions that need a look-up.")
 @click.option("--per-version/--no-per-version", "per_version", default=None,
               help="Also write one worksheet PDF per version.")
 @click.option("--format", "formats", default=None, help=_formats_help())
