@@ -81,12 +81,9 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
             pools.append([])
             continue
         pool = [q for q in bank.questions.values() if matches(bank, q, selection, recipe.grade_band)]
-        if recipe.outside_cards:
-            # Cards stand for a class without web access: nothing there to look up with.
-            offline = [q for q in pool if model.LOOK_IT_UP not in q.tags]
-            left_out, pool = len(pool) - len(offline), offline
-        else:
-            left_out = 0
+        # Cards stand for a class without web access: nothing there to look up with.
+        offline = [q for q in pool if model.LOOK_IT_UP not in q.tags] if recipe.outside_cards else pool
+        left_out, pool = len(pool) - len(offline), offline
         if len(pool) < selection.count:
             have = len(pool) or "none"
             needs = "needs" if left_out == 1 else "need"

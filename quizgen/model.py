@@ -112,20 +112,20 @@ VERDICT_LABELS: dict[str, str] = {
 #: What a claim is about.
 CLAIM_KINDS: tuple[str, ...] = ("date", "quantity", "event", "attribution", "evaluation")
 
+#: The tag of questions that students cannot answer without looking something up.
+LOOK_IT_UP = "look-it-up"
+
 #: Tags that mark a question's teaching purpose; the bank's tests count them.
 QUESTION_TAGS: dict[str, str] = {
     "true-in-propaganda": "the source is right here; students must not reject it just because of who wrote it",
     "who-is-behind": "who produced or hosts the text, and what that means for reading it",
     "cross-source": "checks one document against another",
     "disagreement": "outside experts disagree; the key presents the disagreement, not one answer",
-    "look-it-up": (
+    LOOK_IT_UP: (
         "the answer rests on an outside record that neither the question nor a card prints: students look it up"
         " (lateral reading), so the worksheet says so, and a recipe with cards (no web access) leaves it out"
     ),
 }
-
-#: The tag of questions that students cannot answer without looking something up.
-LOOK_IT_UP = "look-it-up"
 
 #: Grade bands a question can be written for.
 GRADE_BANDS: tuple[str, ...] = ("6-8", "9-10", "11-12")

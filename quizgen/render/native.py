@@ -33,34 +33,21 @@ def _loader_cache_finder():
     return getattr(ctypes.util, "_findSoname_ldconfig", None)  # glibc Linux; private, so looked up with care
 
 
-@contextlib.contextmanager
-def _loader_cache_lookup():
-    """Make ``ctypes.util.find_library`` consult the loader cache only, for the duration."""
+def import_weasyprint() -> ModuleType:
+    """Return the ``weasyprint`` module, imported with the quick library lookup where it works."""
     import ctypes.util
 
     from_cache = _loader_cache_finder()
-    if from_cache is None:
-        yield False
-        return
-    standard = ctypes.util.find_library
-    ctypes.util.find_library = from_cache
-    try:
-        yield True
-    finally:
-        ctypes.util.find_library = standard
-
-
-def import_weasyprint() -> ModuleType:
-    """Return the ``weasyprint`` module, imported with the quick library lookup where it works."""
-    if "weasyprint" in sys.modules:
-        return sys.modules["weasyprint"]
-    with _loader_cache_lookup() as quick:
-        if quick:
+    if from_cache is not None:
+        standard = ctypes.util.find_library
+        ctypes.util.find_library = from_cache
+        try:
             # WeasyPrint prints installation advice before it raises; keep it
             # for the standard attempt, the one whose failure is real.
-            try:
-                with contextlib.redirect_stdout(io.StringIO()):
-                    return importlib.import_module("weasyprint")
-            except OSError:
-                pass  # the modules that failed are gone from sys.modules: try again below
+            with contextlib.redirect_stdout(io.StringIO()):
+                return importlib.import_module("weasyprint")
+        except OSError:
+            pass  # the modules that failed are gone from sys.modules: try again below
+        finally:
+            ctypes.util.find_library = standard
     return importlib.import_module("weasyprint")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from quizgen import paths
 from quizgen.errors import Diagnostic, Location, RenderError
-from quizgen.render.jobs import PdfJob, PdfResult
+from quizgen.render.jobs import PdfResult
 from quizgen.render.native import import_weasyprint
 
 weasyprint = import_weasyprint()
@@ -177,9 +177,4 @@ def warm(templates: Path | None = None) -> None:
 
 def html_to_pdf(documents: Sequence[str], stylesheets: Sequence[str] = (), templates: Path | None = None) -> bytes:
     """Return one PDF of ``documents`` (HTML strings), each laid out with its own page numbers."""
-    return render_job(PdfJob("pdf", tuple(documents), tuple(stylesheets)), templates).pdf
-
-
-def render_job(job: PdfJob, templates: Path | None = None) -> PdfResult:
-    """Lay out every document of ``job`` in this process and write its PDF (and split parts)."""
-    return render_documents(job.name, job.documents, job.stylesheets, job.split, job.title, templates)
+    return render_documents("pdf", documents, stylesheets, templates=templates).pdf
