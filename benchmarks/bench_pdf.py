@@ -18,9 +18,11 @@ Each is set beside:
         process, one document after another, stylesheets linked), i.e.
         what quizgen costs over the engine it drives.
 
-It also times `quizgen --help`, and both levers: rendering in one process
-vs several (--workers), and laying all versions out in one document vs one
-document per version. Medians of --repeat rounds, each running every case once
+For (b) it also times the engine's floor: raw WeasyPrint on the same HTML
+with no stylesheet at all (its defaults), i.e. what laying out this content
+costs before any of quizgen's styling. It also times `quizgen --help`, and
+both levers: rendering in one process vs several (--workers), and laying all
+versions out in one document vs one document per version. Medians of --repeat rounds, each running every case once
 (interleaved, so drift in machine speed hits all cases alike). --only-a
 runs case (a) and the AMC papers only. Not part of the test run.
 """
@@ -101,18 +103,21 @@ def write_html(bank_dir: Path, versions: int, folder: Path) -> list[Path]:
 
 
 RAW_SCRIPT = textwrap.dedent("""
+    import re
     import sys
     from pathlib import Path
     import weasyprint
-    templates, out, one = sys.argv[1], Path(sys.argv[2]), sys.argv[3] == "one"
+    templates, out, mode = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     files = [Path(p) for p in sys.argv[4:]]
     base = Path(templates).as_uri() + "/"
-    if one:
-        # Every worksheet in one document, every key part in another.
-        import re
+    if mode in ("one", "bare"):
+        # Every worksheet in one document, every key part in another. "bare":
+        # no stylesheet at all (WeasyPrint's defaults), the engine's floor.
         for group in ("worksheet", "key"):
             pages = [p.read_text() for p in files if p.name.startswith(group)]
             head = pages[0].split("<body")[0]
+            if mode == "bare":
+                head = re.sub(r"<link[^>]*>", "", head)
             body = "".join(re.search(r"<body[^>]*>(.*)</body>", p, re.S).group(1) for p in pages)
             html = head + '<body class="' + group + '">' + body + "</body></html>"
             weasyprint.HTML(string=html, base_url=base).write_pdf(out / f"{group}.pdf")
@@ -250,6 +255,7 @@ def main() -> None:
             cases[f"raw{versions}"] = (raw_cmd + ["each"] + [str(f) for f in files], None, {})
             if versions > 1:
                 cases[f"raw{versions}-one"] = (raw_cmd + ["one"] + [str(f) for f in files], None, {})
+                cases[f"raw{versions}-bare"] = (raw_cmd + ["bare"] + [str(f) for f in files], None, {})
         if args.only_a:
             cases = {k: v for k, v in cases.items() if "30" not in k or k == "amc30"}
         median = interleaved(cases, args.repeat)
@@ -273,6 +279,11 @@ def main() -> None:
         ratio1 = f"{ours / amc[1]:6.2f}" if amc[1] and label.startswith("(a)") else "     —"
         print(f"{label:32} {ours:8.2f} {ours_1:8.2f} {raw:8.2f} {raw_one:8.2f} {' '.join(cells)} {ratio30} {ratio1} "
               f"{ours / raw:6.2f} {n:6d}")
+    bare = median.get("raw30-bare")
+    if bare and amc30:
+        cpus = os.cpu_count() or 1
+        print(f"\nfloor for (b): WeasyPrint alone, the same HTML with no stylesheet at all, one process: {bare:.2f} s;"
+              f" spread perfectly over {cpus} CPUs {bare / cpus:.2f} s = {bare / cpus / amc30:.2f} x AMC 30")
     print(f"\nquizgen --help: {help_time:.3f} s (target ≤ 0.25 s)")
     print("targets: ÷AMC30 ≤ 1.00 for (a) and (b) (the issue's 30-copy paper); ÷raw ≤ 1.10."
           " ÷AMC1, (a) against a 1-copy paper, is stricter and shown for reference")
