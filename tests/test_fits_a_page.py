@@ -4,8 +4,9 @@ A worksheet never splits a question across pages, which only works if no
 question is taller than a page. Each question is laid out on its own, as the
 first question of a worksheet (so it prints all its excerpts), on Letter, on
 A4, and with the outside-source cards. (Large print does not fit every
-question on one page: a recipe that asks for it accepts that a tall question
-continues overleaf.)
+question on one page: there a tall question starts a page, breaks before its
+response and is headed "Question N, continued" overleaf; see
+tests/test_build.py.)
 """
 
 from __future__ import annotations
