@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -55,6 +56,16 @@ def test_every_question_and_excerpt_is_in_each_version(built):
                 assert squash(item.question.passage) in text
 
 
+def test_hostile_bank_text_prints_literally(built):
+    """A bank string holding an HTML tag is printed as text, tag and all, not obeyed."""
+    sheet, files = built
+    hostile = '<img src="http://example.com/x">'
+    asking = [v.letter for v in sheet.versions if any(hostile in i.question.stem for i in v.items)]
+    assert asking, "the sample should ask the question whose stem holds an HTML tag"
+    for letter in asking:
+        assert hostile in " ".join(pdf_pages_text(version_pdf(files, letter))), letter
+
+
 def test_the_sampler_prints_outside_source_cards_for_verdict_questions(built):
     sheet, files = built
     assert sheet.recipe.outside_cards
@@ -79,6 +90,20 @@ def test_class_pack_holds_every_version_in_order(built):
     texts = pdf_pages_text(files["sampler-class-pack.pdf"])
     expected = [t for p in sheet.versions for t in pdf_pages_text(version_pdf(files, p.letter))]
     assert texts == expected
+    # Read independently of the per-version files (which are cut from the pack):
+    # each page names one version, the versions come in order, each in one run of
+    # pages that starts at "Page 1", and that run asks that version's questions in order.
+    letters = [re.findall(r"Version ([A-Z]+)\b", t) for t in texts]
+    assert all(len(set(found)) == 1 for found in letters), letters
+    page_versions = [found[0] for found in letters]
+    runs = [letter for n, letter in enumerate(page_versions) if n == 0 or page_versions[n - 1] != letter]
+    assert runs == [v.letter for v in sheet.versions]
+    for version in sheet.versions:
+        pages = [t for t, letter in zip(texts, page_versions) if letter == version.letter]
+        assert "Page 1 of" in pages[0]
+        text = " ".join(pages)
+        positions = [text.find(squash(item.question.stem)) for item in version.items]
+        assert -1 not in positions and positions == sorted(positions), version.letter
 
 
 def secrets(version: model.Version) -> list[str]:
@@ -119,8 +144,7 @@ def test_worksheets_hold_no_answer_rubric_or_explanation(built):
 def test_answer_key_matches_what_each_version_asks(built):
     sheet, files = built
     key = pdf_pages_text(files["sampler-answer-key.pdf"])
-    grid = key[0]
-    assert "Answer grid" in grid
+    assert "Answer grid" in key[0]
     for version in sheet.versions:
         pages = [p for p in key if f"Version {version.letter} " in p]
         text = " ".join(pages)
@@ -133,12 +157,51 @@ def test_answer_key_matches_what_each_version_asks(built):
             if isinstance(q, model.OpenResponse):
                 assert squash(q.rubric.proficient) in text
             if isinstance(q, model.SingleChoice):
-                assert q.choices[q.correct_index].correct
+                right = next(c.text for c in q.choices if c.correct)
+                assert squash(f"ANSWER {item.key} {right}") in text, (version.letter, q.id)
             if isinstance(q, model.Numeric):
-                assert item.key.startswith(format(Decimal(q.answer).normalize(), "f").split(".")[0])
-    # the grid row of each version, read across
+                assert Decimal(item.key) == q.answer, (version.letter, q.id)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_answer_grid_rows_read_across_each_version(built, tmp_path):
+    """Each grid row is one version: its letter, the keys of its choice and number items in order, its points."""
+    sheet, files = built
+    path = tmp_path / "key.pdf"
+    path.write_bytes(files["sampler-answer-key.pdf"])
+    grid = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    rows = {line.split()[0]: line.strip() for line in grid.splitlines() if line.strip() and line.split()[0] in
+            {v.letter for v in sheet.versions}}
+    assert sorted(rows) == [v.letter for v in sheet.versions]
     for version in sheet.versions:
-        assert f" {version.letter} " in f" {grid} "
+        row = rows[version.letter]
+        assert row.split()[-1] == str(sum(item.question.points for item in version.items)), row
+        at = len(version.letter)
+        for item in version.items:
+            if isinstance(item.question, (model.SingleChoice, model.TrueFalse, model.MultipleResponse, model.Numeric)):
+                cell = item.key.replace(", ", "")
+                found = row.find(cell, at)
+                assert found >= 0, (version.letter, item.number, cell, row)
+                at = found + len(cell)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_the_keyed_letter_is_printed_beside_the_right_choice(built, tmp_path):
+    """Read as laid out, each worksheet shows the key's letter in the bubble beside the correct choice."""
+    sheet, files = built
+    checked = 0
+    for version in sheet.versions:
+        path = tmp_path / f"{version.letter}.pdf"
+        path.write_bytes(version_pdf(files, version.letter))
+        laid_out = squash(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                                         check=True).stdout)
+        for item in version.items:
+            if isinstance(item.question, model.SingleChoice):
+                right = next(c.text for c in item.question.choices if c.correct)
+                assert squash(f"{item.key} {right}")[:40] in laid_out, (version.letter, item.question.id)
+                checked += 1
+    assert checked
 
 
 def test_versions_differ_in_order(built):
@@ -150,12 +213,36 @@ def test_versions_differ_in_order(built):
         orders.append(tuple(qid for _, qid in stems))
         assert [qid for qid in orders[-1]] == [i.question.id for i in version.items]
     assert len(set(orders)) == len(orders)
+    # Choice order too: a choice question asked in several versions prints its
+    # choices in a different order in at least one of them, as each version's text shows.
+    printed: dict[str, set[tuple[str, ...]]] = {}
+    for version in sheet.versions:
+        text = " ".join(pdf_pages_text(version_pdf(files, version.letter)))
+        for item in version.items:
+            if isinstance(item.question, (model.SingleChoice, model.MultipleResponse)):
+                start = text.index(squash(item.question.stem))
+                found = sorted((text.index(squash(c.text), start), c.text) for c in item.question.choices)
+                printed.setdefault(item.question.id, set()).add(tuple(t for _, t in found))
+    assert any(len(orders) > 1 for orders in printed.values()), printed
 
 
 def test_same_seed_same_bytes(built, tmp_path):
     sheet, files = built
     again = build(sheet.recipe, project("worksheet"), workers=2, write=False)
     assert {o.path.name: o.data for o in again.outputs} == files
+
+
+def test_same_seed_same_bytes_from_a_fresh_process(built, tmp_path):
+    """Another interpreter, another hash seed, the command line: still the same bytes."""
+    import os
+    import sys
+
+    _, files = built
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    done = subprocess.run([sys.executable, "-m", "quizgen", "build", "--bank", str(project("worksheet")),
+                           "--versions", str(VERSIONS), "-q", "-o", str(tmp_path)], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("*.pdf")} == files
 
 
 def test_every_page_names_its_version_and_page_count(built):
@@ -214,8 +301,8 @@ def test_fonts_cover_the_text_and_are_embedded(built, caplog):
                 assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (name, font["/BaseFont"])
     text = " ".join(pdf_pages_text(files["sampler-class-pack.pdf"]))
     asked = {i.question.id for v in sheet.versions for i in v.items}
-    if "ib-tf-century" in asked:
-        assert "세기와 더불어" in text
+    assert "ib-tf-century" in asked, "the sample should ask the question whose excerpt has Hangul"
+    assert "세기와 더불어" in text
     assert "“" in text and "’" in text
 
 
@@ -298,6 +385,26 @@ def test_a4_and_large_print(tmp_path):
                    project("worksheet"), workers=1, write=False)
     box = PdfReader(io.BytesIO(letter.outputs[0].data)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    # Large print: the same questions in bigger type. The stem's font size, read from the page's text operators.
+    regular = build(load_recipe(paths.default_recipe(), {
+        "versions": "1", "paper": "a4", "output": str(tmp_path), "questions": ["corroborate=2"],
+    }), project("worksheet"), workers=1, write=False)
+    instructions = recipe.instructions
+    assert font_size_of(sheet.data, instructions) >= 1.3 * font_size_of(regular.outputs[0].data, instructions)
+
+
+def font_size_of(data: bytes, text: str) -> float:
+    """Return the size (pt) in which the first page draws the run that begins ``text``."""
+    start = " ".join(text.split()[:3])
+    sizes = []
+
+    def visit(run, cm, tm, font, size):
+        if run.startswith(start):
+            sizes.append(size * tm[0] * cm[0])
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    assert sizes, f"no text run begins {start!r}"
+    return sizes[0]
 
 
 def test_a_character_no_font_covers_is_caught(caplog):

@@ -58,6 +58,8 @@ def test_worksheet_prints_every_question_and_excerpt(sheet):
             for line in excerpt.lines:
                 assert " ".join(line.split()) in text
     assert "Name" in text and "Class" in text and "Date" in text and "Version" in text
+    assert sheet.recipe.title in text and " ".join(sheet.recipe.instructions.split()) in text
+    assert re.search(rf"{len(sheet.versions[0].items)} questions · \d+ points", text)
 
 
 def test_worksheet_holds_no_answer(sheet):
@@ -71,6 +73,49 @@ def test_worksheet_holds_no_answer(sheet):
                 assert secret not in text
     assert "webpage-origin-word" not in text  # the accepted answer of a short-answer question
     assert 'class="choice correct' not in html and "key-details" not in html
+
+
+def test_each_kind_gets_its_answer_space_empty_on_the_worksheet_and_filled_in_the_key(sheet):
+    """Bubbles, checkboxes, number box and working line, write-on lines, match and timeline boxes, a passage to circle."""
+    import lxml.html
+
+    version = sheet.versions[0]
+    worksheet = lxml.html.fromstring(page(sheet))
+    key = lxml.html.fromstring(render_html("answer_key.html.j2", answer_key_contexts(sheet)[1]))
+    kinds = set()
+    for item in version.items:
+        q, anchor = item.question, f"vA-q{item.number}"
+        (article,) = worksheet.xpath(f'//article[@id="{anchor}"]')
+        (keyed,) = key.xpath(f'//article[@id="{anchor}"]')
+        response = article.xpath('.//*[@class="response"]')
+        assert len(response) == 1, anchor
+        (response,) = response
+
+        def boxes(node, cls):
+            return [b.text_content().strip() for b in node.xpath(f'.//*[contains(concat(" ", @class, " "), " {cls} ")]')]
+
+        kinds.add(q.kind)
+        if isinstance(q, model.SingleChoice):
+            assert boxes(response, "bubble") == list("ABCDEFGH"[:len(q.choices)]), anchor
+        elif isinstance(q, model.TrueFalse):
+            assert boxes(response, "bubble") == ["T", "F"] and boxes(response, "choice-text") == ["True", "False"], anchor
+        elif isinstance(q, model.MultipleResponse):
+            assert len(boxes(response, "checkbox")) == len(q.choices), anchor
+        elif isinstance(q, model.Numeric):
+            assert boxes(response, "answer-box") == [""] and boxes(keyed, "answer-box") != [""], anchor
+            assert article.xpath('.//*[@class="working"]//*[@class="answer-line"]'), anchor
+        elif isinstance(q, (model.ShortAnswer, model.OpenResponse)):
+            assert len(boxes(response, "answer-line")) >= q.lines, anchor
+        elif isinstance(q, model.Matching):
+            assert boxes(response, "match-box") == [""] * len(q.pairs), anchor
+            assert all(boxes(keyed, "match-box")), anchor
+            assert len(boxes(response, "match-option")) == len(q.pairs) + len(q.distractors)
+        elif isinstance(q, model.Ordering):
+            assert boxes(response, "order-box") == [""] * len(q.items), anchor
+            assert sorted(boxes(keyed, "order-box"), key=int) == [str(n) for n in range(1, len(q.items) + 1)]
+        elif isinstance(q, model.MarkTheWords):
+            assert not response.xpath(".//mark") and keyed.xpath(".//mark"), anchor
+    assert len(kinds) >= 8, f"the sample worksheet should use every kind, has {sorted(kinds)}"
 
 
 def test_hostile_bank_text_is_escaped(sheet):
@@ -96,6 +141,8 @@ def test_parts_by_skill_with_their_instruction(sheet):
     assert [p["skill"] for p in ctx["parts"]] == ["Corroborate", "Check dates", "Identify bias"]
     assert ctx["parts"][1]["instruction"] == "Juche + 1911" and ctx["parts"][0]["instruction"] == ""
     assert ctx["summary"] == "16 questions · 18 points"
+    text = text_of(render_html("worksheet.html.j2", ctx))
+    assert re.search(r"Check dates\s+Juche \+ 1911", text)
 
 
 def test_no_excerpts_when_the_recipe_says_so(worksheet_bank):
@@ -111,8 +158,8 @@ def test_answer_key_has_answers_grid_and_details(sheet):
     text = text_of(html)
     for item in sheet.versions[0].items:
         assert item.question.explanation in text
-        assert item.key in text
-    assert "Proficient" in text and "Model answer" in text.title() or "MODEL ANSWER" in text.upper()
+        assert re.search(r"Answer\s+" + re.escape(item.key), text), item.key
+    assert "Proficient" in text and "Model answer" in text
     assert "Corroborated" in text and "Foreign Relations of the United States" in text
     grid = text_of(render_html("answer_key.html.j2", contexts[0]))
     assert "Answer grid" in grid
