@@ -56,6 +56,31 @@ def test_every_question_and_excerpt_is_in_each_version(built):
                 assert squash(item.question.passage) in text
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_excerpts_print_line_numbers_and_citations(built, tmp_path):
+    """Read as laid out: each excerpt line starts with its number in the source, and the source's title is cited."""
+    from quizgen.bank import load_bank
+
+    sheet, files = built
+    sources = load_bank(project("worksheet")).sources
+    lines_checked = 0
+    for version in sheet.versions:
+        path = tmp_path / f"{version.letter}.pdf"
+        path.write_bytes(version_pdf(files, version.letter))
+        laid_out = squash(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                                         check=True).stdout)
+        for item in version.items:
+            if isinstance(item.question, model.MarkTheWords):
+                continue
+            for excerpt in item.excerpts:
+                assert squash(sources[excerpt.source].title.rstrip(".")) in laid_out, (version.letter, excerpt.source)
+                for offset, line in enumerate(excerpt.lines):
+                    start = " ".join(line.split()[:3])
+                    assert squash(f"{excerpt.first + offset} {start}") in laid_out, (version.letter, excerpt.first + offset)
+                    lines_checked += 1
+    assert lines_checked
+
+
 def test_hostile_bank_text_prints_literally(built):
     """A bank string holding an HTML tag is printed as text, tag and all, not obeyed."""
     sheet, files = built
@@ -161,6 +186,26 @@ def test_answer_key_matches_what_each_version_asks(built):
                 assert squash(f"ANSWER {item.key} {right}") in text, (version.letter, q.id)
             if isinstance(q, model.Numeric):
                 assert Decimal(item.key) == q.answer, (version.letter, q.id)
+            points = f"{q.points} point{'s' if q.points != 1 else ''}"
+            assert squash(f"{model.SKILLS_BY_ID[q.skill].name} · {q.subskill}") in text, (version.letter, q.id)
+            assert squash(f"{q.subskill} {model.SUBSKILLS[q.subskill][1].name} · {points}") in text, (version.letter, q.id)
+
+
+def test_answer_key_gives_each_claims_verdict_and_references(built):
+    """Every claim a question rests on is in the key with its verdict label and every outside reference."""
+    from quizgen.bank import load_bank
+
+    sheet, files = built
+    claims = load_bank(project("worksheet")).claims
+    text = " ".join(pdf_pages_text(files["sampler-answer-key.pdf"]))
+    checked = 0
+    for claim_id in {c for v in sheet.versions for i in v.items for c in i.question.claims}:
+        claim = claims[claim_id]
+        assert squash(f"{model.VERDICT_LABELS[claim.verdict]} {claim.verdict_note}") in text, claim_id
+        for reference in claim.references:
+            assert squash(reference.title) in text and squash(reference.says) in text, (claim_id, reference.title)
+            checked += 1
+    assert checked, "the sample's claims should carry references"
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
