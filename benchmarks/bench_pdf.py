@@ -231,6 +231,9 @@ def main() -> None:
     import weasyprint
 
     print(f"WeasyPrint {weasyprint.__version__}; bank: {bank_dir}; median of {args.repeat} interleaved rounds")
+    if not shutil.which("auto-multiple-choice"):
+        print("auto-multiple-choice is not installed, so the AMC columns will read n/a;"
+              " install it with: apt-get install -y auto-multiple-choice", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         cases: dict[str, tuple] = {"help": (cmd + ["--help"], None, {})}
