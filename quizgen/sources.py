@@ -420,6 +420,8 @@ def _html_lines(raw: bytes, display: str) -> tuple[list[RawLine], list[RawLine],
 
     lines: list[RawLine] = []
     chrome: list[RawLine] = []
+    #: Text pieces of the paragraph being read, each with the first raw line it
+    #: starts on; a piece that holds line breaks runs on to later lines.
     buffer: list[tuple[str, int]] = []
     block = [0]
 
@@ -427,7 +429,7 @@ def _html_lines(raw: bytes, display: str) -> tuple[list[RawLine], list[RawLine],
         if buffer:
             text = _HTML_SPACE.sub(" ", "".join(t for t, _ in buffer)).strip(" ")
             first = min(n for _, n in buffer)
-            last = max(n for _, n in buffer)
+            last = max(n + t.rstrip().count("\n") for t, n in buffer)
             buffer.clear()
             if text:
                 lines.append(RawLine(first, last, text, block[0]))
