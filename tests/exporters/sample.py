@@ -114,7 +114,7 @@ def _questions(extra: str, juche: int) -> list[m.Question]:
             unit="",
         ),
         m.Numeric(
-            **_common("dc-gap", "date-checking", "B4", "How many years after 1945 was the memoir published?", extra),
+            **_common("dc-gap", "date-checking", "B4", "How long after 1945 was the memoir published?", extra),
             answer=Decimal("53"),
             tolerance=Decimal("0.5"),
             unit="years",

@@ -12,7 +12,6 @@ import re
 
 from hypothesis import strategies as st
 
-from quizgen.exporters.escaping import normalize_newlines, xml_text
 
 #: Characters every exporter must survive: GIFT specials, XML/HTML specials,
 #: CDATA end, quotes, newlines, Hangul, right-to-left text, astral-plane
@@ -39,9 +38,53 @@ def long_text(size: int = 20000) -> str:
     return ("세기와 더불어 ~=#{}:\\ ]]> <&> “x” \u05e9\u05dc\u05d5\u05dd\n" * (size // 40 + 1))[:size]
 
 
+#: What XML 1.0 cannot hold (§2.2 Char), written here rather than taken from
+#: the exporters, so a bug there cannot hide in what the tests expect.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: Line breaks the exporters agree to turn into LF: CR LF, CR, NEL, LS, PS.
+_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
+
+
 def expected_text(text: str) -> str:
     """Return what an XML-safe round trip should give back: forbidden characters gone, LF newlines."""
-    return xml_text(normalize_newlines(text))
+    return _NOT_XML_CHAR.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+def body_must_carry(item) -> list[str]:
+    """Return the texts of the model a question's exported text must contain, whatever its layout.
+
+    Taken from the question itself, not from the exporters' text builders: the
+    stem, a mark-the-words passage, a numeric unit, every excerpt line.
+    """
+    from quizgen import model as m
+
+    q = item.question
+    texts = [q.stem, *(line for excerpt in item.excerpts for line in excerpt.lines)]
+    if isinstance(q, m.MarkTheWords):
+        texts.append(q.passage)
+    if isinstance(q, m.Numeric) and q.unit:
+        texts.append(q.unit)
+    return texts
+
+
+def feedback_must_carry(question) -> list[str]:
+    """Return the model texts a question's general feedback must contain: explanation, outside source, rubric."""
+    from quizgen import model as m
+
+    texts = [question.explanation]
+    if question.outside_source is not None:
+        texts.append(question.outside_source.says)
+    if isinstance(question, m.OpenResponse):
+        rubric = question.rubric
+        texts += [question.model_answer, rubric.proficient, rubric.emergent, rubric.basic]
+    return [t for t in texts if t]
+
+
+def assert_carries(got: str, texts: list[str], where: str) -> None:
+    """Assert that each of ``texts`` is in ``got`` (whitespace collapsed on both sides)."""
+    flat = squash(got)
+    for text in texts:
+        assert squash(expected_text(text)) in flat, (where, text[:60])
 
 
 _P = re.compile(r"<p>(.*?)</p>", re.S)

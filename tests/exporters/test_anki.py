@@ -80,8 +80,7 @@ def check_note(worksheet: m.Worksheet, item: m.WorksheetItem, front_html: str, b
         for n, c in enumerate(q.choices):
             letter = "ABCDEFGHIJ"[n]
             assert f"\n\n{letter}. {expected_text(c.text)}" in front, q.id
-            assert (f"{letter}. {expected_text(c.text)}" in back) == c.correct or not c.correct, q.id
-        assert all(f"{'ABCDEFGHIJ'[n]}. {expected_text(c.text)}" in back for n, c in enumerate(q.choices) if c.correct)
+            assert (f"{letter}. {expected_text(c.text)}" in back) == c.correct, (q.id, letter)
     elif isinstance(q, m.TrueFalse):
         assert back.startswith("Answer:\n\n" + ("True" if q.answer else "False")), q.id
     elif isinstance(q, m.ShortAnswer):
@@ -124,9 +123,11 @@ def compare_sqlite(worksheet: m.Worksheet, data: bytes) -> None:
 @pytest.fixture(scope="module")
 def anki_collection():
     """Return a function that imports .apkg bytes into a fresh (or given) Anki collection."""
-    collection_module = pytest.importorskip(
-        "anki.collection", reason="the official 'anki' package (PyPI) is not installed: pip install anki"
-    )
+    # The test extras install it (sh scripts/test.sh): missing, it is a broken setup, not a reason to skip.
+    try:
+        import anki.collection as collection_module
+    except ImportError as err:
+        pytest.fail(f"the official 'anki' package (PyPI) cannot be imported ({err}): pip install -e '.[test]'")
 
     def load(data: bytes, tmp_path: Path, col=None, update_always: bool = False):
         package = tmp_path / f"deck{len(list(tmp_path.glob('*.apkg')))}.apkg"

@@ -130,7 +130,7 @@ def compare(worksheet: m.Worksheet, data: bytes) -> None:
         elif isinstance(q, m.Numeric):
             assert read["type"] == "SA"
             texts = [a for _w, a in read["answers"]]
-            assert texts and all(Decimal(t) - q.answer <= q.tolerance for t in texts), where
+            assert texts and all(abs(Decimal(t) - q.answer) <= q.tolerance for t in texts), where
             assert str(q.answer) in texts or f"{q.answer.normalize():f}" in texts, where
         elif isinstance(q, m.Matching):
             assert read["type"] == "M"

@@ -25,7 +25,7 @@ from quizgen.exporters.canvas_qti import (
 from quizgen.exporters.moodle_xml import matching_pairs
 
 from .sample import worksheet_all_kinds
-from .support import expected_text, hostile_text, html_to_text, long_text
+from .support import assert_carries, body_must_carry, expected_text, feedback_must_carry, hostile_text, html_to_text, long_text
 
 EXPORTER = get_exporter("canvas-qti")
 NS = {"q": QTI_NS}
@@ -89,6 +89,8 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
             assert mattext(el.find("q:presentation", NS)) == expected_text(question_text(ws, item))
             feedback = {f.get("ident"): mattext(f.find("q:flow_mat", NS)) for f in el.findall("q:itemfeedback", NS)}
             assert feedback.get("general_fb", "") == expected_text(general_feedback(q))
+            assert_carries(mattext(el.find("q:presentation", NS)), body_must_carry(item), q.id)
+            assert_carries(feedback.get("general_fb", ""), feedback_must_carry(q), q.id)
             conds = el.findall("q:resprocessing/q:respcondition", NS)
             scoring = [c for c in conds if c.find("q:setvar", NS) is not None]
             qtype = fields["question_type"]

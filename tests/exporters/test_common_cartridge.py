@@ -449,9 +449,13 @@ def test_export_is_deterministic(worksheet_all_kinds):
 def test_hostile_text_survives(extra):
     worksheet = worksheet_all_kinds(extra)
     data = export(worksheet)
-    if schemas_path().is_dir():
-        validate_cartridge(data)
     compare(worksheet, data)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(extra=hostile_text())
+def test_hostile_text_stays_valid_against_the_schemas(schemas_dir, extra):
+    validate_cartridge(export(worksheet_all_kinds(extra)))
 
 
 def test_very_long_text_survives():

@@ -32,7 +32,7 @@ from quizgen.exporters.gift import ORDERING_HINT, general_feedback, question_tex
 from quizgen.exporters.moodle_xml import choice_fractions, matching_pairs, question_name
 
 from .sample import worksheet_all_kinds
-from .support import expected_text, hostile_text, html_to_text, long_text, squash
+from .support import assert_carries, body_must_carry, expected_text, feedback_must_carry, hostile_text, html_to_text, long_text, squash
 
 EXPORTER = get_exporter("gift")
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
@@ -70,11 +70,12 @@ def moodle_shortanswer(text: str) -> str:
 
 
 def parse_with_gift_pegjs(data: bytes, tmp_path: Path) -> list[dict]:
+    # scripts/test.sh installs both, so a missing one is a broken setup, not a reason to skip.
     node = shutil.which("node")
     if node is None:
-        pytest.skip("node is not installed: the gift-pegjs check needs Node.js")
+        pytest.fail("node is not installed: the gift-pegjs check needs Node.js (sh scripts/test.sh installs it)")
     if not (NODE_DIR / "node_modules" / "gift-pegjs").is_dir():
-        pytest.skip("gift-pegjs is not installed: run `npm install` in tests/node")
+        pytest.fail("gift-pegjs is not installed: run `npm install` in tests/node (sh scripts/test.sh does)")
     path = tmp_path / "export.gift.txt"
     path.write_bytes(data)
     done = subprocess.run([node, str(NODE_DIR / "parse_gift.js"), str(path)], capture_output=True, text=True, timeout=60)
@@ -106,6 +107,8 @@ def compare_gift_pegjs(ws: m.Worksheet, parsed: list[dict]) -> int:
         assert got["stem"]["format"] == "html"
         assert html_to_text(got["stem"]["text"]) == expected_text(question_text(ws, item))
         assert html_to_text((got["globalFeedback"] or {}).get("text", "")) == expected_text(general_feedback(q))
+        assert_carries(html_to_text(got["stem"]["text"]), body_must_carry(item), q.id)
+        assert_carries(html_to_text((got["globalFeedback"] or {}).get("text", "")), feedback_must_carry(q), q.id)
         if isinstance(q, m.SingleChoice):
             assert got["type"] == "MC"
             assert [(html_to_text(c["text"]["text"]), c["isCorrect"], html_to_text((c["feedback"] or {}).get("text", "")))
@@ -163,12 +166,14 @@ def compare_pygiftparser(ws: m.Worksheet, data: bytes) -> tuple[int, int]:
         assert pyg_text(got.title) == expected_text(question_name(item))
         assert got.markup == "html"
         assert html_to_text(pyg_text(got.text)) == expected_text(question_text(ws, item))
+        assert_carries(html_to_text(pyg_text(got.text)), body_must_carry(item), q.id)
         block = data.decode("utf-8").split(f"[id:{q.id}]", 1)[1].split("\n}\n", 1)[0].split("{\n", 1)[1]
         block = re.split(r"(?:^|\n)####", block, maxsplit=1)[0]  # its general-feedback group reaches the last "}", so braces there are fine
         if "\\}" in block or (isinstance(q, (m.Matching, m.Ordering)) and "->" in block.replace(" -> ", "", block.count(" -> "))):
             partial += 1  # outside what pygiftparser's regexes can read (see module docstring)
             continue
         assert html_to_text(pyg_text(got.generalFeedback)) == expected_text(general_feedback(q))
+        assert_carries(html_to_text(pyg_text(got.generalFeedback)), feedback_must_carry(q), q.id)
         answers = got.answers
         kind = type(answers).__name__
         if isinstance(q, m.SingleChoice):

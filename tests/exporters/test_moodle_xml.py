@@ -86,8 +86,11 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
                 if isinstance(q, m.SingleChoice):
                     assert fractions == ["100" if c.correct else "0" for c in choices]
                 else:
+                    # Right choices share the 100 (qtype_multichoice save_question_options wants
+                    # the positive fractions to add up to it); every wrong one is negative.
+                    assert [not f.startswith("-") for f in fractions] == [c.correct for c in choices], q.id
                     positive = sum(Decimal(f) for f in fractions if not f.startswith("-"))
-                    assert round(positive / 100, 2) == 1  # qtype_multichoice save_question_options
+                    assert round(positive / 100, 2) == 1
             elif isinstance(q, m.TrueFalse):
                 assert {a.findtext("text"): a.get("fraction") for a in answers} == (
                     {"true": "100", "false": "0"} if q.answer else {"true": "0", "false": "100"})
