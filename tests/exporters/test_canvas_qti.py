@@ -161,11 +161,14 @@ def test_every_question_comes_back(worksheet_all_kinds):
 
 def test_every_item_has_canvas_question_type(worksheet_all_kinds):
     files = unzip(EXPORTER.export(worksheet_all_kinds))
+    items = 0
     for name, data in files.items():
         if name.endswith(".xml") and "/" in name and not name.endswith("assessment_meta.xml"):
             for item in etree.fromstring(data).iterfind(".//q:item", NS):
                 labels = item.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield/q:fieldlabel", NS)
                 assert "question_type" in [lb.text for lb in labels]
+                items += 1
+    assert items == sum(len(v.items) for v in worksheet_all_kinds.versions)
 
 
 def test_adaptations_are_reported(worksheet_all_kinds):
@@ -193,9 +196,12 @@ def test_hostile_text_round_trips(text):
 def test_hostile_text_stays_valid(qti_dtd):
     ws = worksheet_all_kinds("]]> <&> \x00 “세기” \u202e ~=#{}:\\")
     files = unzip(EXPORTER.export(ws))
+    validated = 0
     for name, data in files.items():
         if name.endswith(".xml") and "/" in name and not name.endswith("assessment_meta.xml"):
             assert qti_dtd.validate(without_namespace(etree.fromstring(data))), qti_dtd.error_log
+            validated += 1
+    assert validated == len(ws.versions)
 
 
 def test_very_long_text_round_trips():

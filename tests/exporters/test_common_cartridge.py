@@ -167,7 +167,8 @@ def moodle_read(doc: etree._Element) -> list[dict]:
             for label in _x(item, "q:presentation/q:response_lid/q:render_choice/q:response_label"):
                 lid = label.get("ident")
                 matching = [c for c in conditions if (_text(_x(c, "q:conditionvar/q:varequal")).lower() == lid.lower())]
-                scored = any(_text(_x(c, "q:setvar")) for c in matching)
+                # A choice is right when a condition on it sets a positive score, not just any score.
+                scored = any(Decimal(_text(_x(c, "q:setvar")) or 0) > 0 for c in matching)
                 fb = feedback_of([d.get("linkrefid") for c in matching for d in _x(c, "q:displayfeedback")])
                 if profile == "cc.multiple_response.v0p1":
                     scored = lid in correct_mr

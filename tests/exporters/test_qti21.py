@@ -236,14 +236,18 @@ def test_hostile_text_stays_valid_and_keys_still_score(schemas, text):
     ws = worksheet_all_kinds(text)
     files = unzip(EXPORTER.export(ws))
     assert cp.validate(etree.fromstring(files["imsmanifest.xml"])), cp.error_log
+    scored = 0
     for name, data in files.items():
         if name != "imsmanifest.xml":
             assert qti.validate(etree.fromstring(data)), (name, qti.error_log)
         if name.startswith("items/"):
             item = Item(data, templates)
-            if item.root.find("q:responseProcessing", NS) is not None:
+            if item.root.find("q:responseProcessing", NS) is not None:  # open questions have none
                 out = item.score(item.key())
                 assert out["SCORE"] == out["MAXSCORE"]
+                scored += 1
+    keyed = [i for v in ws.versions for i in v.items if not isinstance(i.question, m.OpenResponse)]
+    assert scored >= len(keyed), (scored, len(keyed))
 
 
 def test_very_long_text_round_trips():
