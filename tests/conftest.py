@@ -61,6 +61,17 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def _anchors(data: bytes):
+    """Return a PDF's reader, its named destinations and the page (0-based) each one is on."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    dests = reader.named_destinations
+    return reader, dests, {name: reader.get_destination_page_number(d) for name, d in dests.items()}
+
+
 def page_break_problems(data: bytes, key: bool) -> list[str]:
     """Return where a PDF breaks pages badly, read from its named destinations.
 
@@ -73,14 +84,9 @@ def page_break_problems(data: bytes, key: bool) -> list[str]:
     (``answer-vA-q3``), and a part heading (``part-vA-2``) stays with the
     part's first question.
     """
-    import io
     import re
 
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    dests = reader.named_destinations
-    page = {name: reader.get_destination_page_number(d) for name, d in dests.items()}
+    _, dests, page = _anchors(data)
     top = {name: float(d["/Top"]) for name, d in dests.items()}
     starts = [d for d in dests if re.fullmatch(r"v[A-Z]+-q\d+", d)]
     problems = [] if starts else ["no question anchors"]
@@ -115,14 +121,9 @@ def continued_label_problems(data: bytes) -> list[str]:
     other page has such a header. Pages of separate documents (versions) are
     told apart by the version letter in the anchors.
     """
-    import io
     import re
 
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    dests = reader.named_destinations
-    page = {name: reader.get_destination_page_number(d) for name, d in dests.items()}
+    reader, dests, page = _anchors(data)
     expected: dict[int, str] = {}
     for anchor in (d for d in dests if re.fullmatch(r"v[A-Z]+-q\d+", d)):
         number = anchor.rsplit("q", 1)[1]

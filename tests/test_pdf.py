@@ -29,6 +29,14 @@ def built(tmp_path_factory):
     return report.worksheet, files
 
 
+def pdftotext_layout(data: bytes, folder, *pages: str) -> str:
+    """Return a PDF's text as poppler lays it out (columns and rows kept), the way a reader sees it."""
+    path = folder / "laid-out.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
 def version_pdf(files, letter: str) -> bytes:
     return files[f"sampler-worksheet-{letter}.pdf"]
 
@@ -65,10 +73,7 @@ def test_excerpts_print_line_numbers_and_citations(built, tmp_path):
     sources = load_bank(project("worksheet")).sources
     lines_checked = 0
     for version in sheet.versions:
-        path = tmp_path / f"{version.letter}.pdf"
-        path.write_bytes(version_pdf(files, version.letter))
-        laid_out = squash(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                                         check=True).stdout)
+        laid_out = squash(pdftotext_layout(version_pdf(files, version.letter), tmp_path))
         for item in version.items:
             if isinstance(item.question, model.MarkTheWords):
                 continue
@@ -212,10 +217,7 @@ def test_answer_key_gives_each_claims_verdict_and_references(built):
 def test_answer_grid_rows_read_across_each_version(built, tmp_path):
     """Each grid row is one version: its letter, the keys of its choice and number items in order, its points."""
     sheet, files = built
-    path = tmp_path / "key.pdf"
-    path.write_bytes(files["sampler-answer-key.pdf"])
-    grid = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    grid = pdftotext_layout(files["sampler-answer-key.pdf"], tmp_path, "-f", "1", "-l", "1")
     rows = {line.split()[0]: line.strip() for line in grid.splitlines() if line.strip() and line.split()[0] in
             {v.letter for v in sheet.versions}}
     assert sorted(rows) == [v.letter for v in sheet.versions]
@@ -237,10 +239,7 @@ def test_the_keyed_letter_is_printed_beside_the_right_choice(built, tmp_path):
     sheet, files = built
     checked = 0
     for version in sheet.versions:
-        path = tmp_path / f"{version.letter}.pdf"
-        path.write_bytes(version_pdf(files, version.letter))
-        laid_out = squash(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                                         check=True).stdout)
+        laid_out = squash(pdftotext_layout(version_pdf(files, version.letter), tmp_path))
         for item in version.items:
             if isinstance(item.question, model.SingleChoice):
                 right = next(c.text for c in item.question.choices if c.correct)
