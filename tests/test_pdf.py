@@ -437,6 +437,47 @@ def test_a4_and_large_print(tmp_path):
     assert font_size_of(sheet.data, instructions) >= 1.3 * font_size_of(regular.outputs[0].data, instructions)
 
 
+def test_large_print_opens_with_a_cover_that_outlines_the_parts(tmp_path):
+    """In large print, page 1 is a cover: header, instructions and one line per part, read from the page.
+
+    The first question seldom fits below a large-print header; without the
+    cover it moved overleaf and left page 1 two-thirds empty by accident.
+    """
+    # Without excerpts the first question is short enough to fit below the header: only the cover moves it.
+    options = {"versions": "1", "output": str(tmp_path), "questions": ["B1=1", "C1=1", "C3=1"], "excerpts": False}
+    large = build(load_recipe(paths.default_recipe(), {**options, "large_print": True}),
+                  project("worksheet"), workers=1, write=False)
+    version = large.worksheet.versions[0]
+    sheet = next(o for o in large.outputs if o.path.name == "sampler-worksheet.pdf").data
+    parts: list[list[model.WorksheetItem]] = []
+    for item in version.items:
+        if not parts or parts[-1][0].question.skill != item.question.skill:
+            parts.append([])
+        parts[-1].append(item)
+    assert len(parts) > 1, "this test needs a worksheet of several parts"
+    cover = pdftotext_layout(sheet, tmp_path, "-f", "1", "-l", "1")
+    rows = [squash(line) for line in cover.splitlines() if line.strip().startswith("Part ")]
+    expected = []
+    for n, items in enumerate(parts, 1):
+        first, last = items[0].number, items[-1].number
+        points = sum(i.question.points for i in items)
+        numbers = f"Question {first}" if first == last else f"Questions {first}–{last}"
+        expected.append(f"Part {n}: {model.SKILLS_BY_ID[items[0].question.skill].name} {numbers} "
+                        f"{points} point{'s' if points != 1 else ''}")
+    assert rows == expected
+    pages = pdf_pages_text(sheet)
+    assert "In this worksheet" in pages[0] and "The questions begin on the next page." in pages[0]
+    assert squash(large.worksheet.recipe.instructions) in pages[0]
+    first_stem = squash(version.items[0].question.stem)[:40]
+    assert not any(squash(item.question.stem)[:40] in pages[0] for item in version.items)
+    assert first_stem in pages[1]
+    # Regular print has no cover: the first question follows the header on page 1.
+    regular = build(load_recipe(paths.default_recipe(), options), project("worksheet"), workers=1, write=False)
+    regular_pages = pdf_pages_text(next(o for o in regular.outputs if o.path.name == "sampler-worksheet.pdf").data)
+    assert "In this worksheet" not in " ".join(regular_pages)
+    assert squash(regular.worksheet.versions[0].items[0].question.stem)[:40] in regular_pages[0]
+
+
 def font_size_of(data: bytes, text: str) -> float:
     """Return the size (pt) in which the first page draws the run that begins ``text``."""
     start = " ".join(text.split()[:3])
