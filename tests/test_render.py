@@ -81,7 +81,7 @@ def test_each_kind_gets_its_answer_space_empty_on_the_worksheet_and_filled_in_th
 
     version = sheet.versions[0]
     worksheet = lxml.html.fromstring(page(sheet))
-    key = lxml.html.fromstring(render_html("answer_key.html.j2", answer_key_contexts(sheet)[1]))
+    key = lxml.html.fromstring(render_html("answer_key.html.j2", answer_key_contexts(sheet)[-1]))
     kinds = set()
     for item in version.items:
         q, anchor = item.question, f"vA-q{item.number}"
@@ -152,17 +152,26 @@ def test_no_excerpts_when_the_recipe_says_so(worksheet_bank):
 
 
 def test_answer_key_has_answers_grid_and_details(sheet):
-    contexts = answer_key_contexts(sheet)
-    assert len(contexts) == 2 and contexts[0]["grid"] and contexts[1]["grid"] is None
-    html = render_html("answer_key.html.j2", contexts[1])
-    text = text_of(html)
+    # One version: one document, the grid first, then the version's answers; titled as the key,
+    # its pages headed with the version like the worksheet's.
+    (context,) = answer_key_contexts(sheet)
+    assert context["doc"]["title"].endswith("— answer key") and "Version A" in context["doc"]["running"]
+    text = text_of(render_html("answer_key.html.j2", context))
+    assert text.index("Answer grid") < text.index(sheet.versions[0].items[0].question.explanation)
     for item in sheet.versions[0].items:
         assert item.question.explanation in text
         assert re.search(r"Answer\s+" + re.escape(item.key), text), item.key
     assert "Proficient" in text and "Model answer" in text
     assert "Corroborated" in text and "Foreign Relations of the United States" in text
-    grid = text_of(render_html("answer_key.html.j2", contexts[0]))
-    assert "Answer grid" in grid
+
+
+def test_a_key_of_several_versions_numbers_each_version_on_its_own(worksheet_bank):
+    """The grid, then one document per version, so each version's pages run "Page 1 of N" like its worksheet."""
+    sheet = make_worksheet(worksheet_bank, model.Recipe("T", "", (model.Selection("corroborate", 2),), versions=3))
+    grid, *versions = answer_key_contexts(sheet)
+    assert grid["grid"] and grid["versions"] == [] and "Answer grid" in text_of(render_html("answer_key.html.j2", grid))
+    assert [v["grid"] for v in versions] == [None] * 3
+    assert [c["versions"][0]["version"] for c in versions] == ["A", "B", "C"]
 
 
 def test_key_prints_claim_details_once_across_versions(worksheet_bank):
@@ -318,7 +327,8 @@ def test_cards_give_outside_evidence_to_verdict_questions_only(worksheet_bank):
     html = render_html("worksheet.html.j2", worksheet_context(with_cards, with_cards.versions[0]))
     assert html.count('class="outside-card"') == 1 and "The sessions ran from 4 to 11 February 1945." in html
     key = answer_key_contexts(with_cards)
-    assert all(i["card"] is None for c in key if c.get("parts") for p in c["parts"] for i in p["questions"])
+    keyed = [i for c in key for v in c["versions"] for p in v["parts"] for i in p["questions"]]
+    assert len(keyed) == len(with_cards.versions[0].items) and all(i["card"] is None for i in keyed)
 
 
 def test_questions_that_need_a_look_up_say_so_on_the_worksheet_only(worksheet_bank):

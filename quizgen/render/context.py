@@ -503,7 +503,9 @@ def answer_key_contexts(worksheet: model.Worksheet, *, link: bool = True) -> lis
     """Return the answer key as documents: the answer grid, then one per version.
 
     Each version's key is a document of its own so its pages are numbered
-    "Page n of N" within the version, as on the student's sheet.
+    "Page n of N" within the version, as on the student's sheet. A
+    one-version key is one document, grid first: its one-row grid then
+    shares the first page, and one document lays out in less time than two.
     """
     recipe = worksheet.recipe
     title = f"{recipe.title} — answer key"
@@ -518,6 +520,10 @@ def answer_key_contexts(worksheet: model.Worksheet, *, link: bool = True) -> lis
     for version in worksheet.versions:
         ctx = _version_context(worksheet, version, show_answers=True, shown=shown, link=link)
         out.append({"doc": ctx["doc"], "title": recipe.title, "grid": None, "versions": [ctx], "show_answers": True})
+    if len(worksheet.versions) == 1:
+        grid, version = out
+        # The file keeps the key's title; its pages name the version, as the worksheet's do.
+        return [{**grid, "doc": {**version["doc"], "title": grid["doc"]["title"]}, "versions": version["versions"]}]
     return out
 
 
