@@ -126,8 +126,10 @@ def render_workers(recipe: model.Recipe, workers: int | None = None) -> int:
     """Return how many processes to render ``recipe``'s PDFs with: no more than it has chunks."""
     from quizgen.render.jobs import chunk_count, default_workers
 
-    # The worksheet job has a document per version, the key one more (the grid).
-    return max(1, min(workers or default_workers(), chunk_count([recipe.versions, recipe.versions + 1])))
+    # The worksheet job has a document per version; the key one more (the grid), except that a
+    # one-version key is a single document (see answer_key_contexts).
+    key_documents = recipe.versions + 1 if recipe.versions > 1 else 1
+    return max(1, min(workers or default_workers(), chunk_count([recipe.versions, key_documents])))
 
 
 def export(

@@ -248,3 +248,19 @@ def test_a_worker_that_cannot_warm_up_still_renders(tmp_path, monkeypatch):
     report = build(recipe, project("worksheet"), workers=2, write=False)
     assert [o.path.name for o in report.outputs][:1] == ["sampler-class-pack.pdf"]
     assert all(o.data.startswith(b"%PDF") for o in report.outputs)
+
+
+@pytest.mark.parametrize("versions", [1, 3, 9, 30])
+def test_render_workers_match_the_documents_the_build_renders(versions):
+    """No more workers than chunks, counted from the documents the key and worksheets really have."""
+    from quizgen.assemble import make_worksheet
+    from quizgen.bank import load_bank
+    from quizgen.build import render_workers
+    from quizgen.render.context import answer_key_contexts
+    from quizgen.render.jobs import chunk_count
+
+    recipe = load_recipe(None, {"versions": str(versions), "questions": ["corroborate=2"]})
+    sheet = make_worksheet(load_bank(project("worksheet")), recipe)
+    chunks = chunk_count([len(sheet.versions), len(answer_key_contexts(sheet))])
+    assert render_workers(recipe, 64) == chunks
+    assert render_workers(recipe, 1) == 1
