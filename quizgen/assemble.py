@@ -58,7 +58,8 @@ def matches(bank: model.Bank, question: model.Question, selection: model.Selecti
     low, high = selection.difficulty
     if not low <= question.difficulty <= high:
         return False
-    if grade_band and question.grade_band != grade_band:
+    # A class's band takes questions written for it or for younger students, never older ones.
+    if grade_band and model.GRADE_BANDS.index(question.grade_band) > model.GRADE_BANDS.index(grade_band):
         return False
     if selection.sources and not set(sources_of(bank, question)) & set(selection.sources):
         return False

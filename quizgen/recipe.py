@@ -13,7 +13,7 @@ A recipe file looks like this (every key is optional except ``questions``)::
     excerpts: true              # print source excerpts with the questions
     cards: false                # no web access: print outside evidence for verdict
                                 # questions and leave out look-it-up ones
-    grade_band: 9-10            # 6-8, 9-10 or 11-12; omit for any
+    grade_band: 9-10            # the class: 6-8, 9-10 or 11-12 (its questions and younger ones); omit for any
     difficulty: 1-2             # default range for every line below
     kinds: [single-choice]      # default kinds for every line below
     sources: [memoir]           # default sources for every line below
@@ -431,7 +431,7 @@ def describe(selection: model.Selection, grade_band: str | None = None) -> str:
         else:
             text += f" of difficulty {low}-{high}"
     if grade_band:
-        text += f" for grades {grade_band}"
+        text += f" for grades {grade_band}" + ("" if grade_band == model.GRADE_BANDS[0] else " or below")
     if selection.sources:
         label = "source" if len(selection.sources) == 1 else "sources"
         text += f" from {label} {', '.join(selection.sources)}"

@@ -73,7 +73,8 @@ def test_selection_varies_across_versions_when_the_pool_is_larger(worksheet_bank
         (model.Selection("date-checking", 2, ("numeric",)), None, {"dc-juche-param", "dc-numeric-article-year"}),
         (model.Selection("corroborate", 1, (), ("memoir",), (3, 3)), None, {"co-open-verdict"}),
         (model.Selection("identify-bias", 2, (), ("kcna",)), None, {"ib-multi-loaded"}),
-        (model.Selection("identify-bias", 1), "11-12", {"ib-open-purpose"}),
+        (model.Selection("identify-bias", 5), "9-10",
+         {"ib-mark-loaded", "ib-choice-technique", "ib-multi-loaded", "ib-tf-century", "ib-short-note"}),
     ],
 )
 def test_filters(worksheet_bank, selection, band, allowed):
@@ -82,6 +83,18 @@ def test_filters(worksheet_bank, selection, band, allowed):
     sheet = make_worksheet(worksheet_bank, recipe(sel, versions=4, grade_band=band))
     for version in sheet.versions:
         assert {i.question.id for i in version.items} <= allowed
+
+
+def test_a_grade_band_takes_its_own_and_younger_questions_never_older(worksheet_bank):
+    """A 11-12 class may use the 9-10 questions too; a 9-10 class never gets the 11-12 one."""
+    everything = {"ib-mark-loaded", "ib-choice-technique", "ib-multi-loaded", "ib-tf-century", "ib-short-note", "ib-open-purpose"}
+    sheet = make_worksheet(worksheet_bank, recipe(model.Selection("identify-bias", 6), grade_band="11-12"))
+    assert {i.question.id for i in sheet.versions[0].items} == everything
+    with pytest.raises(RecipeError) as info:
+        make_worksheet(worksheet_bank, recipe(model.Selection("identify-bias", 6), grade_band="9-10"))
+    assert info.value.lines()[0] == (
+        "recipe: field 'questions[0]': asked for 6 identify-bias questions for grades 9-10 or below; the bank has 5"
+    )
 
 
 def test_shortfall_says_what_is_short(worksheet_bank, tmp_path, monkeypatch):

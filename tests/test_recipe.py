@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import write_recipe
 
@@ -193,7 +195,8 @@ def test_missing_file(tmp_path):
     [
         (model.Selection("date-checking", 6, (), ("memoir",), (1, 2)), None,
          "6 date-checking questions of difficulty ≤ 2 from source memoir"),
-        (model.Selection("B1", 1, ("numeric",)), "9-10", "1 B1 numeric question for grades 9-10"),
+        (model.Selection("B1", 1, ("numeric",)), "9-10", "1 B1 numeric question for grades 9-10 or below"),
+        (model.Selection("B1", 2), "6-8", "2 B1 questions for grades 6-8"),
         (model.Selection("corroborate", 2, (), (), (3, 3)), None, "2 corroborate questions of difficulty 3"),
         (model.Selection("A2", 3, ("true-false", "single-choice"), ("kcna", "memoir"), (2, 3)), None,
          "3 A2 true-false or single-choice questions of difficulty ≥ 2 from sources kcna, memoir"),
@@ -201,3 +204,22 @@ def test_missing_file(tmp_path):
 )
 def test_describe(selection, band, expected):
     assert describe(selection, band) == expected
+
+
+def test_the_readme_example_recipe_fills_from_the_shipped_bank(tmp_path):
+    """The recipe a teacher copies from the README must build as it stands."""
+    from pathlib import Path
+
+    from quizgen import paths
+    from quizgen.assemble import make_worksheet
+    from quizgen.bank import load_bank
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, flags=re.S)
+    (example,) = [b for b in blocks if b.startswith("title:") and "questions:" in b]
+    path = tmp_path / "unit3.yaml"
+    path.write_text(example, encoding="utf-8")
+    recipe = load_recipe(path)
+    assert recipe.grade_band and recipe.versions == 4
+    sheet = make_worksheet(load_bank(paths.bank_dir()), recipe)
+    assert len(sheet.versions) == 4 and all(len(v.items) == sum(s.count for s in recipe.selections) for v in sheet.versions)
