@@ -198,7 +198,7 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
     Renders in the worker processes of ``pool`` (a started ``RenderPool``), else in this process.
     """
     from quizgen.render import render_html
-    from quizgen.render.context import answer_key_contexts, worksheet_context
+    from quizgen.render.context import answer_key_contexts, blank_page_context, worksheet_context
     from quizgen.render.jobs import PdfJob, render_jobs
 
     say = progress or (lambda message: None)
@@ -215,6 +215,8 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
             tuple(sheet_contexts[0]["doc"]["stylesheets"]),
             title=f"{recipe.title} — {'class pack' if count > 1 else 'worksheet'}",
             split=recipe.per_version_files and count > 1,
+            blank=render_html("blank_page.html.j2", blank_page_context(recipe, link=False))
+            if recipe.double_sided and count > 1 else "",
         ),
         PdfJob(
             "answer-key",

@@ -504,6 +504,9 @@ class Recipe:
     output_dir: str = "output"
     formats: tuple[str, ...] = ("pdf",)
     per_version_files: bool = False
+    #: The class pack is for double-sided printing: a blank page after every
+    #: version of an odd number of pages, so each version starts a new sheet.
+    double_sided: bool = True
     name: str = "worksheet"
     #: The short instruction printed at the head of each skill's part, as
     #: (skill id, text) pairs; templates/defaults.yml gives the defaults.

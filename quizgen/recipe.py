@@ -20,6 +20,7 @@ A recipe file looks like this (every key is optional except ``questions``)::
     output: output              # relative to the working directory
     formats: [pdf, moodle-xml]
     per_version_files: false    # also one PDF per version
+    double_sided: true          # class pack: blank page after an odd-length version
     questions:
       - skill: identify-bias    # a skill id or a sub-skill code (B1)
         count: 4
@@ -75,6 +76,7 @@ KEYS: dict[str, str] = {
     "output": "--output",
     "formats": "--format",
     "per_version_files": "--per-version",
+    "double_sided": "--double-sided",
     "questions": "--skill",
     "skill_instructions": "",
 }
@@ -196,6 +198,7 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
     excerpts = _bool(values, "excerpts", r, True)
     cards = _bool(values, "cards", r, False)
     per_version = _bool(values, "per_version_files", r, False)
+    double_sided = _bool(values, "double_sided", r, True)
     grade_band = values.get("grade_band")
     if grade_band is not None:
         grade_band = str(grade_band)
@@ -225,6 +228,7 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
         output_dir=output,
         formats=formats,
         per_version_files=per_version,
+        double_sided=double_sided,
         name=name if isinstance(name, str) else "worksheet",
         skill_instructions=skill_instructions,
         source=r.display,

@@ -131,10 +131,11 @@ def test_cli_wiring(runner, tmp_path):
     report = mock.Mock(notes=[], outputs=[], seconds=0.0)
     with mock.patch("quizgen.build.build", autospec=True, return_value=report) as fake:
         result = runner.invoke(main, ["build", str(path), "--versions", "4", "--seed", "9", "--paper", "a4",
-                                      "--large-print", "--no-excerpts", "--workers", "3", *BANK])
+                                      "--large-print", "--no-excerpts", "--single-sided", "--workers", "3", *BANK])
     assert result.exit_code == 0, result.output
     recipe, bank_dir = fake.call_args.args
     assert (recipe.versions, recipe.seed, recipe.paper, recipe.large_print, recipe.include_excerpts) == (4, 9, "a4", True, False)
+    assert recipe.double_sided is False and load_recipe(path).double_sided is True
     assert recipe.selections == (model.Selection("B1", 1, line=2),)
     assert bank_dir == project("worksheet") and fake.call_args.kwargs["workers"] == 3
 

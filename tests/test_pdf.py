@@ -114,12 +114,20 @@ def test_the_sampler_prints_outside_source_cards_for_verdict_questions(built):
 
 def test_class_pack_holds_every_version_in_order(built):
     sheet, files = built
-    pack = PdfReader(io.BytesIO(files["sampler-class-pack.pdf"]))
-    parts = [PdfReader(io.BytesIO(version_pdf(files, v.letter))) for v in sheet.versions]
-    assert len(pack.pages) == sum(len(p.pages) for p in parts)
-    texts = pdf_pages_text(files["sampler-class-pack.pdf"])
+    all_texts = pdf_pages_text(files["sampler-class-pack.pdf"])
+    # Double-sided (the default): a blank page follows each version of an odd number
+    # of pages, so every version starts a new sheet; the per-version files leave it out.
+    blank = [n for n, t in enumerate(all_texts) if BLANK_NOTE in t]
+    texts = [t for n, t in enumerate(all_texts) if n not in blank]
     expected = [t for p in sheet.versions for t in pdf_pages_text(version_pdf(files, p.letter))]
     assert texts == expected
+    firsts = [n for n, t in enumerate(all_texts) if "Page 1 of" in t]
+    assert len(firsts) == len(sheet.versions) and all(n % 2 == 0 for n in firsts), firsts
+    sizes = [len(pdf_pages_text(version_pdf(files, v.letter))) for v in sheet.versions]
+    assert any(size % 2 for size in sizes), "this test needs a version of an odd number of pages"
+    assert blank == [first + size for first, size in zip(firsts, sizes) if size % 2]
+    for n in blank:
+        assert all_texts[n] == squash(f"This page is intentionally left blank. {sheet.recipe.title}"), all_texts[n]
     # Read independently of the per-version files (which are cut from the pack):
     # each page names one version, the versions come in order, each in one run of
     # pages that starts at "Page 1", and that run asks that version's questions in order.
@@ -134,6 +142,18 @@ def test_class_pack_holds_every_version_in_order(built):
         text = " ".join(pages)
         positions = [text.find(squash(item.question.stem)) for item in version.items]
         assert -1 not in positions and positions == sorted(positions), version.letter
+
+
+BLANK_NOTE = "This page is intentionally left blank."
+
+
+def test_single_sided_class_pack_has_no_blank_pages(tmp_path):
+    recipe = load_recipe(paths.default_recipe(), {"versions": str(VERSIONS), "output": str(tmp_path), "double_sided": False})
+    report = build(recipe, project("worksheet"), workers=1, write=False)
+    files = {o.path.name: o.data for o in report.outputs}
+    pack = pdf_pages_text(files["sampler-class-pack.pdf"])
+    assert not any(BLANK_NOTE in t for t in pack)
+    assert pack == [t for v in report.worksheet.versions for t in pdf_pages_text(files[f"sampler-worksheet-{v.letter}.pdf"])]
 
 
 def secrets(version: model.Version) -> list[str]:

@@ -63,6 +63,11 @@ def document(recipe: model.Recipe, title: str, kind: str, running: str, link: bo
     return {"title": title, "stylesheets": sheets, "link": link, "classes": " ".join(classes), "running": running, "lang": "en"}
 
 
+def blank_page_context(recipe: model.Recipe, *, link: bool = True) -> dict:
+    """Return the context of the blank page a double-sided class pack puts after an odd-length version."""
+    return {"doc": document(recipe, recipe.title, "blank_page", recipe.title, link)}
+
+
 # --------------------------------------------------------------------------
 # Student worksheet
 

@@ -30,7 +30,10 @@ class PdfJob:
     ``stylesheets`` are paths inside templates/ applied to every document
     (parsed once per process). ``title`` is the PDF's title. With ``split``
     the result also holds each document as a PDF of its own (e.g. one file
-    per version), cut from the same layout.
+    per version), cut from the same layout. ``blank`` is the HTML of a page
+    put after every document of an odd number of pages, so that printed
+    double-sided each document starts a new sheet; the files of ``split``
+    leave it out.
     """
 
     name: str
@@ -38,6 +41,7 @@ class PdfJob:
     stylesheets: tuple[str, ...] = ()
     title: str = ""
     split: bool = False
+    blank: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,7 @@ def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResul
     from quizgen.render.pdf import render_documents
 
     return render_documents(job.name, chunk.documents, job.stylesheets, job.split, job.title,
-                            Path(templates) if templates else None)
+                            Path(templates) if templates else None, blank=job.blank)
 
 
 def _warm(templates: str | None) -> None:

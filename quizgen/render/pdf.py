@@ -90,31 +90,40 @@ class _Renderer:
             out.append(self.sheets[name])
         return out
 
-    def render(self, name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool, title: str = "") -> PdfResult:
+    def render(self, name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool, title: str = "",
+               blank: str = "") -> PdfResult:
         started = time.perf_counter()
         refused_before = len(self.fetcher.refused)
         try:
             sheets = self.stylesheets(stylesheets)
-            laid_out = [
-                weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                    stylesheets=sheets, font_config=self.fonts
-                )
-                for html in documents
-            ]
+            laid_out = [self._layout(html, sheets) for html in documents]
             refused = self.fetcher.refused[refused_before:]
             if refused:
                 log.warning("rendering refused %d resource(s) outside templates/, e.g. %s", len(refused), refused[0])
-            whole = laid_out[0].copy([page for document in laid_out for page in document.pages])
+            filler = self._layout(blank, sheets).pages if blank else []
+            pages, starts = [], []
+            for document in laid_out:
+                starts.append(len(pages))
+                pages += document.pages
+                if filler and len(document.pages) % 2:
+                    pages += filler
+            whole = laid_out[0].copy(pages)
             if title:  # else the file would carry its first document's title
                 whole.metadata = copy.copy(whole.metadata)  # copy() shares it with laid_out[0]
                 whole.metadata.title = title
             pdf = _write(whole, documents)
-            parts = _split(pdf, laid_out, documents) if split else ()
+            parts = _split(pdf, laid_out, starts, documents) if split else ()
         except RenderError:
             raise
         except Exception as err:  # WeasyPrint's errors share no base class
             raise RenderError(f"cannot render {name}", [Diagnostic(Location(name), f"{type(err).__name__}: {err}")]) from err
         return PdfResult(name, pdf, parts, time.perf_counter() - started, len(whole.pages))
+
+
+    def _layout(self, html: str, sheets: list):
+        return weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            stylesheets=sheets, font_config=self.fonts
+        )
 
 
 #: One renderer per templates folder and process: a cache, like lru_cache, so
@@ -135,8 +144,8 @@ def _write(document, html: Sequence[str]) -> bytes:
     return document.write_pdf(pdf_identifier=digest.encode("ascii"))
 
 
-def _split(pdf: bytes, laid_out: Sequence, documents: Sequence[str]) -> tuple[bytes, ...]:
-    """Cut ``pdf`` into one file per laid-out document, by page ranges.
+def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int], documents: Sequence[str]) -> tuple[bytes, ...]:
+    """Cut ``pdf`` into one file per laid-out document, by page ranges (``starts``: each one's first page).
 
     Cutting the written file is several times cheaper than painting and
     writing every document a second time; each part keeps its pages' links
@@ -150,19 +159,20 @@ def _split(pdf: bytes, laid_out: Sequence, documents: Sequence[str]) -> tuple[by
     from quizgen.render.jobs import copy_pages
 
     reader = PdfReader(io.BytesIO(pdf))
-    parts, first = [], 0
-    for document, html in zip(laid_out, documents):
-        last = first + len(document.pages)
+    parts = []
+    for document, first, html in zip(laid_out, starts, documents):
         digest = hashlib.sha256(html.encode("utf-8")).digest()[:16]
-        parts.append(copy_pages(reader, (first, last), document.metadata.title or "", digest))
-        first = last
+        parts.append(copy_pages(reader, (first, first + len(document.pages)), document.metadata.title or "", digest))
     return tuple(parts)
 
 
 def render_documents(name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool = False,
-                     title: str = "", templates: Path | None = None) -> PdfResult:
-    """Lay out ``documents`` in this process and write one PDF of them (and each one with ``split``)."""
-    return _renderer(templates).render(name, documents, stylesheets, split, title)
+                     title: str = "", templates: Path | None = None, blank: str = "") -> PdfResult:
+    """Lay out ``documents`` in this process and write one PDF of them (and each one with ``split``).
+
+    With ``blank`` (HTML), that page follows every document of an odd number of pages.
+    """
+    return _renderer(templates).render(name, documents, stylesheets, split, title, blank)
 
 
 def warm(templates: Path | None = None) -> None:
