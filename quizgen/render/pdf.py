@@ -100,7 +100,8 @@ class _Renderer:
             refused = self.fetcher.refused[refused_before:]
             if refused:
                 log.warning("rendering refused %d resource(s) outside templates/, e.g. %s", len(refused), refused[0])
-            filler = self._layout(blank, sheets).pages if blank else []
+            odd = any(len(document.pages) % 2 for document in laid_out)
+            filler = self._layout(blank, sheets).pages if blank and odd else []
             pages, starts = [], []
             for document in laid_out:
                 starts.append(len(pages))
