@@ -12,6 +12,7 @@ Files, for a recipe named ``sampler``::
     sampler-class-pack.pdf        several versions: all of them, ready to print
     sampler-worksheet-A.pdf …     one per version, with per_version_files
     sampler-answer-key.pdf        answer grid, then every version's key
+    sampler-source-texts.pdf      without excerpts: the whole sources the questions cite
     sampler-moodle-xml.xml …      one per export format
 """
 
@@ -63,6 +64,8 @@ def output_names(recipe: model.Recipe) -> dict[str, str]:
     else:
         names["class-pack"] = f"{recipe.name}-class-pack.pdf"
     names["answer-key"] = f"{recipe.name}-answer-key.pdf"
+    if not recipe.include_excerpts:
+        names["source-texts"] = f"{recipe.name}-source-texts.pdf"
     return names
 
 
@@ -129,7 +132,8 @@ def render_workers(recipe: model.Recipe, workers: int | None = None) -> int:
     # The worksheet job has a document per version; the key one more (the grid), except that a
     # one-version key is a single document (see answer_key_contexts).
     key_documents = recipe.versions + 1 if recipe.versions > 1 else 1
-    return max(1, min(workers or default_workers(), chunk_count([recipe.versions, key_documents])))
+    counts = [recipe.versions, key_documents] + ([] if recipe.include_excerpts else [1])  # the source texts
+    return max(1, min(workers or default_workers(), chunk_count(counts)))
 
 
 def export(
@@ -198,7 +202,13 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
     Renders in the worker processes of ``pool`` (a started ``RenderPool``), else in this process.
     """
     from quizgen.render import render_html
-    from quizgen.render.context import answer_key_contexts, blank_page_context, worksheet_context
+    from quizgen.render.context import (
+        answer_key_contexts,
+        blank_page_context,
+        cited_sources,
+        source_texts_context,
+        worksheet_context,
+    )
     from quizgen.render.jobs import PdfJob, render_jobs
 
     say = progress or (lambda message: None)
@@ -225,8 +235,12 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
             title=key_contexts[0]["doc"]["title"],
         ),
     ]
+    if "source-texts" in names and cited_sources(worksheet):
+        texts = source_texts_context(worksheet, link=False)
+        jobs.append(PdfJob("source-texts", (render_html("source_texts.html.j2", texts),), tuple(texts["doc"]["stylesheets"]),
+                           title=texts["doc"]["title"]))
     say(f"rendering {count} version{'s' if count != 1 else ''} and the answer key")
-    labels = {sheets_name: "worksheets", "answer-key": "answer key parts"}
+    labels = {sheets_name: "worksheets", "answer-key": "answer key parts", "source-texts": "source texts"}
 
     def step(name: str, done: int, total: int) -> None:
         say(f"  {labels[name]}: {done} of {total} rendered")
@@ -237,4 +251,6 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
     for version, data in zip(worksheet.versions, sheets.parts):
         outputs.append(Output(Path(f"{recipe.name}-worksheet-{version.letter}.pdf"), f"worksheet, version {version.letter}", data))
     outputs.append(Output(Path(names["answer-key"]), "answer key", results["answer-key"].pdf))
+    if "source-texts" in results:
+        outputs.append(Output(Path(names["source-texts"]), "source texts", results["source-texts"].pdf))
     return outputs

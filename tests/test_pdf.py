@@ -14,6 +14,7 @@ from conftest import page_break_problems, pdf_pages_text, project, squash
 from pypdf import PdfReader
 
 from quizgen import model, paths
+from quizgen.bank import load_bank
 from quizgen.build import build
 from quizgen.recipe import load_recipe
 
@@ -455,6 +456,46 @@ def test_a4_and_large_print(tmp_path):
     }), project("worksheet"), workers=1, write=False)
     instructions = recipe.instructions
     assert font_size_of(sheet.data, instructions) >= 1.3 * font_size_of(regular.outputs[0].data, instructions)
+
+
+def test_without_excerpts_each_question_points_to_lines_of_the_source_texts_handed_out(tmp_path, built):
+    """--no-excerpts: no excerpt on the sheet, a pointer to the lines instead, and the whole sources in their own PDF."""
+    recipe = load_recipe(paths.default_recipe(), {"versions": "2", "output": str(tmp_path), "excerpts": False})
+    report = build(recipe, project("worksheet"), workers=1, write=False)
+    files = {o.path.name: o.data for o in report.outputs}
+    assert "sampler-source-texts.pdf" in files and "sampler-source-texts.pdf" not in built[1]
+    bank = load_bank(project("worksheet"))
+    cited: list[str] = []
+    for version in report.worksheet.versions:
+        # Poppler's reading order: pypdf gives the two-column choices before the lines above them.
+        sheet_file = tmp_path / f"{version.letter}.pdf"
+        sheet_file.write_bytes(files[f"sampler-worksheet-{version.letter}.pdf"])
+        text = squash(subprocess.run(["pdftotext", str(sheet_file), "-"], capture_output=True, text=True, check=True).stdout)
+        assert "Excerpt 1" not in text and "The source texts are handed out with this worksheet." in text
+        stems = [text.index(squash(item.question.stem)) for item in version.items]
+        for item, start, end in zip(version.items, stems, stems[1:] + [len(text)]):
+            if not item.question.print_excerpts or isinstance(item.question, model.MarkTheWords) or not item.excerpts:
+                continue
+            own = text[start:end]
+            assert "In the source texts:" in own, item.question.id
+            for excerpt in item.excerpts:
+                assert bank.sources[excerpt.source].title in own, (item.question.id, excerpt.source)
+                for n in range(excerpt.first, excerpt.last + 1):
+                    assert re.search(rf"\b{n}\b", own.split("In the source texts:", 1)[1]), (item.question.id, n)
+                if excerpt.source not in cited:
+                    cited.append(excerpt.source)
+    assert cited, "the sample should cite some source"
+    # The source texts: each cited source whole, every line behind its number, in the order first cited.
+    laid_out = pdftotext_layout(files["sampler-source-texts.pdf"], tmp_path)
+    titles = [laid_out.index(bank.sources[sid].title) for sid in cited]
+    assert titles == sorted(titles)
+    for sid in cited:
+        part = laid_out[laid_out.index(bank.sources[sid].title):]
+        for n, line in enumerate(bank.sources[sid].lines, start=1):
+            first_words = " ".join(line.split()[:3])
+            assert re.search(rf"^\s*{n}\s+{re.escape(first_words)}", part, flags=re.M), (sid, n)
+    pages = pdf_pages_text(files["sampler-source-texts.pdf"])
+    assert all(f"Page {n} of {len(pages)}" in t for n, t in enumerate(pages, start=1))
 
 
 def test_large_print_opens_with_a_cover_that_outlines_the_parts(tmp_path):

@@ -107,6 +107,7 @@ def _version_context(
         "summary": f"{count} question{'s' if count != 1 else ''} · {version.points} point{'s' if version.points != 1 else ''}",
         "parts": parts,
         "outline": [_outline_row(part) for part in parts],
+        "source_texts": not recipe.include_excerpts and bool(cited_sources(worksheet)) and not show_answers,
         "large_print": recipe.large_print,
         "show_answers": show_answers,
         "multi_part": len(parts) > 1,
@@ -147,12 +148,14 @@ def _item(
         "card": None,
         "look_it_up": model.LOOK_IT_UP in q.tags and not show_answers,
     }
-    if worksheet.recipe.include_excerpts and not show_answers:
-        # The key quotes each claim with its verdict instead of the excerpts.
-        if q.print_excerpts:
-            _excerpts(worksheet, item, seen, ctx)
-        else:
+    if not show_answers:  # the key quotes each claim with its verdict instead of the excerpts
+        if not q.print_excerpts:
             ctx["quoted_from"] = quoted_from(worksheet, item)
+        elif worksheet.recipe.include_excerpts or isinstance(q, model.MarkTheWords):
+            _excerpts(worksheet, item, seen, ctx)  # a passage to mark is printed either way
+        else:
+            # Printed without excerpts: point to the lines in the source texts handed out with it.
+            ctx["quoted_from"] = quoted_from(worksheet, item, "In the source texts: ")
     if worksheet.recipe.outside_cards and not show_answers:
         ctx["card"] = outside_card(q)
     getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item, show_answers)
@@ -219,11 +222,44 @@ def outside_card(question: model.Question) -> dict | None:
     return {"kind": question.outside_source.kind, "says": question.outside_source.says}
 
 
-def quoted_from(worksheet: model.Worksheet, item: model.WorksheetItem) -> str:
+def quoted_from(worksheet: model.Worksheet, item: model.WorksheetItem, lead: str = "Quoted from: ") -> str:
     """Return 'Quoted from: <citation>; <citation>.' for a question whose stem holds its quotes."""
     by_source = _lines_by_source(item.excerpts)
     cited = [citation(worksheet.sources[sid], _ranges(sorted(lines))) for sid, lines in by_source.items()]
-    return "Quoted from: " + " ".join(cited) if cited else ""
+    return lead + " ".join(cited) if cited else ""
+
+
+def cited_sources(worksheet: model.Worksheet) -> list[str]:
+    """Return the sources a worksheet printed without excerpts points its questions to, in first-use order."""
+    out: list[str] = []
+    for version in worksheet.versions:
+        for item in version.items:
+            if item.question.print_excerpts and not isinstance(item.question, model.MarkTheWords):
+                for excerpt in item.excerpts:
+                    if excerpt.source not in out:
+                        out.append(excerpt.source)
+    return out
+
+
+def source_texts_context(worksheet: model.Worksheet, *, link: bool = True) -> dict:
+    """Return the context of the source texts handed out with a worksheet printed without excerpts.
+
+    Every source its questions point to, whole, with its line numbers,
+    citation and repair note: the questions cite these lines.
+    """
+    recipe = worksheet.recipe
+    sources = []
+    for source_id in cited_sources(worksheet):
+        source = worksheet.sources[source_id]
+        whole = [(1, len(source.lines))]
+        sources.append({
+            "title": source.title,
+            "citation": citation(source, whole),
+            "repairs": repair_note(source, whole),
+            "lines": [{"n": n, "text": text} for n, text in enumerate(source.lines, start=1)],
+        })
+    doc = document(recipe, f"{recipe.title} — source texts", "source_texts", f"{recipe.title} · Source texts", link)
+    return {"doc": doc, "title": recipe.title, "sources": sources}
 
 
 def _lines_by_source(excerpts) -> dict[str, dict[int, str]]:
