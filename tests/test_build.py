@@ -208,6 +208,17 @@ def test_large_print_breaks_tall_questions_outside_the_response_and_says_so(tmp_
     for name, data in outputs.items():
         assert page_break_problems(data, key=name.endswith("answer-key.pdf")) == [], name
         assert continued_label_problems(data) == [], name
+    # A part's heading is never left at the foot of a page: it is on the page where its
+    # first question begins (large print makes that question start a page of its own).
+    from conftest import pdf_pages_text, squash
+
+    for version in report.worksheet.versions:
+        pages = pdf_pages_text(outputs[f"sampler-worksheet-{version.letter}.pdf"])
+        firsts = [item for n, item in enumerate(version.items)
+                  if n == 0 or version.items[n - 1].question.skill != item.question.skill]
+        for number, item in enumerate(firsts, start=1):
+            (page,) = [t for t in pages if f"PART {number}" in t]
+            assert squash(item.question.stem)[:40] in page, (version.letter, number)
 
 
 def test_a_failed_build_stops_the_render_workers_at_once(tmp_path, monkeypatch):
