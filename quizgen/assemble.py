@@ -67,6 +67,8 @@ def matches(bank: model.Bank, question: model.Question, selection: model.Selecti
 
 
 def _where(recipe: model.Recipe, index: int, selection: model.Selection) -> Location:
+    if selection.option:  # typed on the command line: name the option, not the recipe file
+        return Location(selection.option)
     return Location(recipe.source or "recipe", selection.line, f"questions[{index}]")
 
 
@@ -129,7 +131,7 @@ def _overlaps(recipe: model.Recipe, pools: list[list[model.Question]]) -> list[D
             shared = len(pool & {q.id for q in pools[j]})
             if shared:
                 taken += min(shared, recipe.selections[j].count)
-                takers.append(f"questions[{j}]")
+                takers.append(recipe.selections[j].option or f"questions[{j}]")
         if len(pool) - taken < selection.count:
             problems.append(Diagnostic(
                 _where(recipe, i, selection),

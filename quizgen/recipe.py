@@ -164,9 +164,17 @@ def load_recipe(
     recipe = _build(values, reader, path, templates)
     if reader.diagnostics:
         noun = "problem" if len(reader.diagnostics) == 1 else "problems"
-        raise RecipeError(f"{len(reader.diagnostics)} {noun} in recipe {display}", reader.diagnostics)
+        raise RecipeError(f"{len(reader.diagnostics)} {noun} in {_where_problems(reader, display)}", reader.diagnostics)
     assert recipe is not None
     return recipe
+
+
+def _where_problems(reader: _Reader, display: str) -> str:
+    """Return where a recipe's problems are: the file, the command-line options, or both."""
+    from_options = [d.location.path.startswith("--") for d in reader.diagnostics]
+    if all(from_options):
+        return "the command-line options"
+    return f"recipe {display}" + (" and the command-line options" if any(from_options) else "")
 
 
 def _display(path: Path) -> str:
@@ -359,7 +367,7 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
                 r.bad(("questions",), f"{count} is out of range (1 to {MAX_COUNT})")
                 continue
             if skill:
-                out.append(model.Selection(skill, count, kinds, sources, difficulty))
+                out.append(model.Selection(skill, count, kinds, sources, difficulty, option=f"--skill {str(text).strip()}"))
         return tuple(out)
     if not isinstance(raw, list) or not raw:
         r.bad(("questions",), "expected a list of skills and counts, e.g. '- skill: date-checking' with 'count: 4'")

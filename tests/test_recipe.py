@@ -115,8 +115,8 @@ def test_options_override_the_file(tmp_path):
 def test_skill_option_replaces_the_questions(tmp_path):
     recipe = load_recipe(write_recipe(tmp_path, MINIMAL), {"questions": ["B1=3", "identify-bias=2"], "sources": "memoir"})
     assert recipe.selections == (
-        model.Selection("B1", 3, (), ("memoir",)),
-        model.Selection("identify-bias", 2, (), ("memoir",)),
+        model.Selection("B1", 3, (), ("memoir",), option="--skill B1=3"),
+        model.Selection("identify-bias", 2, (), ("memoir",), option="--skill identify-bias=2"),
     )
 
 
@@ -175,8 +175,27 @@ def test_option_errors_name_the_option(tmp_path):
     assert lines == [
         "--versions: 0 is out of range (1 to 100)",
         "--skill: 'dates' is not SKILL=COUNT, e.g. date-checking=4 or B1=2",
-        "2 problems in recipe recipe.yaml",
+        "2 problems in the command-line options",
     ]
+    # Problems in both places: the summary names both.
+    lines = errors(write_recipe(tmp_path, "versions: 0\n" + MINIMAL), {"paper": "legal"})
+    assert lines == [
+        "recipe.yaml:1: field 'versions': 0 is out of range (1 to 100)",
+        "--paper: 'legal' is not a paper size; use letter or a4",
+        "2 problems in recipe recipe.yaml and the command-line options",
+    ]
+
+
+def test_a_skill_option_the_bank_cannot_fill_is_named_as_typed(tmp_path):
+    from quizgen.assemble import make_worksheet
+    from quizgen.bank import load_bank
+
+    from conftest import project
+
+    recipe = load_recipe(write_recipe(tmp_path, MINIMAL), {"questions": ["C3=2", "corroborate=5"]})
+    with pytest.raises(RecipeError) as info:
+        make_worksheet(load_bank(project("worksheet")), recipe)
+    assert info.value.lines()[0] == "--skill corroborate=5: asked for 5 corroborate questions; the bank has 5, but --skill C3=2 may take 2 of them"
 
 
 def test_yaml_syntax_error_is_a_recipe_error(tmp_path):
