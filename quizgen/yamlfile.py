@@ -118,6 +118,24 @@ class _Builder:
             raise self.fail(node, f"cannot read value {node.value!r}: {err}") from None
 
 
+#: What usually causes PyYAML's commonest complaints, in a teacher's words.
+_YAML_HINTS = (
+    ("mapping values are not allowed",
+     "if this line's text contains ': ', put the text in quotes (stem: \"Read: the …\"); "
+     "if it is a 'key: value' line, line it up with the keys around it"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("expected <block end>", "check this line's indentation: it must line up with the lines of the same list or entry"),
+    ("could not find expected ':'", "check the line before: a 'key: value' line may be missing its ':' or its closing quote"),
+    ("did not find expected key", "check this line's indentation and that every '- ' list item lines up"),
+    ("did not find expected '-' indicator", "check this line's indentation: list items start with '- ' at the same column"),
+)
+
+
+def yaml_hint(problem: str) -> str:
+    """Return a plain hint for a PyYAML error message, or ''."""
+    return next((hint for marker, hint in _YAML_HINTS if marker in problem), "")
+
+
 def load_yaml(path: Path, display: str | None = None) -> tuple[object, Lines]:
     """Return the value of a YAML file and the line of every value in it.
 
@@ -182,7 +200,9 @@ def parse_yaml(raw: bytes, display: str) -> tuple[object, Lines]:
         # often a line later; name the line where the construct began too.
         if err.context and err.context_mark and err.problem_mark and err.context_mark.line != err.problem_mark.line:
             problem += f" ({err.context.strip()} that starts on line {err.context_mark.line + 1})"
-        raise BankError(f"cannot read {display}", [Diagnostic(Location(display, line), f"invalid YAML: {problem}")]) from None
+        hint = yaml_hint(problem)
+        raise BankError(f"cannot read {display}",
+                        [Diagnostic(Location(display, line), f"invalid YAML: {problem}" + (f"; {hint}" if hint else ""))]) from None
     except yaml.YAMLError as err:
         raise BankError(f"cannot read {display}", [Diagnostic(Location(display), f"invalid YAML: {err}")]) from None
     except RecursionError:

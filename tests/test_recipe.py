@@ -242,3 +242,18 @@ def test_the_readme_example_recipe_fills_from_the_shipped_bank(tmp_path):
     assert recipe.grade_band and recipe.versions == 4
     sheet = make_worksheet(load_bank(paths.bank_dir()), recipe)
     assert len(sheet.versions) == 4 and all(len(v.items) == sum(s.count for s in recipe.selections) for v in sheet.versions)
+
+
+@pytest.mark.parametrize(
+    "text, line, hint",
+    [
+        ("title: Read: the text\n" + MINIMAL, 1, "put the text in quotes"),
+        ("questions:\n  - skill: B1\n     count: 1\n", 3, "line it up with the keys around it"),
+        ("questions:\n\t- skill: B1\n", 2, "indent with spaces, not tabs"),
+        ("questions:\n  - skill: B1\n    count: 1\n  title: x\n", 4, "check this line's indentation"),
+    ],
+    ids=["colon-in-text", "indented-key", "tab", "outdented-key"],
+)
+def test_yaml_mistakes_a_teacher_makes_get_a_plain_hint(tmp_path, text, line, hint):
+    lines = errors(write_recipe(tmp_path, text))
+    assert lines[0].startswith(f"recipe.yaml:{line}: invalid YAML: ") and hint in lines[0], lines[0]
