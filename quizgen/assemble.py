@@ -148,13 +148,18 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     order = _pick_order(pools)
     skills = list(dict.fromkeys(_skill_of(s.skill) for s in recipe.selections))
     versions = []
+    # Points per recipe line, as version A drew them: every later version draws
+    # the same points on each line, so all versions of a class total the same.
+    profiles: dict[int, list[int]] = {}
     for index in range(recipe.versions):
         letter = version_letter(index)
         rng = random.Random(f"quizgen/{recipe.seed}/version/{letter}")
         chosen: dict[str, model.Question] = {}
         for i in order:
             free = [q for q in pools[i] if q.id not in chosen]
-            for question in rng.sample(free, recipe.selections[i].count):
+            drawn = _draw(free, recipe.selections[i].count, profiles.get(i), rng)
+            profiles.setdefault(i, sorted(q.points for q in drawn))
+            for question in drawn:
                 chosen[question.id] = question
         parts = []
         for skill in skills:
@@ -163,6 +168,22 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
             parts.extend(part)
         versions.append(_version(bank, recipe, letter, index, parts, rng))
     return _worksheet(bank, recipe, versions)
+
+
+def _draw(free: list[model.Question], count: int, points: list[int] | None, rng: random.Random) -> list[model.Question]:
+    """Draw ``count`` questions from ``free``: with ``points``, questions worth exactly those points.
+
+    When the questions left cannot match the points (a narrower line took
+    them in this version), the draw falls back to any ``count`` questions.
+    """
+    if points is not None:
+        wanted = {p: points.count(p) for p in points}
+        strata = {p: [q for q in free if q.points == p] for p in wanted}
+        if all(len(strata[p]) >= n for p, n in wanted.items()):
+            drawn = [q for p, n in sorted(wanted.items()) for q in rng.sample(strata[p], n)]
+            rng.shuffle(drawn)
+            return drawn
+    return rng.sample(free, count)
 
 
 def whole_bank(bank: model.Bank, seed: int = 1) -> model.Worksheet:

@@ -292,3 +292,15 @@ def test_shortfall_counts_what_cards_leave_out(worksheet_bank):
         f"recipe: field 'questions[0]': asked for 2 corroborate questions; the bank has 1 "
         f"({len(look_ups)} more need students to look something up, which cards: true leaves out)"
     )
+
+
+def test_every_version_of_a_class_is_worth_the_same_points(worksheet_bank):
+    """Versions differ in which questions they ask, never in what they are worth, line by line."""
+    selections = (model.Selection("corroborate", 2), model.Selection("identify-bias", 3))
+    sheet = make_worksheet(worksheet_bank, recipe(*selections, versions=12, seed=5))
+    points = {q.id: q.points for q in worksheet_bank.questions.values()}
+    assert len(set(points.values())) > 1, "this test needs questions of different points"
+    for skill in ("corroborate", "identify-bias"):
+        per_version = {tuple(sorted(points[i.question.id] for i in v.items if i.question.skill == skill)) for v in sheet.versions}
+        assert len(per_version) == 1, (skill, per_version)
+    assert len({frozenset(i.question.id for i in v.items) for v in sheet.versions}) > 1
