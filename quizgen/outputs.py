@@ -32,6 +32,9 @@ def write_files(files: dict[Path, bytes]) -> list[Path]:
                 staged.append((Path(tmp), target))
             except OSError as err:
                 reason = err.strerror or str(err)
+                blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+                if blocker is not None:  # e.g. -o notes.txt, where notes.txt is a file
+                    reason = f"{blocker} is a file, not a folder"
                 raise OutputError(
                     "nothing was written",
                     [Diagnostic(Location(str(target)), f"cannot write: {reason}")],

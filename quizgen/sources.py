@@ -1274,6 +1274,8 @@ def select_lines(source: Source, first: int | None = None, last: int | None = No
     total = len(source.lines)
     first = 1 if first is None else first
     last = total if last is None else last
+    if 1 <= last < first <= total:
+        raise _fail(source.id, f"lines {first}-{last} run backwards; did you mean {last}-{first}?", field_="--lines")
     if not (1 <= first <= last <= total):
         raise _fail(source.id, f"lines {first}-{last} are outside the text (lines 1-{total})", field_="--lines")
     return first, last

@@ -78,7 +78,7 @@ def test_unwritable_output_leaves_nothing_behind(runner, tmp_path):
     result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "-o", str(blocker / "pdfs")])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == "nothing was written"
-    assert result.stderr.splitlines()[-2].startswith(f"{blocker / 'pdfs'}/sampler-worksheet.pdf: cannot write:")
+    assert result.stderr.splitlines()[-2] == f"{blocker / 'pdfs'}/sampler-worksheet.pdf: cannot write: {blocker} is a file, not a folder"
     assert blocker.read_text() == "a file where the folder should be"
 
 
@@ -114,6 +114,11 @@ def test_export_formats_call_the_exporter_and_report_adaptations(runner, tmp_pat
     assert not (tmp_path / "sampler-worksheet.pdf").exists()
     notes = [line for line in result.stderr.splitlines() if "carried as text" in line]
     assert notes and all(line.startswith("fake: adapted: question ") for line in notes)
+    # -q prints only what was written: not the adaptations either.
+    with mock.patch("quizgen.exporters.get_exporter", return_value=FakeExporter()):
+        quiet = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format", "gift", "-q", "-o", str(tmp_path)])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert [line.split(" (")[0] for line in quiet.stdout.splitlines()] == [f"wrote {tmp_path / 'sampler-fake.txt'}"]
 
 
 def test_exporter_errors_stop_the_build_before_writing(runner, tmp_path):

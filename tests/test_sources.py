@@ -624,6 +624,7 @@ def test_cli_show_prints_numbered_lines_and_their_repairs(runner):
         (["sources", "show", "kcna", "--lines", "25-40"], 1, "kcna: field '--lines': lines 25-40 are outside the "
                                                              "text (lines 1-30)"),
         (["sources", "show", "kcna", "--lines", "a-b"], 2, "expected a line or a range such as 12 or 12-20"),
+        (["sources", "show", "kcna", "--lines", "14-10"], 1, "kcna: field '--lines': lines 14-10 run backwards; did you mean 10-14?"),
     ],
 )
 def test_cli_show_errors(runner, args, code, expected):

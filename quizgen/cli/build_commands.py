@@ -64,7 +64,7 @@ def build_command(recipe, bank_dir, output, title, instructions, name, skills, k
     loaded = load_recipe(recipe, options)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     report = build(loaded, bank_dir, progress=progress, workers=workers)
-    for note in report.notes:
+    for note in [] if quiet else report.notes:
         click.echo(note.format(), err=True)
     for out in report.outputs:
         click.echo(f"wrote {out.path} ({out.label}, {_size(len(out.data))})")
