@@ -343,6 +343,7 @@ def _load_sources(bank_dir: Path, display, checker: _Checker) -> dict[str, model
 def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, model.Source]):
     claims: dict[str, model.Claim] = {}
     sites: dict[str, tuple[_File, tuple]] = {}
+    seen: dict[str, str] = {}  # claim id -> file that first defined it, valid or not
     for path in _yaml_files(bank_dir / "claims"):
         file = _read(path, display(path), checker)
         if file is None:
@@ -367,14 +368,19 @@ def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, 
             top.report(("claims",), f"expected a list of claims, found {_type_name(items)}")
             continue
         for index, raw in enumerate(items):
+            # As for questions: a repeated id is reported even when either copy is broken too.
+            cid = raw.get("id") if isinstance(raw, dict) else None
+            duplicate = isinstance(cid, str) and cid in seen
+            if duplicate:
+                _Shape(checker, file, f"claim {cid}", ("claims", index)).report(("id",), f"duplicate claim id (first defined in {seen[cid]})")
+            elif isinstance(cid, str):
+                seen[cid] = file.display
             claim = _claim(raw, index, file, checker, source_id, source)
             if claim is None:
-                if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-                    checker.broken_claims.add(raw["id"])
+                if isinstance(cid, str) and not duplicate:
+                    checker.broken_claims.add(cid)
                 continue
-            if claim.id in claims:
-                first = sites[claim.id][0].display
-                _Shape(checker, file, f"claim {claim.id}", ("claims", index)).report(("id",), f"duplicate claim id (first defined in {first})")
+            if duplicate:
                 continue
             claims[claim.id] = claim
             sites[claim.id] = (file, ("claims", index))
@@ -459,16 +465,20 @@ def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims)
             if key not in {f.name for f in QUESTIONS_FILE}:
                 top.report((key,), f"unknown field '{key}'", key=True)
         for index, raw in enumerate(file.data["questions"]):
-            question = _question(raw, index, file, checker, sources, claims)
-            if question is None:
-                continue
-            if question.id in questions:
-                _Shape(checker, file, f"question {question.id}", ("questions", index)).report(
-                    ("id",), f"duplicate question id (first defined in {first_file[question.id]})"
+            # A repeated id is reported even when either copy has other problems too,
+            # so one run of `bank validate` lists it with them.
+            qid = raw.get("id") if isinstance(raw, dict) else None
+            duplicate = isinstance(qid, str) and qid in first_file
+            if duplicate:
+                _Shape(checker, file, f"question {qid}", ("questions", index)).report(
+                    ("id",), f"duplicate question id (first defined in {first_file[qid]})"
                 )
+            elif isinstance(qid, str):
+                first_file[qid] = file.display
+            question = _question(raw, index, file, checker, sources, claims)
+            if question is None or duplicate:
                 continue
             questions[question.id] = question
-            first_file[question.id] = file.display
             used.update(question.claims)
     return questions, used
 

@@ -266,6 +266,20 @@ def test_all_problems_reported_together(tmp_path):
     assert out[-1] == "3 problems in 2 files"
 
 
+def test_a_duplicate_id_is_reported_with_the_copy_s_other_problems(tmp_path):
+    """A repeated id whose copy is also broken: one run lists both, not one after the other."""
+    broken = "  - id: q-choice\n    skill: date-checking\n    subskill: B3\n    kind: matching\n    claims: [nae-nosuch]"
+    questions = QUESTIONS.replace("  - id: q-match\n    skill: date-checking\n    subskill: B3\n    kind: matching\n"
+                                  "    claims: [nae-luozigou]", broken)
+    assert questions != QUESTIONS
+    code, out = validate(make_bank(tmp_path, CLAIMS, questions))
+    assert code == 1
+    line = line_of(questions, "id: q-choice", 2)
+    assert (f"banks/questions/set.yaml:{line}: question q-choice: field 'id': duplicate question id "
+            "(first defined in banks/questions/set.yaml)") in out, out
+    assert any("unknown claim 'nae-nosuch'" in o for o in out), out
+
+
 def test_unused_claim_is_a_warning_and_strict_makes_it_an_error(tmp_path):
     questions = QUESTIONS.replace("claims: [nae-harshest]", "claims: [nae-luozigou]")
     bank = make_bank(tmp_path, CLAIMS, questions)
