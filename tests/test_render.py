@@ -351,3 +351,21 @@ def test_key_prints_a_short_answer_once_then_the_other_wordings(worksheet_bank):
     written = re.findall(r'<p class="written-answer">(.*?)</p>', key, flags=re.S)
     assert written == ["sixty-five"]
     assert "also accepted: 65 years" in text_of(key)
+
+
+def test_a_claim_shared_by_two_questions_prints_its_note_and_references_once(sheet):
+    """The second question on a claim gives its quote and verdict, and points to the first for the rest."""
+    version = sheet.versions[0]
+    users: dict[str, list[int]] = {}
+    for item in version.items:
+        for cid in item.question.claims:
+            users.setdefault(cid, []).append(item.number)
+    shared = {cid: numbers for cid, numbers in users.items() if len(numbers) > 1}
+    assert shared, "the sample bank should have a claim two questions use"
+    html = render_html("answer_key.html.j2", answer_key_contexts(sheet)[-1])
+    text = text_of(html)
+    for cid, numbers in shared.items():
+        claim = sheet.claims[cid]
+        label = model.VERDICT_LABELS[claim.verdict]
+        assert text.count(f"{label} " + " ".join(claim.verdict_note.split())) == 1, cid
+        assert text.count(f"{label} Note and references: Version A, question {numbers[0]}.") >= len(numbers) - 1, cid

@@ -161,8 +161,9 @@ def _item(
     getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item, show_answers)
     if show_answers:
         where = f"Version {version.letter}, question {item.number}"
-        first = (shown if shown is not None else {}).setdefault(item.question.id, where)
-        ctx.update(_key_details(worksheet, item, None if first == where else first))
+        record = shown if shown is not None else {}
+        first = record.setdefault(item.question.id, where)
+        ctx.update(_key_details(worksheet, item, None if first == where else first, record, where))
     return ctx
 
 
@@ -462,16 +463,20 @@ def marked_segments(passage: str, phrases: tuple[str, ...]) -> list[dict]:
 # Answer key
 
 
-def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at: str | None) -> dict:
+def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at: str | None,
+                 shown: dict | None = None, where: str = "") -> dict:
     """Return the teacher's details of an item.
 
     The claims, their verdicts and references are the same in every version,
     so a class pack's key prints them once, where the question first
     appears, and points back there after (``shown_at``); the answer,
     explanation and rubric, which marking needs at hand, print every time.
+    A claim that another question already printed (``shown``: "claim:<id>" →
+    where) gets its quote and verdict label here, and a pointer for the rest.
     """
     q = item.question
     skill, sub = model.SUBSKILLS[q.subskill]
+    shown = shown if shown is not None else {}
     claims = []
     for cid in q.claims:
         claim = worksheet.claims.get(cid)
@@ -479,7 +484,9 @@ def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at
             continue
         source = worksheet.sources.get(claim.source)
         first, last = claim.lines
+        printed_at = shown.setdefault(f"claim:{cid}", where)
         claims.append({
+            "shown_at": "" if printed_at == where else printed_at,
             "quote": claim.quote.strip().strip("“”\"").strip(),
             "where": f"{source.title if source else claim.source}, {'line' if first == last else 'lines'} {first}"
                      + ("" if first == last else f"–{last}"),
