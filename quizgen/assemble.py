@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -148,9 +149,10 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     order = _pick_order(pools)
     skills = list(dict.fromkeys(_skill_of(s.skill) for s in recipe.selections))
     versions = []
-    # Points per recipe line, as version A drew them: every later version draws
-    # the same points on each line, so all versions of a class total the same.
-    profiles: dict[int, list[int]] = {}
+    # Points and kinds per recipe line, as version A drew them: every later
+    # version draws the same points on each line, so all versions of a class
+    # total the same, and the same kinds where the bank has more than enough.
+    profiles: dict[int, list[tuple[int, str]]] = {}
     for index in range(recipe.versions):
         letter = version_letter(index)
         rng = random.Random(f"quizgen/{recipe.seed}/version/{letter}")
@@ -158,7 +160,7 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
         for i in order:
             free = [q for q in pools[i] if q.id not in chosen]
             drawn = _draw(free, recipe.selections[i].count, profiles.get(i), rng)
-            profiles.setdefault(i, sorted(q.points for q in drawn))
+            profiles.setdefault(i, sorted((q.points, q.kind) for q in drawn))
             for question in drawn:
                 chosen[question.id] = question
         parts = []
@@ -170,19 +172,41 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     return _worksheet(bank, recipe, versions)
 
 
-def _draw(free: list[model.Question], count: int, points: list[int] | None, rng: random.Random) -> list[model.Question]:
-    """Draw ``count`` questions from ``free``: with ``points``, questions worth exactly those points.
+def _draw(free: list[model.Question], count: int, profile: list[tuple[int, str]] | None,
+          rng: random.Random) -> list[model.Question]:
+    """Draw ``count`` questions from ``free``, matching ``profile`` (version A's (points, kind) per question).
 
-    When the questions left cannot match the points (a narrower line took
-    them in this version), the draw falls back to any ``count`` questions.
+    Points are matched whenever the questions left allow it, so every version
+    totals the same. Kinds are matched where a kind has more candidates than
+    it needs; where it has no spare, matching it would give every version the
+    same question, so that slot takes any question of the same points instead
+    and versions still differ. When even the points cannot be matched (a
+    narrower line took the questions in this version), any ``count`` will do.
     """
-    if points is not None:
-        wanted = {p: points.count(p) for p in points}
-        strata = {p: [q for q in free if q.points == p] for p in wanted}
-        if all(len(strata[p]) >= n for p, n in wanted.items()):
-            drawn = [q for p, n in sorted(wanted.items()) for q in rng.sample(strata[p], n)]
-            rng.shuffle(drawn)
-            return drawn
+    if profile is None:
+        return rng.sample(free, count)
+    drawn: list[model.Question] = []
+    open_points: list[int] = []  # slots to fill on points alone
+    for (points, kind), needed in sorted(Counter(profile).items()):
+        same = [q for q in free if q.points == points and q.kind == kind]
+        if len(same) > needed:
+            drawn += rng.sample(same, needed)
+        else:
+            open_points += [points] * needed
+    for points, needed in sorted(Counter(open_points).items()):
+        left = [q for q in free if q.points == points and q not in drawn]
+        if len(left) < needed:
+            break
+        drawn += rng.sample(left, needed)
+    else:
+        rng.shuffle(drawn)
+        return drawn
+    wanted = Counter(points for points, _ in profile)
+    strata = {p: [q for q in free if q.points == p] for p in wanted}
+    if all(len(strata[p]) >= n for p, n in wanted.items()):
+        drawn = [q for p, n in sorted(wanted.items()) for q in rng.sample(strata[p], n)]
+        rng.shuffle(drawn)
+        return drawn
     return rng.sample(free, count)
 
 

@@ -304,3 +304,27 @@ def test_every_version_of_a_class_is_worth_the_same_points(worksheet_bank):
         per_version = {tuple(sorted(points[i.question.id] for i in v.items if i.question.skill == skill)) for v in sheet.versions}
         assert len(per_version) == 1, (skill, per_version)
     assert len({frozenset(i.question.id for i in v.items) for v in sheet.versions}) > 1
+
+
+def test_a_draw_matches_version_a_s_kinds_where_the_bank_has_spare_and_its_points_always():
+    import random
+    from decimal import Decimal
+
+    from quizgen.assemble import _draw
+
+    common = ("corroborate", "C3", ("c",), "s", "e", 1, "9-10")
+    tf = [model.TrueFalse(f"tf{n}", *common, answer=True) for n in range(3)]
+    sc = [model.SingleChoice(f"sc{n}", *common, choices=(model.Choice("a", True), model.Choice("b"))) for n in range(3)]
+    lone = [model.Numeric("nu0", *common, answer=Decimal(1))]
+    free = tf + sc + lone
+    assert {x.points for x in free} == {1}
+    for seed in range(20):
+        # Spare true-false and single-choice questions: the kinds are kept.
+        drawn = _draw(free, 2, [(1, "true-false"), (1, "single-choice")], random.Random(seed))
+        assert sorted(x.kind for x in drawn) == ["single-choice", "true-false"]
+    # The only numeric question would repeat in every version: that slot takes any 1-point question.
+    picks = {frozenset(x.id for x in _draw(free, 1, [(1, "numeric")], random.Random(seed))) for seed in range(20)}
+    assert len(picks) > 1
+    # Points are kept even when no kind can be: a 2-point slot takes the 2-point question.
+    two = model.TrueFalse("tf-two", *common, answer=True, points=2)
+    assert [x.id for x in _draw(free + [two], 1, [(2, "open-response")], random.Random(1))] == ["tf-two"]
