@@ -494,7 +494,9 @@ def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at
             "verdict_id": claim.verdict,
             "verdict_note": claim.verdict_note,
             "references": [
-                {"author": r.author, "title": r.title, "year": r.year, "says": r.says, "url": r.url} for r in claim.references
+                # "People's Daily, People's Daily, English edition": the title often names the author already.
+                {"author": "" if r.title.startswith(r.author) else r.author, "title": r.title, "year": r.year,
+                 "says": r.says, "url": r.url} for r in claim.references
             ],
         })
     details: dict = {
@@ -532,7 +534,8 @@ def answer_words(item: model.WorksheetItem) -> str:
     """Return what the key's letters and numbers stand for, in words ('' when the key says it all)."""
     q = item.question
     if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
-        return "; ".join(c.text for c in q.choices if c.correct)
+        # Choices are often whole sentences: "; " after their full stops read as ".;".
+        return " · ".join(c.text for c in q.choices if c.correct)
     if isinstance(q, model.Matching):
         return "; ".join(f"{n} {p.left} → {p.right}" for n, p in enumerate(q.pairs, start=1))
     if isinstance(q, model.Ordering):
