@@ -167,6 +167,10 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
         for skill in skills:
             part = [q for q in chosen.values() if q.skill == skill]
             rng.shuffle(part)
+            if not parts and part:
+                # Question 1 shares page 1 with the header: the shortest to print goes
+                # there, so a long excerpt does not leave page 1 all but empty.
+                part.insert(0, part.pop(part.index(min(part, key=lambda q: _print_length(bank, q)))))
             parts.extend(part)
         versions.append(_version(bank, recipe, letter, index, parts, rng))
     return _worksheet(bank, recipe, versions)
@@ -208,6 +212,20 @@ def _draw(free: list[model.Question], count: int, profile: list[tuple[int, str]]
         rng.shuffle(drawn)
         return drawn
     return rng.sample(free, count)
+
+
+def _print_length(bank: model.Bank, question: model.Question) -> int:
+    """Return about how much text a question prints: stem, excerpts and what students choose from."""
+    text = [question.stem]
+    if question.print_excerpts:
+        text += [line for excerpt in excerpts_of(bank, question) for line in excerpt.lines]
+    for field in ("choices", "pairs", "items", "passage"):
+        value = getattr(question, field, None)
+        if isinstance(value, str):
+            text.append(value)
+        elif value:
+            text += [f"{v.left} {v.right}" if isinstance(v, model.Pair) else str(getattr(v, "text", v)) for v in value]
+    return sum(len(t) for t in text)
 
 
 def whole_bank(bank: model.Bank, seed: int = 1) -> model.Worksheet:

@@ -155,8 +155,8 @@ def test_narrow_lines_are_filled_before_broad_ones(worksheet_bank):
 
 def test_parametric_questions_get_their_own_numbers(worksheet_bank):
     sheet = make_worksheet(worksheet_bank, recipe(model.Selection("B1", 1), model.Selection("B5", 2), versions=3, seed=4))
-    juche = [v.items[0] for v in sheet.versions]
-    assert {i.question.answer for i in juche} == {1936, 1945}
+    juche = [i for v in sheet.versions for i in v.items if i.question.subskill == "B1"]
+    assert len(juche) == 3 and {i.question.answer for i in juche} == {1936, 1945}
     for item in (i for v in sheet.versions for i in v.items):
         q = item.question
         assert q.parametric is None and "{" not in q.stem and "{" not in q.explanation
@@ -328,3 +328,14 @@ def test_a_draw_matches_version_a_s_kinds_where_the_bank_has_spare_and_its_point
     # Points are kept even when no kind can be: a 2-point slot takes the 2-point question.
     two = model.TrueFalse("tf-two", *common, answer=True, points=2)
     assert [x.id for x in _draw(free + [two], 1, [(2, "open-response")], random.Random(1))] == ["tf-two"]
+
+
+def test_question_1_is_the_shortest_of_the_first_part(worksheet_bank):
+    """It shares page 1 with the header; a long excerpt there would push it to page 2."""
+    from quizgen.assemble import _print_length
+
+    sheet = make_worksheet(worksheet_bank, recipe(*ALL, versions=5, seed=2))
+    for version in sheet.versions:
+        first_part = [i for i in version.items if i.question.skill == version.items[0].question.skill]
+        lengths = [_print_length(worksheet_bank, worksheet_bank.questions[i.question.id]) for i in first_part]
+        assert lengths[0] == min(lengths), version.letter

@@ -178,6 +178,15 @@ def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
         assert page_break_problems(output.data, key=output.label.startswith("answer key")) == [], output.path.name
         if not output.label.startswith("answer key"):  # every question fits a page: none continues
             assert continued_label_problems(output.data) == [], output.path.name
+    # Question 1 starts on page 1 of every version, under the header (the shortest question goes first).
+    import io
+
+    from pypdf import PdfReader
+
+    for version in report.worksheet.versions:
+        data = next(o.data for o in report.outputs if o.path.name == f"sampler-worksheet-{version.letter}.pdf")
+        reader = PdfReader(io.BytesIO(data))
+        assert reader.get_destination_page_number(reader.named_destinations[f"v{version.letter}-q1"]) == 0, version.letter
 
 
 def test_large_print_breaks_tall_questions_outside_the_response_and_says_so(tmp_path):
