@@ -369,3 +369,32 @@ def test_a_claim_shared_by_two_questions_prints_its_note_and_references_once(she
         label = model.VERDICT_LABELS[claim.verdict]
         assert text.count(f"{label} " + " ".join(claim.verdict_note.split())) == 1, cid
         assert text.count(f"{label} Note and references: Version A, question {numbers[0]}.") >= len(numbers) - 1, cid
+
+
+def test_a_reference_whose_title_names_its_author_prints_the_name_once():
+    """"People's Daily, People's Daily, English edition …" reads as a typo to a teacher."""
+    import dataclasses
+
+    from quizgen import paths
+    from quizgen.bank import load_bank
+
+    bank = load_bank(paths.bank_dir())
+    doubled = [(c, r) for c in bank.claims.values() for r in c.references if r.title.startswith(r.author)]
+    assert doubled, "the shipped bank should have a reference whose title starts with its author"
+    claim, ref = doubled[0]
+    question = next(q for q in bank.questions.values() if claim.id in q.claims)
+    sheet = whole_bank(dataclasses.replace(bank, questions={question.id: question}), seed=1)
+    text = text_of(render_html("answer_key.html.j2", answer_key_contexts(sheet)[-1]))
+    title = " ".join(ref.title.split())
+    assert title in text and f"{ref.author}, {title}" not in text
+    other = next(r for c in sheet.claims.values() for r in c.references if not r.title.startswith(r.author))
+    assert f"{other.author}, {' '.join(other.title.split())}" in text
+
+
+def test_right_choices_in_the_key_are_joined_by_a_middle_dot():
+    from quizgen.render.context import answer_words
+
+    q = model.MultipleResponse("m", "corroborate", "C1", ("c",), "s", "e", 1, "9-10",
+                               choices=(model.Choice("It is dated.", True), model.Choice("No."), model.Choice("It names KCNA.", True)))
+    item = model.WorksheetItem(1, q, "AC", (), ())
+    assert answer_words(item) == "It is dated. · It names KCNA."
