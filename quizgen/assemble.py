@@ -189,29 +189,33 @@ def _draw(free: list[model.Question], count: int, profile: list[tuple[int, str]]
     """
     if profile is None:
         return rng.sample(free, count)
-    drawn: list[model.Question] = []
+    kept: list[model.Question] = []
     open_points: list[int] = []  # slots to fill on points alone
     for (points, kind), needed in sorted(Counter(profile).items()):
         same = [q for q in free if q.points == points and q.kind == kind]
         if len(same) > needed:
-            drawn += rng.sample(same, needed)
+            kept += rng.sample(same, needed)
         else:
             open_points += [points] * needed
-    for points, needed in sorted(Counter(open_points).items()):
-        left = [q for q in free if q.points == points and q not in drawn]
-        if len(left) < needed:
-            break
-        drawn += rng.sample(left, needed)
-    else:
-        rng.shuffle(drawn)
-        return drawn
-    wanted = Counter(points for points, _ in profile)
-    strata = {p: [q for q in free if q.points == p] for p in wanted}
-    if all(len(strata[p]) >= n for p, n in wanted.items()):
-        drawn = [q for p, n in sorted(wanted.items()) for q in rng.sample(strata[p], n)]
-        rng.shuffle(drawn)
-        return drawn
+    # Kinds and points; else points alone (the kinds kept so far given up); else anything.
+    for start, points in ((kept, open_points), ([], [p for p, _ in profile])):
+        drawn = _fill_by_points(free, start, points, rng)
+        if drawn is not None:
+            rng.shuffle(drawn)
+            return drawn
     return rng.sample(free, count)
+
+
+def _fill_by_points(free: list[model.Question], drawn: list[model.Question], points: list[int],
+                    rng: random.Random) -> list[model.Question] | None:
+    """Return ``drawn`` plus one question of ``free`` per entry of ``points``, worth that; None if too few."""
+    drawn = list(drawn)
+    for value, needed in sorted(Counter(points).items()):
+        left = [q for q in free if q.points == value and q not in drawn]
+        if len(left) < needed:
+            return None
+        drawn += rng.sample(left, needed)
+    return drawn
 
 
 def _print_length(bank: model.Bank, question: model.Question) -> int:

@@ -340,6 +340,21 @@ def _load_sources(bank_dir: Path, display, checker: _Checker) -> dict[str, model
     return sources
 
 
+def _repeated_id(entry_id, seen: dict[str, str], noun: str, file: _File, checker: _Checker, base: tuple) -> bool:
+    """Report ``entry_id`` if an earlier entry had it, else note where it was first seen; return whether repeated.
+
+    Ids are noted before an entry is checked, so a repeated id is reported in
+    the same run as the copy's other problems, not only once they are fixed.
+    """
+    if not isinstance(entry_id, str):
+        return False
+    if entry_id in seen:
+        _Shape(checker, file, f"{noun} {entry_id}", base).report(("id",), f"duplicate {noun} id (first defined in {seen[entry_id]})")
+        return True
+    seen[entry_id] = file.display
+    return False
+
+
 def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, model.Source]):
     claims: dict[str, model.Claim] = {}
     sites: dict[str, tuple[_File, tuple]] = {}
@@ -368,13 +383,8 @@ def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, 
             top.report(("claims",), f"expected a list of claims, found {_type_name(items)}")
             continue
         for index, raw in enumerate(items):
-            # As for questions: a repeated id is reported even when either copy is broken too.
             cid = raw.get("id") if isinstance(raw, dict) else None
-            duplicate = isinstance(cid, str) and cid in seen
-            if duplicate:
-                _Shape(checker, file, f"claim {cid}", ("claims", index)).report(("id",), f"duplicate claim id (first defined in {seen[cid]})")
-            elif isinstance(cid, str):
-                seen[cid] = file.display
+            duplicate = _repeated_id(cid, seen, "claim", file, checker, ("claims", index))
             claim = _claim(raw, index, file, checker, source_id, source)
             if claim is None:
                 if isinstance(cid, str) and not duplicate:
@@ -465,16 +475,8 @@ def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims)
             if key not in {f.name for f in QUESTIONS_FILE}:
                 top.report((key,), f"unknown field '{key}'", key=True)
         for index, raw in enumerate(file.data["questions"]):
-            # A repeated id is reported even when either copy has other problems too,
-            # so one run of `bank validate` lists it with them.
             qid = raw.get("id") if isinstance(raw, dict) else None
-            duplicate = isinstance(qid, str) and qid in first_file
-            if duplicate:
-                _Shape(checker, file, f"question {qid}", ("questions", index)).report(
-                    ("id",), f"duplicate question id (first defined in {first_file[qid]})"
-                )
-            elif isinstance(qid, str):
-                first_file[qid] = file.display
+            duplicate = _repeated_id(qid, first_file, "question", file, checker, ("questions", index))
             question = _question(raw, index, file, checker, sources, claims)
             if question is None or duplicate:
                 continue

@@ -239,9 +239,9 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
         texts = source_texts_context(worksheet, link=False)
         jobs.append(PdfJob("source-texts", (render_html("source_texts.html.j2", texts),), tuple(texts["doc"]["stylesheets"]),
                            title=texts["doc"]["title"]))
-    extra = " and the source texts" if len(jobs) > 2 else ""
-    say(f"rendering {count} version{'s' if count != 1 else ''}, the answer key{extra}" if extra
-        else f"rendering {count} version{'s' if count != 1 else ''} and the answer key")
+    versions = f"{count} version{'s' if count != 1 else ''}"
+    say(f"rendering {versions}, the answer key and the source texts" if len(jobs) > 2
+        else f"rendering {versions} and the answer key")
     labels = {sheets_name: "worksheets", "answer-key": "answer key parts", "source-texts": "source texts"}
 
     def step(name: str, done: int, total: int) -> None:

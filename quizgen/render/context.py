@@ -123,7 +123,7 @@ def _outline_row(part: dict) -> dict:
         "number": part["number"],
         "skill": part["skill"],
         "questions": f"Question {first}" if first == last else f"Questions {first}–{last}",
-        "points": f"{points} point{'s' if points != 1 else ''}",
+        "points": points,
     }
 
 

@@ -120,7 +120,6 @@ class _Renderer:
             raise RenderError(f"cannot render {name}", [Diagnostic(Location(name), f"{type(err).__name__}: {err}")]) from err
         return PdfResult(name, pdf, parts, time.perf_counter() - started, len(whole.pages))
 
-
     def _layout(self, html: str, sheets: list):
         return weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
             stylesheets=sheets, font_config=self.fonts
