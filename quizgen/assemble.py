@@ -9,7 +9,8 @@ same worksheet. Per version:
    filters (skill or sub-skill, kinds, sources, difficulty, grade band),
    most constrained line first, never the same question twice;
 2. group them by skill (one part per skill, in the order the recipe first
-   names each skill) and shuffle the order inside each part;
+   names each skill) and shuffle the order inside each part, then move the
+   shortest question to the front (it shares a page with the heading);
 3. shuffle choices, the right-hand column of matching questions and the
    items of ordering questions; give parametric questions their own case;
 4. write the printable answer (``WorksheetItem.key``).
@@ -167,9 +168,10 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
         for skill in skills:
             part = [q for q in chosen.values() if q.skill == skill]
             rng.shuffle(part)
-            if not parts and part:
-                # Question 1 shares page 1 with the header: the shortest to print goes
-                # there, so a long excerpt does not leave page 1 all but empty.
+            if part:
+                # A part's first question shares its page with the part's heading (and
+                # question 1 with the sheet's header): the shortest to print goes there,
+                # so a near-page-tall question does not leave the heading alone on a page.
                 part.insert(0, part.pop(part.index(min(part, key=lambda q: _print_length(bank, q)))))
             parts.extend(part)
         versions.append(_version(bank, recipe, letter, index, parts, rng))

@@ -81,8 +81,9 @@ def page_break_problems(data: bytes, key: bool) -> list[str]:
     other question above it there) and its response is whole, on the page
     where the question ends. In the answer key an entry may run on, but the
     question as printed stays on one page with its answer line
-    (``answer-vA-q3``), and a part heading (``part-vA-2``) stays with the
-    part's first question.
+    (``answer-vA-q3``). In both, a part heading (``part-vA-2``) stays with the
+    part's first question, and a worksheet's end mark (``vA-end-mark``) shares
+    a page with the end of a question.
     """
     import re
 
@@ -102,14 +103,18 @@ def page_break_problems(data: bytes, key: bool) -> list[str]:
                 problems.append(f"{anchor}'s response is split across pages")
         if key and page[anchor] != page[f"answer-{anchor}"]:
             problems.append(f"{anchor} starts on page {page[anchor] + 1}, its answer on {page['answer-' + anchor] + 1}")
-    if key:
-        heads = [d for d in dests if d.startswith("part-v")]
-        if starts and not heads:
-            problems.append("no part heading anchors")
-        for head in heads:
-            below = [a for a in starts if page[a] == page[head] and float(dests[a]["/Top"]) < float(dests[head]["/Top"])]
-            if not below:
-                problems.append(f"{head} on page {page[head] + 1} has no question under it on that page")
+    for mark in [d for d in dests if d.endswith("-end-mark")]:  # the worksheet's "End of worksheet"
+        if not any(page[f"{a}-end"] == page[mark] for a in starts):
+            problems.append(f"{mark} is alone on page {page[mark] + 1}")
+    heads = [d for d in dests if d.startswith("part-v")]
+    if starts and not heads:
+        problems.append("no part heading anchors")
+    for head in heads:
+        # A question starting under the heading, or (large print) one the heading opens.
+        below = [a for a in starts if page[a] == page[head] and (top[a] < top[head] or (
+            page[f"{a}-end"] > page[head] or top[f"{a}-end"] < top[head]))]
+        if not below:
+            problems.append(f"{head} on page {page[head] + 1} has no question under it on that page")
     return problems
 
 

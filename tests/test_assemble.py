@@ -330,12 +330,18 @@ def test_a_draw_matches_version_a_s_kinds_where_the_bank_has_spare_and_its_point
     assert [x.id for x in _draw(free + [two], 1, [(2, "open-response")], random.Random(1))] == ["tf-two"]
 
 
-def test_question_1_is_the_shortest_of_the_first_part(worksheet_bank):
-    """It shares page 1 with the header; a long excerpt there would push it to page 2."""
+def test_each_part_opens_with_its_shortest_question(worksheet_bank):
+    """It shares its page with the part's heading (question 1 also with the header):
+    a near-page-tall question there would leave the heading alone on a page."""
     from quizgen.assemble import _print_length
 
     sheet = make_worksheet(worksheet_bank, recipe(*ALL, versions=5, seed=2))
     for version in sheet.versions:
-        first_part = [i for i in version.items if i.question.skill == version.items[0].question.skill]
-        lengths = [_print_length(worksheet_bank, worksheet_bank.questions[i.question.id]) for i in first_part]
-        assert lengths[0] == min(lengths), version.letter
+        skills = list(dict.fromkeys(i.question.skill for i in version.items))
+        assert len(skills) > 1
+        for skill in skills:
+            part = [i for i in version.items if i.question.skill == skill]
+            lengths = [_print_length(worksheet_bank, worksheet_bank.questions[i.question.id]) for i in part]
+            assert lengths[0] == min(lengths), (version.letter, skill)
+    # The rest of each part is still shuffled: the versions do not all share one order.
+    assert len({tuple(i.question.id for i in v.items[1:]) for v in sheet.versions}) > 1
