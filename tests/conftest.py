@@ -82,8 +82,7 @@ def page_break_problems(data: bytes, key: bool) -> list[str]:
     where the question ends. In the answer key an entry may run on, but the
     question as printed stays on one page with its answer line
     (``answer-vA-q3``). In both, a part heading (``part-vA-2``) stays with the
-    part's first question, and a worksheet's end mark (``vA-end-mark``) shares
-    a page with the end of a question.
+    part's first question.
     """
     import re
 
@@ -103,9 +102,6 @@ def page_break_problems(data: bytes, key: bool) -> list[str]:
                 problems.append(f"{anchor}'s response is split across pages")
         if key and page[anchor] != page[f"answer-{anchor}"]:
             problems.append(f"{anchor} starts on page {page[anchor] + 1}, its answer on {page['answer-' + anchor] + 1}")
-    for mark in [d for d in dests if d.endswith("-end-mark")]:  # the worksheet's "End of worksheet"
-        if not any(page[f"{a}-end"] == page[mark] for a in starts):
-            problems.append(f"{mark} is alone on page {page[mark] + 1}")
     heads = [d for d in dests if d.startswith("part-v")]
     if starts and not heads:
         problems.append("no part heading anchors")

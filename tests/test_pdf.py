@@ -10,7 +10,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-from conftest import page_break_problems, pdf_pages_text, project, squash
+from conftest import _anchors, page_break_problems, pdf_pages_text, project, squash
 from pypdf import PdfReader
 
 from quizgen import model, paths
@@ -319,6 +319,43 @@ def test_every_page_names_its_version_and_page_count(built):
         for n, text in enumerate(pages, start=1):
             assert f"Page {n} of {len(pages)}" in text
             assert f"Version {version.letter}" in text
+            # The last page's footer ends the sheet; no other page, and not the key, says so.
+            assert ("End of worksheet" in text) == (n == len(pages)), (version.letter, n)
+    assert all("End of worksheet" not in text for text in pdf_pages_text(files["sampler-answer-key.pdf"]))
+
+
+def test_the_end_of_the_sheet_never_takes_a_page_of_its_own():
+    """The last question fills its page to the foot: the end of the sheet is still on that page.
+
+    It is said in the footer; a line after the last question went to a page of
+    its own in 2 of 30 versions of the shipped sampler.
+    """
+    import dataclasses
+
+    from quizgen.assemble import whole_bank
+    from quizgen.bank import load_bank
+    from quizgen.render import render_html
+    from quizgen.render.context import worksheet_context
+    from quizgen.render.pdf import html_to_pdf
+
+    bank = load_bank(project("worksheet"))
+    question = max(bank.questions.values(), key=lambda q: len(q.stem))
+    question = dataclasses.replace(question, stem=question.stem + " Write your answer below." * 40)
+    fullest = None
+    for _ in range(30):  # lengthen the stem until the question no longer fits one page
+        question = dataclasses.replace(question, stem=question.stem + " Write your answer below." * 2)
+        sheet = whole_bank(dataclasses.replace(bank, questions={question.id: question}), seed=1)
+        context = worksheet_context(sheet, sheet.versions[0], link=False)
+        data = html_to_pdf([render_html("worksheet.html.j2", context)], context["doc"]["stylesheets"])
+        if len(PdfReader(io.BytesIO(data)).pages) > 1:
+            break
+        fullest = data
+    assert fullest is not None
+    _, dests, _ = _anchors(fullest)
+    # It ends within 10 mm of the page body's foot (19 mm up): no room for a line after it.
+    assert float(dests["vA-q1-end"]["/Top"]) < (19 + 10) / 25.4 * 72
+    pages = pdf_pages_text(fullest)
+    assert len(pages) == 1 and "End of worksheet · Page 1 of 1" in " ".join(pages[0].split())
 
 
 def test_no_question_straddles_a_page_break(built):
