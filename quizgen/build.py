@@ -14,6 +14,10 @@ Files, for a recipe named ``sampler``::
     sampler-answer-key.pdf        answer grid, then every version's key
     sampler-source-texts.pdf      without excerpts: the whole sources the questions cite
     sampler-moodle-xml.xml …      one per export format
+
+PDFs of that set left in the folder by an earlier build of the same name
+(a class pack of other versions, say) are removed once the new set is
+written: they would not match the new answer key.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ class BuildReport:
     outputs: list[Output] = field(default_factory=list)
     notes: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
+    #: PDFs of an earlier build under the same name, removed after this one was written.
+    removed: list[Path] = field(default_factory=list)
 
     @property
     def written(self) -> list[Path]:
@@ -67,6 +73,22 @@ def output_names(recipe: model.Recipe) -> dict[str, str]:
     if not recipe.include_excerpts:
         names["source-texts"] = f"{recipe.name}-source-texts.pdf"
     return names
+
+
+def _stale_pdfs(folder: Path, name: str, written: list[Path]) -> list[Path]:
+    """Return the PDFs in ``folder`` that an earlier build named ``name`` wrote and this one did not.
+
+    A class pack, per-version sheets or a worksheet left from an earlier
+    build (another seed, other versions) would not match this answer key,
+    and a teacher prints what the folder holds.
+    """
+    import re
+
+    ours = re.compile(re.escape(name) + r"-(worksheet|worksheet-[A-Z]+|class-pack|answer-key|source-texts)\.pdf")
+    keep = {p.resolve() for p in written}
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if ours.fullmatch(p.name) and p.is_file() and p.resolve() not in keep)
 
 
 def build(
@@ -108,6 +130,13 @@ def build(
         say(f"exported {exporter.name}")
     if write:
         write_files({o.path: o.data for o in report.outputs})
+        if "pdf" in formats:
+            for stale in _stale_pdfs(out, recipe.name, report.written):
+                try:
+                    stale.unlink()
+                    report.removed.append(stale)
+                except OSError as err:  # this build's files are written; say what is left
+                    log.warning("could not remove %s, left from an earlier build: %s", stale, err.strerror or err)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -45,6 +45,25 @@ def test_multi_version_build_shows_progress_and_lists_files(runner, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(w).name for w in written)
 
 
+def test_a_new_build_removes_the_pdfs_an_earlier_build_of_the_name_left(runner, tmp_path):
+    """A class pack of other versions would not match the new key; other files stay."""
+    first = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "2", "--per-version", "-o", str(tmp_path)])
+    assert first.exit_code == 0, first.output
+    mine = ["notes.pdf", "other-class-pack.pdf", "sampler-class-pack.txt"]
+    for name in mine:
+        (tmp_path / name).write_bytes(b"a teacher's file")
+    second = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--seed", "7", "-o", str(tmp_path)])
+    assert second.exit_code == 0, second.output
+    gone = ["sampler-class-pack.pdf", "sampler-worksheet-A.pdf", "sampler-worksheet-B.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(mine + ["sampler-answer-key.pdf", "sampler-worksheet.pdf"])
+    for name in gone:
+        assert f"removed {tmp_path / name} (left from an earlier build; it would not match this answer key)" in second.stdout
+    # Exports alone leave the PDFs be: they are not a new set of papers.
+    third = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format", "gift", "-o", str(tmp_path)])
+    assert third.exit_code == 0, third.output
+    assert (tmp_path / "sampler-worksheet.pdf").exists() and "removed" not in third.stdout
+
+
 def test_quiet_prints_only_the_files(runner, tmp_path):
     result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "2", "--no-per-version", "-q", "-o", str(tmp_path)])
     assert result.exit_code == 0 and result.stderr == ""

@@ -68,6 +68,8 @@ def build_command(recipe, bank_dir, output, title, instructions, name, skills, k
         click.echo(note.format(), err=True)
     for out in report.outputs:
         click.echo(f"wrote {out.path} ({out.label}, {_size(len(out.data))})")
+    for path in report.removed:
+        click.echo(f"removed {path} (left from an earlier build; it would not match this answer key)")
     if not quiet:
         click.echo(f"done in {report.seconds:.1f} s", err=True)
 
