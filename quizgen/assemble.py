@@ -7,7 +7,9 @@ same worksheet. Per version:
 
 1. pick each recipe line's questions from the questions that pass its
    filters (skill or sub-skill, kinds, sources, difficulty, grade band),
-   most constrained line first, never the same question twice;
+   most constrained line first, never the same question twice; a version
+   where one question prints the answer a look-it-up question asks for is
+   drawn again (``given_away``);
 2. group them by skill (one part per skill, in the order the recipe first
    names each skill) and shuffle the order inside each part, then move the
    shortest question to the front (it shares a page with the heading);
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
@@ -157,13 +160,21 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     for index in range(recipe.versions):
         letter = version_letter(index)
         rng = random.Random(f"quizgen/{recipe.seed}/version/{letter}")
-        chosen: dict[str, model.Question] = {}
-        for i in order:
-            free = [q for q in pools[i] if q.id not in chosen]
-            drawn = _draw(free, recipe.selections[i].count, profiles.get(i), rng)
-            profiles.setdefault(i, sorted((q.points, q.kind) for q in drawn))
-            for question in drawn:
-                chosen[question.id] = question
+        for _ in range(_REDRAWS):
+            chosen: dict[str, model.Question] = {}
+            drew: dict[int, list[tuple[int, str]]] = {}
+            for i in order:
+                free = [q for q in pools[i] if q.id not in chosen]
+                drawn = _draw(free, recipe.selections[i].count, profiles.get(i), rng)
+                drew[i] = sorted((q.points, q.kind) for q in drawn)
+                for question in drawn:
+                    chosen[question.id] = question
+            # A look-it-up answer printed by another question of the sheet is no
+            # longer looked up: draw the version again (the bank may leave no other way).
+            if not given_away(bank, list(chosen.values())):
+                break
+        for i, profile in drew.items():
+            profiles.setdefault(i, profile)
         parts = []
         for skill in skills:
             part = [q for q in chosen.values() if q.skill == skill]
@@ -220,8 +231,8 @@ def _fill_by_points(free: list[model.Question], drawn: list[model.Question], poi
     return drawn
 
 
-def _print_length(bank: model.Bank, question: model.Question) -> int:
-    """Return about how much text a question prints: stem, excerpts and what students choose from."""
+def _printed_text(bank: model.Bank, question: model.Question) -> list[str]:
+    """Return what a question prints for students: stem, excerpts and what they choose from."""
     text = [question.stem]
     if question.print_excerpts:
         text += [line for excerpt in excerpts_of(bank, question) for line in excerpt.lines]
@@ -231,7 +242,47 @@ def _print_length(bank: model.Bank, question: model.Question) -> int:
             text.append(value)
         elif value:
             text += [f"{v.left} {v.right}" if isinstance(v, model.Pair) else str(getattr(v, "text", v)) for v in value]
-    return sum(len(t) for t in text)
+    return text
+
+
+def _print_length(bank: model.Bank, question: model.Question) -> int:
+    """Return about how much text a question prints."""
+    return sum(len(t) for t in _printed_text(bank, question))
+
+
+#: Draws of one version tried before a give-away is accepted (see given_away).
+_REDRAWS = 20
+
+
+def _looked_up_answers(question: model.Question) -> list[str]:
+    """Return the answers a look-it-up question asks students to find outside ([] for other questions)."""
+    if model.LOOK_IT_UP not in question.tags:
+        return []
+    if isinstance(question, (model.SingleChoice, model.MultipleResponse)):
+        return [c.text for c in question.choices if c.correct]
+    if isinstance(question, model.ShortAnswer):
+        return list(question.answers)
+    if isinstance(question, model.Numeric):
+        return [format_number(question.answer)]
+    return []
+
+
+def given_away(bank: model.Bank, questions: list[model.Question]) -> list[tuple[str, str]]:
+    """Return (look-it-up question, question printing its answer) for every give-away among ``questions``.
+
+    "In which year did North Korea adopt the Juche calendar?" is no exercise
+    on a sheet where another question says "adopted in 1997". An answer counts
+    as printed where it stands as a whole word or number in another question's
+    stem, excerpts or choices.
+    """
+    found = []
+    for asked in questions:
+        for answer in _looked_up_answers(asked):
+            pattern = re.compile(r"(?<!\w)" + re.escape(answer.strip()) + r"(?!\w)", re.IGNORECASE)
+            for other in questions:
+                if other.id != asked.id and any(pattern.search(t) for t in _printed_text(bank, other)):
+                    found.append((asked.id, other.id))
+    return found
 
 
 def whole_bank(bank: model.Bank, seed: int = 1) -> model.Worksheet:

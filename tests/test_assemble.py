@@ -345,3 +345,25 @@ def test_each_part_opens_with_its_shortest_question(worksheet_bank):
             assert lengths[0] == min(lengths), (version.letter, skill)
     # The rest of each part is still shuffled: the versions do not all share one order.
     assert len({tuple(i.question.id for i in v.items[1:]) for v in sheet.versions}) > 1
+
+
+def test_no_question_prints_the_answer_a_look_it_up_question_asks_for():
+    """ "In which year did North Korea adopt the Juche calendar?" (look it up) is no
+    exercise where another question on the sheet says "adopted in 1997"."""
+    from quizgen import paths
+    from quizgen.assemble import given_away
+    from quizgen.bank import load_bank
+
+    bank = load_bank(paths.bank_dir())
+    asked, telling = bank.questions["kcnaq-juche-anachronism"], bank.questions["resq-anachronism"]
+    assert model.LOOK_IT_UP in asked.tags and "1997" in " ".join([telling.stem, *(c.text for c in telling.choices)])
+    assert given_away(bank, [asked, telling]) == [("kcnaq-juche-anachronism", "resq-anachronism")]
+    assert given_away(bank, [telling, bank.questions["kcnaq-kpra-label"]]) == []
+    # A class pack where 4 of 30 versions drew such a pair before versions were redrawn.
+    lines = (model.Selection("date-checking", 4, difficulty=(1, 2)), model.Selection("B1", 2, difficulty=(1, 2)),
+             model.Selection("corroborate", 2, difficulty=(2, 3)))
+    sheet = make_worksheet(bank, recipe(*lines, versions=30, seed=7, grade_band="9-10"))
+    drew = [v for v in sheet.versions if "kcnaq-juche-anachronism" in {i.question.id for i in v.items}]
+    assert drew, "no version drew the look-it-up question: the check above tests nothing"
+    for version in sheet.versions:
+        assert given_away(bank, [bank.questions[i.question.id] for i in version.items]) == [], version.letter
