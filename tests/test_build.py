@@ -152,7 +152,7 @@ def test_exporter_errors_stop_the_build_before_writing(runner, tmp_path):
 
 def test_cli_wiring(runner, tmp_path):
     path = write_recipe(tmp_path, "questions:\n  - skill: B1\n    count: 1\n")
-    report = mock.Mock(notes=[], outputs=[], seconds=0.0)
+    report = mock.Mock(notes=[], outputs=[], removed=[], seconds=0.0)
     with mock.patch("quizgen.build.build", autospec=True, return_value=report) as fake:
         result = runner.invoke(main, ["build", str(path), "--versions", "4", "--seed", "9", "--paper", "a4",
                                       "--large-print", "--no-excerpts", "--single-sided", "--workers", "3", *BANK])
