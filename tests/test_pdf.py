@@ -583,6 +583,33 @@ def test_large_print_opens_with_a_cover_that_outlines_the_parts(tmp_path):
     assert squash(regular.worksheet.versions[0].items[0].question.stem)[:40] in regular_pages[0]
 
 
+def test_large_print_sets_every_word_at_large_print_sizes(tmp_path):
+    """Large-print guidance asks for 16 pt or more: everything a student reads to
+    answer is at least 16 pt; labels, line numbers, citations and the running
+    header and footer at least 12 pt (they were 10 and 11 pt)."""
+    recipe = load_recipe(paths.default_recipe(), {"versions": "1", "large_print": True, "output": str(tmp_path)})
+    report = build(recipe, project("worksheet"), workers=1, write=False)
+    sheet = next(o for o in report.outputs if o.path.name == "sampler-worksheet.pdf")
+    sizes: dict[str, float] = {}
+
+    def visit(run, cm, tm, font, size):
+        if run.strip():
+            words = " ".join(run.split())
+            sizes[words] = min(sizes.get(words, 99.0), round(size * tm[0] * cm[0], 1))
+
+    for page in PdfReader(io.BytesIO(sheet.data)).pages:
+        page.extract_text(visitor_text=visit)
+    assert len(sizes) > 50
+    small = {run: size for run, size in sizes.items() if size < 12}
+    assert not small, small
+    for item in report.worksheet.versions[0].items:
+        stem = " ".join(item.question.stem.split()[:3])
+        assert any(run.startswith(stem) and size >= 16 for run, size in sizes.items()), item.question.id
+    for hint in ("Fill in one bubble.", "Write your answer on the line."):
+        found = [size for run, size in sizes.items() if run.startswith(hint)]
+        assert found and min(found) >= 16, (hint, found)
+
+
 def font_size_of(data: bytes, text: str) -> float:
     """Return the size (pt) in which the first page draws the run that begins ``text``."""
     start = " ".join(text.split()[:3])

@@ -98,7 +98,8 @@ def _version_context(
         parts[-1]["questions"].append(ctx)
     count = len(version.items)
     kind = "answer_key" if show_answers else "worksheet"
-    running = f"{recipe.title} · Version {version.letter}" + (" · Answer key" if show_answers else "")
+    # No-break spaces: where the running title wraps (large print), "Version A" stays whole.
+    running = f"{recipe.title} ·\u00a0Version\u00a0{version.letter}" + (" ·\u00a0Answer\u00a0key" if show_answers else "")
     return {
         "doc": document(recipe, f"{recipe.title} — Version {version.letter}" + (" — answer key" if show_answers else ""), kind, running, link),
         "title": recipe.title,
