@@ -155,8 +155,9 @@ def test_answer_key_has_answers_grid_and_details(sheet):
     # One version: one document, the grid first, then the version's answers; titled as the key,
     # its pages headed with the version like the worksheet's.
     (context,) = answer_key_contexts(sheet)
-    assert context["doc"]["title"].endswith("— answer key") and "Version A" in context["doc"]["running"]
+    assert context["doc"]["title"].endswith("— answer key") and "Version\u00a0A" in context["doc"]["running"]
     text = text_of(render_html("answer_key.html.j2", context))
+    assert "earns its points only when every part is right" in text  # the marking rule for several parts
     assert text.index("Answer grid") < text.index(sheet.versions[0].items[0].question.explanation)
     for item in sheet.versions[0].items:
         assert item.question.explanation in text
