@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from quizgen import model
-from quizgen.errors import Diagnostic, Location, RecipeError
+from quizgen.errors import Diagnostic, Location, RecipeError, close_match
 from quizgen.parametric import instantiate
 from quizgen.bank import QUOTE_GAP
 from quizgen.catalog import sources_of
@@ -85,7 +85,11 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
         unknown = [s for s in selection.sources if s not in bank.sources]
         if unknown:
             known = ", ".join(bank.sources)
-            problems.append(Diagnostic(_where(recipe, index, selection), f"unknown source '{unknown[0]}'; the bank has: {known}"))
+            # Sources typed once on the command line are reported once, against the option.
+            where = Location(selection.sources_option) if selection.sources_option else _where(recipe, index, selection)
+            problem = Diagnostic(where, f"unknown source '{unknown[0]}'{close_match(unknown[0], bank.sources)}; the bank has: {known}")
+            if problem not in problems:
+                problems.append(problem)
             pools.append([])
             continue
         pool = [q for q in bank.questions.values() if matches(bank, q, selection, recipe.grade_band)]

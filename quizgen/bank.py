@@ -31,7 +31,7 @@ from quizgen.bankformat import (
     Field,
     question_fields,
 )
-from quizgen.errors import BankError, Diagnostic, Location, QuizgenError
+from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, close_match
 from quizgen.parametric import GENERATORS, JUCHE_OFFSET, case_values, fill
 from quizgen.yamlfile import Lines, load_yaml
 
@@ -105,13 +105,6 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
-def _close(word: str, options) -> str:
-    import difflib
-
-    match = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
-    return f" (did you mean '{match[0]}'?)" if match else ""
-
-
 class _Shape:
     """Check a value against Field declarations; report problems via the checker."""
 
@@ -132,7 +125,7 @@ class _Shape:
         ok = True
         for key in value:
             if key not in known:
-                self.report(rel + (key,), f"unknown field '{key}'{_close(key, known)}", key=True)
+                self.report(rel + (key,), f"unknown field '{key}'{close_match(key, known)}", key=True)
                 ok = False
         for f in fields:
             if f.name not in value or value[f.name] is None:
@@ -159,7 +152,7 @@ class _Shape:
         if t == "enum":
             if value not in f.choices:
                 options = ", ".join(str(c) for c in f.choices)
-                self.report(rel, f"'{value}' is not one of: {options}{_close(value, f.choices)}")
+                self.report(rel, f"'{value}' is not one of: {options}{close_match(value, f.choices)}")
                 return False
             return True
         if t == "int":
@@ -370,14 +363,14 @@ def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, 
         known = {f.name for f in CLAIMS_FILE}
         for key in file.data:
             if key not in known:
-                top.report((key,), f"unknown field '{key}'{_close(key, known)}", key=True)
+                top.report((key,), f"unknown field '{key}'{close_match(key, known)}", key=True)
         source_id = file.data.get("source")
         if not isinstance(source_id, str):
             top.report(("source",), "missing required field 'source' (the id of the source these claims come from)")
             continue
         source = sources.get(source_id)
         if source is None:
-            top.report(("source",), f"unknown source '{source_id}'{_close(source_id, sources)}")
+            top.report(("source",), f"unknown source '{source_id}'{close_match(source_id, sources)}")
         items = file.data.get("claims")
         if not isinstance(items, list):
             top.report(("claims",), f"expected a list of claims, found {_type_name(items)}")
@@ -527,7 +520,7 @@ class _QuestionBuilder:
             if cid in self.shape.checker.broken_claims:
                 self.ok = False  # the claim's own problem is already reported
             elif cid not in self.claims:
-                self.bad(("claims", i), f"unknown claim '{cid}'{_close(cid, self.claims)}")
+                self.bad(("claims", i), f"unknown claim '{cid}'{close_match(cid, self.claims)}")
         tags = raw.get("tags") or ()
         cited = [self.claims[c] for c in raw["claims"] if c in self.claims]
         if "true-in-propaganda" in tags and cited and not any(c.verdict in ("corroborated", "partly-corroborated") for c in cited):
@@ -573,7 +566,7 @@ class _QuestionBuilder:
             sid, first, last = m.group(1), int(m.group(2)), int(m.group(3) or m.group(2))
             source = self.sources.get(sid)
             if source is None:
-                self.bad(("excerpts", i), f"unknown source '{sid}'{_close(sid, self.sources)}")
+                self.bad(("excerpts", i), f"unknown source '{sid}'{close_match(sid, self.sources)}")
             elif not 1 <= first <= last <= len(source.lines):
                 self.bad(("excerpts", i), f"lines {first}-{last} are not within source '{sid}' (1-{len(source.lines)})")
             else:

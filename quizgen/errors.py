@@ -91,3 +91,11 @@ class ExportError(QuizgenError):
 
 class OutputError(QuizgenError):
     """Raised by build when the output folder cannot be written."""
+
+
+def close_match(word: str, options) -> str:
+    """Return ' (did you mean 'x'?)' for the option closest to ``word``, or ''."""
+    import difflib
+
+    match = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""

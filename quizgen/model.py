@@ -485,6 +485,8 @@ class Selection:
     line: int | None = None
     #: The command-line option that gave this line, e.g. "--skill C4=1", for messages.
     option: str = ""
+    #: "--sources" when the command line gave the sources, for messages.
+    sources_option: str = ""
 
 
 @dataclass(frozen=True)

@@ -39,13 +39,12 @@ reported at once, each naming the file, line and field (or the option).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from quizgen import model, paths
-from quizgen.errors import Diagnostic, Location, QuizgenError, RecipeError
+from quizgen.errors import Diagnostic, Location, QuizgenError, RecipeError, close_match
 from quizgen.yamlfile import Lines, load_yaml
 
 #: Most versions a recipe may ask for (A … Z, AA … CV).
@@ -114,11 +113,6 @@ def _field(path: tuple) -> str | None:
     return out or None
 
 
-def _close(word: object, options) -> str:
-    match = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
-    return f" (did you mean '{match[0]}'?)" if match else ""
-
-
 def load_defaults(templates: Path | None = None) -> dict:
     """Return templates/defaults.yml: default title, instructions, per-skill instructions."""
     path = (templates or paths.templates_dir()) / "defaults.yml"
@@ -158,7 +152,7 @@ def load_recipe(
         raise RecipeError(f"1 problem in {display}", reader.diagnostics)
     for key in data:
         if key not in KEYS:
-            reader.bad((key,), f"unknown field '{key}'{_close(key, KEYS)}", key=True)
+            reader.bad((key,), f"unknown field '{key}'{close_match(key, KEYS)}", key=True)
     values = {k: v for k, v in data.items() if k in KEYS}
     values.update(given)
     recipe = _build(values, reader, path, templates)
@@ -211,7 +205,7 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
     if grade_band is not None:
         grade_band = str(grade_band)
         if grade_band not in model.GRADE_BANDS:
-            r.bad(("grade_band",), f"'{grade_band}' is not one of: {', '.join(model.GRADE_BANDS)}{_close(grade_band, model.GRADE_BANDS)}")
+            r.bad(("grade_band",), f"'{grade_band}' is not one of: {', '.join(model.GRADE_BANDS)}{close_match(grade_band, model.GRADE_BANDS)}")
     output = values.get("output", "output")
     if not isinstance(output, str) or not output.strip():
         r.bad(("output",), f"expected a folder name, found {output!r}")
@@ -256,7 +250,7 @@ def _text(values: dict, key: str, r: _Reader, default: str, empty_ok: bool = Fal
 
 def _int(values: dict, key: str, r: _Reader, default: int, low: int, high: int) -> int:
     value = values.get(key, default)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):  # an option's text: '-3' is a number too
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         r.bad((key,), f"expected a whole number, found {value!r}")
@@ -305,7 +299,7 @@ def _kinds(value: object, path: tuple, r: _Reader) -> tuple[str, ...]:
     for i, kind in enumerate(_list(value, path, r)):
         if kind not in model.QUESTION_KINDS:
             r.bad(path + (i,) if isinstance(value, list) else path,
-                  f"'{kind}' is not a question kind; use one of: {', '.join(model.QUESTION_KINDS)}{_close(kind, model.QUESTION_KINDS)}")
+                  f"'{kind}' is not a question kind; use one of: {', '.join(model.QUESTION_KINDS)}{close_match(kind, model.QUESTION_KINDS)}")
             continue
         out.append(kind)
     return tuple(out)
@@ -329,7 +323,7 @@ def _formats(values: dict, r: _Reader) -> tuple[str, ...]:
     for i, name in enumerate(_list(values.get("formats", ["pdf"]), ("formats",), r)):
         if name not in known:
             r.bad(("formats", i) if isinstance(values.get("formats"), list) else ("formats",),
-                  f"'{name}' is not a format; use one of: {', '.join(known)}{_close(name, known)}")
+                  f"'{name}' is not a format; use one of: {', '.join(known)}{close_match(name, known)}")
             continue
         if name not in out:
             out.append(name)
@@ -343,7 +337,7 @@ def _skill(value: object, path: tuple, r: _Reader) -> str | None:
     if isinstance(value, str) and value.upper() in model.SUBSKILLS:
         return value.upper()
     if value not in names:
-        r.bad(path, f"'{value}' is not a skill or sub-skill; use one of: {', '.join(names)}{_close(value, names)}")
+        r.bad(path, f"'{value}' is not a skill or sub-skill; use one of: {', '.join(names)}{close_match(value, names)}")
         return None
     return str(value)
 
@@ -367,7 +361,8 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
                 r.bad(("questions",), f"{count} is out of range (1 to {MAX_COUNT})")
                 continue
             if skill:
-                out.append(model.Selection(skill, count, kinds, sources, difficulty, option=f"--skill {str(text).strip()}"))
+                out.append(model.Selection(skill, count, kinds, sources, difficulty, option=f"--skill {str(text).strip()}",
+                                           sources_option="--sources" if "sources" in r.from_options else ""))
         return tuple(out)
     if not isinstance(raw, list) or not raw:
         r.bad(("questions",), "expected a list of skills and counts, e.g. '- skill: date-checking' with 'count: 4'")
@@ -381,7 +376,7 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
             continue
         for key in item:
             if key not in SELECTION_KEYS:
-                r.bad(path + (key,), f"unknown field '{key}'{_close(key, SELECTION_KEYS)}", key=True)
+                r.bad(path + (key,), f"unknown field '{key}'{close_match(key, SELECTION_KEYS)}", key=True)
         if "skill" not in item:
             r.bad(path, "missing required field 'skill'")
             continue
@@ -394,7 +389,8 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
         line_sources = sources if "sources" in forced or "sources" not in item else _ids(item["sources"], path + ("sources",), r)
         line_diff = difficulty if "difficulty" in forced or "difficulty" not in item else _range(item["difficulty"], path + ("difficulty",), r)
         if skill:
-            out.append(model.Selection(skill, count, line_kinds, line_sources, line_diff, line=r.line(path)))
+            out.append(model.Selection(skill, count, line_kinds, line_sources, line_diff, line=r.line(path),
+                                       sources_option="--sources" if "sources" in forced else ""))
     return tuple(out)
 
 
@@ -418,7 +414,7 @@ def _skill_instructions(values: dict, defaults: dict, r: _Reader) -> tuple[tuple
         given = {}
     for key, text in given.items():
         if key not in merged:
-            r.bad(("skill_instructions", key), f"'{key}' is not a skill; use one of: {', '.join(merged)}{_close(key, merged)}", key=True)
+            r.bad(("skill_instructions", key), f"'{key}' is not a skill; use one of: {', '.join(merged)}{close_match(key, merged)}", key=True)
         elif not isinstance(text, str):
             r.bad(("skill_instructions", key), f"expected text, found {text!r}")
         else:

@@ -131,7 +131,7 @@ def test_shortfall_with_no_question_at_all(worksheet_bank):
 def test_unknown_source(worksheet_bank):
     with pytest.raises(RecipeError) as info:
         make_worksheet(worksheet_bank, recipe(model.Selection("corroborate", 1, (), ("memior",))))
-    assert info.value.lines()[0] == "recipe: field 'questions[0]': unknown source 'memior'; the bank has: kcna, memoir"
+    assert info.value.lines()[0] == "recipe: field 'questions[0]': unknown source 'memior' (did you mean 'memoir'?); the bank has: kcna, memoir"
 
 
 def test_overlapping_lines_that_cannot_both_be_filled(worksheet_bank):

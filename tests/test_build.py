@@ -89,6 +89,23 @@ def test_bad_option_names_the_option(runner, tmp_path):
     result = runner.invoke(main, ["build", *BANK, "--versions", "0", "-o", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == "--versions: 0 is out of range (1 to 100)"
+    negative = runner.invoke(main, ["build", *BANK, "--versions", "-3", "-o", str(tmp_path)])
+    assert negative.exit_code == 1 and negative.stderr.splitlines()[0] == "--versions: -3 is out of range (1 to 100)"
+
+
+def test_a_misspelt_sources_option_is_reported_once_against_the_option(runner, tmp_path):
+    """Not once per line of the default recipe, blamed on a file the teacher never wrote."""
+    from quizgen.bank import load_bank
+
+    known = list(load_bank(project("worksheet")).sources)
+    typo = known[0][:-2] + known[0][-1] + known[0][-2]  # two letters swapped
+    result = runner.invoke(main, ["build", *BANK, "--sources", typo, "-o", str(tmp_path)])
+    assert result.exit_code == 1 and list(tmp_path.iterdir()) == []
+    lines = result.stderr.splitlines()
+    assert [line for line in lines if "unknown source" in line] == [
+        f"--sources: unknown source '{typo}' (did you mean '{known[0]}'?); the bank has: {', '.join(known)}"
+    ]
+    assert "default.yaml" not in result.stderr
 
 
 def test_unwritable_output_leaves_nothing_behind(runner, tmp_path):

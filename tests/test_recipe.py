@@ -115,8 +115,8 @@ def test_options_override_the_file(tmp_path):
 def test_skill_option_replaces_the_questions(tmp_path):
     recipe = load_recipe(write_recipe(tmp_path, MINIMAL), {"questions": ["B1=3", "identify-bias=2"], "sources": "memoir"})
     assert recipe.selections == (
-        model.Selection("B1", 3, (), ("memoir",), option="--skill B1=3"),
-        model.Selection("identify-bias", 2, (), ("memoir",), option="--skill identify-bias=2"),
+        model.Selection("B1", 3, (), ("memoir",), option="--skill B1=3", sources_option="--sources"),
+        model.Selection("identify-bias", 2, (), ("memoir",), option="--skill identify-bias=2", sources_option="--sources"),
     )
 
 
