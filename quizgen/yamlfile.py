@@ -13,6 +13,7 @@ plain Python values from those nodes ourselves so that:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,6 +132,33 @@ _YAML_HINTS = (
 )
 
 
+_OPENS_QUOTE = re.compile(r"""^\s*(?:-\s+)?[\w-]+:\s+(["'])""")
+
+
+#: Errors a runaway quote causes: the text after the place it closes is read as stray.
+_RUNAWAY = re.compile(r"found '<scalar>'|could not find expected ':'|found unexpected end of stream")
+
+
+def _unclosed_quote(text: str, line: int) -> tuple[int, str] | None:
+    """Return (line, quote) of the value at or before ``line`` that opens a quote it does not close, or None.
+
+    Only where the failing line holds that quote mark (where the runaway
+    quote closed), looking back a few lines: a quoted text may span lines.
+    """
+    lines = text.splitlines()
+    for n in range(min(line, len(lines)), max(0, line - 8), -1):
+        match = _OPENS_QUOTE.match(lines[n - 1])
+        if not match:
+            continue
+        quote, rest = match.group(1), lines[n - 1][match.end():]
+        closed = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        failing = lines[line - 1] if line <= len(lines) else ""
+        if quote not in closed and (quote in failing or n == line):
+            return n, quote
+        return None
+    return None
+
+
 def yaml_hint(problem: str) -> str:
     """Return a plain hint for a PyYAML error message, or ''."""
     return next((hint for marker, hint in _YAML_HINTS if marker in problem), "")
@@ -201,6 +229,14 @@ def parse_yaml(raw: bytes, display: str) -> tuple[object, Lines]:
         if err.context and err.context_mark and err.problem_mark and err.context_mark.line != err.problem_mark.line:
             problem += f" ({err.context.strip()} that starts on line {err.context_mark.line + 1})"
         hint = yaml_hint(problem)
+        opened = _unclosed_quote(text, line) if line and _RUNAWAY.search(problem) else None
+        if opened:
+            # A quote left open runs on into the next lines and the parser fails
+            # where it closes, a line or more later: the cause is where it opened.
+            line, quote = opened
+            inside = "written twice ('')" if quote == "'" else 'written \\"'
+            hint = (f"this line opens a quote ({quote}) that it does not close; a {quote} inside the quoted text "
+                    f"must be {inside}, or write the text as a '>-' block without quotes")
         raise BankError(f"cannot read {display}",
                         [Diagnostic(Location(display, line), f"invalid YAML: {problem}" + (f"; {hint}" if hint else ""))]) from None
     except yaml.YAMLError as err:

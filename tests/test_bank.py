@@ -256,6 +256,21 @@ def test_malformed_bank_is_reported_exactly(tmp_path, file, old, new, needle, ex
     assert "problem" in out[-1] and ("banks/" + file in out[-1] or "files" in out[-1]), out[-1]
 
 
+def test_a_quote_left_open_is_reported_where_it_opens(tmp_path):
+    """PyYAML fails where the runaway quote closes, a line later; the teacher must look where it opened."""
+    broken = QUESTIONS.replace(
+        "    explanation: The text says the unit decreased from 40 to 18.\n",
+        '    explanation: "The text says\n      the unit "decreased" from 40 to 18.\n', 1)
+    code, out = validate(make_bank(tmp_path, questions=broken))
+    opened = line_of(broken, 'explanation: "The text says')
+    assert code == 1 and out[0].startswith(f"banks/questions/set.yaml:{opened}: invalid YAML: "), out
+    assert "this line opens a quote (\") that it does not close" in out[0] and 'written \\"' in out[0]
+    # A quoted text may span lines: one that is closed is no error.
+    fine = QUESTIONS.replace("    explanation: The text says the unit decreased from 40 to 18.\n",
+                             '    explanation: "The text says\n      the unit decreased from 40 to 18."\n', 1)
+    assert validate(make_bank(tmp_path / "fine", questions=fine))[0] == 0
+
+
 def test_all_problems_reported_together(tmp_path):
     questions = QUESTIONS.replace("answer: 18", "answer: x").replace("subskill: A2", "subskill: A7")
     claims = CLAIMS.replace("kind: quantity", "kind: number")
