@@ -12,7 +12,8 @@ question" with three fields:
 
 Tags are the skill, the sub-skill, the techniques and the teaching tags
 (spaces become ``_``: Anki tags are space-separated). Every kind fits a
-flashcard, so nothing is adapted away; a question that appears in several
+flashcard, so nothing is adapted away, except teacher notes: students study
+these cards, so a note is never on one (``check`` reports each); a question that appears in several
 versions is one note (the first version's choice order), except a
 parametric question whose versions drew different values: each instance is
 its own note.
@@ -39,6 +40,7 @@ import genanki
 from quizgen import model
 from quizgen.exporters.base import Exporter
 from quizgen.exporters.escaping import (
+    adaptation,
     feedback_text,
     forbidden_char_report,
     format_decimal,
@@ -46,6 +48,8 @@ from quizgen.exporters.escaping import (
     question_tags,
     question_text,
     rubric_text,
+    teacher_note_not_carried,
+    unique_items,
     xml_text,
     zip_bytes,
 )
@@ -98,7 +102,8 @@ def front_text(worksheet: "Worksheet", item: "WorksheetItem") -> str:
     passage = q.passage if isinstance(q, model.MarkTheWords) else ""
     if isinstance(q, model.Numeric) and q.unit:
         passage = f"Answer in {q.unit}."
-    parts = [question_text(worksheet, item, passage=passage)]
+    # A card has nothing to tick, so a mark-the-words stem keeps the paper's "Circle".
+    parts = [question_text(worksheet, item, passage=passage, select=False)]
     if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
         parts += [f"{_letter(n)}. {c.text}" for n, c in enumerate(q.choices)]
     elif isinstance(q, model.TrueFalse):
@@ -247,8 +252,13 @@ class AnkiExporter(Exporter):
         return zip_bytes([("collection.anki2", database), ("media", b"{}")])
 
     def check(self, worksheet: "Worksheet") -> list["Diagnostic"]:
-        """Report only characters a field cannot hold: every kind fits a flashcard."""
-        return forbidden_char_report(self.name, worksheet)
+        """Report teacher notes left off the cards and characters a field cannot hold: every kind fits a flashcard."""
+        out = [
+            adaptation(self.name, item.question.id, teacher_note_not_carried("students study the cards, so it is on neither side"))
+            for item in unique_items(worksheet)
+            if item.question.teacher_note
+        ]
+        return out + forbidden_char_report(self.name, worksheet)
 
 
 __all__ = ["AnkiExporter", "NOTE_TYPE", "anki_tags", "note_guid", "note_mtime", "stable_id"]

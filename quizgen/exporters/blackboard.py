@@ -17,8 +17,11 @@ numeric          NUM with the tolerance
 matching         MAT (distractors cannot be carried: one match per answer)
 ordering         MAT, each item matched to its position (Ultra has no ORD)
 open-response    ESS, rubric and model answer as the sample answer
-mark-the-words   MA over the words of the passage
+mark-the-words   MA over the words of the passage ("Circle" reads "Select")
 ===============  =============================================================
+
+A teacher note is not written: the sample answer can be shown to students
+with the correct answers after a test, so it is not grader-only.
 
 One upload fills one test or pool, so only the first version is written;
 Blackboard shuffles answers itself (the other versions are reported).
@@ -41,7 +44,9 @@ from quizgen.exporters.escaping import (
     mark_the_words_choices,
     question_text,
     rubric_text,
+    select_note,
     spreadsheet_cell,
+    teacher_note_not_carried,
     unique_items,
     xml_text,
 )
@@ -133,7 +138,7 @@ def _line(worksheet: "Worksheet", item: "WorksheetItem") -> tuple[list[str], lis
         text = html_field(question_text(worksheet, item, passage=q.passage))
         fields = choices("MA", words)
         notes.append(("adapted", f"mark the words carried as multiple answer over the passage's words "
-                                 f"({len(words)} choices)"))
+                                 f"({len(words)} choices){select_note(q)}"))
     else:  # pragma: no cover - a new kind must be mapped here
         raise AssertionError(q.kind)
 
@@ -153,6 +158,9 @@ def _line(worksheet: "Worksheet", item: "WorksheetItem") -> tuple[list[str], lis
         missing.append(f"points ({q.points}; uploads take the test's default)")
     missing.append("question id and skill tags")
     notes.append(("adapted", "the upload format has no field for " + ", ".join(missing) + ": left out"))
+    if q.teacher_note:
+        notes.append(("adapted", teacher_note_not_carried(
+            "the upload format has no grader-only field; an essay's sample answer may be shown to students")))
     return fields, notes
 
 

@@ -22,8 +22,11 @@ numeric          SA: the exact answer, or the whole numbers in the tolerance
 matching         M, scored "EquallyWeighted" (distractors cannot be carried)
 ordering         O, scored "EquallyWeighted"
 open-response    WR, rubric and model answer as the answer key
-mark-the-words   MS over the words of the passage
+mark-the-words   MS over the words of the passage ("Circle" reads "Select")
 ===============  =============================================================
+
+A teacher note is not written: a written response's answer key can be
+released to learners in a quiz's submission view, so it is not grader-only.
 
 Question text, option and item text, feedback and answer keys are HTML,
 marked ``HTML`` in the column D2L reads for it; so every such cell starts
@@ -53,8 +56,10 @@ from quizgen.exporters.escaping import (
     mark_the_words_choices,
     question_text,
     rubric_text,
+    select_note,
     skill_name,
     spreadsheet_cell,
+    teacher_note_not_carried,
     unique_items,
     xml_text,
 )
@@ -129,7 +134,7 @@ def _block(worksheet: "Worksheet", item: "WorksheetItem") -> tuple[list[list[str
             pairs = [(w, ok, "") for w, ok in mark_the_words_choices(q.passage, q.answers)]
             passage = q.passage
             notes.append(("adapted", f"mark the words carried as multi-select over the passage's words "
-                                     f"({len(pairs)} choices)"))
+                                     f"({len(pairs)} choices){select_note(q)}"))
         else:
             pairs = [(c.text, c.correct, c.feedback) for c in q.choices]
         # "RightAnswers": each right selection and each right non-selection
@@ -185,6 +190,9 @@ def _block(worksheet: "Worksheet", item: "WorksheetItem") -> tuple[list[list[str
     feedback = _feedback(q)
     if feedback:
         rows.append(_row("Feedback", html_cell(feedback), "HTML"))
+    if q.teacher_note:
+        notes.append(("adapted", teacher_note_not_carried(
+            "the CSV has no grader-only field; a written response's answer key may be shown to learners")))
     return rows, notes
 
 

@@ -17,8 +17,10 @@ title (Classic Quizzes have no tags).
 
 Adapted on purpose (reported by ``check``): ordering → matching_question of
 each item to its position (Classic Quizzes have no ordering type in QTI);
-mark-the-words → multiple_answers_question over the passage's words; the
-essay rubric → general feedback (Classic essays have no grader notes).
+mark-the-words → multiple_answers_question over the passage's words (its
+stem's "Circle" reads "Select"); the essay rubric → general feedback (Classic
+essays have no grader notes). A teacher note is never written: Classic
+Quizzes have no field only graders see.
 """
 
 from __future__ import annotations
@@ -81,11 +83,13 @@ class CanvasQtiExporter(Exporter):
             if isinstance(q, m.Ordering):
                 out.append(esc.adaptation(self.name, q.id, "ordering carried as matching: each item is matched to its position (Classic Quizzes have no ordering type)"))
             elif isinstance(q, m.MarkTheWords):
-                out.append(esc.adaptation(self.name, q.id, "mark-the-words carried as multiple answers: the loaded phrases and every other word of the passage are the choices"))
+                out.append(esc.adaptation(self.name, q.id, "mark-the-words carried as multiple answers: the loaded phrases and every other word of the passage are the choices" + esc.select_note(q)))
             elif isinstance(q, m.OpenResponse):
                 out.append(esc.adaptation(self.name, q.id, "essay: the rubric and model answer are in the general feedback (Classic essays have no grader notes), so students see them after submitting"))
             elif isinstance(q, m.Numeric) and q.unit:
                 out.append(esc.adaptation(self.name, q.id, f"numeric unit '{q.unit}' written after the question text (Canvas has no units)"))
+            if q.teacher_note:
+                out.append(esc.adaptation(self.name, q.id, esc.teacher_note_not_carried("Classic Quizzes have no field only graders see; comments are shown to students")))
         out.extend(esc.forbidden_char_report(self.name, worksheet))
         return out
 

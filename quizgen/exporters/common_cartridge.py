@@ -21,10 +21,16 @@ numeric            cc.fib; the exact answer, or every whole number inside the
 matching           one multiple-choice item per left-hand item (the right
                    column and distractors are the choices)
 ordering           one multiple-choice item per position
-open-response      cc.essay, not computer-scored; rubric, model answer and
-                   teacher note as the item's solution (grader information)
-mark-the-words     cc.multiple_response over the words of the passage
+open-response      cc.essay, not computer-scored; rubric and model answer as
+                   the item's solution
+mark-the-words     cc.multiple_response over the words of the passage (the
+                   stem's "Circle" reads "Select")
 =================  ===========================================================
+
+A teacher note is not written: the profile has no grader-only field. An
+essay's solution is QTI 1.2 feedback of type Solution, which an LMS may show
+to students (the assessment permits solutions), so the note is reported as
+not carried instead.
 
 Question ids become item titles (and item idents), skills and sub-skills the
 ``cc_question_category``, points the ``cc_weighting``, explanations the
@@ -50,7 +56,9 @@ from quizgen.exporters.escaping import (
     mark_the_words_choices,
     question_text,
     rubric_text,
+    select_note,
     skill_name,
+    teacher_note_not_carried,
     unique_items,
     xml_text,
     zip_bytes,
@@ -224,7 +232,11 @@ class _Planner:
     def plan(self) -> Plan:
         q = self.question
         handler = getattr(self, "_" + q.kind.replace("-", "_"))
-        return Plan(handler(q), self.notes)
+        items = handler(q)
+        if q.teacher_note:
+            self.note("adapted", teacher_note_not_carried(
+                "the CC profile has no grader-only field; an essay's solution may be shown to students"))
+        return Plan(items, self.notes)
 
     # -- choice questions
 
@@ -283,7 +295,7 @@ class _Planner:
         self.note(
             "adapted",
             f"mark the words carried as multiple response over the passage's words ({len(choices)} choices, "
-            f"{sum(ok for _t, ok in choices)} to tick)",
+            f"{sum(ok for _t, ok in choices)} to tick){select_note(q)}",
         )
         item = self._choice_item([(t, ok, "") for t, ok in choices], html=html)
         return [item]

@@ -6,9 +6,10 @@ which importer rule it follows. XML formats build lxml trees (escaping is
 automatic) and use only ``xml_text`` and ``html_paragraphs`` from here; text
 formats (GIFT, CSV, TSV) call the other functions by name.
 
-The last section holds the few plain-text pieces every format prints the same
-way (the excerpt with its citation, the tags of a question), so two formats
-never disagree on what a citation looks like.
+The last sections hold the few plain-text pieces every format prints the same
+way (the excerpts with the printed worksheet's citation, the outside-source
+card, the tags of a question, the grader-only text), so two formats never
+disagree on what a citation looks like, nor with the PDF.
 """
 
 from __future__ import annotations
@@ -237,45 +238,119 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
 LINE_NUMBER_GAP = "\u2003"
 
 
-def citation(worksheet: "Worksheet", source_id: str, first: int, last: int) -> str:
-    """Return the one-line citation of an excerpt: title, outlet, date, lines."""
+#: The line an excerpt block prints between two passages of one source that
+#: do not touch, as the printed worksheet's gap mark does.
+EXCERPT_GAP = "\u2026"
+
+#: Before a citation, so it reads as the attribution of the lines above it.
+CITATION_DASH = "\u2014 "
+
+
+def citation(worksheet: "Worksheet", source_id: str, ranges: list[tuple[int, int]]) -> str:
+    """Return the printed worksheet's citation of runs of one source's lines.
+
+    ``ranges`` are (first, last) runs in line order. The text is the PDF's
+    (quizgen.render.context.citation: short title, outlet, date as printed,
+    lines), so an export never cites differently from the paper, and never
+    prints raw metadata such as "not stated" or an inferred date.
+    """
+    from quizgen.render import context as printed
+
     source = worksheet.sources.get(source_id)
-    span = f"line {first}" if first == last else f"lines {first}\u2013{last}"
     if source is None:
-        return f"{source_id}, {span}"
-    parts = [source.title]
-    for extra in (source.outlet, source.publisher):
-        if extra and extra not in parts:
-            parts.append(extra)
-    if source.dates.published and source.dates.published != "unknown":
-        parts.append(source.dates.published)
-    parts.append(span)
-    return ", ".join(parts)
+        # Only a worksheet built by hand can cite a source it does not hold.
+        return f"{source_id}; {printed.line_label(ranges)}."
+    return printed.citation(source, ranges)
 
 
 def excerpt_blocks(worksheet: "Worksheet", item: "WorksheetItem") -> list[tuple[str, str]]:
-    """Return each excerpt of ``item`` as (numbered lines, citation), plain text."""
+    """Return the excerpts of ``item`` as (numbered lines, citation), one block per source, plain text.
+
+    As on the printed worksheet (render.context._excerpts): a source's lines
+    come in line order, not in the order of the question's claims (which
+    would give away the answer of an ordering question whose author listed
+    the claims in order), with a line ``…`` between passages that do not
+    touch, and one citation naming every run. The editors' repair note, if
+    any, follows the citation on a line of its own.
+    """
+    from quizgen.render import context as printed
+
     blocks = []
-    for excerpt in item.excerpts:
-        lines = "\n".join(
-            f"{n}{LINE_NUMBER_GAP}{line}" for n, line in enumerate(excerpt.lines, start=excerpt.first)
-        )
-        blocks.append((lines, "\u2014 " + citation(worksheet, excerpt.source, excerpt.first, excerpt.last)))
+    for source_id, lines in printed.lines_by_source(item.excerpts).items():
+        ranges = printed.line_runs(sorted(lines))
+        numbered: list[str] = []
+        for first, last in ranges:
+            if numbered:
+                numbered.append(EXCERPT_GAP)
+            numbered += [f"{n}{LINE_NUMBER_GAP}{lines[n]}" for n in range(first, last + 1)]
+        cite = CITATION_DASH + citation(worksheet, source_id, ranges)
+        source = worksheet.sources.get(source_id)
+        repairs = printed.repair_note(source, ranges) if source is not None else ""
+        if repairs:
+            cite += "\n" + repairs
+        blocks.append(("\n".join(numbered), cite))
     return blocks
 
 
-def question_text(worksheet: "Worksheet", item: "WorksheetItem", *, passage: str = "") -> str:
-    """Return the printable question text: stem, passage if given, then each excerpt and its citation.
+def outside_card_text(worksheet: "Worksheet", question: "Question") -> str:
+    """Return the outside-source card a question prints with it, or ''.
+
+    Only when the recipe asks for cards, and only for the questions the
+    printed worksheet gives one (render.context.outside_card): such a recipe
+    leaves out look-it-up questions because the card supplies the evidence,
+    so the card must be in the question, not only in the feedback students
+    see after answering.
+    """
+    from quizgen.render import context as printed
+
+    card = printed.outside_card(question) if worksheet.recipe.outside_cards else None
+    return f"Outside source card ({card['kind']}): {card['says']}" if card else ""
+
+
+#: What a mark-the-words stem starts with on paper, and what it says instead
+#: where the question becomes choices to tick or words to select.
+_CIRCLE, _SELECT = "Circle ", "Select "
+
+
+def select_stem(question: "Question") -> str:
+    """Return the stem of a question carried as choices: a mark-the-words "Circle …" reads "Select …".
+
+    Only a mark-the-words stem, and only its first word: in an LMS the
+    student ticks or clicks the words, there is nothing to circle.
+    """
+    from quizgen import model as m
+
+    stem = question.stem
+    if isinstance(question, m.MarkTheWords) and stem.startswith(_CIRCLE):
+        return _SELECT + stem[len(_CIRCLE):]
+    return stem
+
+
+def select_note(question: "Question") -> str:
+    """Return the words an adaptation line adds when ``select_stem`` changed the stem, else ''."""
+    return "; the stem says 'Select' instead of 'Circle'" if select_stem(question) != question.stem else ""
+
+
+def question_text(worksheet: "Worksheet", item: "WorksheetItem", *, passage: str = "", select: bool = True) -> str:
+    """Return the printable question text: stem, passage if given, the excerpts with citations, the card.
 
     Paragraphs are separated by a blank line, so ``html_paragraphs`` renders
     each as a ``<p>`` and the round-trip tests can compare plain text.
+    ``select``: the format carries a mark-the-words question as choices or
+    words to select, so its stem says "Select" (see ``select_stem``); every
+    LMS format does, an Anki card (nothing to tick) passes False. The
+    outside-source card comes after the excerpts, as on the printed worksheet.
     """
-    parts = [item.question.stem]
+    q = item.question
+    parts = [select_stem(q) if select else q.stem]
     if passage:
         parts.append(passage)
     for lines, cite in excerpt_blocks(worksheet, item):
         parts.append(lines)
         parts.append(cite)
+    card = outside_card_text(worksheet, q)
+    if card:
+        parts.append(card)
     return "\n\n".join(parts)
 
 
@@ -294,8 +369,9 @@ ORDERING_HINT = "For each item, choose its place in the order (1 = first)."
 def plain_question_text(worksheet: "Worksheet", item: "WorksheetItem") -> str:
     """Return the question text for plain-text formats, with the hints their adaptations need.
 
-    Used by GIFT and Canvas QTI: the mark-the-words passage, the ordering
-    hint (ordering is carried as matching) and the unit of a numeric answer
+    Used by GIFT and Canvas QTI: the mark-the-words passage (the question is
+    carried as choices, so its stem says "Select"), the ordering hint
+    (ordering is carried as matching) and the unit of a numeric answer
     (neither format has units) join the stem and excerpts.
     """
     from quizgen import model as m
@@ -484,19 +560,39 @@ def identifier(*parts: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# Grader information (cc, blackboard, brightspace, anki)
+# Grader information: open-question rubrics and teacher notes
 
 
 def rubric_text(question) -> str:
-    """Return an open question's model answer, rubric levels, patterns and teacher note as plain text.
+    """Return an open question's model answer, rubric levels and patterns as plain text.
 
     For formats with one free field for graders (a QTI solution, Blackboard's
-    sample answer, Brightspace's answer key, the back of an Anki card).
+    sample answer, Brightspace's answer key, the back of an Anki card), and
+    for GIFT and Canvas, which can only put it in feedback students see. The
+    teacher note is not in it: see ``grader_text``.
     """
     rubric = question.rubric
     parts = [f"Model answer: {question.model_answer}"] if question.model_answer else []
     parts += [f"Proficient: {rubric.proficient}", f"Emergent: {rubric.emergent}", f"Basic: {rubric.basic}"]
     parts += [f"Pattern ({p.level}) {p.name}: {p.description}" for p in rubric.patterns]
+    return "\n\n".join(parts)
+
+
+def grader_text(question: "Question") -> str:
+    """Return what a grader-only field holds: an open question's rubric, then the teacher note.
+
+    A teacher note can warn about what students must not conclude or say
+    how to mark them, so it goes only where students never look (Moodle's
+    information for graders, a QTI 2.1 scorer rubric), never into feedback.
+    """
+    from quizgen import model as m
+
+    parts = [rubric_text(question)] if isinstance(question, m.OpenResponse) else []
     if question.teacher_note:
         parts.append(f"Teacher note: {question.teacher_note}")
     return "\n\n".join(parts)
+
+
+def teacher_note_not_carried(why: str) -> str:
+    """Return the adaptation message for a teacher note a format leaves out; ``why`` names the missing field."""
+    return f"teacher note not carried ({why}): read it in the PDF answer key"

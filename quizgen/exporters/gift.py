@@ -21,10 +21,12 @@ an importer without that code skips them as comments. ``$CATEGORY:`` lines
 put each version and skill in its own category.
 
 Adapted on purpose (reported by ``check``): ordering → matching of each item
-to its position; mark-the-words → multiple response over the passage's words;
-the open-response rubric → general feedback (GIFT has no grader information);
-a numeric unit → written after the question text; an accepted short answer
-holding ``->`` is left out (Moodle would read the question as matching).
+to its position; mark-the-words → multiple response over the passage's words
+(its stem's "Circle" reads "Select"); the open-response rubric → general
+feedback (GIFT has no grader information); a numeric unit → written after the
+question text; an accepted short answer holding ``->`` is left out (Moodle
+would read the question as matching). A teacher note is never written: the
+only place for it would be feedback students see.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ class GiftExporter(Exporter):
             if isinstance(q, m.Ordering):
                 out.append(esc.adaptation(self.name, q.id, "ordering carried as matching: each item is matched to its position (GIFT has no ordering type)"))
             elif isinstance(q, m.MarkTheWords):
-                out.append(esc.adaptation(self.name, q.id, "mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices"))
+                out.append(esc.adaptation(self.name, q.id, "mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices" + esc.select_note(q)))
             elif isinstance(q, m.OpenResponse):
                 out.append(esc.adaptation(self.name, q.id, "essay: the rubric and model answer are in the general feedback (GIFT has no grader information), so students see them after submitting"))
             elif isinstance(q, m.Numeric) and q.unit:
@@ -81,6 +83,8 @@ class GiftExporter(Exporter):
                 elif dropped:
                     shown = ", ".join(repr(a) for a in dropped)
                     out.append(esc.adaptation(self.name, q.id, f"accepted answers left out: {shown} (Moodle reads '->' as matching)"))
+            if q.teacher_note:
+                out.append(esc.adaptation(self.name, q.id, esc.teacher_note_not_carried("GIFT has no grader information; feedback is shown to students")))
             if q.points != 1:
                 out.append(esc.adaptation(self.name, q.id, f"worth {q.points} points, but GIFT has no marks: Moodle imports it at 1 mark (set the mark after import, or use moodle-xml)"))
             if isinstance(q, (m.MultipleResponse, m.MarkTheWords)):

@@ -11,8 +11,8 @@ Only quiz questions fit: single choice and multiple response with at most
 four choices, and true/false (as the answers True and False). Every other
 kind, and any question or answer over the limits, is left out and reported:
 shortening a stem could change what it asks. Kahoot has no column for
-excerpts, explanations, points, ids or tags, so those are left out and
-reported per question. One spreadsheet is one kahoot, so only the first
+excerpts, outside-source cards, explanations, teacher notes, points, ids or
+tags, so those are left out and reported per question. One spreadsheet is one kahoot, so only the first
 version is written.
 
 The file is made byte-identical on every run: the document properties get
@@ -34,7 +34,16 @@ from openpyxl.xml.functions import tostring
 from quizgen import model
 from quizgen.errors import Diagnostic, Location
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.escaping import adaptation, unique_items, versions_not_written, xml_forbidden_chars, xml_text, zip_bytes
+from quizgen.exporters.escaping import (
+    adaptation,
+    outside_card_text,
+    teacher_note_not_carried,
+    unique_items,
+    versions_not_written,
+    xml_forbidden_chars,
+    xml_text,
+    zip_bytes,
+)
 
 if TYPE_CHECKING:
     from quizgen.model import Worksheet, WorksheetItem
@@ -73,8 +82,12 @@ def _one_line(text: str) -> str:
     return " ".join(xml_text(text).split("\n"))
 
 
-def plan_row(item: "WorksheetItem") -> tuple[list | None, list[tuple[str, str]]]:
-    """Return the row values (question, answers, time, correct) or None, and the notes."""
+def plan_row(item: "WorksheetItem", worksheet: "Worksheet | None" = None) -> tuple[list | None, list[tuple[str, str]]]:
+    """Return the row values (question, answers, time, correct) or None, and the notes.
+
+    ``worksheet`` (optional) tells whether the recipe prints an outside-source
+    card with the question, which a kahoot cannot carry either.
+    """
     q = item.question
     notes: list[tuple[str, str]] = []
     if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
@@ -113,6 +126,9 @@ def plan_row(item: "WorksheetItem") -> tuple[list | None, list[tuple[str, str]]]
     if item.excerpts:
         notes.append(("adapted", "the source excerpt and its citation are not carried (no room in a kahoot): "
                                  "show the excerpt to the class"))
+    if worksheet is not None and outside_card_text(worksheet, q):
+        notes.append(("adapted", "the outside source card is not carried (no room in a kahoot): read it out or "
+                                 "show it to the class"))
     missing = []
     if q.explanation:
         missing.append("explanation")
@@ -122,6 +138,8 @@ def plan_row(item: "WorksheetItem") -> tuple[list | None, list[tuple[str, str]]]
         missing.append(f"points ({q.points})")
     missing.append("question id and skill tags")
     notes.append(("adapted", "Kahoot's template has no column for " + ", ".join(missing) + ": left out"))
+    if q.teacher_note:
+        notes.append(("adapted", teacher_note_not_carried("Kahoot's template has no column for it")))
     correct = [str(n) for n, (_t, ok) in enumerate(answers, start=1) if ok]
     seconds = TIME_BY_DIFFICULTY.get(q.difficulty, 30)
     return [stem, *texts, *[""] * (MAX_ANSWERS - len(texts)), seconds, ",".join(correct)], notes
@@ -223,7 +241,7 @@ class KahootExporter(Exporter):
         for item in unique_items(worksheet):
             if item.question.id not in first:
                 continue
-            values, notes = plan_row(item)
+            values, notes = plan_row(item, worksheet)
             for severity, message in notes:
                 out.append(adaptation(self.name, item.question.id, message, severity))
             q = item.question

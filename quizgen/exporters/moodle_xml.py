@@ -11,7 +11,11 @@ with lxml, so ``]]>``, ``<`` and ``&`` need no CDATA at all.
 Adapted on purpose (and reported by ``check``): ordering becomes matching of
 each item to its position (Moodle has no core ordering type; qtype_ordering
 is a plugin), mark-the-words becomes multiple response over the words of
-the passage.
+the passage (its stem's "Circle" reads "Select").
+
+A teacher note goes only into ``<graderinfo>`` (Information for graders),
+which students never see; only essays have that field, so the note of any
+other question is not carried, and ``check`` says so.
 """
 
 from __future__ import annotations
@@ -87,14 +91,16 @@ class MoodleXmlExporter(Exporter):
     )
 
     def check(self, worksheet: m.Worksheet) -> list[Diagnostic]:
-        """Report the ordering and mark-the-words adaptations and any dropped characters."""
+        """Report the ordering and mark-the-words adaptations, teacher notes not carried and any dropped characters."""
         out = []
         for item in esc.unique_items(worksheet):
             q = item.question
             if isinstance(q, m.Ordering):
                 out.append(esc.adaptation(self.name, q.id, "ordering carried as matching: each item is matched to its position (Moodle has no core ordering type)"))
             elif isinstance(q, m.MarkTheWords):
-                out.append(esc.adaptation(self.name, q.id, "mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices"))
+                out.append(esc.adaptation(self.name, q.id, "mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices" + esc.select_note(q)))
+            if q.teacher_note and not isinstance(q, m.OpenResponse):
+                out.append(esc.adaptation(self.name, q.id, esc.teacher_note_not_carried("Moodle has information for graders only on essays; the general feedback is shown to students")))
             if isinstance(q, (m.MultipleResponse, m.MarkTheWords)):
                 correct = (sum(c.correct for c in q.choices) if isinstance(q, m.MultipleResponse) else len(q.answers))
                 if not fraction_exact(correct):
@@ -291,12 +297,13 @@ def _essay(el: etree._Element, q: m.OpenResponse, item: m.WorksheetItem) -> None
     _plain(el, "attachmentsrequired", "0")
     _plain(el, "maxbytes", "0")
     _plain(el, "filetypeslist", "")
-    _text(el, "graderinfo", rubric_text(q))
+    _text(el, "graderinfo", rubric_text(q))  # grader-only: rubric and teacher note
     _text(el, "responsetemplate", "")
 
 
-#: The grader information of an open question (shared with the other formats).
-rubric_text = esc.rubric_text
+#: The information for graders of an open question: rubric, then teacher note
+#: (shared with QTI 2.1's scorer rubric, the other grader-only field).
+rubric_text = esc.grader_text
 
 
 _BODY = {

@@ -15,7 +15,10 @@ the rubric and model answer in ``rubricBlock view="scorer"``, and
 hottextInteraction for mark-the-words (each phrase to mark and every other
 word of the passage is a hottext). Responses are scored in points (SCORE
 runs 0 … points, MAXSCORE = points); the explanation is a modalFeedback
-shown after every attempt, choice feedback a modalFeedback per choice.
+shown after every attempt, choice feedback a modalFeedback per choice. A
+teacher note goes into a ``rubricBlock view="scorer"`` (with an open
+question's rubric, else on its own), which players show to scorers only,
+never into feedback.
 
 Bodies carry no ``style`` attribute (many players strip or refuse them);
 identifiers are NCNames (QTI 2.1 identifier.Type). The question id, skill,
@@ -192,6 +195,8 @@ def item_xml(worksheet: m.Worksheet, version: m.Version, item: m.WorksheetItem) 
     _declare_score(root, q.points)
     body = _sub(root, "itemBody")
     passage = ""
+    # A mark-the-words passage is a hottext interaction: question_text's stem
+    # says "Select" rather than "Circle" (select_stem).
     _paragraphs(body, esc.question_text(worksheet, item, passage=passage))
     processing = etree.Element(_q("responseProcessing"))
     feedback: list[tuple[str, str]] = []
@@ -331,6 +336,11 @@ def item_xml(worksheet: m.Worksheet, version: m.Version, item: m.WorksheetItem) 
         _paragraphs(rubric, rubric_text(q))
         # Scored by a person: no automatic SCORE.
         processing = None
+
+    if q.teacher_note and not isinstance(q, m.OpenResponse):
+        # The note is for whoever marks or reviews the item: a scorer-only
+        # block, as an open question's rubric (which already holds its note).
+        _paragraphs(_sub(body, "rubricBlock", view="scorer"), esc.grader_text(q))
 
     general = esc.feedback_text(q)
     if processing is not None:

@@ -189,13 +189,13 @@ def _excerpts(worksheet: model.Worksheet, item: model.WorksheetItem, seen: dict,
             continue
         fresh.append(excerpt)
     next_number = len({number for number, _ in seen.values()}) + 1
-    for source_id, lines in _lines_by_source(fresh).items():
+    for source_id, lines in lines_by_source(fresh).items():
         number, next_number = next_number, next_number + 1
         for e in fresh:
             if e.source == source_id:
                 seen[(e.source, e.first, e.last)] = (number, item.number)
         source = worksheet.sources[source_id]
-        ranges = _ranges(sorted(lines))
+        ranges = line_runs(sorted(lines))
         printed: list[dict] = []
         for first, last in ranges:
             if printed:
@@ -226,8 +226,8 @@ def outside_card(question: model.Question) -> dict | None:
 
 def quoted_from(worksheet: model.Worksheet, item: model.WorksheetItem, lead: str = "Quoted from: ") -> str:
     """Return 'Quoted from: <citation>; <citation>.' for a question whose stem holds its quotes."""
-    by_source = _lines_by_source(item.excerpts)
-    cited = [citation(worksheet.sources[sid], _ranges(sorted(lines))) for sid, lines in by_source.items()]
+    by_source = lines_by_source(item.excerpts)
+    cited = [citation(worksheet.sources[sid], line_runs(sorted(lines))) for sid, lines in by_source.items()]
     return lead + " ".join(cited) if cited else ""
 
 
@@ -264,7 +264,7 @@ def source_texts_context(worksheet: model.Worksheet, *, link: bool = True) -> di
     return {"doc": doc, "title": recipe.title, "sources": sources}
 
 
-def _lines_by_source(excerpts) -> dict[str, dict[int, str]]:
+def lines_by_source(excerpts) -> dict[str, dict[int, str]]:
     """Return {source id: {line number: text}} for excerpts, sources in first-seen order."""
     out: dict[str, dict[int, str]] = {}
     for excerpt in excerpts:
@@ -274,7 +274,7 @@ def _lines_by_source(excerpts) -> dict[str, dict[int, str]]:
     return out
 
 
-def _ranges(numbers: list[int]) -> list[tuple[int, int]]:
+def line_runs(numbers: list[int]) -> list[tuple[int, int]]:
     """Return sorted line numbers as runs: [7, 8, 11] -> [(7, 8), (11, 11)]."""
     runs: list[tuple[int, int]] = []
     for n in numbers:

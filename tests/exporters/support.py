@@ -59,7 +59,11 @@ def body_must_carry(item) -> list[str]:
     from quizgen import model as m
 
     q = item.question
-    texts = [q.stem, *(line for excerpt in item.excerpts for line in excerpt.lines)]
+    stem = q.stem
+    if isinstance(q, m.MarkTheWords) and stem.startswith("Circle "):
+        # Carried as choices, a mark-the-words stem says "Select" instead: the rest must be there.
+        stem = stem[len("Circle "):]
+    texts = [stem, *(line for excerpt in item.excerpts for line in excerpt.lines)]
     if isinstance(q, m.MarkTheWords):
         texts.append(q.passage)
     if isinstance(q, m.Numeric) and q.unit:

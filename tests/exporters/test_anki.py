@@ -75,7 +75,8 @@ def check_note(worksheet: m.Worksheet, item: m.WorksheetItem, front_html: str, b
     passage = q.passage if isinstance(q, m.MarkTheWords) else ""
     if isinstance(q, m.Numeric) and q.unit:
         passage = f"Answer in {q.unit}."
-    assert front.startswith(expected_text(question_text(worksheet, item, passage=passage))), q.id
+    # A card has nothing to tick: a mark-the-words stem keeps "Circle" (select=False).
+    assert front.startswith(expected_text(question_text(worksheet, item, passage=passage, select=False))), q.id
     if isinstance(q, (m.SingleChoice, m.MultipleResponse)):
         for n, c in enumerate(q.choices):
             letter = "ABCDEFGHIJ"[n]
