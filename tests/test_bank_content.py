@@ -235,3 +235,15 @@ def test_the_teacher_guide_shows_real_bank_entries():
     assert len(shown) >= 2
     for example in shown:
         assert example == entries.get(example["id"]), f"banks/README.md shows {example['id']} unlike the bank"
+
+
+def test_what_students_read_never_says_excerpt(bank):
+    """A worksheet built without excerpts (--no-excerpts) points to lines of the source texts
+    handed out instead, so a stem or choice speaking of "this excerpt" would point at nothing."""
+    import re
+
+    said = []
+    for question in bank.questions.values():
+        texts = [question.stem, *(c.text for c in getattr(question, "choices", ()))]
+        said += [question.id for text in texts if re.search(r"\bexcerpts?\b", text, re.IGNORECASE)]
+    assert said == []
