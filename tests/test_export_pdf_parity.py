@@ -316,3 +316,14 @@ def test_the_conversion_line_says_the_stem_was_changed(fmt):
     lines = [d.message for d in get_exporter(fmt).check(worksheet()) if d.subject == f"question {MARK.id}"]
     converted = [line for line in lines if "mark" in line.lower() and "words" in line and "choices" in line]
     assert len(converted) == 1 and "'Select' instead of 'Circle'" in converted[0], (fmt, lines)
+
+
+def test_a_passage_to_mark_is_not_printed_twice():
+    """As on paper, the passage stands for its excerpt: the export prints the passage and the
+    citation, not the excerpt's lines as well (line 3 printed after the passage it holds)."""
+    from quizgen.exporters.escaping import question_text
+
+    item = worksheet().versions[0].items[4]
+    text = question_text(worksheet(), item, passage=MARK.passage)
+    assert MARK.passage in text
+    assert LINES[2] not in text and "line 3." in text

@@ -345,9 +345,12 @@ def question_text(worksheet: "Worksheet", item: "WorksheetItem", *, passage: str
     parts = [select_stem(q) if select else q.stem]
     if passage:
         parts.append(passage)
+    from quizgen import model as m
+
+    # A passage to mark is the excerpt itself: as on paper, print only where it comes from.
+    marked = bool(passage) and isinstance(q, m.MarkTheWords)
     for lines, cite in excerpt_blocks(worksheet, item):
-        parts.append(lines)
-        parts.append(cite)
+        parts += [cite] if marked else [lines, cite]
     card = outside_card_text(worksheet, q)
     if card:
         parts.append(card)

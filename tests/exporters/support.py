@@ -54,7 +54,8 @@ def body_must_carry(item) -> list[str]:
     """Return the texts of the model a question's exported text must contain, whatever its layout.
 
     Taken from the question itself, not from the exporters' text builders: the
-    stem, a mark-the-words passage, a numeric unit, every excerpt line.
+    stem, a mark-the-words passage (which stands for its excerpt), a numeric
+    unit, every excerpt line of other questions.
     """
     from quizgen import model as m
 
@@ -63,9 +64,12 @@ def body_must_carry(item) -> list[str]:
     if isinstance(q, m.MarkTheWords) and stem.startswith("Circle "):
         # Carried as choices, a mark-the-words stem says "Select" instead: the rest must be there.
         stem = stem[len("Circle "):]
-    texts = [stem, *(line for excerpt in item.excerpts for line in excerpt.lines)]
+    texts = [stem]
     if isinstance(q, m.MarkTheWords):
+        # The passage to mark stands for its excerpt, as on paper: the citation is enough.
         texts.append(q.passage)
+    else:
+        texts += [line for excerpt in item.excerpts for line in excerpt.lines]
     if isinstance(q, m.Numeric) and q.unit:
         texts.append(q.unit)
     return texts
