@@ -327,3 +327,17 @@ def test_a_passage_to_mark_is_not_printed_twice():
     text = question_text(worksheet(), item, passage=MARK.passage)
     assert MARK.passage in text
     assert LINES[2] not in text and "line 3." in text
+
+
+def test_a_stem_that_quotes_its_passages_is_not_followed_by_them():
+    """print_excerpts: false (the stem quotes every passage it needs): the citation only, as on paper."""
+    import dataclasses
+
+    from quizgen.exporters.escaping import question_text
+
+    ws = worksheet()
+    item = ws.versions[0].items[1]
+    quoted = dataclasses.replace(item, question=dataclasses.replace(VERDICT, print_excerpts=False))
+    assert LINES[4] in question_text(ws, item)
+    text = question_text(ws, quoted)
+    assert LINES[4] not in text and "line 5." in text

@@ -347,10 +347,12 @@ def question_text(worksheet: "Worksheet", item: "WorksheetItem", *, passage: str
         parts.append(passage)
     from quizgen import model as m
 
-    # A passage to mark is the excerpt itself: as on paper, print only where it comes from.
-    marked = bool(passage) and isinstance(q, m.MarkTheWords)
+    # As on paper, only where the lines come from when the question already
+    # holds them: a passage to mark is its excerpt, and a stem that quotes
+    # every passage it needs (print_excerpts: false) would be followed by them again.
+    cited_only = (bool(passage) and isinstance(q, m.MarkTheWords)) or not q.print_excerpts
     for lines, cite in excerpt_blocks(worksheet, item):
-        parts += [cite] if marked else [lines, cite]
+        parts += [cite] if cited_only else [lines, cite]
     card = outside_card_text(worksheet, q)
     if card:
         parts.append(card)

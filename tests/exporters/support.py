@@ -68,7 +68,7 @@ def body_must_carry(item) -> list[str]:
     if isinstance(q, m.MarkTheWords):
         # The passage to mark stands for its excerpt, as on paper: the citation is enough.
         texts.append(q.passage)
-    else:
+    elif q.print_excerpts:  # else the stem quotes every passage it needs
         texts += [line for excerpt in item.excerpts for line in excerpt.lines]
     if isinstance(q, m.Numeric) and q.unit:
         texts.append(q.unit)
