@@ -157,20 +157,21 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     order = _pick_order(pools)
     skills = list(dict.fromkeys(_skill_of(s.skill) for s in recipe.selections))
     versions = []
-    # Points and kinds per recipe line, as version A drew them: every later
-    # version draws the same points on each line, so all versions of a class
-    # total the same, and the same kinds where the bank has more than enough.
-    profiles: dict[int, list[tuple[int, str]]] = {}
+    # Points, kinds and difficulties per recipe line, as version A drew them:
+    # every later version draws the same points on each line, so all versions
+    # of a class total the same, and the same kinds and difficulties where the
+    # bank has more than enough.
+    profiles: dict[int, list[tuple[int, str, int]]] = {}
     for index in range(recipe.versions):
         letter = version_letter(index)
         rng = random.Random(f"quizgen/{recipe.seed}/version/{letter}")
         for _ in range(_REDRAWS):
             chosen: dict[str, model.Question] = {}
-            drew: dict[int, list[tuple[int, str]]] = {}
+            drew: dict[int, list[tuple[int, str, int]]] = {}
             for i in order:
                 free = [q for q in pools[i] if q.id not in chosen]
                 drawn = _draw(free, recipe.selections[i].count, profiles.get(i), rng)
-                drew[i] = sorted((q.points, q.kind) for q in drawn)
+                drew[i] = sorted((q.points, q.kind, q.difficulty) for q in drawn)
                 for question in drawn:
                     chosen[question.id] = question
             # A look-it-up answer printed by another question of the sheet is no
@@ -193,29 +194,37 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     return _worksheet(bank, recipe, versions)
 
 
-def _draw(free: list[model.Question], count: int, profile: list[tuple[int, str]] | None,
+def _draw(free: list[model.Question], count: int, profile: list[tuple[int, str, int]] | None,
           rng: random.Random) -> list[model.Question]:
-    """Draw ``count`` questions from ``free``, matching ``profile`` (version A's (points, kind) per question).
+    """Draw ``count`` questions from ``free``, matching ``profile`` (version A's (points, kind, difficulty) per question).
 
     Points are matched whenever the questions left allow it, so every version
-    totals the same. Kinds are matched where a kind has more candidates than
-    it needs; where it has no spare, matching it would give every version the
-    same question, so that slot takes any question of the same points instead
-    and versions still differ. When even the points cannot be matched (a
-    narrower line took the questions in this version), any ``count`` will do.
+    totals the same. Kind and difficulty are matched where the bank has more
+    candidates than needed, else the kind alone, the same way: where there is
+    no spare, matching would give every version the same question, so that
+    slot takes any question of the same points instead and versions still
+    differ. When even the points cannot be matched (a narrower line took the
+    questions in this version), any ``count`` will do.
     """
     if profile is None:
         return rng.sample(free, count)
     kept: list[model.Question] = []
+    for_kind: list[tuple[int, str]] = []  # slots to fill on points and kind
+    for (points, kind, difficulty), needed in sorted(Counter(profile).items()):
+        same = [q for q in free if (q.points, q.kind, q.difficulty) == (points, kind, difficulty)]
+        if len(same) > needed:
+            kept += rng.sample(same, needed)
+        else:
+            for_kind += [(points, kind)] * needed
     open_points: list[int] = []  # slots to fill on points alone
-    for (points, kind), needed in sorted(Counter(profile).items()):
-        same = [q for q in free if q.points == points and q.kind == kind]
+    for (points, kind), needed in sorted(Counter(for_kind).items()):
+        same = [q for q in free if q.points == points and q.kind == kind and q not in kept]
         if len(same) > needed:
             kept += rng.sample(same, needed)
         else:
             open_points += [points] * needed
     # Kinds and points; else points alone (the kinds kept so far given up); else anything.
-    for start, points in ((kept, open_points), ([], [p for p, _ in profile])):
+    for start, points in ((kept, open_points), ([], [p for p, _, _ in profile])):
         drawn = _fill_by_points(free, start, points, rng)
         if drawn is not None:
             rng.shuffle(drawn)

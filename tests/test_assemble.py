@@ -306,7 +306,7 @@ def test_every_version_of_a_class_is_worth_the_same_points(worksheet_bank):
     assert len({frozenset(i.question.id for i in v.items) for v in sheet.versions}) > 1
 
 
-def test_a_draw_matches_version_a_s_kinds_where_the_bank_has_spare_and_its_points_always():
+def test_a_draw_matches_version_a_s_kinds_and_difficulties_where_the_bank_has_spare_and_its_points_always():
     import random
     from decimal import Decimal
 
@@ -320,14 +320,22 @@ def test_a_draw_matches_version_a_s_kinds_where_the_bank_has_spare_and_its_point
     assert {x.points for x in free} == {1}
     for seed in range(20):
         # Spare true-false and single-choice questions: the kinds are kept.
-        drawn = _draw(free, 2, [(1, "true-false"), (1, "single-choice")], random.Random(seed))
+        drawn = _draw(free, 2, [(1, "true-false", 1), (1, "single-choice", 1)], random.Random(seed))
         assert sorted(x.kind for x in drawn) == ["single-choice", "true-false"]
     # The only numeric question would repeat in every version: that slot takes any 1-point question.
-    picks = {frozenset(x.id for x in _draw(free, 1, [(1, "numeric")], random.Random(seed))) for seed in range(20)}
+    picks = {frozenset(x.id for x in _draw(free, 1, [(1, "numeric", 1)], random.Random(seed))) for seed in range(20)}
     assert len(picks) > 1
     # Points are kept even when no kind can be: a 2-point slot takes the 2-point question.
     two = model.TrueFalse("tf-two", *common, answer=True, points=2)
-    assert [x.id for x in _draw(free + [two], 1, [(2, "open-response")], random.Random(1))] == ["tf-two"]
+    assert [x.id for x in _draw(free + [two], 1, [(2, "open-response", 2)], random.Random(1))] == ["tf-two"]
+    # Difficulty is kept too where the kind has spare at it; else the kind alone.
+    hard = [dataclasses.replace(q, id=q.id + "-hard", difficulty=3) for q in tf]
+    for seed in range(20):
+        drawn = _draw(free + hard, 1, [(1, "true-false", 3)], random.Random(seed))
+        assert drawn[0].kind == "true-false" and drawn[0].difficulty == 3
+        drawn = _draw(free + hard[:1], 1, [(1, "true-false", 3)], random.Random(seed))
+        assert drawn[0].kind == "true-false"
+    assert len({_draw(free + hard[:1], 1, [(1, "true-false", 3)], random.Random(seed))[0].id for seed in range(20)}) > 1
 
 
 def test_each_part_opens_with_its_shortest_question(worksheet_bank):
