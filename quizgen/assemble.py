@@ -290,7 +290,7 @@ def given_away(bank: model.Bank, questions: list[model.Question]) -> list[tuple[
     """
     found = []
     for asked in questions:
-        for answer in _looked_up_answers(asked):
+        for answer in filter(str.strip, _looked_up_answers(asked)):
             pattern = re.compile(r"(?<!\w)" + re.escape(answer.strip()) + r"(?!\w)", re.IGNORECASE)
             for other in questions:
                 if other.id != asked.id and any(pattern.search(t) for t in _printed_text(bank, other)):
