@@ -24,6 +24,7 @@ drawn, saying which line is short and by how much.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import random
 import re
 from collections import Counter
@@ -36,6 +37,8 @@ from quizgen.parametric import instantiate
 from quizgen.bank import QUOTE_GAP
 from quizgen.catalog import sources_of
 from quizgen.recipe import describe
+
+log = logging.getLogger(__name__)
 
 #: Choices that only make sense in last place ("All of the above").
 _PINNED_LAST = ("of the above", "all of these", "none of these")
@@ -176,8 +179,12 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
                     chosen[question.id] = question
             # A look-it-up answer printed by another question of the sheet is no
             # longer looked up: draw the version again (the bank may leave no other way).
-            if not given_away(bank, list(chosen.values())):
+            away = given_away(bank, list(chosen.values()))
+            if not away:
                 break
+        for asked, telling in away:
+            log.warning("version %s: question %s prints the answer to look-it-up question %s (no other draw found)",
+                        letter, telling, asked)
         for i, profile in drew.items():
             profiles.setdefault(i, profile)
         parts = []
@@ -268,9 +275,11 @@ _REDRAWS = 20
 
 
 def _looked_up_answers(question: model.Question) -> list[str]:
-    """Return the answers a look-it-up question asks students to find outside ([] for other questions)."""
+    """Return what gives away a look-it-up question's answer: its answer terms, else its answers ([] for others)."""
     if model.LOOK_IT_UP not in question.tags:
         return []
+    if question.answer_terms:
+        return list(question.answer_terms)
     if isinstance(question, (model.SingleChoice, model.MultipleResponse)):
         return [c.text for c in question.choices if c.correct]
     if isinstance(question, model.ShortAnswer):

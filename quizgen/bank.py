@@ -529,6 +529,8 @@ class _QuestionBuilder:
             self.bad(("tags",), "'cross-source' needs claims from at least two sources")
         if "disagreement" in tags and self.kind != "open-response":
             self.bad(("tags",), "'disagreement' questions must be open-response, so the key does not force one answer")
+        if raw.get("answer_terms") and "look-it-up" not in tags:
+            self.bad(("answer_terms",), "only a look-it-up question has answer terms (what students look up)")
         if raw["skill"] == "corroborate" and not raw.get("outside_source"):
             self.bad(("outside_source",), "a corroborate question must say which kind of outside source settles it and what it says")
         excerpts = self.excerpts()
@@ -548,6 +550,7 @@ class _QuestionBuilder:
             excerpts=excerpts,
             print_excerpts=raw.get("print_excerpts", True),
             teacher_note=raw.get("teacher_note") or "",
+            answer_terms=tuple(raw.get("answer_terms") or ()),
         )
         if raw.get("parametric"):
             return self.parametric(common)

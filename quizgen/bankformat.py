@@ -112,6 +112,9 @@ COMMON_FIELDS = (
        item=_f("excerpt", "text", "source-id:A-B")),
     _f("print_excerpts", "bool", "false when the stem quotes all a student needs: print citations, not passages."),
     _f("teacher_note", "string", "Note for the teacher."),
+    _f("answer_terms", "list", "look-it-up questions: words or numbers that give the answer away if another question"
+       " on the sheet prints them (default: the answer itself); such questions are never drawn together.",
+       item=_f("term", "text", "A word, name or number.")),
     _f("parametric", "object", "Makes the question parametric (numeric or single-choice only).", fields=(
         _f("generator", "enum", "Generator name.", required=True, choices=tuple(GENERATORS)),
         _f("cases", "list", "Values from the sources to draw from.", required=True, min_items=1,

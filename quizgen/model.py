@@ -327,6 +327,9 @@ class Question:
     #: worksheet then prints where the quotes come from, not the passages.
     print_excerpts: bool = True
     teacher_note: str = ""
+    #: Look-it-up questions: words or numbers that give the answer away if
+    #: another question on the sheet prints them (default: the answer itself).
+    answer_terms: tuple[str, ...] = ()
     parametric: Parametric | None = None
     #: For an instantiated parametric question: the values it was drawn with.
     instance: tuple[tuple[str, object], ...] = ()

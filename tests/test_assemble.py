@@ -375,3 +375,26 @@ def test_no_question_prints_the_answer_a_look_it_up_question_asks_for():
     assert drew, "no version drew the look-it-up question: the check above tests nothing"
     for version in sheet.versions:
         assert given_away(bank, [bank.questions[i.question.id] for i in version.items]) == [], version.letter
+    # Answer terms: "What do outside histories say this unit was?" is given away by any
+    # mention of the 88th Brigade, not only by the whole right choice.
+    unit, rank = bank.questions["memq-iaf-name"], bank.questions["memq-kim-rank"]
+    assert unit.answer_terms and given_away(bank, [unit, rank]) == [("memq-iaf-name", "memq-kim-rank")]
+    memoir_lines = (model.Selection("identify-bias", 3, sources=("memoir",)), model.Selection("corroborate", 3, sources=("memoir",)))
+    sheet = make_worksheet(bank, recipe(*memoir_lines, versions=30, seed=7, grade_band="9-10"))
+    assert any("memq-iaf-name" in {i.question.id for i in v.items} for v in sheet.versions)
+    for version in sheet.versions:
+        assert given_away(bank, [bank.questions[i.question.id] for i in version.items]) == [], version.letter
+
+
+def test_a_give_away_the_bank_cannot_avoid_is_said(worksheet_bank, caplog):
+    import logging
+
+    claim = (next(iter(worksheet_bank.claims)),)
+    asked = model.ShortAnswer("look", "date-checking", "B3", claim, "In which year?", "e", 1, "9-10",
+                              tags=(model.LOOK_IT_UP,), answers=("1997",))
+    telling = model.TrueFalse("tell", "date-checking", "B3", claim, "It was adopted in 1997.", "e", 1, "9-10")
+    bank = dataclasses.replace(worksheet_bank, questions={"look": asked, "tell": telling})
+    with caplog.at_level(logging.WARNING, logger="quizgen.assemble"):
+        make_worksheet(bank, recipe(model.Selection("date-checking", 2)))
+    assert [r.getMessage() for r in caplog.records] == [
+        "version A: question tell prints the answer to look-it-up question look (no other draw found)"]

@@ -142,6 +142,9 @@ def test_loader_builds_model_objects(tmp_path):
 Q = "questions/set.yaml"
 C = "claims/naenara.yaml"
 CASES = [
+    ("answer terms without look-it-up", Q, "    difficulty: 1\n    grade_band: 6-8\n  - id: q-number",
+     "    difficulty: 1\n    grade_band: 6-8\n    answer_terms: [\"1997\"]\n  - id: q-number",
+     "answer_terms:", "question q-choice: field 'answer_terms': only a look-it-up question has answer terms (what students look up)"),
     ("unknown key", Q, "    difficulty: 1\n    grade_band: 6-8\n  - id: q-number", "    difficulty: 1\n    grade_band: 6-8\n    dificulty: 2\n  - id: q-number",
      "dificulty: 2", "question q-choice: field 'dificulty': unknown field 'dificulty' (did you mean 'difficulty'?)"),
     ("missing stem", Q, "    stem: How many fighters does the text say were left?\n", "",
