@@ -51,3 +51,32 @@ def _too_tall(bank: model.Bank, recipe_changes: dict) -> list[str]:
 def test_every_question_fits_on_a_page(bank, settings):
     too_tall = _too_tall(bank, settings)
     assert not too_tall, f"taller than a page with {settings}: {', '.join(too_tall)}"
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_in_large_print_every_long_response_still_fits_a_page(bank, paper):
+    """Large print may break a tall question before its response, never inside it: so
+    every response (with its how-to-answer line) must fit a page. Side by side, the
+    matching columns of long texts ran past the foot of an A4 page; they are stacked."""
+    import io
+
+    from conftest import page_break_problems
+    from pypdf import PdfReader
+
+    from quizgen.render import render_html
+    from quizgen.render.context import worksheet_context
+    from quizgen.render.pdf import html_to_pdf
+
+    long_kinds = (model.Matching, model.Ordering, model.MultipleResponse)
+    checked, problems = 0, []
+    for qid, question in bank.questions.items():
+        if not isinstance(question, long_kinds):
+            continue
+        sheet = whole_bank(dataclasses.replace(bank, questions={qid: question}), seed=1)
+        sheet = dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, paper=paper, large_print=True))
+        context = worksheet_context(sheet, sheet.versions[0], link=False)
+        data = html_to_pdf([render_html("worksheet.html.j2", context)], context["doc"]["stylesheets"])
+        checked += 1
+        problems += [f"{qid}: {p}" for p in page_break_problems(data, key=False)]
+        assert len(PdfReader(io.BytesIO(data)).pages) >= 2  # the large-print cover, then the question
+    assert checked > 10 and problems == []

@@ -399,3 +399,14 @@ def test_right_choices_in_the_key_are_joined_by_a_middle_dot():
                                choices=(model.Choice("It is dated.", True), model.Choice("No."), model.Choice("It names KCNA.", True)))
     item = model.WorksheetItem(1, q, "AC", (), ())
     assert answer_words(item) == "It is dated. · It names KCNA."
+
+
+def test_large_print_is_for_the_students_pages_not_the_key():
+    """The key is the teacher's: regular print, which also keeps each entry with its answer line."""
+    from quizgen.render.context import document
+
+    recipe = model.Recipe("T", "", (), large_print=True)
+    for kind in ("worksheet", "source_texts"):
+        assert "css/large-print.css" in document(recipe, "T", kind, "T")["stylesheets"], kind
+    key = document(recipe, "T", "answer_key", "T")
+    assert "css/large-print.css" not in key["stylesheets"] and "large-print" not in key["classes"]

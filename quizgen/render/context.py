@@ -57,9 +57,11 @@ def document(recipe: model.Recipe, title: str, kind: str, running: str, link: bo
     sheets = ["css/print.css", f"css/paper-{recipe.paper}.css", "css/worksheet.css"]
     if kind == "answer_key":
         sheets.append("css/answer_key.css")
-    if recipe.large_print:
+    # Large print is for the students' pages; the key is the teacher's, in regular print.
+    large = recipe.large_print and kind != "answer_key"
+    if large:
         sheets.append("css/large-print.css")
-    classes = [kind.replace("_", "-"), f"paper-{recipe.paper}"] + (["large-print"] if recipe.large_print else [])
+    classes = [kind.replace("_", "-"), f"paper-{recipe.paper}"] + (["large-print"] if large else [])
     return {"title": title, "stylesheets": sheets, "link": link, "classes": " ".join(classes), "running": running, "lang": "en"}
 
 
