@@ -298,8 +298,8 @@ def test_kahoot_reports_the_teacher_note_of_a_question_it_writes():
 def test_mark_the_words_stem_says_select_where_carried_as_choices(fmt):
     text = plain(export_text(fmt, worksheet()))
     assert MARK.stem.replace("Circle ", "Select ", 1) in text, fmt
-    # The whole stem: a question's name, a teacher's label in the bank, may start with it cut short.
-    assert MARK.stem not in text, fmt
+    # Neither the question nor its name says "Circle".
+    assert MARK.stem not in text and MARK.stem[:30] not in text, fmt
     assert "Circle one: which word is loaded?" in text, fmt  # other kinds keep their stem
 
 
@@ -309,6 +309,16 @@ def test_anki_card_keeps_circle_and_select_stem_touches_only_a_leading_circle():
     assert esc.select_stem(CIRCLE_CHOICE) == CIRCLE_CHOICE.stem
     inner = dataclasses.replace(MARK, stem="Read it, then Circle the words.")
     assert esc.select_stem(inner) == inner.stem
+    marked = dataclasses.replace(MARK, stem="Mark the words that judge.")
+    assert esc.select_stem(marked) == "Select the words that judge."
+    assert esc.select_note(marked) == "; the stem says 'Select' instead of 'Mark'"
+
+
+def test_a_question_name_says_select_as_its_text_does():
+    from quizgen.exporters.moodle_xml import question_name
+
+    item = worksheet().versions[0].items[4]
+    assert question_name(item).startswith(f"05 {MARK.id}: Select the three words")
 
 
 @pytest.mark.parametrize("fmt", ["moodle-xml", "gift", "canvas-qti", "cc", "blackboard", "brightspace"])

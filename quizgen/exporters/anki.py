@@ -102,7 +102,7 @@ def front_text(worksheet: "Worksheet", item: "WorksheetItem") -> str:
     passage = q.passage if isinstance(q, model.MarkTheWords) else ""
     if isinstance(q, model.Numeric) and q.unit:
         passage = f"Answer in {q.unit}."
-    # A card has nothing to tick, so a mark-the-words stem keeps the paper's "Circle".
+    # A card has nothing to tick, so a mark-the-words stem keeps the paper's "Circle" or "Mark".
     parts = [question_text(worksheet, item, passage=passage, select=False)]
     if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
         parts += [f"{_letter(n)}. {c.text}" for n, c in enumerate(q.choices)]

@@ -17,7 +17,7 @@ numeric          NUM with the tolerance
 matching         MAT (distractors cannot be carried: one match per answer)
 ordering         MAT, each item matched to its position (Ultra has no ORD)
 open-response    ESS, rubric and model answer as the sample answer
-mark-the-words   MA over the words of the passage ("Circle" reads "Select")
+mark-the-words   MA over the words of the passage ("Circle" or "Mark" reads "Select")
 ===============  =============================================================
 
 A teacher note is not written: the sample answer can be shown to students

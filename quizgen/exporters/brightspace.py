@@ -22,7 +22,7 @@ numeric          SA: the exact answer, or the whole numbers in the tolerance
 matching         M, scored "EquallyWeighted" (distractors cannot be carried)
 ordering         O, scored "EquallyWeighted"
 open-response    WR, rubric and model answer as the answer key
-mark-the-words   MS over the words of the passage ("Circle" reads "Select")
+mark-the-words   MS over the words of the passage ("Circle" or "Mark" reads "Select")
 ===============  =============================================================
 
 A teacher note is not written: a written response's answer key can be

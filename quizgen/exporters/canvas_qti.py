@@ -18,7 +18,7 @@ title (Classic Quizzes have no tags).
 Adapted on purpose (reported by ``check``): ordering → matching_question of
 each item to its position (Classic Quizzes have no ordering type in QTI);
 mark-the-words → multiple_answers_question over the passage's words (its
-stem's "Circle" reads "Select"); the essay rubric → general feedback (Classic
+stem's "Circle" or "Mark" reads "Select"); the essay rubric → general feedback (Classic
 essays have no grader notes). A teacher note is never written: Classic
 Quizzes have no field only graders see.
 """

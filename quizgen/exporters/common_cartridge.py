@@ -24,7 +24,7 @@ ordering           one multiple-choice item per position
 open-response      cc.essay, not computer-scored; rubric and model answer as
                    the item's solution
 mark-the-words     cc.multiple_response over the words of the passage (the
-                   stem's "Circle" reads "Select")
+                   stem's "Circle" or "Mark" reads "Select")
 =================  ===========================================================
 
 A teacher note is not written: the profile has no grader-only field. An

@@ -307,28 +307,31 @@ def outside_card_text(worksheet: "Worksheet", question: "Question") -> str:
     return f"Outside source card ({card['kind']}): {card['says']}" if card else ""
 
 
-#: What a mark-the-words stem starts with on paper, and what it says instead
-#: where the question becomes choices to tick or words to select.
-_CIRCLE, _SELECT = "Circle ", "Select "
+#: The verbs a mark-the-words stem starts with on paper, and what it says
+#: instead where the question becomes choices to tick or words to select.
+_PAPER_VERBS, _SELECT = ("Circle ", "Mark "), "Select "
 
 
 def select_stem(question: "Question") -> str:
-    """Return the stem of a question carried as choices: a mark-the-words "Circle …" reads "Select …".
+    """Return the stem of a question carried as choices: a mark-the-words "Circle …" or "Mark …" reads "Select …".
 
     Only a mark-the-words stem, and only its first word: in an LMS the
-    student ticks or clicks the words, there is nothing to circle.
+    student ticks or clicks the words, there is nothing to circle or mark.
     """
     from quizgen import model as m
 
     stem = question.stem
-    if isinstance(question, m.MarkTheWords) and stem.startswith(_CIRCLE):
-        return _SELECT + stem[len(_CIRCLE):]
+    verb = next((v for v in _PAPER_VERBS if stem.startswith(v)), None)
+    if isinstance(question, m.MarkTheWords) and verb:
+        return _SELECT + stem[len(verb):]
     return stem
 
 
 def select_note(question: "Question") -> str:
     """Return the words an adaptation line adds when ``select_stem`` changed the stem, else ''."""
-    return "; the stem says 'Select' instead of 'Circle'" if select_stem(question) != question.stem else ""
+    if select_stem(question) == question.stem:
+        return ""
+    return f"; the stem says 'Select' instead of '{question.stem.split()[0]}'"
 
 
 def question_text(worksheet: "Worksheet", item: "WorksheetItem", *, passage: str = "", select: bool = True) -> str:

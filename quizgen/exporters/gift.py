@@ -22,7 +22,7 @@ put each version and skill in its own category.
 
 Adapted on purpose (reported by ``check``): ordering → matching of each item
 to its position; mark-the-words → multiple response over the passage's words
-(its stem's "Circle" reads "Select"); the open-response rubric → general
+(its stem's "Circle" or "Mark" reads "Select"); the open-response rubric → general
 feedback (GIFT has no grader information); a numeric unit → written after the
 question text; an accepted short answer holding ``->`` is left out (Moodle
 would read the question as matching). A teacher note is never written: the

@@ -11,7 +11,7 @@ with lxml, so ``]]>``, ``<`` and ``&`` need no CDATA at all.
 Adapted on purpose (and reported by ``check``): ordering becomes matching of
 each item to its position (Moodle has no core ordering type; qtype_ordering
 is a plugin), mark-the-words becomes multiple response over the words of
-the passage (its stem's "Circle" reads "Select").
+the passage (its stem's "Circle" or "Mark" reads "Select").
 
 A teacher note goes only into ``<graderinfo>`` (Information for graders),
 which students never see; only essays have that field, so the note of any
@@ -157,7 +157,7 @@ def question_name(item: m.WorksheetItem) -> str:
     """Return the name shown in the question bank: number, id and the start of the stem."""
     # Drop characters XML cannot carry before collapsing spaces, so a dropped
     # control character never leaves a space at the end (importers trim names).
-    stem = " ".join(esc.xml_text(item.question.stem).split())
+    stem = " ".join(esc.xml_text(esc.select_stem(item.question)).split())  # as the question text says it
     # Moodle strips tags from names, cutting "3 < 5" at the "<": a look-alike keeps the text.
     stem = stem.replace("<", "\u2039")
     name = f"{item.number:02d} {item.question.id}: {stem}"

@@ -196,7 +196,7 @@ def item_xml(worksheet: m.Worksheet, version: m.Version, item: m.WorksheetItem) 
     body = _sub(root, "itemBody")
     passage = ""
     # A mark-the-words passage is a hottext interaction: question_text's stem
-    # says "Select" rather than "Circle" (select_stem).
+    # says "Select" rather than "Circle" or "Mark" (select_stem).
     _paragraphs(body, esc.question_text(worksheet, item, passage=passage))
     processing = etree.Element(_q("responseProcessing"))
     feedback: list[tuple[str, str]] = []

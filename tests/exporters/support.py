@@ -61,9 +61,9 @@ def body_must_carry(item) -> list[str]:
 
     q = item.question
     stem = q.stem
-    if isinstance(q, m.MarkTheWords) and stem.startswith("Circle "):
+    if isinstance(q, m.MarkTheWords) and stem.startswith(("Circle ", "Mark ")):
         # Carried as choices, a mark-the-words stem says "Select" instead: the rest must be there.
-        stem = stem[len("Circle "):]
+        stem = stem.split(" ", 1)[1]
     texts = [stem]
     if isinstance(q, m.MarkTheWords):
         # The passage to mark stands for its excerpt, as on paper: the citation is enough.

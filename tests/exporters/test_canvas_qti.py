@@ -176,7 +176,7 @@ def test_adaptations_are_reported(worksheet_all_kinds):
         "canvas-qti: adapted: question dc-gap: numeric unit 'years' written after the question text (Canvas has no units)",
         "canvas-qti: adapted: question dc-order: ordering carried as matching: each item is matched to its position (Classic Quizzes have no ordering type)",
         "canvas-qti: adapted: question co-open: essay: the rubric and model answer are in the general feedback (Classic essays have no grader notes), so students see them after submitting",
-        "canvas-qti: adapted: question ib-mark: mark-the-words carried as multiple answers: the loaded phrases and every other word of the passage are the choices",
+        "canvas-qti: adapted: question ib-mark: mark-the-words carried as multiple answers: the loaded phrases and every other word of the passage are the choices; the stem says 'Select' instead of 'Mark'",
     ]
 
 

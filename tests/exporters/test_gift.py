@@ -252,7 +252,7 @@ def test_adaptations_are_reported(worksheet_all_kinds):
         "gift: adapted: question dc-order: ordering carried as matching: each item is matched to its position (GIFT has no ordering type)",
         "gift: adapted: question co-open: essay: the rubric and model answer are in the general feedback (GIFT has no grader information), so students see them after submitting",
         f"gift: adapted: question co-open: worth 4 points, {marks}",
-        "gift: adapted: question ib-mark: mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices",
+        "gift: adapted: question ib-mark: mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices; the stem says 'Select' instead of 'Mark'",
     ]
     assert esc.gift_escape(ORDERING_HINT) in EXPORTER.export(worksheet_all_kinds).decode()
 

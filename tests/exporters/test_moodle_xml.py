@@ -144,7 +144,7 @@ def test_adaptations_are_reported(worksheet_all_kinds):
     lines = [d.format() for d in EXPORTER.check(worksheet_all_kinds)]
     assert lines == [
         "moodle-xml: adapted: question dc-order: ordering carried as matching: each item is matched to its position (Moodle has no core ordering type)",
-        "moodle-xml: adapted: question ib-mark: mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices",
+        "moodle-xml: adapted: question ib-mark: mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices; the stem says 'Select' instead of 'Mark'",
     ]
 
 
