@@ -83,6 +83,7 @@ def _where(recipe: model.Recipe, index: int, selection: model.Selection) -> Loca
 def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]:
     """Return each recipe line's candidate questions (bank order); raise on a shortfall."""
     problems: list[Diagnostic] = []
+    unknown_sources: list[Diagnostic] = []
     pools: list[list[model.Question]] = []
     for index, selection in enumerate(recipe.selections):
         unknown = [s for s in selection.sources if s not in bank.sources]
@@ -91,8 +92,8 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
             # Sources typed once on the command line are reported once, against the option.
             where = Location(selection.sources_option) if selection.sources_option else _where(recipe, index, selection)
             problem = Diagnostic(where, f"unknown source '{unknown[0]}'{close_match(unknown[0], bank.sources)}; the bank has: {known}")
-            if problem not in problems:
-                problems.append(problem)
+            if problem not in unknown_sources:
+                unknown_sources.append(problem)
             pools.append([])
             continue
         pool = [q for q in bank.questions.values() if matches(bank, q, selection, recipe.grade_band)]
@@ -108,6 +109,9 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
                 f"asked for {describe(selection, recipe.grade_band)}; the bank has {have}{why}",
             ))
         pools.append(pool)
+    if unknown_sources:  # a misspelt name, not a bank too small: say only that
+        noun = "source" if len(unknown_sources) == 1 else "sources"
+        raise RecipeError(f"{len(unknown_sources)} unknown {noun}; nothing was built", unknown_sources)
     if not problems:
         problems += _overlaps(recipe, pools)
     if problems:

@@ -135,6 +135,9 @@ _YAML_HINTS = (
 _OPENS_QUOTE = re.compile(r"""^\s*(?:-\s+)?[\w-]+:\s+(["'])""")
 
 
+#: How far back a runaway quote is looked for, in lines.
+_LOOK_BACK = 60
+
 #: Errors a runaway quote causes: the text after the place it closes is read as stray.
 _RUNAWAY = re.compile(r"found '<scalar>'|could not find expected ':'|found unexpected end of stream")
 
@@ -143,10 +146,11 @@ def _unclosed_quote(text: str, line: int) -> tuple[int, str] | None:
     """Return (line, quote) of the value at or before ``line`` that opens a quote it does not close, or None.
 
     Only where the failing line holds that quote mark (where the runaway
-    quote closed), looking back a few lines: a quoted text may span lines.
+    quote closed), looking back to the nearest value that opens a quote: the
+    lines between, keys included, were swallowed by the runaway text.
     """
     lines = text.splitlines()
-    for n in range(min(line, len(lines)), max(0, line - 8), -1):
+    for n in range(min(line, len(lines)), max(0, line - _LOOK_BACK), -1):
         match = _OPENS_QUOTE.match(lines[n - 1])
         if not match:
             continue
@@ -155,7 +159,9 @@ def _unclosed_quote(text: str, line: int) -> tuple[int, str] | None:
         failing = lines[line - 1] if line <= len(lines) else ""
         if quote not in closed and (quote in failing or n == line):
             return n, quote
-        return None
+        if n < line:  # the nearest value above opens and closes its quote: no runaway
+            return None
+        # The failing line itself looks closed: its first quote may be where the runaway ended.
     return None
 
 
@@ -230,6 +236,11 @@ def parse_yaml(raw: bytes, display: str) -> tuple[object, Lines]:
             problem += f" ({err.context.strip()} that starts on line {err.context_mark.line + 1})"
         hint = yaml_hint(problem)
         opened = _unclosed_quote(text, line) if line and _RUNAWAY.search(problem) else None
+        if not opened and err.context and "quoted scalar" in err.context and err.context_mark:
+            # The quote ran on to the end of the file: PyYAML marks where it opened.
+            n, column = err.context_mark.line, err.context_mark.column
+            lines = text.splitlines()
+            opened = (n + 1, lines[n][column] if n < len(lines) and column < len(lines[n]) else '"')
         if opened:
             # A quote left open runs on into the next lines and the parser fails
             # where it closes, a line or more later: the cause is where it opened.

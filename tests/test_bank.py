@@ -268,6 +268,15 @@ def test_a_quote_left_open_is_reported_where_it_opens(tmp_path):
     opened = line_of(broken, 'explanation: "The text says')
     assert code == 1 and out[0].startswith(f"banks/questions/set.yaml:{opened}: invalid YAML: "), out
     assert "this line opens a quote (\") that it does not close" in out[0] and 'written \\"' in out[0]
+    # Far from where it closes, or never closed at all: still the line where it opens.
+    far = QUESTIONS.replace("    explanation: A superlative judges; the other words describe.\n",
+                            '    explanation: "A superlative judges; the other words describe.\n', 1)
+    for text in (far, far.replace("    explanation: The text says the unit decreased from 40 to 18.\n",
+                                  '    explanation: The text says the unit "decreased" from 40 to 18.\n', 1)):
+        code, out = validate(make_bank(tmp_path / str(len(text)), questions=text))
+        opened = line_of(text, 'explanation: "A superlative')
+        assert code == 1 and out[0].startswith(f"banks/questions/set.yaml:{opened}: invalid YAML: "), out
+        assert "this line opens a quote" in out[0], out
     # A quoted text may span lines: one that is closed is no error.
     fine = QUESTIONS.replace("    explanation: The text says the unit decreased from 40 to 18.\n",
                              '    explanation: "The text says\n      the unit decreased from 40 to 18."\n', 1)

@@ -102,10 +102,11 @@ def test_a_misspelt_sources_option_is_reported_once_against_the_option(runner, t
     result = runner.invoke(main, ["build", *BANK, "--sources", typo, "-o", str(tmp_path)])
     assert result.exit_code == 1 and list(tmp_path.iterdir()) == []
     lines = result.stderr.splitlines()
-    assert [line for line in lines if "unknown source" in line] == [
+    assert [line for line in lines if "unknown source '" in line] == [
         f"--sources: unknown source '{typo}' (did you mean '{known[0]}'?); the bank has: {', '.join(known)}"
     ]
     assert "default.yaml" not in result.stderr
+    assert lines[-1] == "1 unknown source; nothing was built"  # not "the bank cannot fill": it could
 
 
 def test_unwritable_output_leaves_nothing_behind(runner, tmp_path):

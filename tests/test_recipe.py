@@ -8,7 +8,7 @@ import pytest
 from conftest import write_recipe
 
 from quizgen import model, paths
-from quizgen.errors import RecipeError
+from quizgen.errors import QuizgenError, RecipeError
 from quizgen.recipe import describe, load_recipe
 
 MINIMAL = "questions:\n  - skill: date-checking\n    count: 2\n"
@@ -257,3 +257,12 @@ def test_the_readme_example_recipe_fills_from_the_shipped_bank(tmp_path):
 def test_yaml_mistakes_a_teacher_makes_get_a_plain_hint(tmp_path, text, line, hint):
     lines = errors(write_recipe(tmp_path, text))
     assert lines[0].startswith(f"recipe.yaml:{line}: invalid YAML: ") and hint in lines[0], lines[0]
+
+
+def test_a_title_with_its_quote_left_open_is_reported_at_its_line(tmp_path):
+    """PyYAML reads to the end of the file looking for the closing quote; the teacher needs line 2."""
+    path = write_recipe(tmp_path, 'versions: 2\ntitle: "Reading the sources\n' + MINIMAL)
+    with pytest.raises(QuizgenError) as info:
+        load_recipe(path)
+    first = info.value.lines()[0]
+    assert first.startswith("recipe.yaml:2: invalid YAML") and "this line opens a quote (\")" in first, first
