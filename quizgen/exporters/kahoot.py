@@ -12,8 +12,8 @@ four choices, and true/false (as the answers True and False). Every other
 kind, and any question or answer over the limits, is left out and reported:
 shortening a stem could change what it asks. Kahoot has no column for
 excerpts, outside-source cards, explanations, teacher notes, points, ids or
-tags, so those are left out and reported per question. One spreadsheet is one kahoot, so only the first
-version is written.
+tags, so those are left out and reported per question. One spreadsheet is
+one kahoot, so only the first version is written.
 
 The file is made byte-identical on every run: the document properties get
 a fixed date (openpyxl writes the time of saving) and the zip entries a
