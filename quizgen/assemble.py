@@ -220,20 +220,9 @@ def _draw(free: list[model.Question], count: int, profile: list[tuple[int, str, 
     if profile is None:
         return rng.sample(free, count)
     kept: list[model.Question] = []
-    for_kind: list[tuple[int, str]] = []  # slots to fill on points and kind
-    for (points, kind, difficulty), needed in sorted(Counter(profile).items()):
-        same = [q for q in free if (q.points, q.kind, q.difficulty) == (points, kind, difficulty)]
-        if len(same) > needed:
-            kept += rng.sample(same, needed)
-        else:
-            for_kind += [(points, kind)] * needed
-    open_points: list[int] = []  # slots to fill on points alone
-    for (points, kind), needed in sorted(Counter(for_kind).items()):
-        same = [q for q in free if q.points == points and q.kind == kind and q not in kept]
-        if len(same) > needed:
-            kept += rng.sample(same, needed)
-        else:
-            open_points += [points] * needed
+    left = _keep_where_spare(free, kept, profile, lambda q: (q.points, q.kind, q.difficulty), rng)
+    left = _keep_where_spare(free, kept, [slot[:2] for slot in left], lambda q: (q.points, q.kind), rng)
+    open_points = [points for points, _ in left]  # slots to fill on points alone
     # Kinds and points; else points alone (the kinds kept so far given up); else anything.
     for start, points in ((kept, open_points), ([], [p for p, _, _ in profile])):
         drawn = _fill_by_points(free, start, points, rng)
@@ -241,6 +230,20 @@ def _draw(free: list[model.Question], count: int, profile: list[tuple[int, str, 
             rng.shuffle(drawn)
             return drawn
     return rng.sample(free, count)
+
+
+def _keep_where_spare(free: list[model.Question], kept: list[model.Question], slots: list[tuple],
+                      key, rng: random.Random) -> list[tuple]:
+    """Add to ``kept``, for each slot, a question of ``free`` whose ``key`` is that slot, where more
+    than the slots need are left; return the slots that had no spare."""
+    left: list[tuple] = []
+    for slot, needed in sorted(Counter(slots).items()):
+        same = [q for q in free if key(q) == slot and q not in kept]
+        if len(same) > needed:
+            kept += rng.sample(same, needed)
+        else:
+            left += [slot] * needed
+    return left
 
 
 def _fill_by_points(free: list[model.Question], drawn: list[model.Question], points: list[int],
@@ -301,13 +304,16 @@ def given_away(bank: model.Bank, questions: list[model.Question]) -> list[tuple[
     as printed where it stands as a whole word or number in another question's
     stem, excerpts or choices.
     """
+    asked = [(q, answers) for q in questions if (answers := [a.strip() for a in _looked_up_answers(q) if a.strip()])]
+    if not asked:
+        return []
+    printed = {q.id: _printed_text(bank, q) for q in questions}
     found = []
-    for asked in questions:
-        for answer in filter(str.strip, _looked_up_answers(asked)):
-            pattern = re.compile(r"(?<!\w)" + re.escape(answer.strip()) + r"(?!\w)", re.IGNORECASE)
-            for other in questions:
-                if other.id != asked.id and any(pattern.search(t) for t in _printed_text(bank, other)):
-                    found.append((asked.id, other.id))
+    for question, answers in asked:
+        for answer in answers:
+            pattern = re.compile(r"(?<!\w)" + re.escape(answer) + r"(?!\w)", re.IGNORECASE)
+            found += [(question.id, other.id) for other in questions
+                      if other.id != question.id and any(pattern.search(t) for t in printed[other.id])]
     return found
 
 

@@ -23,6 +23,7 @@ written: they would not match the new answer key.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -82,8 +83,6 @@ def _stale_pdfs(folder: Path, name: str, written: list[Path]) -> list[Path]:
     build (another seed, other versions) would not match this answer key,
     and a teacher prints what the folder holds.
     """
-    import re
-
     ours = re.compile(re.escape(name) + r"-(worksheet|worksheet-[A-Z]+|class-pack|answer-key|source-texts)\.pdf")
     keep = {p.resolve() for p in written}
     if not folder.is_dir():

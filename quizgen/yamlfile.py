@@ -142,26 +142,30 @@ _LOOK_BACK = 60
 _RUNAWAY = re.compile(r"found '<scalar>'|could not find expected ':'|found unexpected end of stream")
 
 
-def _unclosed_quote(text: str, line: int) -> tuple[int, str] | None:
-    """Return (line, quote) of the value at or before ``line`` that opens a quote it does not close, or None.
-
-    Only where the failing line holds that quote mark (where the runaway
-    quote closed), looking back to the nearest value that opens a quote: the
-    lines between, keys included, were swallowed by the runaway text.
-    """
+def _runaway_quote(err: yaml.MarkedYAMLError, problem: str, text: str, line: int | None) -> tuple[int, str] | None:
+    """Return (line, quote mark) where a quote left open begins, if that is what ``err`` is about, else None."""
     lines = text.splitlines()
+    if err.context and "quoted scalar" in err.context and err.context_mark:
+        # It ran on to the end of the file: PyYAML marks where it opened.
+        n, column = err.context_mark.line, err.context_mark.column
+        return n + 1, (lines[n][column] if n < len(lines) and column < len(lines[n]) else '"')
+    if not line or not _RUNAWAY.search(problem):
+        return None
+    # It closed at a quote mark on the failing line. Look back for the nearest
+    # value that opens a quote: the lines between, keys included, were
+    # swallowed by the runaway text. The failing line's own quotes may look
+    # balanced, since its first one is where the runaway ended.
+    failing = lines[line - 1] if line <= len(lines) else ""
     for n in range(min(line, len(lines)), max(0, line - _LOOK_BACK), -1):
         match = _OPENS_QUOTE.match(lines[n - 1])
         if not match:
             continue
         quote, rest = match.group(1), lines[n - 1][match.end():]
         closed = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
-        failing = lines[line - 1] if line <= len(lines) else ""
         if quote not in closed and (quote in failing or n == line):
             return n, quote
-        if n < line:  # the nearest value above opens and closes its quote: no runaway
+        if n < line:
             return None
-        # The failing line itself looks closed: its first quote may be where the runaway ended.
     return None
 
 
@@ -235,12 +239,7 @@ def parse_yaml(raw: bytes, display: str) -> tuple[object, Lines]:
         if err.context and err.context_mark and err.problem_mark and err.context_mark.line != err.problem_mark.line:
             problem += f" ({err.context.strip()} that starts on line {err.context_mark.line + 1})"
         hint = yaml_hint(problem)
-        opened = _unclosed_quote(text, line) if line and _RUNAWAY.search(problem) else None
-        if not opened and err.context and "quoted scalar" in err.context and err.context_mark:
-            # The quote ran on to the end of the file: PyYAML marks where it opened.
-            n, column = err.context_mark.line, err.context_mark.column
-            lines = text.splitlines()
-            opened = (n + 1, lines[n][column] if n < len(lines) and column < len(lines[n]) else '"')
+        opened = _runaway_quote(err, problem, text, line)
         if opened:
             # A quote left open runs on into the next lines and the parser fails
             # where it closes, a line or more later: the cause is where it opened.

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import re
 import zipfile
-from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
@@ -34,6 +32,8 @@ from quizgen.exporters import escaping as esc
 from quizgen.exporters import get_exporter
 from quizgen.render import context as printed
 
+from . import sample
+
 #: Formats that put the question text (excerpts, citation, card) in the file.
 TEXT_FORMATS = ("moodle-xml", "gift", "canvas-qti", "qti21", "cc", "blackboard", "brightspace", "anki")
 #: Every format, for the teacher-note checks (Kahoot only when a question fits).
@@ -41,16 +41,11 @@ ALL_FORMATS = TEXT_FORMATS + ("kahoot",)
 
 LINES = tuple(f"Line {n} says WORD{n:02d} here." for n in range(1, 16))
 
-SOURCE = m.Source(
-    id="naenara",
-    title="Untitled portal article",
-    outlet="not stated",
-    publisher="not stated (DPRK state media, external-propaganda style)",
-    kind="article",
-    language="en",
-    origin="DPRK",
-    original_file="naenara.txt",
-    sha256="0" * 64,
+#: The exporter sample's source, with the metadata a real bank source may carry
+#: ("not stated", an unknown date) and a repaired line.
+SOURCE = dataclasses.replace(
+    sample.SOURCE, id="naenara", title="Untitled portal article", outlet="not stated",
+    publisher="not stated (DPRK state media, external-propaganda style)", kind="article", original_file="naenara.txt",
     dates=m.SourceDates(published="unknown (no date or publisher in the text)", captured="2024-01-02",
                         events="1932-1945", notes=""),
     lines=LINES,
