@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from quizgen import model
 from quizgen.errors import Diagnostic, Location, RecipeError, close_match
-from quizgen.parametric import instantiate
+from quizgen.parametric import GENERATORS, instantiate
 from quizgen.bank import QUOTE_GAP
 from quizgen.catalog import sources_of
 from quizgen.recipe import describe
@@ -359,14 +359,14 @@ def _worksheet(bank: model.Bank, recipe: model.Recipe, versions: list[model.Vers
 def _version(bank, recipe, letter: str, index: int, questions: list[model.Question], rng: random.Random) -> model.Version:
     items = []
     for number, question in enumerate(questions, start=1):
-        question = _instance(question, recipe.seed, index)
+        question = _instance(bank, question, recipe.seed, index)
         question, shuffled = _shuffle(question, rng)
         excerpts = excerpts_of(bank, question)
         items.append(model.WorksheetItem(number, question, answer_key(question, shuffled), excerpts, shuffled))
     return model.Version(letter, tuple(items))
 
 
-def _instance(question: model.Question, seed: int, index: int) -> model.Question:
+def _instance(bank: model.Bank, question: model.Question, seed: int, index: int) -> model.Question:
     """Instantiate a parametric question with this version's case.
 
     Cases are dealt out in a seeded order, one per version, so versions get
@@ -379,8 +379,25 @@ def _instance(question: model.Question, seed: int, index: int) -> model.Question
     deck = list(range(len(spec.cases)))
     random.Random(f"quizgen/{seed}/cases/{question.id}").shuffle(deck)
     case = spec.cases[deck[index % len(deck)]]
-    one = dataclasses.replace(question, parametric=model.Parametric(spec.generator, (case,)))
+    one = dataclasses.replace(question, parametric=model.Parametric(spec.generator, (case,)),
+                              claims=case_claims(bank, question, case))
     return instantiate(one, random.Random(f"quizgen/{seed}/instance/{question.id}/{index}"))
+
+
+def case_claims(bank: model.Bank, question: model.Question, case: dict) -> tuple[str, ...]:
+    """Return the claims one case of a parametric question stands on.
+
+    A case that quotes its source (say "Juche 25") needs only the claims
+    whose quote holds that text. Printing the others would put a passage
+    beside the question that has nothing to do with its numbers (a box
+    showing "Juche 34 (1945)" under a question about Juche 25), and the key
+    would discuss claims the question does not ask about.
+    """
+    texts = [str(case[name]) for name in GENERATORS[question.parametric.generator].quoted]
+    if not texts or question.excerpts:
+        return question.claims
+    quoting = tuple(c for c in question.claims if c in bank.claims and any(t in bank.claims[c].quote for t in texts))
+    return quoting or question.claims
 
 
 def _shuffle(question: model.Question, rng: random.Random) -> tuple[model.Question, tuple[str, ...]]:
