@@ -6,6 +6,7 @@ product promises teachers, recomputed from the loaded bank.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from collections import Counter
@@ -247,3 +248,59 @@ def test_what_students_read_never_says_excerpt(bank):
         texts = [question.stem, *(c.text for c in getattr(question, "choices", ()))]
         said += [question.id for text in texts if re.search(r"\bexcerpts?\b", text, re.IGNORECASE)]
     assert said == []
+
+
+def test_a_parametric_case_prints_only_the_passages_it_quotes(bank):
+    """A case quoting "Juche 25" prints the line that says Juche 25, not the claim's other line."""
+    from quizgen.assemble import whole_bank
+    from quizgen.parametric import GENERATORS
+
+    cases = set()
+    for seed in range(12):
+        for item in whole_bank(bank, seed).versions[0].items:
+            values = dict(item.question.instance)
+            quoted = [f for f in GENERATORS[bank.questions[item.question.id].parametric.generator].quoted] if values else []
+            for field in quoted:
+                cases.add((item.question.id, values[field]))
+                for excerpt in item.excerpts:
+                    assert str(values[field]) in " ".join(excerpt.lines), (item.question.id, values, excerpt.first)
+    assert len(cases) >= 7  # resq-juche-year and -choice: Juche 25, 26, 34; memq-juche-param: 32, 33
+
+
+def _prose(record) -> list[str]:
+    """Every string a claim or question holds, its fields walked recursively, ids left out."""
+    out = []
+
+    def walk(value, name=""):
+        if isinstance(value, str):
+            if name not in ("id", "claims", "source", "url", "quote"):
+                out.append(value)
+        elif dataclasses.is_dataclass(value):
+            for field in dataclasses.fields(value):
+                walk(getattr(value, field.name), field.name)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, str(key))
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, name)
+
+    walk(record)
+    return out
+
+
+def test_prose_never_shows_a_claim_id(bank):
+    """Teachers and students read notes and explanations; a code like "nae-under-his-leadership" means nothing to them."""
+    ids = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(c) for c in bank.claims))
+    found = [(r.id, m.group()) for r in [*bank.claims.values(), *bank.questions.values()]
+             for text in _prose(r) for m in ids.finditer(text)]
+    assert found == []
+
+
+def test_the_memoir_is_never_called_kims_own(bank):
+    """Who wrote With the Century is disputed, and volume 8 came out after Kim's death (dossier
+    §2.1): the bank says "the memoir published under his name", never that it is his own account."""
+    own = re.compile(r"\b(?:own (?:memoir|reminiscences|account)|Kim(?: Il Sung)?'s song)\b", re.IGNORECASE)
+    found = [(r.id, m.group()) for r in [*bank.claims.values(), *bank.questions.values()]
+             for text in _prose(r) for m in own.finditer(text)]
+    assert found == []
