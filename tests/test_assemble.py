@@ -218,9 +218,17 @@ def test_excerpts_are_the_claims_spans_merged(worksheet_bank):
     items = {i.question.id: i for i in whole_bank(worksheet_bank).versions[0].items}
     order = items["dc-order-events"]  # claims at memoir 2 and 8, kcna 2
     assert [(e.source, e.first, e.last) for e in order.excerpts] == [("memoir", 2, 2), ("memoir", 8, 8), ("kcna", 2, 2)]
-    juche = items["dc-juche-param"]  # memoir 6 and 8
-    assert [(e.source, e.first, e.last) for e in juche.excerpts] == [("memoir", 6, 6), ("memoir", 8, 8)]
-    assert juche.excerpts[0].lines[0].startswith("Our people had waited")
+
+
+def test_a_parametric_case_prints_the_line_it_quotes(worksheet_bank):
+    # dc-juche-param cites memoir line 6 (Juche 25) and line 8 (Juche 34); each case needs one.
+    printed = {}
+    for seed in range(8):
+        item = next(i for i in whole_bank(worksheet_bank, seed).versions[0].items if i.question.id == "dc-juche-param")
+        written = dict(item.question.instance)["written"]
+        printed.setdefault(written, set()).add(tuple((e.source, e.first, e.last) for e in item.excerpts))
+        assert item.question.claims == ({"Juche 25": "mem-juche25", "Juche 34": "mem-war"}[written],)
+    assert printed == {"Juche 25": {(("memoir", 6, 6),)}, "Juche 34": {(("memoir", 8, 8),)}}
 
 
 def test_worksheet_cites_only_what_it_uses(worksheet_bank):
