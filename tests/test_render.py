@@ -336,11 +336,20 @@ def test_questions_that_need_a_look_up_say_so_on_the_worksheet_only(worksheet_ba
     chosen = {qid: worksheet_bank.questions[qid] for qid in ("co-tf-yalta", "co-choice-independent", "dc-order-events")}
     chosen["co-choice-independent"] = dataclasses.replace(chosen["co-choice-independent"], tags=(model.LOOK_IT_UP,))
     sheet = whole_bank(dataclasses.replace(worksheet_bank, questions=chosen), seed=1)
-    number = next(i.number for i in sheet.versions[0].items if i.question.id == "co-choice-independent")
+    numbers = {i.question.id: i.number for i in sheet.versions[0].items}
     html = page(sheet)
-    assert html.count('class="look-it-up"') == 1
-    flagged = re.search(rf'id="vA-q{number}".*?id="vA-q{number}-end"', html, flags=re.S).group(0)
-    assert "Look it up" in text_of(flagged) and "needs an outside source" in text_of(flagged)
+
+    def question(qid):
+        return text_of(re.search(rf'id="vA-q{numbers[qid]}".*?id="vA-q{numbers[qid]}-end"', html, flags=re.S).group(0))
+
+    # Tagged look-it-up, and a verdict question whose outside-source card the recipe leaves out
+    # (cards off): both send students to look; the second says where, from its card.
+    assert html.count('class="look-it-up"') == 2
+    assert "Look it up" in question("co-choice-independent") and "an encyclopedia, a library" in question("co-choice-independent")
+    assert "Look it up This one needs an outside source: primary record (FRUS)." in question("co-tf-yalta")
+    assert "Look it up" not in question("dc-order-events")
+    with_cards = page(dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, outside_cards=True)))
+    assert with_cards.count('class="look-it-up"') == 1 and with_cards.count('class="outside-card"') == 1
     key = "".join(render_html("answer_key.html.j2", c) for c in answer_key_contexts(sheet))
     assert "look-it-up" not in key
 

@@ -150,6 +150,7 @@ def _item(
         "quoted_from": "",
         "card": None,
         "look_it_up": model.LOOK_IT_UP in q.tags and not show_answers,
+        "look_where": "",
     }
     if not show_answers:  # the key quotes each claim with its verdict instead of the excerpts
         if not q.print_excerpts:
@@ -159,8 +160,14 @@ def _item(
         else:
             # Printed without excerpts: point to the lines in the source texts handed out with it.
             ctx["quoted_from"] = quoted_from(worksheet, item, "In the source texts: ")
-    if worksheet.recipe.outside_cards and not show_answers:
-        ctx["card"] = outside_card(q)
+    if not show_answers:
+        card = outside_card(q)
+        if worksheet.recipe.outside_cards:
+            ctx["card"] = card
+        elif card is not None:
+            # The verdict rests on the card's evidence; without the card, students must find it.
+            ctx["look_it_up"] = True
+            ctx["look_where"] = card["kind"]
     getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item, show_answers)
     if show_answers:
         where = f"Version {version.letter}, question {item.number}"
