@@ -288,6 +288,9 @@ class OutsideSource:
 
     kind: str
     says: str
+    #: True when the stem itself tells students what this source says, so a
+    #: worksheet printed without outside-source cards needs no look-up for it.
+    in_stem: bool = False
 
 
 @dataclass(frozen=True)

@@ -348,6 +348,11 @@ def test_questions_that_need_a_look_up_say_so_on_the_worksheet_only(worksheet_ba
     assert "Look it up" in question("co-choice-independent") and "an encyclopedia, a library" in question("co-choice-independent")
     assert "Look it up This one needs an outside source: primary record (FRUS)." in question("co-tf-yalta")
     assert "Look it up" not in question("dc-order-events")
+    # A stem that already says what the outside source says needs no look-up.
+    told = dataclasses.replace(chosen["co-tf-yalta"], outside_source=dataclasses.replace(
+        chosen["co-tf-yalta"].outside_source, in_stem=True))
+    told_sheet = whole_bank(dataclasses.replace(worksheet_bank, questions={**chosen, "co-tf-yalta": told}), seed=1)
+    assert page(told_sheet).count('class="look-it-up"') == 1
     with_cards = page(dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, outside_cards=True)))
     assert with_cards.count('class="look-it-up"') == 1 and with_cards.count('class="outside-card"') == 1
     key = "".join(render_html("answer_key.html.j2", c) for c in answer_key_contexts(sheet))

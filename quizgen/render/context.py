@@ -164,7 +164,7 @@ def _item(
         card = outside_card(q)
         if worksheet.recipe.outside_cards:
             ctx["card"] = card
-        elif card is not None:
+        elif card is not None and not q.outside_source.in_stem:
             # The verdict rests on the card's evidence; without the card, students must find it.
             ctx["look_it_up"] = True
             ctx["look_where"] = card["kind"]
