@@ -188,15 +188,17 @@ def test_answer_grid_cells():
     q = model.SingleChoice("q", "corroborate", "C1", ("c",), "s", "e", 1, "9-10", choices=(model.Choice("a", True), model.Choice("b")))
     o = model.OpenResponse("o", "corroborate", "C3", ("c",), "s", "e", 2, "9-10", points=2)
     m = model.MarkTheWords("m", "identify-bias", "A2", ("c",), "s", "e", 1, "9-10", passage="x y z", answers=("x", "z"))
-    items = (model.WorksheetItem(1, q, "A"), model.WorksheetItem(2, o, "see rubric"), model.WorksheetItem(3, m, "x; z"))
+    phrases = dataclasses.replace(m, passage="x y z w", answers=("x y", "z", "w"))
+    items = (model.WorksheetItem(1, q, "A"), model.WorksheetItem(2, o, "see rubric"), model.WorksheetItem(3, m, "x; z"),
+             model.WorksheetItem(4, phrases, "x y; z; w"))
     sheet = model.Worksheet(model.Recipe("T", "", ()), (model.Version("A", items), model.Version("B", items[:1])))
     grid = answer_grid(sheet)
     (block,) = grid["blocks"]
-    assert block["numbers"] == [1, 2, 3]
+    assert block["numbers"] == [1, 2, 3, 4]
     cells = block["rows"][0]["cells"]
-    assert [c["text"] for c in cells] == ["A", "rubric", "2 words"]
-    assert block["rows"][1]["cells"][1:] == [None, None]
-    assert block["rows"][0]["points"] == 4
+    assert [c["text"] for c in cells] == ["A", "rubric", "2 words", "3 phrases"]  # one answer of two words: phrases
+    assert block["rows"][1]["cells"][1:] == [None, None, None]
+    assert block["rows"][0]["points"] == 5
 
 
 def test_memoir_excerpt_citation_and_repair_note(worksheet_bank):

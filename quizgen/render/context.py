@@ -599,7 +599,8 @@ def grid_text(item: model.WorksheetItem) -> str:
     if isinstance(q, model.OpenResponse):
         return "rubric"
     if isinstance(q, model.MarkTheWords):
-        return f"{len(q.answers)} words"
+        noun = "phrases" if any(" " in answer.strip() for answer in q.answers) else "words"
+        return f"{len(q.answers)} {noun}"
     if isinstance(q, (model.Matching, model.Ordering)):
         # "1-B, 2-D, 3-C" → "BDC"; "3-1-2-4" → "3124": what to read down the boxes.
         marks = [part.split("-")[1] for part in item.key.split(", ")] if isinstance(q, model.Matching) else item.key.split("-")
