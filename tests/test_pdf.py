@@ -119,7 +119,8 @@ def test_class_pack_holds_every_version_in_order(built):
     sheet, files = built
     all_texts = pdf_pages_text(files["sampler-class-pack.pdf"])
     # Double-sided (the default): a blank page follows each version of an odd number
-    # of pages, so every version starts a new sheet; the per-version files leave it out.
+    # of pages but the last, so every version starts a new sheet; the per-version files
+    # leave it out.
     blank = [n for n, t in enumerate(all_texts) if BLANK_NOTE in t]
     texts = [t for n, t in enumerate(all_texts) if n not in blank]
     expected = [t for p in sheet.versions for t in pdf_pages_text(version_pdf(files, p.letter))]
@@ -128,7 +129,7 @@ def test_class_pack_holds_every_version_in_order(built):
     assert len(firsts) == len(sheet.versions) and all(n % 2 == 0 for n in firsts), firsts
     sizes = [len(pdf_pages_text(version_pdf(files, v.letter))) for v in sheet.versions]
     assert any(size % 2 for size in sizes), "this test needs a version of an odd number of pages"
-    assert blank == [first + size for first, size in zip(firsts, sizes) if size % 2]
+    assert blank == [first + size for first, size in zip(firsts[:-1], sizes) if size % 2]
     for n in blank:
         assert all_texts[n] == squash(f"This page is intentionally left blank. {sheet.recipe.title}"), all_texts[n]
     # Read independently of the per-version files (which are cut from the pack):
@@ -664,3 +665,15 @@ def test_merged_chunks_are_the_same_bytes_on_one_or_two_processes(monkeypatch, t
     assert texts == [t for part in parts for t in part]
     assert PdfReader(io.BytesIO(pack)).metadata["/Title"] == "Reading the sources: the liberation of Korea, 1945 — class pack"
     assert PdfReader(io.BytesIO(pack)).trailer["/Root"]["/Lang"] == "en"
+
+
+def test_blank_pages_separate_odd_documents_across_chunks_but_never_end_the_pack(monkeypatch):
+    from quizgen.render import jobs
+
+    monkeypatch.setattr(jobs, "CHUNK_DOCUMENTS", 2)  # five documents: chunks of 2, 2 and 1
+    html = "<html><body><p>Document {}</p></body></html>"
+    blank = "<html><body><p>Blank</p></body></html>"
+    job = jobs.PdfJob("pack", tuple(html.format(n) for n in range(5)), blank=blank)
+    (result,) = jobs.render_jobs([job])
+    texts = [squash(t) for t in pdf_pages_text(result.pdf)]
+    assert texts == ["Document 0", "Blank", "Document 1", "Blank", "Document 2", "Blank", "Document 3", "Blank", "Document 4"]

@@ -417,6 +417,14 @@ def test_right_choices_in_the_key_are_joined_by_a_middle_dot():
     assert answer_words(item) == "It is dated. · It names KCNA."
 
 
+def test_a_timeline_key_says_which_numbers_go_in_the_boxes():
+    from quizgen.render.context import answer_words
+
+    q = model.Ordering("o", "date-checking", "B3", ("c",), "s", "e", 1, "9-10", items=("First", "Second", "Third"))
+    item = model.WorksheetItem(1, q, "3-1-2", (), ("Third", "First", "Second"))
+    assert answer_words(item) == "(the numbers in the boxes, top to bottom). In order: 1 First; 2 Second; 3 Third"
+
+
 def test_large_print_is_for_the_students_pages_not_the_key():
     """The key is the teacher's: regular print, which also keeps each entry with its answer line."""
     from quizgen.render.context import document

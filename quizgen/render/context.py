@@ -549,7 +549,9 @@ def answer_words(item: model.WorksheetItem) -> str:
     if isinstance(q, model.Matching):
         return "; ".join(f"{n} {p.left} → {p.right}" for n, p in enumerate(q.pairs, start=1))
     if isinstance(q, model.Ordering):
-        return "; ".join(f"{n} {text}" for n, text in enumerate(q.items, start=1))
+        # "5-2-3-4-1" next to "1 The unit shrinks…" reads two ways; say which is which.
+        return "(the numbers in the boxes, top to bottom). In order: " + "; ".join(
+            f"{n} {text}" for n, text in enumerate(q.items, start=1))
     if isinstance(q, model.ShortAnswer) and len(q.answers) > 1:
         return "also accepted: " + "; ".join(q.answers[1:])
     return ""

@@ -31,9 +31,9 @@ class PdfJob:
     (parsed once per process). ``title`` is the PDF's title. With ``split``
     the result also holds each document as a PDF of its own (e.g. one file
     per version), cut from the same layout. ``blank`` is the HTML of a page
-    put after every document of an odd number of pages, so that printed
-    double-sided each document starts a new sheet; the files of ``split``
-    leave it out.
+    put after every document of an odd number of pages but the last, so
+    that printed double-sided each document starts a new sheet; the files of
+    ``split`` leave it out.
     """
 
     name: str
@@ -60,6 +60,7 @@ class _Chunk:
     job: int
     first: int
     documents: tuple[str, ...]
+    last: bool = True  # holds the job's last document
 
 
 #: Most documents (versions) laid out in one chunk. The cut depends on the
@@ -86,7 +87,7 @@ def _chunks(jobs: Sequence[PdfJob]) -> list[_Chunk]:
         first = 0
         for k in range(pieces):
             size = count // pieces + (1 if k < count % pieces else 0)
-            out.append(_Chunk(j, first, job.documents[first : first + size]))
+            out.append(_Chunk(j, first, job.documents[first : first + size], last=k == pieces - 1))
             first += size
     return out
 
@@ -95,7 +96,7 @@ def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResul
     from quizgen.render.pdf import render_documents
 
     return render_documents(job.name, chunk.documents, job.stylesheets, job.split, job.title,
-                            Path(templates) if templates else None, blank=job.blank)
+                            Path(templates) if templates else None, blank=job.blank, blank_after_last=not chunk.last)
 
 
 def _warm(templates: str | None) -> None:

@@ -91,7 +91,7 @@ class _Renderer:
         return out
 
     def render(self, name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool, title: str = "",
-               blank: str = "") -> PdfResult:
+               blank: str = "", blank_after_last: bool = False) -> PdfResult:
         started = time.perf_counter()
         refused_before = len(self.fetcher.refused)
         try:
@@ -100,13 +100,14 @@ class _Renderer:
             refused = self.fetcher.refused[refused_before:]
             if refused:
                 log.warning("rendering refused %d resource(s) outside templates/, e.g. %s", len(refused), refused[0])
-            odd = any(len(document.pages) % 2 for document in laid_out)
-            filler = self._layout(blank, sheets).pages if blank and odd else []
+            # The back of the pack's last sheet needs no blank page: nothing follows it.
+            padded = [len(d.pages) % 2 == 1 and (n < len(laid_out) - 1 or blank_after_last) for n, d in enumerate(laid_out)]
+            filler = self._layout(blank, sheets).pages if blank and any(padded) else []
             pages, starts = [], []
-            for document in laid_out:
+            for document, pad in zip(laid_out, padded):
                 starts.append(len(pages))
                 pages += document.pages
-                if filler and len(document.pages) % 2:
+                if pad:
                     pages += filler
             whole = laid_out[0].copy(pages)
             if title:  # else the file would carry its first document's title
@@ -167,12 +168,15 @@ def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int], documents: Seq
 
 
 def render_documents(name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool = False,
-                     title: str = "", templates: Path | None = None, blank: str = "") -> PdfResult:
+                     title: str = "", templates: Path | None = None, blank: str = "",
+                     blank_after_last: bool = False) -> PdfResult:
     """Lay out ``documents`` in this process and write one PDF of them (and each one with ``split``).
 
-    With ``blank`` (HTML), that page follows every document of an odd number of pages.
+    With ``blank`` (HTML), that page follows every document of an odd number
+    of pages but the last, and the last too with ``blank_after_last`` (when
+    more documents follow in another chunk).
     """
-    return _renderer(templates).render(name, documents, stylesheets, split, title, blank)
+    return _renderer(templates).render(name, documents, stylesheets, split, title, blank, blank_after_last)
 
 
 def warm(templates: Path | None = None) -> None:
