@@ -27,9 +27,12 @@ def write_files(files: dict[Path, bytes]) -> list[Path]:
                 if target.is_dir():
                     raise IsADirectoryError(21, "is a folder", str(target))
                 fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+                staged.append((Path(tmp), target))  # before writing: a full disk fails mid-write
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
-                staged.append((Path(tmp), target))
+            except ValueError:  # a NUL character in the path
+                raise OutputError("nothing was written", [Diagnostic(
+                    Location(repr(str(target))), "cannot write: the path holds a NUL character")]) from None
             except OSError as err:
                 reason = err.strerror or str(err)
                 blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -117,6 +119,34 @@ def test_unwritable_output_leaves_nothing_behind(runner, tmp_path):
     assert result.stderr.splitlines()[-1] == "nothing was written"
     assert result.stderr.splitlines()[-2] == f"{blocker / 'pdfs'}/sampler-worksheet.pdf: cannot write: {blocker} is a file, not a folder"
     assert blocker.read_text() == "a file where the folder should be"
+
+
+def test_a_full_disk_leaves_no_half_written_file(tmp_path, monkeypatch):
+    """The file whose write fails is removed too, not only those written before it."""
+    import errno
+
+    from quizgen import outputs
+    from quizgen.errors import OutputError
+
+    class FullDisk(io.BufferedWriter):
+        def write(self, data):
+            super().write(data[: len(data) // 2])
+            self.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    real_fdopen = os.fdopen
+    calls = []
+
+    def fdopen(fd, mode):
+        calls.append(fd)
+        return FullDisk(real_fdopen(fd, "wb", buffering=0)) if len(calls) == 2 else real_fdopen(fd, mode)
+
+    (tmp_path / "old.pdf").write_bytes(b"earlier build")
+    monkeypatch.setattr(outputs.os, "fdopen", fdopen)
+    with pytest.raises(OutputError) as caught:
+        outputs.write_files({tmp_path / "a.pdf": b"x" * 1000, tmp_path / "b.pdf": b"y" * 1000})
+    assert "No space left on device" in str(caught.value.diagnostics[0])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.pdf"]
 
 
 def test_write_false_writes_nothing(tmp_path):
