@@ -93,6 +93,14 @@ class OutputError(QuizgenError):
     """Raised by build when the output folder cannot be written."""
 
 
+def field_path(path: tuple) -> str | None:
+    """Return a value's path in a YAML document as a field name: 'questions[0].kinds[1]'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out or None
+
+
 def close_match(word: str, options) -> str:
     """Return ' (did you mean 'x'?)' for the option closest to ``word``, or ''."""
     import difflib

@@ -44,14 +44,18 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from quizgen import model, paths
-from quizgen.errors import Diagnostic, Location, QuizgenError, RecipeError, close_match
-from quizgen.yamlfile import Lines, load_yaml
+from quizgen.errors import Diagnostic, Location, QuizgenError, RecipeError, close_match, field_path
+from quizgen.yamlfile import Lines, load_yaml, unprintable
 
 #: Most versions a recipe may ask for (A … Z, AA … CV).
 MAX_VERSIONS = 100
 #: Most questions one line may ask for.
 MAX_COUNT = 200
 PAPERS = ("letter", "a4")
+#: Longest title and instructions, in characters. The title is printed on
+#: every page; a longer one is a paste gone wrong, and would take minutes to lay out.
+MAX_TITLE = 200
+MAX_INSTRUCTIONS = 2000
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
@@ -97,20 +101,13 @@ class _Reader:
             # The value came from the command line: name the option, not the file.
             where = Location(KEYS[top] or top)
         else:
-            where = Location(self.display, self.lines.of(path, key=key) if self.lines.by_path else None, _field(path))
+            where = Location(self.display, self.lines.of(path, key=key) if self.lines.by_path else None, field_path(path))
         self.diagnostics.append(Diagnostic(where, message))
 
     def line(self, path: tuple) -> int | None:
         if path and path[0] in self.from_options or not self.lines.by_path:
             return None
         return self.lines.of(path)
-
-
-def _field(path: tuple) -> str | None:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out or None
 
 
 def load_defaults(templates: Path | None = None) -> dict:
@@ -185,11 +182,16 @@ def _display(path: Path) -> str:
 
 def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> model.Recipe | None:
     defaults = load_defaults(templates)
-    title = _text(values, "title", r, defaults.get("title", "Worksheet"))
-    instructions = _text(values, "instructions", r, defaults.get("instructions", ""), empty_ok=True)
+    title = _text(values, "title", r, defaults.get("title", "Worksheet"), longest=MAX_TITLE)
+    instructions = _text(values, "instructions", r, defaults.get("instructions", ""), empty_ok=True,
+                         longest=MAX_INSTRUCTIONS)
     name = values.get("name", path.stem if path.stem != "default" else "worksheet")
-    if not isinstance(name, str) or not _NAME_RE.match(name):
-        r.bad(("name",), f"'{name}' is not a file name (letters, digits, '.', '_' and '-')")
+    if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
+        if "name" in values:
+            r.bad(("name",), f"'{name}' is not a file name (letters, digits, '.', '_' and '-')")
+        else:  # taken from the recipe's file name, which the teacher chose freely
+            r.bad((), f"the file name '{name}' cannot name the PDFs (letters, digits, '.', '_' and '-' only); "
+                      "add a line such as 'name: my-worksheet'")
     versions = _int(values, "versions", r, 1, 1, MAX_VERSIONS)
     seed = _int(values, "seed", r, 1, 0, 2**63 - 1)
     paper = values.get("paper", "letter")
@@ -209,6 +211,9 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
     output = values.get("output", "output")
     if not isinstance(output, str) or not output.strip():
         r.bad(("output",), f"expected a folder name, found {output!r}")
+        output = "output"
+    elif problem := unprintable(output):
+        r.bad(("output",), problem.replace("the text holds", "the folder name holds"))
         output = "output"
     formats = _formats(values, r)
     difficulty = _range(values.get("difficulty", "1-3"), ("difficulty",), r)
@@ -240,10 +245,18 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
 # -- field readers ----------------------------------------------------------
 
 
-def _text(values: dict, key: str, r: _Reader, default: str, empty_ok: bool = False) -> str:
+def _text(values: dict, key: str, r: _Reader, default: str, empty_ok: bool = False, longest: int = 0) -> str:
     value = values.get(key, default)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # title: 1945 is text a teacher means
     if not isinstance(value, str) or (not empty_ok and not value.strip()):
         r.bad((key,), f"expected text, found {value!r}")
+        return default
+    if problem := unprintable(value):  # from a command-line option; the YAML reader checks files
+        r.bad((key,), problem)
+        return default
+    if longest and len(value) > longest:
+        r.bad((key,), f"{len(value):,} characters is too long; keep it to {longest:,}")
         return default
     return " ".join(value.split()) if "\n\n" not in value else value.strip()
 
@@ -297,6 +310,9 @@ def _list(value: object, path: tuple, r: _Reader) -> list:
 def _kinds(value: object, path: tuple, r: _Reader) -> tuple[str, ...]:
     out = []
     for i, kind in enumerate(_list(value, path, r)):
+        if not isinstance(kind, str):
+            r.bad(path + (i,) if isinstance(value, list) else path, f"expected a question kind, found {kind!r}")
+            continue
         if kind not in model.QUESTION_KINDS:
             r.bad(path + (i,) if isinstance(value, list) else path,
                   f"'{kind}' is not a question kind; use one of: {', '.join(model.QUESTION_KINDS)}{close_match(kind, model.QUESTION_KINDS)}")

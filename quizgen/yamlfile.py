@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from quizgen.errors import BankError, Diagnostic, Location
+from quizgen.errors import BankError, Diagnostic, Location, field_path
 
 #: Largest YAML file we read; a bank file is a few hundred kilobytes at most.
 MAX_BYTES = 2 * 1024 * 1024
@@ -72,8 +72,8 @@ class _Builder:
         self.count = 0
         self.constructor = yaml.SafeLoader("")
 
-    def fail(self, node: yaml.Node, message: str) -> BankError:
-        loc = Location(self.display, node.start_mark.line + 1)
+    def fail(self, node: yaml.Node, message: str, path: tuple = ()) -> BankError:
+        loc = Location(self.display, node.start_mark.line + 1, field_path(path))
         return BankError(f"cannot read {self.display}", [Diagnostic(loc, message)])
 
     def build(self, node: yaml.Node, path: tuple = (), depth: int = 0):
@@ -84,7 +84,10 @@ class _Builder:
             raise self.fail(node, f"nesting deeper than {MAX_DEPTH} levels")
         self.lines.by_path.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node)
+            value = self.scalar(node)
+            if isinstance(value, str) and (problem := unprintable(value)):
+                raise self.fail(node, problem, path)
+            return value
         if isinstance(node, yaml.SequenceNode):
             if node.tag not in ("tag:yaml.org,2002:seq",):
                 raise self.fail(node, f"tag {node.tag!r} is not allowed")
@@ -114,9 +117,24 @@ class _Builder:
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # keep dates as the text the teacher wrote
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as err:
             raise self.fail(node, f"cannot read value {node.value!r}: {err}") from None
+        return value
+
+
+#: Characters no worksheet should print: control characters (a YAML escape
+#: such as "\x01" makes them), lone surrogates (not text at all), and the
+#: bidirectional controls that can make printed text read backwards.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+def unprintable(text: str) -> str:
+    """Return what is wrong with a text that holds a character no page should print, else ''."""
+    found = _UNPRINTABLE.search(text)
+    if found is None:
+        return ""
+    return f"the text holds an invisible or invalid character (U+{ord(found.group()):04X}); delete it"
 
 
 #: What usually causes PyYAML's commonest complaints, in a teacher's words.

@@ -142,6 +142,9 @@ def test_loader_builds_model_objects(tmp_path):
 Q = "questions/set.yaml"
 C = "claims/naenara.yaml"
 CASES = [
+    ("invisible character", Q, "    stem: How many fighters does the text say were left?\n",
+     '    stem: "How many fighters \\u202edoes the text say were left?"\n', "u202e",
+     "field 'questions[1].stem': the text holds an invisible or invalid character (U+202E); delete it"),
     ("answer terms without look-it-up", Q, "    difficulty: 1\n    grade_band: 6-8\n  - id: q-number",
      "    difficulty: 1\n    grade_band: 6-8\n    answer_terms: [\"1997\"]\n  - id: q-number",
      "answer_terms:", "question q-choice: field 'answer_terms': only a look-it-up question has answer terms (what students look up)"),

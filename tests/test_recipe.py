@@ -151,6 +151,18 @@ def test_skill_option_replaces_the_questions(tmp_path):
         ("title: Quiz\n", ["recipe.yaml:1: field 'questions': missing required field 'questions' (a list of skills and counts)"]),
         ("skill_instructions:\n  dates: Use a calendar.\n" + MINIMAL,
          ["recipe.yaml:2: field 'skill_instructions.dates': 'dates' is not a skill; use one of: "]),
+        # Found by an adversarial trial: each of these was a crash, a hang or a file with a newline in its name.
+        ("questions:\n  - skill: B1\n    count: 1\n    kinds: [[numeric]]\n",
+         ["recipe.yaml:4: field 'questions[0].kinds[0]': expected a question kind, found ['numeric']"]),
+        ("kinds: [{a: 1}]\n" + MINIMAL, ["recipe.yaml:1: field 'kinds[0]': expected a question kind, found {'a': 1}"]),
+        ('title: "' + "Word " * 100 + '"\n' + MINIMAL,
+         ["recipe.yaml:1: field 'title': 500 characters is too long; keep it to 200"]),
+        ('title: "Quiz \\x01"\n' + MINIMAL,
+         ["recipe.yaml:1: field 'title': the text holds an invisible or invalid character (U+0001); delete it"]),
+        ('title: "bad \\uD800"\n' + MINIMAL, ["recipe.yaml:1: field 'title': the text holds an invisible or invalid character (U+D800)"]),
+        ('title: "\\u202eQuiz"\n' + MINIMAL, ["recipe.yaml:1: field 'title': the text holds an invisible or invalid character (U+202E)"]),
+        ('output: "out\\x00x"\n' + MINIMAL, ["recipe.yaml:1: field 'output': the text holds an invisible or invalid character (U+0000)"]),
+        ('name: "good\\n"\n' + MINIMAL, ["recipe.yaml:1: field 'name': 'good\n' is not a file name"]),
     ],
 )
 def test_each_error_names_file_line_and_field(tmp_path, text, expected):
@@ -158,7 +170,22 @@ def test_each_error_names_file_line_and_field(tmp_path, text, expected):
     assert len(lines) == len(expected) + 1
     for line, start in zip(lines, expected):
         assert line.startswith(start), line
-    assert lines[-1] == "1 problem in recipe recipe.yaml"
+    # What YAML itself cannot hold is found while reading the file
+    assert lines[-1] in ("1 problem in recipe recipe.yaml", "cannot read recipe recipe.yaml")
+
+
+def test_a_file_name_that_cannot_name_the_pdfs_is_blamed_on_the_file_name(tmp_path):
+    """'my recipe.yaml' has no name field: the message must not say it has a bad one."""
+    lines = errors(write_recipe(tmp_path, MINIMAL, name="my recipe.yaml"))
+    assert lines[0] == ("my recipe.yaml:1: the file name 'my recipe' cannot name the PDFs (letters, digits, '.', '_' and "
+                        "'-' only); add a line such as 'name: my-worksheet'")
+    assert load_recipe(write_recipe(tmp_path, "name: mine\n" + MINIMAL, name="my recipe.yaml")).name == "mine"
+
+
+def test_a_number_is_a_title_and_options_are_checked_like_the_file(tmp_path):
+    assert load_recipe(write_recipe(tmp_path, "title: 1945\n" + MINIMAL)).title == "1945"
+    assert errors(write_recipe(tmp_path, MINIMAL), {"title": "Quiz\x07"})[0] == (
+        "--title: the text holds an invisible or invalid character (U+0007); delete it")
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
