@@ -65,6 +65,32 @@ class _Checker:
     #: Ids of claims that are defined but invalid: questions citing them are
     #: not reported again as citing an unknown claim (one mistake, one line).
     broken_claims: set[str] = field(default_factory=set)
+    #: Kinds of record ("source", "claim", "question") of which a file could
+    #: not be read whole. References to a record of such a kind that is not
+    #: found are gathered in ``unresolved`` instead of reported one by one:
+    #: the unread file is the mistake, and it is reported already.
+    unread: set[str] = field(default_factory=set)
+    unresolved: list[tuple[str, str, Diagnostic]] = field(default_factory=list)
+
+    def unknown(self, kind: str, ident: str, shape: _Shape, rel: tuple, message: str) -> None:
+        """Report a reference to an unknown ``kind`` record, or keep it for one summary line."""
+        if kind not in self.unread:
+            shape.report(rel, message)
+            return
+        where = Location(shape.file.display, shape.file.lines.of(shape.base + rel, key=True), _field_path(rel) or None)
+        self.unresolved.append((kind, ident, Diagnostic(where, message, shape.subject)))
+
+    def summarise_unresolved(self) -> None:
+        """Say once, per kind, how many references point into files that could not be read."""
+        for kind in ("source", "claim"):
+            found = [(ident, d) for k, ident, d in self.unresolved if k == kind]
+            if not found:
+                continue
+            ident, first = found[0]
+            others = f" and {len(found) - 1} more" if len(found) > 1 else ""
+            self.diagnostics.append(Diagnostic(first.location, (
+                f"unknown {kind} '{ident}'{others}: probably in the {kind} file that could not be read (above); "
+                "fix that file first"), first.subject))
 
     def add(self, file: _File, path: tuple, subject: str | None, field_path: str | None, message: str, *, key: bool = True, severity: str = "error") -> None:
         if len(self.diagnostics) >= MAX_DIAGNOSTICS:
@@ -289,18 +315,27 @@ def check_bank(bank_dir: Path) -> tuple[model.Bank | None, _Checker]:
     sources = _load_sources(bank_dir, display, checker)
     claims, claim_sites = _load_claims(bank_dir, display, checker, sources)
     questions, used = _load_questions(bank_dir, display, checker, sources, claims)
+    checker.summarise_unresolved()
     for claim_id, (file, path) in claim_sites.items():
-        if claim_id not in used:
+        if claim_id not in used and "question" not in checker.unread:  # an unread file may use it
             checker.add(file, path, f"claim {claim_id}", None, "no question uses this claim [claim.unused]", severity="warning")
     if checker.errors:
         return None, checker
     return model.Bank(sources=sources, claims=claims, questions=questions), checker
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+def _yaml_files(bank_dir: Path, name: str, display, checker: _Checker) -> list[Path]:
+    """Return the YAML files of a bank folder; report a folder that is missing or empty, and YAML names that are not files."""
+    folder = bank_dir / name
+    entries = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+    files = [p for p in entries if p.is_file()]
+    for entry in entries:
+        if not entry.is_file():
+            what = "a folder" if entry.is_dir() else "a broken link"
+            checker.diagnostics.append(Diagnostic(Location(display(entry)), f"is {what}, not a YAML file; remove or rename it"))
+    if not files:
+        checker.diagnostics.append(Diagnostic(Location(f"{bank_dir.name}/{name}"), f"no {name[:-1]} files ({name}/*.yaml)"))
+    return files
 
 
 def _read(path: Path, display: str, checker: _Checker) -> _File | None:
@@ -316,15 +351,12 @@ def _load_sources(bank_dir: Path, display, checker: _Checker) -> dict[str, model
     from quizgen.sources import load_source
 
     sources: dict[str, model.Source] = {}
-    folder = bank_dir / "sources"
-    files = _yaml_files(folder)
-    if not files:
-        checker.diagnostics.append(Diagnostic(Location(f"{bank_dir.name}/sources"), "no source files (sources/*.yaml)"))
-    for path in files:
+    for path in _yaml_files(bank_dir, "sources", display, checker):
         try:
             source = load_source(path, display(path))
         except QuizgenError as err:
             checker.diagnostics.extend(err.diagnostics or [Diagnostic(Location(display(path)), err.message)])
+            checker.unread.add("source")
             continue
         if source.id in sources:
             checker.diagnostics.append(Diagnostic(Location(display(path), 1, "id"), f"duplicate source id '{source.id}'", f"source {source.id}"))
@@ -352,13 +384,15 @@ def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, 
     claims: dict[str, model.Claim] = {}
     sites: dict[str, tuple[_File, tuple]] = {}
     seen: dict[str, str] = {}  # claim id -> file that first defined it, valid or not
-    for path in _yaml_files(bank_dir / "claims"):
+    for path in _yaml_files(bank_dir, "claims", display, checker):
         file = _read(path, display(path), checker)
         if file is None:
+            checker.unread.add("claim")
             continue
         top = _Shape(checker, file, None, ())
         if not isinstance(file.data, dict):
             top.report((), f"expected 'source:' and 'claims:' at the top, found {_type_name(file.data)}")
+            checker.unread.add("claim")
             continue
         known = {f.name for f in CLAIMS_FILE}
         for key in file.data:
@@ -367,13 +401,15 @@ def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, 
         source_id = file.data.get("source")
         if not isinstance(source_id, str):
             top.report(("source",), "missing required field 'source' (the id of the source these claims come from)")
+            checker.unread.add("claim")
             continue
         source = sources.get(source_id)
         if source is None:
-            top.report(("source",), f"unknown source '{source_id}'{close_match(source_id, sources)}")
+            checker.unknown("source", source_id, top, ("source",), f"unknown source '{source_id}'{close_match(source_id, sources)}")
         items = file.data.get("claims")
         if not isinstance(items, list):
             top.report(("claims",), f"expected a list of claims, found {_type_name(items)}")
+            checker.unread.add("claim")
             continue
         for index, raw in enumerate(items):
             cid = raw.get("id") if isinstance(raw, dict) else None
@@ -456,13 +492,15 @@ def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims)
     questions: dict[str, model.Question] = {}
     first_file: dict[str, str] = {}
     used: set[str] = set()
-    for path in _yaml_files(bank_dir / "questions"):
+    for path in _yaml_files(bank_dir, "questions", display, checker):
         file = _read(path, display(path), checker)
         if file is None:
+            checker.unread.add("question")
             continue
         top = _Shape(checker, file, None, ())
         if not isinstance(file.data, dict) or not isinstance(file.data.get("questions"), list):
             top.report(("questions",), "expected 'questions:' followed by a list of questions")
+            checker.unread.add("question")
             continue
         for key in file.data:
             if key not in {f.name for f in QUESTIONS_FILE}:
@@ -520,9 +558,14 @@ class _QuestionBuilder:
             if cid in self.shape.checker.broken_claims:
                 self.ok = False  # the claim's own problem is already reported
             elif cid not in self.claims:
-                self.bad(("claims", i), f"unknown claim '{cid}'{close_match(cid, self.claims)}")
+                self.ok = False
+                self.shape.checker.unknown("claim", cid, self.shape, ("claims", i), f"unknown claim '{cid}'{close_match(cid, self.claims)}")
         tags = raw.get("tags") or ()
+        # Checks of the cited claims wait until all of them are found: with one
+        # missing, its absence is the problem, already reported.
         cited = [self.claims[c] for c in raw["claims"] if c in self.claims]
+        if len(cited) < len(raw["claims"]):
+            cited = []
         if "true-in-propaganda" in tags and cited and not any(c.verdict in ("corroborated", "partly-corroborated") for c in cited):
             self.bad(("tags",), "'true-in-propaganda' needs a claim whose verdict is corroborated or partly corroborated")
         if "cross-source" in tags and cited and len({c.source for c in cited}) < 2:
@@ -569,7 +612,8 @@ class _QuestionBuilder:
             sid, first, last = m.group(1), int(m.group(2)), int(m.group(3) or m.group(2))
             source = self.sources.get(sid)
             if source is None:
-                self.bad(("excerpts", i), f"unknown source '{sid}'{close_match(sid, self.sources)}")
+                self.ok = False
+                self.shape.checker.unknown("source", sid, self.shape, ("excerpts", i), f"unknown source '{sid}'{close_match(sid, self.sources)}")
             elif not 1 <= first <= last <= len(source.lines):
                 self.bad(("excerpts", i), f"lines {first}-{last} are not within source '{sid}' (1-{len(source.lines)})")
             else:

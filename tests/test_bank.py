@@ -441,3 +441,54 @@ def test_bank_list_filters_by_teaching_tag(runner):
     assert stats["questions_per_tag"]["look-it-up"] == len(expected)
     wrong = runner.invoke(main, ["bank", "list", "--tag", "look-up"])
     assert wrong.exit_code == 2 and "'look-up' is not one of:" in wrong.output and "look-it-up" in wrong.output
+
+
+def _shipped_copy(tmp_path: Path) -> Path:
+    bank = tmp_path / "mybank"
+    shutil.copytree(REPO_BANK, bank, ignore=shutil.ignore_patterns("recipes"))
+    return bank
+
+
+def test_one_unreadable_claims_file_is_one_problem_not_one_per_citing_question(tmp_path):
+    bank = _shipped_copy(tmp_path)
+    claims = bank / "claims" / "naenara.yaml"
+    claims.write_text("source: : :\n" + claims.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out = validate(bank)
+    errors = [line for line in out if ": warning:" not in line]
+    assert code == 1
+    assert errors[0].startswith("mybank/claims/naenara.yaml:1: ")
+    (summary,) = [line for line in errors if "unknown claim" in line]
+    assert "unknown claim 'nae-" in summary and "more: probably in the claim file that could not be read (above)" in summary
+    assert len(errors) == 3, errors  # the YAML error, the summary, the count
+
+
+def test_a_source_that_fails_its_checksum_is_not_also_called_unknown(tmp_path):
+    bank = _shipped_copy(tmp_path)
+    text = bank / "sources" / "kcna.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("a", "b", 1), encoding="utf-8")
+    code, out = validate(bank)
+    assert code == 1
+    assert len([line for line in out if "text_sha256" in line]) == 1
+    assert [line for line in out if "unknown source" in line] == [
+        next(line for line in out if "unknown source" in line)]  # one line, not one per claim file and excerpt
+    assert "probably in the source file that could not be read" in next(line for line in out if "unknown source" in line)
+
+
+@pytest.mark.parametrize("damage", ["remove", "file", "folder-entry"])
+def test_a_bank_without_question_files_is_not_valid(tmp_path, damage):
+    bank = _shipped_copy(tmp_path)
+    questions = bank / "questions"
+    if damage == "remove":
+        shutil.rmtree(questions)
+    elif damage == "file":
+        shutil.rmtree(questions)
+        questions.write_text("not a folder")
+    else:
+        (questions / "extra.yaml").mkdir()
+    code, out = validate(bank)
+    assert code == 1
+    if damage == "folder-entry":
+        assert "mybank/questions/extra.yaml: is a folder, not a YAML file; remove or rename it" in out
+    else:
+        assert "mybank/questions: no question files (questions/*.yaml)" in out
+        assert not [line for line in out if "claim.unused" in line]
