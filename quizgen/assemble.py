@@ -29,6 +29,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 from decimal import Decimal
 
 from quizgen import model
@@ -156,6 +157,26 @@ def _overlaps(recipe: model.Recipe, pools: list[list[model.Question]]) -> list[D
             ))
         filled.append(i)
     return problems
+
+
+def check_recipes(bank: model.Bank, folder: Path) -> int:
+    """Check that each recipe in ``folder`` reads and that ``bank`` can fill it; return how many.
+
+    Raises RecipeError listing the problems of every recipe at once.
+    """
+    from quizgen.recipe import load_recipe
+
+    problems: list[Diagnostic] = []
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
+    for path in files:
+        try:
+            make_worksheet(bank, load_recipe(path))
+        except RecipeError as err:
+            problems += err.diagnostics
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise RecipeError(f"{len(problems)} {noun} in the bank's recipes ({folder.name}/)", problems)
+    return len(files)
 
 
 def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:

@@ -30,6 +30,8 @@ def bank_dir() -> Path:
     return _shipped("banks")
 
 
-def default_recipe() -> Path:
-    """Return the shipped default recipe (the 12-question sampler)."""
+def default_recipe(bank: Path | None = None) -> Path:
+    """Return the default recipe: ``bank``'s own recipes/default.yaml if it has one, else the shipped sampler."""
+    if bank is not None and (Path(bank) / "recipes" / "default.yaml").is_file():
+        return Path(bank) / "recipes" / "default.yaml"
     return bank_dir() / "recipes" / "default.yaml"

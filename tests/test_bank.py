@@ -492,3 +492,26 @@ def test_a_bank_without_question_files_is_not_valid(tmp_path, damage):
     else:
         assert "mybank/questions: no question files (questions/*.yaml)" in out
         assert not [line for line in out if "claim.unused" in line]
+
+
+def test_a_banks_own_default_recipe_is_the_default_and_validate_checks_its_recipes(tmp_path):
+    from conftest import project
+
+    bank = tmp_path / "mybank"
+    shutil.copytree(project("worksheet"), bank)
+    (bank / "recipes").mkdir()
+    recipe = bank / "recipes" / "default.yaml"
+    recipe.write_text("name: unit3\nversions: 1\nquestions:\n  - skill: corroborate\n    count: 1\n", encoding="utf-8")
+    code, out = validate(bank)
+    assert code == 0 and out[-1].endswith("; 1 recipe builds"), out
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--workers", "1", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["unit3-answer-key.pdf", "unit3-worksheet.pdf"]
+    # A recipe the bank cannot fill, or cannot read, fails validation, naming the file.
+    recipe.write_text("name: unit3\nquestions:\n  - skill: corroborate\n    count: 90\n", encoding="utf-8")
+    (bank / "recipes" / "broken.yaml").write_text("name: [broken\n", encoding="utf-8")
+    code, out = validate(bank)
+    assert code == 1
+    assert any("recipes/broken.yaml:" in line and "invalid YAML" in line for line in out), out
+    assert any("recipes/default.yaml:" in line and "asked for 90 corroborate questions" in line for line in out), out
+    assert out[-1] == "2 problems in the bank's recipes (recipes/)"

@@ -39,13 +39,17 @@ def validate(bank_dir: Path | None, strict: bool) -> None:
     Each problem is one line: file, line, the question or claim, the field,
     and what is wrong. Exit status 1 if there is any.
     """
+    from quizgen.assemble import check_recipes
     from quizgen.bank import check_bank, raise_problems
 
-    bank, checker = check_bank(bank_dir or paths.bank_dir())
+    folder = bank_dir or paths.bank_dir()
+    bank, checker = check_bank(folder)
     raise_problems(checker, strict)
+    recipes = check_recipes(bank, Path(folder) / "recipes")
     for warning in checker.diagnostics:
         click.echo(warning.format(), err=True)
-    click.echo(f"bank is valid: {len(bank.sources)} sources, {len(bank.claims)} claims, {len(bank.questions)} questions")
+    click.echo(f"bank is valid: {len(bank.sources)} sources, {len(bank.claims)} claims, {len(bank.questions)} questions"
+               + (f"; {recipes} {'recipe builds' if recipes == 1 else 'recipes build'}" if recipes else ""))
 
 
 @bank_group.command("schema")

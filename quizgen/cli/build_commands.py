@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from quizgen import exporters
+from quizgen import exporters, paths
 
 
 def _formats_help() -> str:
@@ -61,7 +61,7 @@ def build_command(recipe, bank_dir, output, title, instructions, name, skills, k
         large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
         double_sided=double_sided,
     )
-    loaded = load_recipe(recipe, options)
+    loaded = load_recipe(recipe if recipe is not None else paths.default_recipe(bank_dir), options)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     report = build(loaded, bank_dir, progress=progress, workers=workers)
     for note in [] if quiet else report.notes:
