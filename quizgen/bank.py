@@ -31,7 +31,7 @@ from quizgen.bankformat import (
     Field,
     question_fields,
 )
-from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, close_match
+from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, as_written, close_match
 from quizgen.parametric import GENERATORS, JUCHE_OFFSET, case_values, fill
 from quizgen.yamlfile import Lines, load_yaml
 
@@ -166,7 +166,7 @@ class _Shape:
         t = f.type
         if t in ("text", "string", "id"):
             if not isinstance(value, str):
-                self.report(rel, f"expected text, found {_type_name(value)} {value!r}")
+                self.report(rel, f"expected text, found {as_written(value)}")
                 return False
             if t == "text" and not value.strip():
                 self.report(rel, "must not be empty")
@@ -178,12 +178,12 @@ class _Shape:
         if t == "enum":
             if value not in f.choices:
                 options = ", ".join(str(c) for c in f.choices)
-                self.report(rel, f"'{value}' is not one of: {options}{close_match(value, f.choices)}")
+                self.report(rel, f"{as_written(value)} is not one of: {options}{close_match(value, f.choices)}")
                 return False
             return True
         if t == "int":
             if isinstance(value, bool) or not isinstance(value, int):
-                self.report(rel, f"expected a whole number, found {_type_name(value)} {value!r}")
+                self.report(rel, f"expected a whole number, found {as_written(value)}")
                 return False
             if f.minimum is not None and value < f.minimum or f.maximum is not None and value > f.maximum:
                 self.report(rel, f"{value} is out of range ({f.minimum} to {f.maximum if f.maximum is not None else 'any'})")
@@ -196,7 +196,7 @@ class _Shape:
             return True
         if t == "bool":
             if not isinstance(value, bool):
-                self.report(rel, f"expected true or false, found {_type_name(value)} {value!r}")
+                self.report(rel, f"expected true or false, found {as_written(value)}")
                 return False
             return True
         if t == "span":
@@ -442,7 +442,8 @@ def _claim(raw, index: int, file: _File, checker: _Checker, source_id: str, sour
             shape.report(("lines",), f"line {last} is past the end of source '{source_id}' ({len(source.lines)} lines)")
             ok = False
         elif not quote_in_text(raw["quote"], source.text(first, last)):
-            shape.report(("quote",), f"quote is not verbatim in source '{source_id}' lines {first}-{last}")
+            span = f"line {first}" if first == last else f"lines {first}-{last}"
+            shape.report(("quote",), f"quote is not verbatim in source '{source_id}' {span}")
             ok = False
     dates = []
     for i, d in enumerate(raw.get("dates") or []):

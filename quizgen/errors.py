@@ -93,6 +93,21 @@ class OutputError(QuizgenError):
     """Raised by build when the output folder cannot be written."""
 
 
+def as_written(value: object) -> str:
+    """Return a value as a teacher wrote it in YAML, for "found …" in a message: true, nothing, [a, b], 'text'."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return repr(value)
+    import yaml
+
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip()
+
+
 def field_path(path: tuple) -> str | None:
     """Return a value's path in a YAML document as a field name: 'questions[0].kinds[1]'."""
     out = ""

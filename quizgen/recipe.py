@@ -44,7 +44,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from quizgen import model, paths
-from quizgen.errors import Diagnostic, Location, QuizgenError, RecipeError, close_match, field_path
+from quizgen.errors import Diagnostic, Location, QuizgenError, RecipeError, as_written, close_match, field_path
 from quizgen.yamlfile import Lines, load_yaml, unprintable
 
 #: Most versions a recipe may ask for (A … Z, AA … CV).
@@ -210,7 +210,7 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
             r.bad(("grade_band",), f"'{grade_band}' is not one of: {', '.join(model.GRADE_BANDS)}{close_match(grade_band, model.GRADE_BANDS)}")
     output = values.get("output", "output")
     if not isinstance(output, str) or not output.strip():
-        r.bad(("output",), f"expected a folder name, found {output!r}")
+        r.bad(("output",), f"expected a folder name, found {as_written(output)}")
         output = "output"
     elif problem := unprintable(output):
         r.bad(("output",), problem.replace("the text holds", "the folder name holds"))
@@ -250,7 +250,7 @@ def _text(values: dict, key: str, r: _Reader, default: str, empty_ok: bool = Fal
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)  # title: 1945 is text a teacher means
     if not isinstance(value, str) or (not empty_ok and not value.strip()):
-        r.bad((key,), f"expected text, found {value!r}")
+        r.bad((key,), f"expected text, found {as_written(value)}")
         return default
     if problem := unprintable(value):  # from a command-line option; the YAML reader checks files
         r.bad((key,), problem)
@@ -266,7 +266,7 @@ def _int(values: dict, key: str, r: _Reader, default: int, low: int, high: int) 
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):  # an option's text: '-3' is a number too
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        r.bad((key,), f"expected a whole number, found {value!r}")
+        r.bad((key,), f"expected a whole number, found {as_written(value)}")
         return default
     if not low <= value <= high:
         r.bad((key,), f"{value} is out of range ({low} to {high})")
@@ -277,7 +277,7 @@ def _int(values: dict, key: str, r: _Reader, default: int, low: int, high: int) 
 def _bool(values: dict, key: str, r: _Reader, default: bool) -> bool:
     value = values.get(key, default)
     if not isinstance(value, bool):
-        r.bad((key,), f"expected true or false, found {value!r}")
+        r.bad((key,), f"expected true or false, found {as_written(value)}")
         return default
     return value
 
@@ -303,7 +303,7 @@ def _list(value: object, path: tuple, r: _Reader) -> list:
         return [v.strip() for v in value.split(",") if v.strip()]
     if isinstance(value, (list, tuple)):
         return list(value)
-    r.bad(path, f"expected a list, found {value!r}")
+    r.bad(path, f"expected a list, found {as_written(value)}")
     return []
 
 
@@ -311,7 +311,7 @@ def _kinds(value: object, path: tuple, r: _Reader) -> tuple[str, ...]:
     out = []
     for i, kind in enumerate(_list(value, path, r)):
         if not isinstance(kind, str):
-            r.bad(path + (i,) if isinstance(value, list) else path, f"expected a question kind, found {kind!r}")
+            r.bad(path + (i,) if isinstance(value, list) else path, f"expected a question kind, found {as_written(kind)}")
             continue
         if kind not in model.QUESTION_KINDS:
             r.bad(path + (i,) if isinstance(value, list) else path,
@@ -325,7 +325,7 @@ def _ids(value: object, path: tuple, r: _Reader) -> tuple[str, ...]:
     out = []
     for i, item in enumerate(_list(value, path, r)):
         if not isinstance(item, str) or not item:
-            r.bad(path + (i,) if isinstance(value, list) else path, f"expected a source id, found {item!r}")
+            r.bad(path + (i,) if isinstance(value, list) else path, f"expected a source id, found {as_written(item)}")
             continue
         out.append(item)
     return tuple(out)
@@ -388,7 +388,7 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
     for i, item in enumerate(raw):
         path = ("questions", i)
         if not isinstance(item, dict):
-            r.bad(path, f"expected 'skill:' and 'count:', found {item!r}")
+            r.bad(path, f"expected 'skill:' and 'count:', found {as_written(item)}")
             continue
         for key in item:
             if key not in SELECTION_KEYS:
@@ -432,7 +432,7 @@ def _skill_instructions(values: dict, defaults: dict, r: _Reader) -> tuple[tuple
         if key not in merged:
             r.bad(("skill_instructions", key), f"'{key}' is not a skill; use one of: {', '.join(merged)}{close_match(key, merged)}", key=True)
         elif not isinstance(text, str):
-            r.bad(("skill_instructions", key), f"expected text, found {text!r}")
+            r.bad(("skill_instructions", key), f"expected text, found {as_written(text)}")
         else:
             merged[key] = " ".join(text.split())
     return tuple(merged.items())
