@@ -112,12 +112,12 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
         pools.append(pool)
     if unknown_sources:  # a misspelt name, not a bank too small: say only that
         noun = "source" if len(unknown_sources) == 1 else "sources"
-        raise RecipeError(f"{len(unknown_sources)} unknown {noun}; nothing was built", unknown_sources)
+        raise RecipeError(f"{len(unknown_sources)} unknown {noun}; nothing was written", unknown_sources)
     if not problems:
         problems += _overlaps(recipe, pools)
     if problems:
         noun = "line" if len(problems) == 1 else "lines"
-        raise RecipeError(f"the bank cannot fill {len(problems)} recipe {noun}; nothing was built", problems)
+        raise RecipeError(f"the bank cannot fill {len(problems)} recipe {noun}; nothing was written", problems)
     return pools
 
 

@@ -200,8 +200,9 @@ def export(
         chosen = [v for v in worksheet.versions if v.letter.upper() == version.upper()]
         if not chosen:
             letters = ", ".join(v.letter for v in worksheet.versions)
+            what = f"the recipe makes {letters}" if recipe_path is not None else "without a recipe the whole bank is one version, A"
             raise RecipeError(
-                "nothing was written", [Diagnostic(Location("--version"), f"no version '{version}'; this worksheet has {letters} or all")]
+                "nothing was written", [Diagnostic(Location("--version"), f"no version '{version}'; {what} (or use all)")]
             )
         worksheet = dataclasses.replace(worksheet, versions=tuple(chosen))
         stem = f"{stem}-{chosen[0].letter}"

@@ -146,7 +146,7 @@ def load_recipe(
     reader = _Reader(display, lines, frozenset(given))
     if not isinstance(data, dict):
         reader.bad((), "expected a mapping of recipe fields (title:, questions: …)")
-        raise RecipeError(f"1 problem in {display}", reader.diagnostics)
+        raise RecipeError(f"1 problem in recipe {display}", reader.diagnostics)
     for key in data:
         if key not in KEYS:
             reader.bad((key,), f"unknown field '{key}'{close_match(key, KEYS)}", key=True)

@@ -113,7 +113,7 @@ def test_shortfall_says_what_is_short(worksheet_bank, tmp_path, monkeypatch):
     assert info.value.lines() == [
         "recipe.yaml:2: field 'questions[0]': asked for 6 date-checking questions of difficulty ≤ 2 "
         "from source memoir; the bank has 3",
-        "the bank cannot fill 1 recipe line; nothing was built",
+        "the bank cannot fill 1 recipe line; nothing was written",
     ]
 
 
@@ -124,7 +124,7 @@ def test_shortfall_with_no_question_at_all(worksheet_bank):
     assert info.value.lines() == [
         "recipe: field 'questions[0]': asked for 1 A5 question for grades 6-8; the bank has none",
         "recipe: field 'questions[1]': asked for 2 B2 ordering questions for grades 6-8; the bank has none",
-        "the bank cannot fill 2 recipe lines; nothing was built",
+        "the bank cannot fill 2 recipe lines; nothing was written",
     ]
 
 

@@ -81,7 +81,7 @@ def test_a_recipe_the_bank_cannot_fill_fails_before_rendering(runner, tmp_path, 
     assert result.stderr.splitlines() == [
         "recipe.yaml:2: field 'questions[0]': asked for 6 date-checking questions of difficulty ≤ 2 from source memoir; "
         "the bank has 3",
-        "the bank cannot fill 1 recipe line; nothing was built",
+        "the bank cannot fill 1 recipe line; nothing was written",
     ]
     render.assert_not_called()
     assert not (tmp_path / "output").exists()
@@ -108,7 +108,7 @@ def test_a_misspelt_sources_option_is_reported_once_against_the_option(runner, t
         f"--sources: unknown source '{typo}' (did you mean '{known[0]}'?); the bank has: {', '.join(known)}"
     ]
     assert "default.yaml" not in result.stderr
-    assert lines[-1] == "1 unknown source; nothing was built"  # not "the bank cannot fill": it could
+    assert lines[-1] == "1 unknown source; nothing was written"  # not "the bank cannot fill": it could
 
 
 def test_unwritable_output_leaves_nothing_behind(runner, tmp_path):

@@ -83,7 +83,7 @@ def test_unknown_version_letter(run, tmp_path):
     recipe.write_text(RECIPE, encoding="utf-8")
     result = CliRunner().invoke(main, ["export", "-f", "gift", str(recipe), "--version", "Z", "--bank", str(BANK), "-o", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == ["--version: no version 'Z'; this worksheet has A, B or all", "nothing was written"]
+    assert result.stderr.splitlines() == ["--version: no version 'Z'; the recipe makes A, B (or use all)", "nothing was written"]
     assert not list(tmp_path.glob("*.txt"))
 
 
