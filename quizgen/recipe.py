@@ -300,7 +300,10 @@ def _range(value: object, path: tuple, r: _Reader) -> tuple[int, int]:
 def _list(value: object, path: tuple, r: _Reader) -> list:
     """Accept a YAML list or a comma-separated string (as typed after an option)."""
     if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
+        items = [v.strip() for v in value.split(",") if v.strip()]
+        if value.strip() and not items:  # ",," would quietly mean "no filter"
+            r.bad(path, f"{value!r} names nothing; give names separated by commas")
+        return items
     if isinstance(value, (list, tuple)):
         return list(value)
     r.bad(path, f"expected a list, found {as_written(value)}")
@@ -337,13 +340,17 @@ def _formats(values: dict, r: _Reader) -> tuple[str, ...]:
     known = ["pdf", *exporters.names()]
     out = []
     for i, name in enumerate(_list(values.get("formats", ["pdf"]), ("formats",), r)):
+        where = ("formats", i) if isinstance(values.get("formats"), list) else ("formats",)
+        if not isinstance(name, str):
+            r.bad(where, f"expected a format name, found {as_written(name)}")
+            continue
         if name not in known:
-            r.bad(("formats", i) if isinstance(values.get("formats"), list) else ("formats",),
-                  f"'{name}' is not a format; use one of: {', '.join(known)}{close_match(name, known)}")
+            r.bad(where, f"'{name}' is not a format; use one of: {', '.join(known)}{close_match(name, known)}")
             continue
         if name not in out:
             out.append(name)
-    if not out and "formats" in values:
+    if not out and "formats" in values and not any(d.location.field and d.location.field.startswith("formats")
+                                                   or d.location.path == "--format" for d in r.diagnostics):
         r.bad(("formats",), "name at least one format")
     return tuple(out or ["pdf"])
 

@@ -188,6 +188,12 @@ def test_a_number_is_a_title_and_options_are_checked_like_the_file(tmp_path):
         "--title: the text holds an invisible or invalid character (U+0007); delete it")
 
 
+def test_a_list_option_that_names_nothing_is_an_error_and_one_format_error_is_enough(tmp_path):
+    assert errors(write_recipe(tmp_path, MINIMAL), {"sources": ",,"})[0] == "--sources: ',,' names nothing; give names separated by commas"
+    lines = errors(write_recipe(tmp_path, "formats: [[pdf]]\n" + MINIMAL))
+    assert lines == ["recipe.yaml:1: field 'formats[0]': expected a format name, found [pdf]", "1 problem in recipe recipe.yaml"]
+
+
 def test_every_problem_is_reported_at_once(tmp_path):
     lines = errors(write_recipe(tmp_path, "versions: 0\npaper: legal\n" + MINIMAL))
     assert lines == [
