@@ -434,3 +434,21 @@ def test_large_print_is_for_the_students_pages_not_the_key():
         assert "css/large-print.css" in document(recipe, "T", kind, "T")["stylesheets"], kind
     key = document(recipe, "T", "answer_key", "T")
     assert "css/large-print.css" not in key["stylesheets"] and "large-print" not in key["classes"]
+
+
+def test_the_key_names_the_site_of_an_encyclopedia_copy_instead_of_printing_its_address():
+    from quizgen.render.context import reference_link
+
+    mirror = model.Reference("Wikipedia contributors", "Surrender of Japan", "n.d.", "says", "http://chaos.owiki.org/wiki/Surrender_of_Japan")
+    canonical = dataclasses.replace(mirror, url="https://en.wikipedia.org/wiki/With_the_Century")
+    paper = model.Reference("Peter Duus and Daniel I. Okimoto", "Comment", "1979", "says", "https://www.jstor.org/stable/2053504")
+    assert reference_link(mirror) == {"url": "", "copy_at": "chaos.owiki.org"}
+    assert reference_link(canonical) == {"url": canonical.url, "copy_at": ""}
+    assert reference_link(paper) == {"url": paper.url, "copy_at": ""}
+    from quizgen.assemble import whole_bank
+    from quizgen.bank import load_bank
+
+    sheet = whole_bank(load_bank(paths.bank_dir()))
+    html = "".join(render_html("answer_key.html.j2", c) for c in answer_key_contexts(sheet))
+    assert "(read in a copy at chaos.owiki.org)" in html and "owiki.org/wiki" not in html
+    assert "https://www.jstor.org/stable/2053504" in html

@@ -14,6 +14,7 @@ instead of a leak.
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlparse
 
 from quizgen import model
 from quizgen.assemble import format_number, letter_of
@@ -506,7 +507,7 @@ def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at
             "references": [
                 # "People's Daily, People's Daily, English edition": the title often names the author already.
                 {"author": "" if r.title.startswith(r.author) else r.author, "title": r.title, "year": r.year,
-                 "says": r.says, "url": r.url} for r in claim.references
+                 "says": r.says, **reference_link(r)} for r in claim.references
             ],
         })
     details: dict = {
@@ -538,6 +539,20 @@ def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at
         }
         details["model_answer"] = q.model_answer
     return details
+
+
+def reference_link(reference: model.Reference) -> dict:
+    """Return how the key points to a reference: its address, or for an encyclopedia article read
+    in a copy on another site, that site's name ({"url": …, "copy_at": …}).
+
+    Where the canonical Wikipedia page was not at hand, the bank cites the article by its title
+    and keeps the address of the copy that was read. A teacher looks the article up by title;
+    printing a mirror's address would send a class to a site of unknown standing.
+    """
+    host = urlparse(reference.url).netloc
+    if reference.author.startswith("Wikipedia") and host and not host.endswith("wikipedia.org"):
+        return {"url": "", "copy_at": host.removeprefix("www.")}
+    return {"url": reference.url, "copy_at": ""}
 
 
 def answer_words(item: model.WorksheetItem) -> str:
