@@ -452,3 +452,12 @@ def test_the_key_names_the_site_of_an_encyclopedia_copy_instead_of_printing_its_
     html = "".join(render_html("answer_key.html.j2", c) for c in answer_key_contexts(sheet))
     assert "(read in a copy at chaos.owiki.org)" in html and "owiki.org/wiki" not in html
     assert "https://www.jstor.org/stable/2053504" in html
+
+
+def test_a_title_never_wraps_to_leave_its_last_word_alone(worksheet_bank):
+    from quizgen.render import no_widow
+
+    assert no_widow("Reading the sources: the liberation of Korea, 1945") == "Reading the sources: the liberation of Korea,\u00a01945"
+    assert no_widow("Quiz") == "Quiz"
+    sheet = whole_bank(worksheet_bank)  # titled "Question bank"
+    assert '<h1 class="title">Question\u00a0bank</h1>' in page(sheet)

@@ -35,7 +35,14 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     env.filters["plural"] = _plural
+    env.filters["no_widow"] = no_widow
     return env
+
+
+def no_widow(text: str) -> str:
+    """Join a heading's last two words, so a wrapped title never leaves one word ("1945") alone."""
+    head, space, last = text.rpartition(" ")
+    return f"{head}\u00a0{last}" if space and head and len(last) <= 12 else text
 
 
 @lru_cache(maxsize=4)
