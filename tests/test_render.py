@@ -210,6 +210,16 @@ def test_memoir_excerpt_citation_and_repair_note(worksheet_bank):
     assert repair_note(memoir, 3, 8) == ""
 
 
+def test_a_repair_made_all_through_a_text_is_counted_not_listed():
+    from quizgen.bank import load_bank
+
+    memoir = load_bank(paths.bank_dir()).sources["memoir"]
+    whole = [(1, len(memoir.lines))]
+    note = repair_note(memoir, whole)
+    assert re.search(r"stray backslashes before words replaced by spaces \(on \d{2,} lines\)", note), note
+    assert re.search(r"\(lines? [\d–, and]+\)", repair_note(memoir, 2, 6)), repair_note(memoir, 2, 6)
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

@@ -352,10 +352,20 @@ def repair_note(source: model.Source, first: int | list[tuple[int, int]], last: 
                 found[label].append(repair.line)
     if not found:
         return ""
-    what = "; ".join(
-        f"{label} ({'line' if len(lines) == 1 else 'lines'} {', '.join(str(n) for n in lines)})" for label, lines in found.items()
-    )
+    what = "; ".join(f"{label} ({_repaired_lines(lines)})" for label, lines in found.items())
     return f"Transcription repaired by the editors: {what}."
+
+
+#: Most runs of line numbers a repair note lists; past that it says how many lines.
+REPAIR_NOTE_RUNS = 6
+
+
+def _repaired_lines(lines: list[int]) -> str:
+    """Return 'line 7', 'lines 2–4 and 9', or for a repair made all through a text 'on 80 lines'."""
+    runs = line_runs(sorted(lines))
+    if len(runs) > REPAIR_NOTE_RUNS:  # a list of 80 numbers tells a reader nothing
+        return f"on {len(lines)} lines"
+    return line_label(runs)
 
 
 class _Kinds:
