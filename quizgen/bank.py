@@ -293,6 +293,8 @@ def raise_problems(checker: "_Checker", strict: bool = False) -> None:
     problems = checker.diagnostics if strict else checker.errors
     if not problems:
         return
+    # In file and line order, as a teacher works down the files (stable: same-line findings keep theirs).
+    problems = sorted(problems, key=lambda d: (d.location.path, d.location.line or 0))
     files = sorted({d.location.path for d in problems})
     noun = "problem" if len(problems) == 1 else "problems"
     where = files[0] if len(files) == 1 else f"{len(files)} files"

@@ -154,6 +154,8 @@ def load_recipe(
     values.update(given)
     recipe = _build(values, reader, path, templates)
     if reader.diagnostics:
+        # The file's problems in line order, then the options' (stable within a line).
+        reader.diagnostics.sort(key=lambda d: (d.location.path.startswith("--"), d.location.line or 0))
         noun = "problem" if len(reader.diagnostics) == 1 else "problems"
         raise RecipeError(f"{len(reader.diagnostics)} {noun} in {_where_problems(reader, display)}", reader.diagnostics)
     assert recipe is not None

@@ -203,6 +203,11 @@ def test_every_problem_is_reported_at_once(tmp_path):
     ]
 
 
+def test_problems_are_listed_in_line_order(tmp_path):
+    lines = errors(write_recipe(tmp_path, "versions: 0\npaper: legal\ntitel: Quiz\n" + MINIMAL))
+    assert [line.split(":")[1] for line in lines[:-1]] == ["1", "2", "3"], lines
+
+
 def test_option_errors_name_the_option(tmp_path):
     lines = errors(write_recipe(tmp_path, MINIMAL), {"versions": "0", "questions": ["dates"]})
     assert lines == [
