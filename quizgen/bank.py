@@ -376,9 +376,9 @@ def _repeated_id(entry_id, seen: dict[str, str], noun: str, file: _File, checker
     if not isinstance(entry_id, str):
         return False
     if entry_id in seen:
-        _Shape(checker, file, f"{noun} {entry_id}", base).report(("id",), f"duplicate {noun} id (first defined in {seen[entry_id]})")
+        _Shape(checker, file, f"{noun} {entry_id}", base).report(("id",), f"duplicate {noun} id (first defined at {seen[entry_id]})")
         return True
-    seen[entry_id] = file.display
+    seen[entry_id] = f"{file.display}:{file.lines.of(base + ('id',))}"
     return False
 
 

@@ -123,6 +123,8 @@ class _StrictFormatter(string.Formatter):
     """Fill only plain ``{name}`` fields; no attribute or index access."""
 
     def get_field(self, field_name, args, kwargs):
+        if field_name.isdigit():  # "{}" arrives numbered: name it as the teacher typed it
+            raise KeyError("{}" if field_name == "0" else "{" + field_name + "}")
         if not field_name.isidentifier():
             raise KeyError(field_name)
         return kwargs[field_name], field_name

@@ -153,7 +153,7 @@ CASES = [
     ("missing stem", Q, "    stem: How many fighters does the text say were left?\n", "",
      "- id: q-number", "question q-number: missing required field 'stem'"),
     ("duplicate question id", Q, "id: q-match", "id: q-choice",
-     "id: q-choice", "question q-choice: field 'id': duplicate question id (first defined in banks/questions/set.yaml)", 2),
+     "id: q-choice", f"question q-choice: field 'id': duplicate question id (first defined at banks/questions/set.yaml:{line_of(QUESTIONS, 'id: q-choice')})", 2),
     ("dangling claim", Q, "claims: [nae-luozigou]\n    stem: How many", "claims: [nae-luozigu]\n    stem: How many",
      "claims: [nae-luozigu]", "question q-number: field 'claims[0]': unknown claim 'nae-luozigu' (did you mean 'nae-luozigou'?)"),
     ("unknown skill", Q, "skill: identify-bias", "skill: identify-bais",
@@ -217,7 +217,7 @@ CASES = [
     ("date not in the quote", C, "as_written: December 1932", "as_written: January 1933",
      "as_written: January 1933", "claim nae-luozigou: field 'dates[0].as_written': 'January 1933' does not appear in the quote"),
     ("duplicate claim id", C, "id: nae-harshest", "id: nae-luozigou",
-     "id: nae-luozigou", "claim nae-luozigou: field 'id': duplicate claim id (first defined in banks/claims/naenara.yaml)", 2),
+     "id: nae-luozigou", f"claim nae-luozigou: field 'id': duplicate claim id (first defined at banks/claims/naenara.yaml:{line_of(CLAIMS, 'id: nae-luozigou')})", 2),
     ("duplicate key in a mapping", Q, "    stem: Which word", "    stem: First try\n    stem: Which word",
      "stem: Which word", "key 'stem' appears twice in the same mapping"),
     ("YAML syntax error", Q, "    stem: Which word carries the writer's judgement?", "    stem: [Which word carries",
@@ -306,7 +306,7 @@ def test_a_duplicate_id_is_reported_with_the_copy_s_other_problems(tmp_path):
     assert code == 1
     line = line_of(questions, "id: q-choice", 2)
     assert (f"banks/questions/set.yaml:{line}: question q-choice: field 'id': duplicate question id "
-            "(first defined in banks/questions/set.yaml)") in out, out
+            f"(first defined at banks/questions/set.yaml:{line_of(questions, 'id: q-choice')})") in out, out
     assert any("unknown claim 'nae-nosuch'" in o for o in out), out
 
 
