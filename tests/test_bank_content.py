@@ -304,3 +304,15 @@ def test_the_memoir_is_never_called_kims_own(bank):
     found = [(r.id, m.group()) for r in [*bank.claims.values(), *bank.questions.values()]
              for text in _prose(r) for m in own.finditer(text)]
     assert found == []
+
+
+def test_prose_uses_typographic_double_quotes(bank):
+    """Stems, choices, notes and explanations print “curly” quotes throughout; a sheet mixing
+    them with straight ones looked careless. Quoted source text (quotes, passages, answers to
+    match against it) keeps the source's own marks."""
+    verbatim = {"passage", "answers", "title", "author", "instance"}
+    straight = []
+    for record in [*bank.claims.values(), *bank.questions.values()]:
+        fields = {f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in verbatim}
+        straight += [record.id for text in _prose(fields) if '"' in text]
+    assert straight == []
