@@ -29,8 +29,8 @@ import random
 import re
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 from quizgen import model
 from quizgen.errors import Diagnostic, Location, RecipeError, close_match

@@ -214,8 +214,8 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
     if not isinstance(output, str) or not output.strip():
         r.bad(("output",), f"expected a folder name, found {as_written(output)}")
         output = "output"
-    elif problem := unprintable(output):
-        r.bad(("output",), problem.replace("the text holds", "the folder name holds"))
+    elif problem := unprintable(output, "the folder name"):
+        r.bad(("output",), problem)
         output = "output"
     formats = _formats(values, r)
     difficulty = _range(values.get("difficulty", "1-3"), ("difficulty",), r)

@@ -129,12 +129,12 @@ class _Builder:
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
-def unprintable(text: str) -> str:
+def unprintable(text: str, what: str = "the text") -> str:
     """Return what is wrong with a text that holds a character no page should print, else ''."""
     found = _UNPRINTABLE.search(text)
     if found is None:
         return ""
-    return f"the text holds an invisible or invalid character (U+{ord(found.group()):04X}); delete it"
+    return f"{what} holds an invisible or invalid character (U+{ord(found.group()):04X}); delete it"
 
 
 #: What usually causes PyYAML's commonest complaints, in a teacher's words.
