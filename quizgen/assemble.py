@@ -24,6 +24,7 @@ drawn, saying which line is short and by how much.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import random
 import re
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from quizgen import model
 from quizgen.errors import Diagnostic, Location, RecipeError, close_match
-from quizgen.parametric import GENERATORS, instantiate
+from quizgen.parametric import CASE_CLAIMS, GENERATORS, instantiate
 from quizgen.bank import QUOTE_GAP
 from quizgen.catalog import sources_of
 from quizgen.recipe import describe
@@ -400,25 +401,51 @@ def _instance(bank: model.Bank, question: model.Question, seed: int, index: int)
     deck = list(range(len(spec.cases)))
     random.Random(f"quizgen/{seed}/cases/{question.id}").shuffle(deck)
     case = spec.cases[deck[index % len(deck)]]
-    one = dataclasses.replace(question, parametric=model.Parametric(spec.generator, (case,)),
+    values = {k: v for k, v in case.items() if k != CASE_CLAIMS}
+    one = dataclasses.replace(question, parametric=model.Parametric(spec.generator, (values,)),
                               claims=case_claims(bank, question, case))
     return instantiate(one, random.Random(f"quizgen/{seed}/instance/{question.id}/{index}"))
 
 
 def case_claims(bank: model.Bank, question: model.Question, case: dict) -> tuple[str, ...]:
-    """Return the claims one case of a parametric question stands on.
+    """Return the claims one case of a parametric question stands on: those it names, else
+    those whose quote holds the text it quotes ("Juche 25"), else those whose lines give one
+    of its dates or years, else all the question's.
 
-    A case that quotes its source (say "Juche 25") needs only the claims
-    whose quote holds that text. Printing the others would put a passage
-    beside the question that has nothing to do with its numbers (a box
-    showing "Juche 34 (1945)" under a question about Juche 25), and the key
+    Printing the others would put a passage beside the question that has nothing to do with
+    its numbers (a box showing "Juche 34 (1945)" under a question about Juche 25), and the key
     would discuss claims the question does not ask about.
     """
-    texts = [str(case[name]) for name in GENERATORS[question.parametric.generator].quoted]
-    if not texts or question.excerpts:
+    if CASE_CLAIMS in case:
+        return tuple(case[CASE_CLAIMS])
+    if question.excerpts:
         return question.claims
-    quoting = tuple(c for c in question.claims if c in bank.claims and any(t in bank.claims[c].quote for t in texts))
-    return quoting or question.claims
+    known = [c for c in question.claims if c in bank.claims]
+    quoted = [str(case[name]) for name in GENERATORS[question.parametric.generator].quoted]
+    if quoted:
+        return tuple(c for c in known if any(t in bank.claims[c].quote for t in quoted)) or question.claims
+    dates = case_dates(case)
+    lines = {c: " ".join(line for e in _claim_excerpts(bank, c) for line in e.lines) for c in known}
+    return tuple(c for c in known if any(d in lines[c] for d in dates)) or question.claims
+
+
+def case_dates(case: dict) -> set[str]:
+    """Return the ways a source may write a case's years and dates: '1945', 'August 9', '9 August'."""
+    out = set()
+    for name, value in case.items():
+        if name.endswith("year"):
+            out.add(str(value))
+        elif name.endswith("date"):
+            day = dt.date.fromisoformat(value)
+            month = day.strftime("%B")
+            out |= {f"{month} {day.day}", f"{day.day} {month}"}
+    return out
+
+
+def _claim_excerpts(bank: model.Bank, claim_id: str) -> tuple[model.Excerpt, ...]:
+    claim = bank.claims[claim_id]
+    sid, first, last = quote_span(bank.sources[claim.source], claim)
+    return (model.Excerpt(sid, first, last, tuple(bank.sources[sid].lines[first - 1 : last])),)
 
 
 def _shuffle(question: model.Question, rng: random.Random) -> tuple[model.Question, tuple[str, ...]]:

@@ -32,7 +32,7 @@ from quizgen.bankformat import (
     question_fields,
 )
 from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, as_written, close_match
-from quizgen.parametric import GENERATORS, JUCHE_OFFSET, case_values, fill
+from quizgen.parametric import CASE_CLAIMS, GENERATORS, JUCHE_OFFSET, case_values, fill
 from quizgen.yamlfile import Lines, load_yaml
 
 log = logging.getLogger(__name__)
@@ -723,7 +723,7 @@ class _QuestionBuilder:
         for i, case in enumerate(spec["cases"]):
             rel = ("parametric", "cases", i)
             missing = [p for p in generator.params if p not in case]
-            extra = [k for k in case if k not in generator.params]
+            extra = [k for k in case if k not in generator.params and k != CASE_CLAIMS]
             if missing or extra:
                 what = []
                 if missing:
@@ -740,6 +740,15 @@ class _QuestionBuilder:
             if problem:
                 self.bad(rel, problem)
                 continue
+            if CASE_CLAIMS in case:
+                named = case[CASE_CLAIMS]
+                if not isinstance(named, list) or not named or not all(isinstance(c, str) for c in named):
+                    self.bad(rel + (CASE_CLAIMS,), f"expected a list of claim ids, found {as_written(named)}")
+                    continue
+                stray = [c for c in named if c not in self.raw["claims"]]
+                if stray:
+                    self.bad(rel + (CASE_CLAIMS,), f"'{stray[0]}' is not one of the question's claims ({', '.join(self.raw['claims'])})")
+                    continue
             for name in generator.quoted:
                 if quotes and not any(quote_in_text(case[name], q) for q in quotes):
                     self.bad(rel + (name,), f"'{case[name]}' does not appear in a quote of the question's claims")

@@ -120,7 +120,7 @@ COMMON_FIELDS = (
     _f("parametric", "object", "Makes the question parametric (numeric or single-choice only).", fields=(
         _f("generator", "enum", "Generator name.", required=True, choices=tuple(GENERATORS)),
         _f("cases", "list", "Values from the sources to draw from.", required=True, min_items=1,
-           item=_f("case", "mapping", "Generator parameters.")),
+           item=_f("case", "mapping", "Generator parameters, and optionally claims: the question's claims this case is about.")),
     )),
 )
 

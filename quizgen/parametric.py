@@ -23,6 +23,10 @@ from quizgen.model import Choice, Numeric, Question, SingleChoice
 #: Offset between the two calendars: Juche 1 = 1912, so Gregorian = Juche + 1911.
 JUCHE_OFFSET = 1911
 
+#: A case may name which of the question's claims it stands on (their lines
+#: are printed with it); not a value of the generator.
+CASE_CLAIMS = "claims"
+
 
 @dataclass(frozen=True)
 class Generator:
@@ -143,7 +147,7 @@ def fill(template: str, values: dict) -> str:
 
 def case_values(generator: Generator, case: dict) -> dict:
     """Return the case's values plus the computed ``answer`` (and Juche/Gregorian helpers)."""
-    values = dict(case)
+    values = {k: v for k, v in case.items() if k != CASE_CLAIMS}
     values["answer"] = generator.answer(case)
     return values
 

@@ -515,3 +515,30 @@ def test_a_banks_own_default_recipe_is_the_default_and_validate_checks_its_recip
     assert any("recipes/broken.yaml:" in line and "invalid YAML" in line for line in out), out
     assert any("recipes/default.yaml:" in line and "asked for 90 corroborate questions" in line for line in out), out
     assert out[-1] == "2 problems in the bank's recipes (recipes/)"
+
+
+def test_a_parametric_case_may_name_its_claims_from_the_questions_own(tmp_path):
+    from conftest import project
+
+    from quizgen.assemble import whole_bank
+
+    bank = tmp_path / "mybank"
+    shutil.copytree(project("worksheet"), bank)
+    questions = bank / "questions" / "date-checking.yaml"
+    text = questions.read_text(encoding="utf-8")
+    one_case = "        - {juche: 34, written: Juche 34}\n"
+    assert one_case in text
+    questions.write_text(text.replace(one_case, "        - {juche: 34, written: Juche 34, claims: [mem-nosuch]}\n"), encoding="utf-8")
+    code, out = validate(bank)
+    assert code == 1 and any("field 'parametric.cases[1].claims': 'mem-nosuch' is not one of the question's claims "
+                             "(mem-juche25, mem-war)" in line for line in out), out
+    questions.write_text(text.replace(one_case, "        - {juche: 34, written: Juche 34, claims: [mem-juche25, mem-war]}\n"),
+                         encoding="utf-8")
+    loaded = load_bank(bank)
+    printed = set()
+    for seed in range(8):
+        item = next(i for i in whole_bank(loaded, seed).versions[0].items if i.question.id == "dc-juche-param")
+        if dict(item.question.instance)["written"] == "Juche 34":
+            printed.add(item.question.claims)  # named: both, not only the one quoting "Juche 34"
+            assert "claims" not in dict(item.question.instance)
+    assert printed == {("mem-juche25", "mem-war")}

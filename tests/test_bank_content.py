@@ -316,3 +316,25 @@ def test_prose_uses_typographic_double_quotes(bank):
         fields = {f.name: getattr(record, f.name) for f in dataclasses.fields(record) if f.name not in verbatim}
         straight += [record.id for text in _prose(fields) if '"' in text]
     assert straight == []
+
+
+def test_every_parametric_case_prints_passages_about_its_own_dates(bank):
+    """Each case of a question with several claims prints only the lines it is about: the claims it
+    names, or those whose lines give its quoted text or one of its dates. A box of other lines sat
+    under a day count whose dates it never mentions."""
+    from quizgen.assemble import case_claims, case_dates, excerpts_of
+    from quizgen.parametric import CASE_CLAIMS, GENERATORS
+
+    for question in bank.questions.values():
+        spec = question.parametric
+        if spec is None or len(question.claims) == 1:
+            continue
+        for case in spec.cases:
+            chosen = case_claims(bank, question, case)
+            assert set(chosen) <= set(question.claims), (question.id, case)
+            if CASE_CLAIMS in case:
+                continue
+            wanted = {str(case[f]) for f in GENERATORS[spec.generator].quoted} or case_dates(case)
+            for claim in chosen:
+                text = " ".join(line for e in excerpts_of(bank, dataclasses.replace(question, claims=(claim,))) for line in e.lines)
+                assert any(w in text for w in wanted), (question.id, case, claim)
