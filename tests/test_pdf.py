@@ -584,11 +584,13 @@ def test_large_print_opens_with_a_cover_that_outlines_the_parts(tmp_path):
     assert squash(regular.worksheet.versions[0].items[0].question.stem)[:40] in regular_pages[0]
 
 
-def test_large_print_sets_every_word_at_large_print_sizes(tmp_path):
+@pytest.mark.parametrize("cards", [True, False])  # without cards, verdict questions say "Look it up"
+def test_large_print_sets_every_word_at_large_print_sizes(tmp_path, cards):
     """Large-print guidance asks for 16 pt or more: everything a student reads to
     answer is at least 16 pt; labels, line numbers, citations and the running
     header and footer at least 12 pt (they were 10 and 11 pt)."""
-    recipe = load_recipe(paths.default_recipe(), {"versions": "1", "large_print": True, "output": str(tmp_path)})
+    recipe = load_recipe(paths.default_recipe(), {"versions": "1", "large_print": True, "output": str(tmp_path),
+                                                  "cards": cards})
     report = build(recipe, project("worksheet"), workers=1, write=False)
     sheet = next(o for o in report.outputs if o.path.name == "sampler-worksheet.pdf")
     sizes: dict[str, float] = {}
@@ -601,6 +603,7 @@ def test_large_print_sets_every_word_at_large_print_sizes(tmp_path):
     for page in PdfReader(io.BytesIO(sheet.data)).pages:
         page.extract_text(visitor_text=visit)
     assert len(sizes) > 50
+    assert any(run.upper().startswith(("OUTSIDE SOURCE CARD" if cards else "LOOK IT UP")) for run in sizes), sizes
     small = {run: size for run, size in sizes.items() if size < 12}
     assert not small, small
     for item in report.worksheet.versions[0].items:
