@@ -186,21 +186,21 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     order = _pick_order(pools)
     skills = list(dict.fromkeys(_skill_of(s.skill) for s in recipe.selections))
     versions = []
-    # Points, kinds and difficulties per recipe line, as version A drew them:
-    # every later version draws the same points on each line, so all versions
-    # of a class total the same, and the same kinds and difficulties where the
-    # bank has more than enough.
-    profiles: dict[int, list[tuple[int, str, int]]] = {}
+    # Points, kinds, difficulties and sub-skills per recipe line, as version A
+    # drew them: every later version draws the same points on each line, so all
+    # versions of a class total the same, and the same kinds, difficulties and
+    # sub-skills where the bank has more than enough.
+    profiles: dict[int, list[tuple[int, str, int, str]]] = {}
     for index in range(recipe.versions):
         letter = version_letter(index)
         rng = random.Random(f"quizgen/{recipe.seed}/version/{letter}")
         for _ in range(_REDRAWS):
             chosen: dict[str, model.Question] = {}
-            drew: dict[int, list[tuple[int, str, int]]] = {}
+            drew: dict[int, list[tuple[int, str, int, str]]] = {}
             for i in order:
                 free = [q for q in pools[i] if q.id not in chosen]
                 drawn = _draw(free, recipe.selections[i].count, profiles.get(i), rng)
-                drew[i] = sorted((q.points, q.kind, q.difficulty) for q in drawn)
+                drew[i] = sorted(_slot(q) for q in drawn)
                 for question in drawn:
                     chosen[question.id] = question
             # A look-it-up answer printed by another question of the sheet is no
@@ -227,31 +227,59 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     return _worksheet(bank, recipe, versions)
 
 
-def _draw(free: list[model.Question], count: int, profile: list[tuple[int, str, int]] | None,
-          rng: random.Random) -> list[model.Question]:
-    """Draw ``count`` questions from ``free``, matching ``profile`` (version A's (points, kind, difficulty) per question).
+def _slot(question: model.Question) -> tuple[int, str, int, str]:
+    """What later versions match of a question version A drew: points, kind, difficulty, sub-skill."""
+    return (question.points, question.kind, question.difficulty, question.subskill)
 
-    Points are matched whenever the questions left allow it, so every version
-    totals the same. Kind and difficulty are matched where the bank has more
-    candidates than needed, else the kind alone, the same way: where there is
-    no spare, matching would give every version the same question, so that
-    slot takes any question of the same points instead and versions still
-    differ. When even the points cannot be matched (a narrower line took the
-    questions in this version), any ``count`` will do.
+
+def _draw(free: list[model.Question], count: int, profile: list[tuple[int, str, int, str]] | None,
+          rng: random.Random) -> list[model.Question]:
+    """Draw ``count`` questions from ``free``, matching ``profile`` (version A's slots, see _slot).
+
+    Version A (no profile) spreads its questions over the sub-skills, so five
+    date-checking questions are not three on one idea. Later versions match
+    points whenever the questions left allow it, so every version totals the
+    same. Kind, difficulty and sub-skill are matched where the bank has more
+    candidates than needed, else kind and difficulty, else the kind alone, the
+    same way: where there is no spare, matching would give every version the
+    same question, so that slot takes any question of the same points instead
+    and versions still differ. When even the points cannot be matched (a
+    narrower line took the questions in this version), any ``count`` will do.
     """
     if profile is None:
-        return rng.sample(free, count)
+        return _spread(free, count, rng)
     kept: list[model.Question] = []
-    left = _keep_where_spare(free, kept, profile, lambda q: (q.points, q.kind, q.difficulty), rng)
-    left = _keep_where_spare(free, kept, [slot[:2] for slot in left], lambda q: (q.points, q.kind), rng)
+    left = _keep_where_spare(free, kept, profile, _slot, rng)
+    left = _keep_where_spare(free, kept, [slot[:3] for slot in left], lambda q: _slot(q)[:3], rng)
+    left = _keep_where_spare(free, kept, [slot[:2] for slot in left], lambda q: _slot(q)[:2], rng)
     open_points = [points for points, _ in left]  # slots to fill on points alone
     # Kinds and points; else points alone (the kinds kept so far given up); else anything.
-    for start, points in ((kept, open_points), ([], [p for p, _, _ in profile])):
+    for start, points in ((kept, open_points), ([], [slot[0] for slot in profile])):
         drawn = _fill_by_points(free, start, points, rng)
         if drawn is not None:
             rng.shuffle(drawn)
             return drawn
     return rng.sample(free, count)
+
+
+def _spread(free: list[model.Question], count: int, rng: random.Random) -> list[model.Question]:
+    """Draw ``count`` questions at random, taking the sub-skills in turn (in a random order)."""
+    if count > len(free):
+        raise ValueError(f"cannot draw {count} questions from {len(free)}")  # as random.sample would
+    by_subskill: dict[str, list[model.Question]] = {}
+    for question in free:
+        by_subskill.setdefault(question.subskill, []).append(question)
+    turns = sorted(by_subskill)
+    rng.shuffle(turns)
+    for questions in by_subskill.values():
+        rng.shuffle(questions)
+    drawn: list[model.Question] = []
+    while len(drawn) < count:
+        for subskill in turns:
+            if by_subskill[subskill] and len(drawn) < count:
+                drawn.append(by_subskill[subskill].pop())
+    rng.shuffle(drawn)
+    return drawn
 
 
 def _keep_where_spare(free: list[model.Question], kept: list[model.Question], slots: list[tuple],
@@ -262,7 +290,7 @@ def _keep_where_spare(free: list[model.Question], kept: list[model.Question], sl
     for slot, needed in sorted(Counter(slots).items()):
         same = [q for q in free if key(q) == slot and q not in kept]
         if len(same) > needed:
-            kept += rng.sample(same, needed)
+            kept += _pick(same, needed, kept, rng)
         else:
             left += [slot] * needed
     return left
@@ -276,8 +304,23 @@ def _fill_by_points(free: list[model.Question], drawn: list[model.Question], poi
         left = [q for q in free if q.points == value and q not in drawn]
         if len(left) < needed:
             return None
-        drawn += rng.sample(left, needed)
+        drawn += _pick(left, needed, drawn, rng)
     return drawn
+
+
+def _pick(candidates: list[model.Question], needed: int, taken: list[model.Question],
+          rng: random.Random) -> list[model.Question]:
+    """Pick ``needed`` of ``candidates`` at random, preferring sub-skills ``taken`` has least of."""
+    pool = list(candidates)
+    rng.shuffle(pool)
+    counts = Counter(q.subskill for q in taken)
+    picked = []
+    for _ in range(needed):
+        best = min(pool, key=lambda q: counts[q.subskill])  # the first of the fewest: still random
+        pool.remove(best)
+        picked.append(best)
+        counts[best.subskill] += 1
+    return picked
 
 
 def _printed_text(bank: model.Bank, question: model.Question) -> list[str]:

@@ -378,10 +378,10 @@ def test_no_question_prints_the_answer_a_look_it_up_question_asks_for():
     # A class pack where 4 of 30 versions drew such a pair before versions were redrawn.
     lines = (model.Selection("date-checking", 4, difficulty=(1, 2)), model.Selection("B1", 2, difficulty=(1, 2)),
              model.Selection("corroborate", 2, difficulty=(2, 3)))
-    sheet = make_worksheet(bank, recipe(*lines, versions=30, seed=7, grade_band="9-10"))
-    drew = [v for v in sheet.versions if "kcnaq-juche-anachronism" in {i.question.id for i in v.items}]
+    versions = [v for seed in range(1, 6) for v in make_worksheet(bank, recipe(*lines, versions=30, seed=seed, grade_band="9-10")).versions]
+    drew = [v for v in versions if "kcnaq-juche-anachronism" in {i.question.id for i in v.items}]
     assert drew, "no version drew the look-it-up question: the check above tests nothing"
-    for version in sheet.versions:
+    for version in versions:
         assert given_away(bank, [bank.questions[i.question.id] for i in version.items]) == [], version.letter
     # Answer terms: "What do outside histories say this unit was?" is given away by any
     # mention of the 88th Brigade, not only by the whole right choice.
@@ -406,3 +406,21 @@ def test_a_give_away_the_bank_cannot_avoid_is_said(worksheet_bank, caplog):
         make_worksheet(bank, recipe(model.Selection("date-checking", 2)))
     assert [r.getMessage() for r in caplog.records] == [
         "version A: question tell prints the answer to look-it-up question look (no other draw found)"]
+
+
+def test_a_skill_line_spreads_over_its_sub_skills():
+    """Five date-checking questions drew three on one idea (the Juche calendar's 1997 adoption):
+    a line asking for a whole skill now takes its sub-skills in turn, in every version."""
+    from quizgen import paths
+    from quizgen.bank import load_bank
+
+    bank = load_bank(paths.bank_dir())
+    lines = (model.Selection("date-checking", 5), model.Selection("corroborate", 5))
+    for seed in (1, 3, 5):
+        sheet = make_worksheet(bank, recipe(*lines, versions=10, seed=seed))
+        for version in sheet.versions:
+            for skill in ("date-checking", "corroborate"):
+                subskills = [i.question.subskill for i in version.items if i.question.skill == skill]
+                assert len(subskills) == 5
+                assert len(set(subskills)) >= (5 if version.letter == "A" else 4), (seed, version.letter, skill, subskills)
+        assert len({frozenset(i.question.id for i in v.items) for v in sheet.versions}) == 10

@@ -189,10 +189,14 @@ def test_worksheets_hold_no_answer_rubric_or_explanation(built):
             assert secret not in meta
         assert "webpage-origin-word" not in text or "ib-short-note" not in {i.question.id for i in version.items}
         assert b"/EmbeddedFiles" not in data and b"/JavaScript" not in data
-    pack = " ".join(pdf_pages_text(files["sampler-class-pack.pdf"]))
+    # In the pack, each version's pages (read from the pack itself) hold none of that version's
+    # answers. Another version may print a number that answers this one ("2010"): not a leak.
+    pack = pdf_pages_text(files["sampler-class-pack.pdf"])
     for version in sheet.versions:
+        pages = " ".join(p for p in pack if f"Version {version.letter}" in p)
+        assert pages
         for secret in secrets(version):
-            assert secret not in pack
+            assert secret not in pages, (version.letter, secret)
 
 
 def test_answer_key_matches_what_each_version_asks(built):
@@ -384,7 +388,9 @@ def test_pages_render_and_are_not_blank(built, tmp_path):
             width, height = gray.size
             top, bottom = round(height * 17 / 279), height - round(height * 19 / 279)
             pixels = list(gray.crop((0, top, width, bottom)).tobytes())
-            dark = sum(1 for p in pixels if p < 128)
+            # Ink: at 24 dpi small type is grey, not black (a page of four lines has 36
+            # pixels darker than 128 but over 400 darker than 192).
+            dark = sum(1 for p in pixels if p < 192)
             assert dark > 0.001 * len(pixels), image.name
 
 
@@ -607,7 +613,8 @@ def test_large_print_sets_every_word_at_large_print_sizes(tmp_path, cards):
     small = {run: size for run, size in sizes.items() if size < 12}
     assert not small, small
     for item in report.worksheet.versions[0].items:
-        stem = " ".join(item.question.stem.split()[:3])
+        # The first words, up to any Hangul: a run ends where the font changes to the CJK one.
+        stem = " ".join(item.question.stem.split()[:3]).split("《")[0].strip()
         assert any(run.startswith(stem) and size >= 16 for run, size in sizes.items()), item.question.id
     for hint in ("Fill in one bubble.", "Write your answer on the line."):
         found = [size for run, size in sizes.items() if run.startswith(hint)]
