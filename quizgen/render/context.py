@@ -26,7 +26,7 @@ KIND_HINTS: dict[str, str] = {
     "true-false": "Fill in True or False.",
     "short-answer": "Write your answer on the line.",
     "numeric": "Write the number in the box.",
-    "matching": "Write the letter of the match in each box. One choice on the right is not used.",
+    "matching": "Write the letter of the match in each box. One lettered choice is not used.",
     "ordering": "Write 1, 2, 3 … in the boxes.",
     "open-response": "Write your answer in full sentences.",
     "mark-the-words": "Circle each word or phrase that answers the question.",
@@ -417,7 +417,7 @@ class _Kinds:
         if unused == 0:
             ctx["hint"] = "Write the letter of the match in each box."
         elif unused > 1:
-            ctx["hint"] = f"Write the letter of the match in each box. {unused} choices on the right are not used."
+            ctx["hint"] = f"Write the letter of the match in each box. {unused} lettered choices are not used."
 
     @staticmethod
     def ordering(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
