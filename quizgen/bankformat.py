@@ -107,8 +107,8 @@ COMMON_FIELDS = (
        fields=(
            _f("kind", "text", "Kind of source, e.g. 'primary record (FRUS)'.", required=True),
            _f("says", "text", "What that source says.", required=True),
-           _f("in_stem", "bool", "true when the stem already tells students what the source says "
-              "(without cards, the question then needs no look-up)."),
+           _f("in_stem", "bool", "true when students need no look-up without cards: the stem already says what "
+              "the source says, or reasoning from the texts answers the question."),
        )),
     _f("excerpts", "list", "Extra passages to print, as 'source-id:A-B'; default: the claims' spans.",
        item=_f("excerpt", "text", "source-id:A-B")),

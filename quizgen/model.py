@@ -288,8 +288,9 @@ class OutsideSource:
 
     kind: str
     says: str
-    #: True when the stem itself tells students what this source says, so a
-    #: worksheet printed without outside-source cards needs no look-up for it.
+    #: True when students need no outside source for the question: the stem
+    #: tells them what this source says, or reasoning from the texts answers it.
+    #: A worksheet printed without outside-source cards then asks no look-up.
     in_stem: bool = False
 
 
