@@ -194,6 +194,7 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     for index in range(recipe.versions):
         letter = version_letter(index)
         rng = random.Random(f"quizgen/{recipe.seed}/version/{letter}")
+        best = None
         for _ in range(_REDRAWS):
             chosen: dict[str, model.Question] = {}
             drew: dict[int, list[tuple[int, str, int, str]]] = {}
@@ -204,10 +205,16 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
                 for question in drawn:
                     chosen[question.id] = question
             # A look-it-up answer printed by another question of the sheet is no
-            # longer looked up: draw the version again (the bank may leave no other way).
+            # longer looked up, and two questions on the very same claims ask one
+            # thing twice: draw the version again, keeping the best draw (the bank
+            # may leave no other way).
             away = given_away(bank, list(chosen.values()))
-            if not away:
+            faults = (len(away), len(same_claims(list(chosen.values()))))
+            if best is None or faults < best[0]:
+                best = (faults, chosen, drew, away)
+            if faults == (0, 0):
                 break
+        _, chosen, drew, away = best
         for asked, telling in away:
             log.warning("version %s: question %s prints the answer to look-it-up question %s (no other draw found)",
                         letter, telling, asked)
@@ -359,6 +366,20 @@ def _looked_up_answers(question: model.Question) -> list[str]:
     if isinstance(question, model.Numeric):
         return [format_number(question.answer)]
     return []
+
+
+def same_claims(questions: list[model.Question]) -> list[tuple[str, str]]:
+    """Return pairs of questions that stand on exactly the same claims (say, a Juche conversion
+    asked once as a number and once as a choice): on one sheet they ask one thing twice."""
+    first: dict[frozenset, str] = {}
+    pairs = []
+    for question in questions:
+        key = frozenset(question.claims)
+        if key in first:
+            pairs.append((first[key], question.id))
+        else:
+            first[key] = question.id
+    return pairs
 
 
 def given_away(bank: model.Bank, questions: list[model.Question]) -> list[tuple[str, str]]:

@@ -424,3 +424,20 @@ def test_a_skill_line_spreads_over_its_sub_skills():
                 assert len(subskills) == 5
                 assert len(set(subskills)) >= (5 if version.letter == "A" else 4), (seed, version.letter, skill, subskills)
         assert len({frozenset(i.question.id for i in v.items) for v in sheet.versions}) == 10
+
+
+def test_no_version_asks_twice_about_the_same_claims():
+    """resq-juche-year and resq-juche-choice convert the same Juche dates, once as a number and once
+    as a choice; kcnaq-disagree-open prints what kcnaq-disagree-choice asks. One sheet takes one."""
+    from quizgen import paths
+    from quizgen.assemble import same_claims
+    from quizgen.bank import load_bank
+
+    bank = load_bank(paths.bank_dir())
+    assert same_claims([bank.questions["resq-juche-year"], bank.questions["resq-juche-choice"]]) == [
+        ("resq-juche-year", "resq-juche-choice")]
+    lines = (model.Selection("date-checking", 5), model.Selection("corroborate", 5), model.Selection("identify-bias", 4))
+    for seed in (1, 2, 3):
+        sheet = make_worksheet(bank, recipe(*lines, versions=30, seed=seed))
+        for version in sheet.versions:
+            assert same_claims([bank.questions[i.question.id] for i in version.items]) == [], (seed, version.letter)
