@@ -168,6 +168,8 @@ def check_recipes(bank: model.Bank, folder: Path) -> int:
     from quizgen.recipe import load_recipe
 
     problems: list[Diagnostic] = []
+    if folder.exists() and not folder.is_dir():
+        raise RecipeError("the bank's recipes cannot be read", [Diagnostic(Location(str(folder)), "is a file, not a folder of recipes")])
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
     for path in files:
         try:

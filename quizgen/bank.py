@@ -89,8 +89,8 @@ class _Checker:
             ident, first = found[0]
             others = f" and {len(found) - 1} more" if len(found) > 1 else ""
             self.diagnostics.append(Diagnostic(first.location, (
-                f"unknown {kind} '{ident}'{others}: probably in the {kind} file that could not be read (above); "
-                "fix that file first"), first.subject))
+                f"unknown {kind} '{ident}'{others}: probably in a {kind} file that could not be read, "
+                "reported on its own line; fix that file first"), first.subject))
 
     def add(self, file: _File, path: tuple, subject: str | None, field_path: str | None, message: str, *, key: bool = True, severity: str = "error") -> None:
         if len(self.diagnostics) >= MAX_DIAGNOSTICS:
@@ -511,11 +511,13 @@ def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims)
         for index, raw in enumerate(file.data["questions"]):
             qid = raw.get("id") if isinstance(raw, dict) else None
             duplicate = _repeated_id(qid, first_file, "question", file, checker, ("questions", index))
+            cited = raw.get("claims") if isinstance(raw, dict) else None
+            if isinstance(cited, list):  # a broken question still uses its claims: no "unused" warnings
+                used.update(c for c in cited if isinstance(c, str))
             question = _question(raw, index, file, checker, sources, claims)
             if question is None or duplicate:
                 continue
             questions[question.id] = question
-            used.update(question.claims)
     return questions, used
 
 
@@ -558,7 +560,9 @@ class _QuestionBuilder:
         if skill.id != raw["skill"]:
             self.bad(("subskill",), f"'{raw['subskill']}' is a sub-skill of {skill.id}, not {raw['skill']}")
         for i, cid in enumerate(raw["claims"]):
-            if cid in self.shape.checker.broken_claims:
+            if cid in raw["claims"][:i]:
+                self.bad(("claims", i), f"claim '{cid}' is listed twice")
+            elif cid in self.shape.checker.broken_claims:
                 self.ok = False  # the claim's own problem is already reported
             elif cid not in self.claims:
                 self.ok = False
@@ -729,8 +733,9 @@ class _QuestionBuilder:
                 if missing:
                     what.append("missing " + ", ".join(missing))
                 if extra:
-                    what.append("unknown " + ", ".join(extra))
-                self.bad(rel, f"{'; '.join(what)} (generator '{generator.name}' takes {', '.join(generator.params)})")
+                    what.append("unknown field " + ", ".join(f"'{k}'" for k in extra))
+                self.bad(rel, f"{'; '.join(what)} (generator '{generator.name}' takes {', '.join(generator.params)}; "
+                              f"a case may also name its {CASE_CLAIMS})")
                 continue
             wrong = [p for p, t in generator.params.items() if not isinstance(case[p], t) or isinstance(case[p], bool)]
             if wrong:
@@ -743,14 +748,19 @@ class _QuestionBuilder:
             if CASE_CLAIMS in case:
                 named = case[CASE_CLAIMS]
                 if not isinstance(named, list) or not named or not all(isinstance(c, str) for c in named):
-                    self.bad(rel + (CASE_CLAIMS,), f"expected a list of claim ids, found {as_written(named)}")
+                    found = "an empty list" if named == [] else as_written(named)
+                    self.bad(rel + (CASE_CLAIMS,), f"expected a list of claim ids, found {found}")
+                    continue
+                if len(set(named)) < len(named):
+                    self.bad(rel + (CASE_CLAIMS,), "a claim is listed twice")
                     continue
                 stray = [c for c in named if c not in self.raw["claims"]]
                 if stray:
                     self.bad(rel + (CASE_CLAIMS,), f"'{stray[0]}' is not one of the question's claims ({', '.join(self.raw['claims'])})")
                     continue
+            complete = len(quotes) == len(self.raw["claims"])  # with a claim missing, its absence is the problem
             for name in generator.quoted:
-                if quotes and not any(quote_in_text(case[name], q) for q in quotes):
+                if quotes and complete and not any(quote_in_text(case[name], q) for q in quotes):
                     self.bad(rel + (name,), f"'{case[name]}' does not appear in a quote of the question's claims")
             values = case_values(generator, case)
             for fname in ("stem", "explanation", "teacher_note"):

@@ -32,6 +32,7 @@ def bank_dir() -> Path:
 
 def default_recipe(bank: Path | None = None) -> Path:
     """Return the default recipe: ``bank``'s own recipes/default.yaml if it has one, else the shipped sampler."""
-    if bank is not None and (Path(bank) / "recipes" / "default.yaml").is_file():
-        return Path(bank) / "recipes" / "default.yaml"
+    own = Path(bank) / "recipes" / "default.yaml" if bank is not None else None
+    if own is not None and (own.exists() or own.is_symlink()):  # not a file: reading it says why
+        return own
     return bank_dir() / "recipes" / "default.yaml"

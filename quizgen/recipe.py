@@ -39,6 +39,7 @@ reported at once, each naming the file, line and field (or the option).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -173,11 +174,12 @@ def _where_problems(reader: _Reader, display: str) -> str:
 def _display(path: Path) -> str:
     """Return a short path for messages: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        where = Path(os.path.abspath(path))  # not resolve(): name a link as the teacher wrote it
+        return str(where.relative_to(Path.cwd().resolve()))
     except ValueError:
         shipped = paths.bank_dir().resolve()
         try:
-            return "banks/" + path.resolve().relative_to(shipped).as_posix()
+            return "banks/" + where.relative_to(shipped).as_posix()
         except ValueError:
             return str(path)
 
@@ -188,7 +190,9 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
     instructions = _text(values, "instructions", r, defaults.get("instructions", ""), empty_ok=True,
                          longest=MAX_INSTRUCTIONS)
     name = values.get("name", path.stem if path.stem != "default" else "worksheet")
-    if not isinstance(name, str) or not _NAME_RE.fullmatch(name):
+    if isinstance(name, str) and (problem := unprintable(name)):
+        r.bad(("name",) if "name" in values else (), problem)
+    elif not isinstance(name, str) or not _NAME_RE.fullmatch(name):
         if "name" in values:
             r.bad(("name",), f"'{name}' is not a file name (letters, digits, '.', '_' and '-')")
         else:  # taken from the recipe's file name, which the teacher chose freely
@@ -302,6 +306,9 @@ def _range(value: object, path: tuple, r: _Reader) -> tuple[int, int]:
 def _list(value: object, path: tuple, r: _Reader) -> list:
     """Accept a YAML list or a comma-separated string (as typed after an option)."""
     if isinstance(value, str):
+        if problem := unprintable(value):  # from an option; a message must not print the character
+            r.bad(path, problem)
+            return []
         items = [v.strip() for v in value.split(",") if v.strip()]
         if value.strip() and not items:  # ",," would quietly mean "no filter"
             r.bad(path, f"{value!r} names nothing; give names separated by commas")

@@ -200,15 +200,18 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[object, Lines]:
     """
     display = display or str(path)
     try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "is a folder, not a file")
         size = path.stat().st_size
-    except OSError as err:
-        raise BankError(f"cannot read {display}", [Diagnostic(Location(display), f"cannot open: {err.strerror}")]) from None
-    if size > MAX_BYTES:
-        raise BankError(
-            f"cannot read {display}",
-            [Diagnostic(Location(display), f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")],
-        )
-    raw = path.read_bytes()
+        if size > MAX_BYTES:
+            raise BankError(
+                f"cannot read {display}",
+                [Diagnostic(Location(display), f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")],
+            )
+        raw = path.read_bytes()
+    except (OSError, RuntimeError) as err:  # RuntimeError: a symbolic link that loops
+        reason = getattr(err, "strerror", None) or "a symbolic link that points to itself"
+        raise BankError(f"cannot read {display}", [Diagnostic(Location(display), f"cannot open: {reason}")]) from None
     return parse_yaml(raw, display)
 
 
@@ -246,6 +249,9 @@ def parse_yaml(raw: bytes, display: str) -> tuple[object, Lines]:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise BankError(f"cannot read {display}", [Diagnostic(Location(display, line), "file contains NUL bytes; is it a binary file?")])
+    if found := _UNPRINTABLE.search(text):  # typed into the file itself (PyYAML would give no line)
+        line = text[: found.start()].count("\n") + 1
+        raise BankError(f"cannot read {display}", [Diagnostic(Location(display, line), unprintable(found.group()))])
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as err:

@@ -458,7 +458,7 @@ def test_one_unreadable_claims_file_is_one_problem_not_one_per_citing_question(t
     assert code == 1
     assert errors[0].startswith("mybank/claims/naenara.yaml:1: ")
     (summary,) = [line for line in errors if "unknown claim" in line]
-    assert "unknown claim 'nae-" in summary and "more: probably in the claim file that could not be read (above)" in summary
+    assert "unknown claim 'nae-" in summary and "more: probably in a claim file that could not be read, reported on its own line" in summary
     assert len(errors) == 3, errors  # the YAML error, the summary, the count
 
 
@@ -471,7 +471,7 @@ def test_a_source_that_fails_its_checksum_is_not_also_called_unknown(tmp_path):
     assert len([line for line in out if "text_sha256" in line]) == 1
     assert [line for line in out if "unknown source" in line] == [
         next(line for line in out if "unknown source" in line)]  # one line, not one per claim file and excerpt
-    assert "probably in the source file that could not be read" in next(line for line in out if "unknown source" in line)
+    assert "probably in a source file that could not be read" in next(line for line in out if "unknown source" in line)
 
 
 @pytest.mark.parametrize("damage", ["remove", "file", "folder-entry"])
@@ -542,3 +542,43 @@ def test_a_parametric_case_may_name_its_claims_from_the_questions_own(tmp_path):
             printed.add(item.question.claims)  # named: both, not only the one quoting "Juche 34"
             assert "claims" not in dict(item.question.instance)
     assert printed == {("mem-juche25", "mem-war")}
+
+
+def test_odd_entries_in_a_banks_recipes_are_reported_not_crashed_on(tmp_path):
+    """A folder named like a recipe, a link that loops, a default recipe that is a folder:
+    each was an internal error, or a silent build of the shipped sampler."""
+    from conftest import project
+
+    bank = tmp_path / "mybank"
+    shutil.copytree(project("worksheet"), bank)
+    recipes = bank / "recipes"
+    recipes.mkdir()
+    (recipes / "x.yaml").mkdir()
+    (recipes / "loop.yaml").symlink_to("loop.yaml")
+    code, out = validate(bank)
+    assert code == 1
+    assert any(line.endswith("recipes/x.yaml: cannot open: is a folder, not a file") for line in out), out
+    assert any("recipes/loop.yaml: cannot open:" in line for line in out), out
+    shutil.rmtree(recipes / "x.yaml")
+    (recipes / "loop.yaml").unlink()
+    (recipes / "default.yaml").mkdir()
+    result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--workers", "1", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "default.yaml: cannot open: is a folder, not a file" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_broken_question_still_uses_its_claims_and_lists_each_once(tmp_path):
+    questions = QUESTIONS.replace("    claims: [nae-luozigou]\n    stem: How many", "    claims: [nae-luozigou]\n    bogus: 1\n    stem: How many")
+    assert questions != QUESTIONS
+    result = CliRunner().invoke(main, ["bank", "validate", "--strict", "--bank", str(make_bank(tmp_path / "b", CLAIMS, questions))])
+    assert result.exit_code == 1 and "claim.unused" not in result.output, result.output
+    twice = QUESTIONS.replace("claims: [nae-luozigou]\n    stem: How many", "claims: [nae-luozigou, nae-luozigou]\n    stem: How many")
+    code, out = validate(make_bank(tmp_path / "c", CLAIMS, twice))
+    assert code == 1 and any("claim 'nae-luozigou' is listed twice" in line for line in out), out
+
+
+def test_a_control_character_typed_into_a_file_is_named_with_its_line(tmp_path):
+    questions = QUESTIONS.replace("How many fighters", "How many\x07 fighters")
+    code, out = validate(make_bank(tmp_path, CLAIMS, questions))
+    line = line_of(questions, "How many\x07")
+    assert code == 1 and out[0] == f"banks/questions/set.yaml:{line}: the text holds an invisible or invalid character (U+0007); delete it"

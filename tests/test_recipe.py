@@ -304,3 +304,10 @@ def test_a_title_with_its_quote_left_open_is_reported_at_its_line(tmp_path):
         load_recipe(path)
     first = info.value.lines()[0]
     assert first.startswith("recipe.yaml:2: invalid YAML") and "this line opens a quote (\")" in first, first
+
+
+def test_an_option_holding_a_control_character_is_refused_without_printing_it(tmp_path):
+    lines = errors(write_recipe(tmp_path, MINIMAL), {"kinds": "numeric\x07", "name": "a\x1b[31mRED"})
+    assert sorted(lines[:2]) == ["--kinds: the text holds an invisible or invalid character (U+0007); delete it",
+                                 "--name: the text holds an invisible or invalid character (U+001B); delete it"]
+    assert not any("\x07" in line or "\x1b" in line for line in lines)
