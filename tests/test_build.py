@@ -357,3 +357,46 @@ def test_render_workers_match_the_documents_the_build_renders(versions):
     chunks = chunk_count([len(sheet.versions), len(answer_key_contexts(sheet))])
     assert render_workers(recipe, 64) == chunks
     assert render_workers(recipe, 1) == 1
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:  # the field after the state: the parent's pid
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_render_workers_end_when_the_build_is_killed(tmp_path):
+    """A build stopped with SIGTERM ran no clean-up: its two workers went on for eleven minutes."""
+    import signal
+    import time
+
+    build_proc = subprocess.Popen([sys.executable, "-m", "quizgen", "build", *BANK, "--versions", "6", "--workers", "2",
+                                   "-q", "-o", str(tmp_path / "out")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 20
+        while len(workers := _children(build_proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(workers) >= 2, "the build did not start its workers"
+        build_proc.send_signal(signal.SIGTERM)
+        build_proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        alive = [w for w in workers if Path(f"/proc/{w}").exists()
+                 and Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"]
+        assert alive == []
+    finally:  # leave nothing running, whatever failed (orphaned workers belong to init by now)
+        build_proc.kill()
+        for w in workers:
+            try:
+                os.kill(w, 9)
+            except ProcessLookupError:
+                pass

@@ -99,7 +99,27 @@ def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResul
                             Path(templates) if templates else None, blank=job.blank, blank_after_last=not chunk.last)
 
 
-def _warm(templates: str | None) -> None:
+def _die_with(parent: int) -> None:
+    """Ask Linux to end this worker when the build that started it ends, however it ends.
+
+    A build stopped by SIGTERM or SIGKILL runs no clean-up, and its workers
+    would go on laying out pages for minutes with no one to read them.
+    """
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGTERM))  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still ends workers
+        return
+    if os.getppid() != parent:  # the build ended before the request was made
+        os._exit(1)
+
+
+def _warm(templates: str | None, parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with(parent)
     # Best effort: an initializer that raises breaks the whole pool and hides
     # the cause; if warming fails, the real render fails again with a clear
     # RenderError naming the document.
@@ -177,7 +197,7 @@ class RenderPool:
         if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             self.executor = ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
-                initializer=_warm, initargs=(self.templates,),
+                initializer=_warm, initargs=(self.templates, os.getpid()),
             )
             self.executor.submit(_ready)  # with fork, the first task starts every worker
         return self
