@@ -312,7 +312,7 @@ def test_a_failed_build_stops_the_render_workers_at_once(tmp_path, monkeypatch):
     bank = tmp_path / "bank"
     shutil.copytree(project("worksheet"), bank)
     (bank / "questions" / "broken.yaml").write_text("questions: [\n", encoding="utf-8")
-    monkeypatch.setattr(jobs, "_warm", lambda templates: __import__("time").sleep(60))  # a worker still warming up
+    monkeypatch.setattr(jobs, "_warm", lambda *args: __import__("time").sleep(60))  # a worker still warming up
     seen = []
     original = jobs.RenderPool.__exit__
 
