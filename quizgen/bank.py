@@ -353,6 +353,10 @@ def _load_sources(bank_dir: Path, display, checker: _Checker) -> dict[str, model
     from quizgen.sources import load_source
 
     sources: dict[str, model.Source] = {}
+    for text in sorted((bank_dir / "sources").glob("*.txt")):  # its description deleted or renamed
+        if not text.with_suffix(".yaml").exists() and not text.with_suffix(".yml").exists():
+            checker.diagnostics.append(Diagnostic(Location(display(text)), f"has no {text.stem}.yaml beside it (title, dates, checksum)"))
+            checker.unread.add("source")
     for path in _yaml_files(bank_dir, "sources", display, checker):
         try:
             source = load_source(path, display(path))
@@ -409,8 +413,9 @@ def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, 
         if source is None:
             checker.unknown("source", source_id, top, ("source",), f"unknown source '{source_id}'{close_match(source_id, sources)}")
         items = file.data.get("claims")
-        if not isinstance(items, list):
-            top.report(("claims",), f"expected a list of claims, found {_type_name(items)}")
+        if not isinstance(items, list) or not items:
+            found = "an empty list" if items == [] else _type_name(items)
+            top.report(("claims",), f"expected a list of claims, found {found}")
             checker.unread.add("claim")
             continue
         for index, raw in enumerate(items):

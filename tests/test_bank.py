@@ -582,3 +582,17 @@ def test_a_control_character_typed_into_a_file_is_named_with_its_line(tmp_path):
     code, out = validate(make_bank(tmp_path, CLAIMS, questions))
     line = line_of(questions, "How many\x07")
     assert code == 1 and out[0] == f"banks/questions/set.yaml:{line}: the text holds an invisible or invalid character (U+0007); delete it"
+
+
+@pytest.mark.parametrize("damage", ["empty claims list", "source description deleted"])
+def test_an_emptied_claims_file_or_a_lost_source_description_is_one_problem(tmp_path, damage):
+    bank = _shipped_copy(tmp_path)
+    if damage == "empty claims list":
+        (bank / "claims" / "memoir.yaml").write_text("source: memoir\nclaims: []\n", encoding="utf-8")
+        cause = "mybank/claims/memoir.yaml:2: field 'claims': expected a list of claims, found an empty list"
+    else:
+        (bank / "sources" / "memoir.yaml").unlink()
+        cause = "mybank/sources/memoir.txt: has no memoir.yaml beside it (title, dates, checksum)"
+    code, out = validate(bank)
+    assert code == 1 and cause in out, out
+    assert len([line for line in out if "unknown " in line]) <= 1, out  # one summary, not one per reference
