@@ -8,8 +8,9 @@ same worksheet. Per version:
 1. pick each recipe line's questions from the questions that pass its
    filters (skill or sub-skill, kinds, sources, difficulty, grade band),
    most constrained line first, never the same question twice; a version
-   where one question prints the answer a look-it-up question asks for is
-   drawn again (``given_away``);
+   where one question prints the answer a look-it-up question asks for
+   (``given_away``), or where two stand on the same claims (``same_claims``),
+   is drawn again;
 2. group them by skill (one part per skill, in the order the recipe first
    names each skill) and shuffle the order inside each part, then move the
    shortest question to the front (it shares a page with the heading);
@@ -351,7 +352,7 @@ def _print_length(bank: model.Bank, question: model.Question) -> int:
     return sum(len(t) for t in _printed_text(bank, question))
 
 
-#: Draws of one version tried before a give-away is accepted (see given_away).
+#: Draws of one version tried before a give-away or a same-claims pair is accepted.
 _REDRAWS = 20
 
 
@@ -491,8 +492,16 @@ def case_claims(bank: model.Bank, question: model.Question, case: dict) -> tuple
     if quoted:
         return tuple(c for c in known if any(t in bank.claims[c].quote for t in quoted)) or question.claims
     dates = case_dates(case)
-    lines = {c: " ".join(line for e in _claim_excerpts(bank, c) for line in e.lines) for c in known}
-    return tuple(c for c in known if any(d in lines[c] for d in dates)) or question.claims
+
+    def printed(claim_id: str) -> str:  # the lines excerpts_of prints for this claim
+        sid, first, last = quote_span(bank.sources[bank.claims[claim_id].source], bank.claims[claim_id])
+        return bank.sources[sid].text(first, last)
+
+    return tuple(c for c in known if any(d in printed(c) for d in dates)) or question.claims
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 
 
 def case_dates(case: dict) -> set[str]:
@@ -503,15 +512,9 @@ def case_dates(case: dict) -> set[str]:
             out.add(str(value))
         elif name.endswith("date"):
             day = dt.date.fromisoformat(value)
-            month = day.strftime("%B")
+            month = _MONTHS[day.month - 1]  # the sources' English, whatever the machine's locale
             out |= {f"{month} {day.day}", f"{day.day} {month}"}
     return out
-
-
-def _claim_excerpts(bank: model.Bank, claim_id: str) -> tuple[model.Excerpt, ...]:
-    claim = bank.claims[claim_id]
-    sid, first, last = quote_span(bank.sources[claim.source], claim)
-    return (model.Excerpt(sid, first, last, tuple(bank.sources[sid].lines[first - 1 : last])),)
 
 
 def _shuffle(question: model.Question, rng: random.Random) -> tuple[model.Question, tuple[str, ...]]:
