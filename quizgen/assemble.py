@@ -80,7 +80,7 @@ def matches(bank: model.Bank, question: model.Question, selection: model.Selecti
 def _where(recipe: model.Recipe, index: int, selection: model.Selection) -> Location:
     if selection.option:  # typed on the command line: name the option, not the recipe file
         return Location(selection.option)
-    return Location(recipe.source or "recipe", selection.line, f"questions[{index}]")
+    return Location(recipe.path or "recipe", selection.line, f"questions[{index}]")
 
 
 def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]:
@@ -88,7 +88,7 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
     problems: list[Diagnostic] = []
     unknown_sources: list[Diagnostic] = []
     pools: list[list[model.Question]] = []
-    for index, selection in enumerate(recipe.selections):
+    for index, selection in enumerate(recipe.questions):
         unknown = [s for s in selection.sources if s not in bank.sources]
         if unknown:
             known = ", ".join(bank.sources)
@@ -101,7 +101,7 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
             continue
         pool = [q for q in bank.questions.values() if matches(bank, q, selection, recipe.grade_band)]
         # Cards stand for a class without web access: nothing there to look up with.
-        offline = [q for q in pool if model.LOOK_IT_UP not in q.tags] if recipe.outside_cards else pool
+        offline = [q for q in pool if model.LOOK_IT_UP not in q.tags] if recipe.cards else pool
         left_out, pool = len(pool) - len(offline), offline
         if len(pool) < selection.count:
             have = len(pool) or "none"
@@ -142,15 +142,15 @@ def _overlaps(recipe: model.Recipe, pools: list[list[model.Question]]) -> list[D
     problems = []
     filled: list[int] = []
     for i in _pick_order(pools):
-        selection = recipe.selections[i]
+        selection = recipe.questions[i]
         pool = {q.id for q in pools[i]}
         taken = 0
         takers = []
         for j in filled:
             shared = len(pool & {q.id for q in pools[j]})
             if shared:
-                taken += min(shared, recipe.selections[j].count)
-                takers.append(recipe.selections[j].option or f"questions[{j}]")
+                taken += min(shared, recipe.questions[j].count)
+                takers.append(recipe.questions[j].option or f"questions[{j}]")
         if len(pool) - taken < selection.count:
             problems.append(Diagnostic(
                 _where(recipe, i, selection),
@@ -187,7 +187,7 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     """Return the worksheet ``recipe`` asks for, drawn from ``bank`` with the recipe's seed."""
     pools = _pools(bank, recipe)
     order = _pick_order(pools)
-    skills = list(dict.fromkeys(_skill_of(s.skill) for s in recipe.selections))
+    skills = list(dict.fromkeys(_skill_of(s.skill) for s in recipe.questions))
     versions = []
     # Points, kinds, difficulties and sub-skills per recipe line, as version A
     # drew them: every later version draws the same points on each line, so all
@@ -203,7 +203,7 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
             drew: dict[int, list[tuple[int, str, int, str]]] = {}
             for i in order:
                 free = [q for q in pools[i] if q.id not in chosen]
-                drawn = _draw(free, recipe.selections[i].count, profiles.get(i), rng)
+                drawn = _draw(free, recipe.questions[i].count, profiles.get(i), rng)
                 drew[i] = sorted(_slot(q) for q in drawn)
                 for question in drawn:
                     chosen[question.id] = question
@@ -418,7 +418,7 @@ def whole_bank(bank: model.Bank, seed: int = 1) -> model.Worksheet:
     recipe = model.Recipe(
         title="Question bank",
         instructions="",
-        selections=tuple(model.Selection(skill, count) for skill, count in counts.items()),
+        questions=tuple(model.Selection(skill, count) for skill, count in counts.items()),
         seed=seed,
         name="bank",
     )

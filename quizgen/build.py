@@ -71,7 +71,7 @@ def output_names(recipe: model.Recipe) -> dict[str, str]:
     else:
         names["class-pack"] = f"{recipe.name}-class-pack.pdf"
     names["answer-key"] = f"{recipe.name}-answer-key.pdf"
-    if not recipe.include_excerpts:
+    if not recipe.excerpts:
         names["source-texts"] = f"{recipe.name}-source-texts.pdf"
     return names
 
@@ -119,7 +119,7 @@ def build(
         say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
         report = BuildReport(worksheet)
         exporters = _check_exports(worksheet, [f for f in formats if f != "pdf"], report)
-        out = Path(recipe.output_dir)
+        out = Path(recipe.output)
         if "pdf" in formats:
             for output in render_pdfs(worksheet, progress=say, pool=pool):
                 report.outputs.append(Output(out / output.path, output.label, output.data))
@@ -160,7 +160,7 @@ def render_workers(recipe: model.Recipe, workers: int | None = None) -> int:
     # The worksheet job has a document per version; the key one more (the grid), except that a
     # one-version key is a single document (see answer_key_contexts).
     key_documents = recipe.versions + 1 if recipe.versions > 1 else 1
-    counts = [recipe.versions, key_documents] + ([] if recipe.include_excerpts else [1])  # the source texts
+    counts = [recipe.versions, key_documents] + ([] if recipe.excerpts else [1])  # the source texts
     return max(1, min(workers or default_workers(), chunk_count(counts)))
 
 
@@ -171,7 +171,7 @@ def export(
     *,
     version: str = "all",
     seed: int | None = None,
-    output_dir: Path | None = None,
+    output: Path | None = None,
 ) -> BuildReport:
     """Make LMS exports in memory (nothing is written): of a recipe's worksheet, or of the whole bank.
 
@@ -190,12 +190,12 @@ def export(
 
         recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None})
         worksheet = _assemble(recipe, bank_dir)
-        stem, folder = recipe.name, Path(output_dir or recipe.output_dir)
+        stem, folder = recipe.name, Path(output or recipe.output)
     else:
         from quizgen.assemble import whole_bank
 
         worksheet = whole_bank(_load_bank(bank_dir), seed if seed is not None else 1)
-        stem, folder = "bank", Path(output_dir or "output")
+        stem, folder = "bank", Path(output or "output")
     if version.lower() != "all":
         chosen = [v for v in worksheet.versions if v.letter.upper() == version.upper()]
         if not chosen:

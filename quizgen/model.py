@@ -502,17 +502,17 @@ class Recipe:
 
     title: str
     instructions: str
-    selections: tuple[Selection, ...]
+    questions: tuple[Selection, ...]
     grade_band: str | None = None
     versions: int = 1
     seed: int = 1
     paper: str = "letter"
     large_print: bool = False
-    include_excerpts: bool = True
+    excerpts: bool = True
     #: Print the outside evidence of verdict questions (C3–C5) as a card, for
     #: classes that cannot look it up (the offline "corroboration card").
-    outside_cards: bool = False
-    output_dir: str = "output"
+    cards: bool = False
+    output: str = "output"
     formats: tuple[str, ...] = ("pdf",)
     per_version_files: bool = False
     #: The class pack is for double-sided printing: a blank page after every
@@ -523,7 +523,7 @@ class Recipe:
     #: (skill id, text) pairs; templates/defaults.yml gives the defaults.
     skill_instructions: tuple[tuple[str, str], ...] = ()
     #: Display path of the recipe file, for messages ("" when built in code).
-    source: str = ""
+    path: str = ""
 
 
 @dataclass(frozen=True)

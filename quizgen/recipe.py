@@ -230,21 +230,21 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
     return model.Recipe(
         title=title,
         instructions=instructions,
-        selections=selections,
+        questions=selections,
         grade_band=grade_band,
         versions=versions,
         seed=seed,
         paper=paper.lower(),
         large_print=large_print,
-        include_excerpts=excerpts,
-        outside_cards=cards,
-        output_dir=output,
+        excerpts=excerpts,
+        cards=cards,
+        output=output,
         formats=formats,
         per_version_files=per_version,
         double_sided=double_sided,
         name=name if isinstance(name, str) else "worksheet",
         skill_instructions=skill_instructions,
-        source=r.display,
+        path=r.display,
     )
 
 

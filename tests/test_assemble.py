@@ -14,7 +14,7 @@ from quizgen.recipe import load_recipe
 
 
 def recipe(*selections: model.Selection, **kw) -> model.Recipe:
-    return model.Recipe(title="T", instructions="", selections=selections, **kw)
+    return model.Recipe(title="T", instructions="", questions=selections, **kw)
 
 
 ALL = (
@@ -210,7 +210,7 @@ def test_whole_bank_holds_every_question_in_bank_order(worksheet_bank):
     assert [i.question.id for i in sheet.versions[0].items] == list(worksheet_bank.questions)
     assert [i.number for i in sheet.versions[0].items] == list(range(1, 17))
     assert set(sheet.sources) == {"memoir", "kcna"} and set(sheet.claims) == set(worksheet_bank.claims)
-    assert sum(s.count for s in sheet.recipe.selections) == 16
+    assert sum(s.count for s in sheet.recipe.questions) == 16
     assert whole_bank(worksheet_bank, seed=2) == sheet
 
 
@@ -279,7 +279,7 @@ def test_cards_leave_out_questions_that_need_a_look_up(worksheet_bank):
     with_cards = {
         i.question.id
         for seed in range(40)
-        for v in make_worksheet(bank, recipe(line, versions=3, seed=seed, outside_cards=True)).versions
+        for v in make_worksheet(bank, recipe(line, versions=3, seed=seed, cards=True)).versions
         for i in v.items
     }
     without = {
@@ -295,7 +295,7 @@ def test_cards_leave_out_questions_that_need_a_look_up(worksheet_bank):
 def test_shortfall_counts_what_cards_leave_out(worksheet_bank):
     bank, look_ups = _tag_look_it_up(worksheet_bank, "corroborate")
     with pytest.raises(RecipeError) as info:
-        make_worksheet(bank, recipe(model.Selection("corroborate", 2), outside_cards=True))
+        make_worksheet(bank, recipe(model.Selection("corroborate", 2), cards=True))
     assert info.value.lines()[0] == (
         f"recipe: field 'questions[0]': asked for 2 corroborate questions; the bank has 1 "
         f"({len(look_ups)} more need students to look something up, which cards: true leaves out)"

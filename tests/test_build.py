@@ -206,9 +206,9 @@ def test_cli_wiring(runner, tmp_path):
                                       "--large-print", "--no-excerpts", "--single-sided", "--workers", "3", *BANK])
     assert result.exit_code == 0, result.output
     recipe, bank_dir = fake.call_args.args
-    assert (recipe.versions, recipe.seed, recipe.paper, recipe.large_print, recipe.include_excerpts) == (4, 9, "a4", True, False)
+    assert (recipe.versions, recipe.seed, recipe.paper, recipe.large_print, recipe.excerpts) == (4, 9, "a4", True, False)
     assert recipe.double_sided is False and load_recipe(path).double_sided is True
-    assert recipe.selections == (model.Selection("B1", 1, line=2),)
+    assert recipe.questions == (model.Selection("B1", 1, line=2),)
     assert bank_dir == project("worksheet") and fake.call_args.kwargs["workers"] == 3
 
 

@@ -46,7 +46,7 @@ def _too_tall(bank: model.Bank, recipe_changes: dict) -> list[str]:
     return too_tall
 
 
-@pytest.mark.parametrize("settings", [{"paper": "letter"}, {"paper": "a4"}, {"paper": "letter", "outside_cards": True}],
+@pytest.mark.parametrize("settings", [{"paper": "letter"}, {"paper": "a4"}, {"paper": "letter", "cards": True}],
                          ids=["letter", "a4", "letter-with-cards"])
 def test_every_question_fits_on_a_page(bank, settings):
     too_tall = _too_tall(bank, settings)

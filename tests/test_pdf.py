@@ -101,7 +101,7 @@ def test_hostile_bank_text_prints_literally(tmp_path):
 
 def test_the_sampler_prints_outside_source_cards_for_verdict_questions(built):
     sheet, files = built
-    assert sheet.recipe.outside_cards
+    assert sheet.recipe.cards
     carded = 0
     for version in sheet.versions:
         text = " ".join(pdf_pages_text(version_pdf(files, version.letter)))

@@ -28,22 +28,22 @@ def errors(path, options=None) -> list[str]:
 
 def test_shipped_default_is_a_mixed_twelve_question_sampler():
     recipe = load_recipe()
-    assert sum(s.count for s in recipe.selections) == 12
-    skills = {model.SUBSKILLS[s.skill][0].id if s.skill in model.SUBSKILLS else s.skill for s in recipe.selections}
+    assert sum(s.count for s in recipe.questions) == 12
+    skills = {model.SUBSKILLS[s.skill][0].id if s.skill in model.SUBSKILLS else s.skill for s in recipe.questions}
     assert skills == {s.id for s in model.SKILLS}
-    kinds = {k for s in recipe.selections for k in s.kinds}
+    kinds = {k for s in recipe.questions for k in s.kinds}
     assert len(kinds) >= 6
     assert recipe.name == "sampler" and recipe.formats == ("pdf",)
-    assert recipe.source.endswith("recipes/default.yaml"), recipe.source
+    assert recipe.path.endswith("recipes/default.yaml"), recipe.path
     assert load_recipe(paths.default_recipe()) == load_recipe()
 
 
 def test_minimal_recipe_takes_defaults(tmp_path):
     recipe = load_recipe(write_recipe(tmp_path, MINIMAL))
-    assert recipe.selections == (model.Selection("date-checking", 2, line=2),)
+    assert recipe.questions == (model.Selection("date-checking", 2, line=2),)
     assert recipe.versions == 1 and recipe.seed == 1 and recipe.paper == "letter"
-    assert recipe.include_excerpts and not recipe.large_print and not recipe.outside_cards
-    assert recipe.name == "recipe" and recipe.output_dir == "output"
+    assert recipe.excerpts and not recipe.large_print and not recipe.cards
+    assert recipe.name == "recipe" and recipe.output == "output"
     assert recipe.title  # from templates/defaults.yml
     instructions = dict(recipe.skill_instructions)
     assert set(instructions) == {s.id for s in model.SKILLS}
@@ -82,9 +82,9 @@ def test_full_recipe(tmp_path):
     recipe = load_recipe(path)
     assert recipe.title == "Dates in the memoir" and recipe.instructions == "Use a pen."
     assert (recipe.name, recipe.versions, recipe.seed, recipe.paper) == ("memoir-dates", 4, 7, "a4")
-    assert recipe.large_print and not recipe.include_excerpts and recipe.per_version_files and recipe.outside_cards
-    assert recipe.grade_band == "9-10" and recipe.output_dir == "out/pdfs" and recipe.formats == ("pdf", "gift")
-    assert recipe.selections == (
+    assert recipe.large_print and not recipe.excerpts and recipe.per_version_files and recipe.cards
+    assert recipe.grade_band == "9-10" and recipe.output == "out/pdfs" and recipe.formats == ("pdf", "gift")
+    assert recipe.questions == (
         model.Selection("B1", 2, ("numeric",), ("memoir",), (1, 2), line=18),
         model.Selection("corroborate", 1, ("true-false", "single-choice"), ("kcna",), (3, 3), line=20),
     )
@@ -105,16 +105,16 @@ def test_options_override_the_file(tmp_path):
         "formats": "pdf,moodle-xml", "grade_band": None,
     })
     assert (recipe.versions, recipe.seed, recipe.paper, recipe.title) == (5, 99, "a4", "Quiz")
-    assert recipe.selections[0].difficulty == (1, 2)
-    assert recipe.selections[0].kinds == ("numeric", "short-answer")
-    assert recipe.large_print and not recipe.include_excerpts and recipe.output_dir == "elsewhere"
-    assert recipe.outside_cards
+    assert recipe.questions[0].difficulty == (1, 2)
+    assert recipe.questions[0].kinds == ("numeric", "short-answer")
+    assert recipe.large_print and not recipe.excerpts and recipe.output == "elsewhere"
+    assert recipe.cards
     assert recipe.formats == ("pdf", "moodle-xml")
 
 
 def test_skill_option_replaces_the_questions(tmp_path):
     recipe = load_recipe(write_recipe(tmp_path, MINIMAL), {"questions": ["B1=3", "identify-bias=2"], "sources": "memoir"})
-    assert recipe.selections == (
+    assert recipe.questions == (
         model.Selection("B1", 3, (), ("memoir",), option="--skill B1=3", sources_option="--sources"),
         model.Selection("identify-bias", 2, (), ("memoir",), option="--skill identify-bias=2", sources_option="--sources"),
     )
@@ -279,7 +279,7 @@ def test_the_readme_example_recipe_fills_from_the_shipped_bank(tmp_path):
     recipe = load_recipe(path)
     assert recipe.grade_band and recipe.versions == 4
     sheet = make_worksheet(load_bank(paths.bank_dir()), recipe)
-    assert len(sheet.versions) == 4 and all(len(v.items) == sum(s.count for s in recipe.selections) for v in sheet.versions)
+    assert len(sheet.versions) == 4 and all(len(v.items) == sum(s.count for s in recipe.questions) for v in sheet.versions)
 
 
 @pytest.mark.parametrize(

@@ -146,7 +146,7 @@ def test_parts_by_skill_with_their_instruction(sheet):
 
 
 def test_no_excerpts_when_the_recipe_says_so(worksheet_bank):
-    recipe = model.Recipe("T", "", (model.Selection("corroborate", 5),), include_excerpts=False)
+    recipe = model.Recipe("T", "", (model.Selection("corroborate", 5),), excerpts=False)
     sheet = make_worksheet(worksheet_bank, recipe)
     assert "excerpt-line" not in page(sheet)
 
@@ -331,7 +331,7 @@ def test_cards_give_outside_evidence_to_verdict_questions_only(worksheet_bank):
         return {i["anchor"]: i for part in worksheet_context(sheet, sheet.versions[0])["parts"] for i in part["questions"]}
 
     assert all(i["card"] is None for i in items(sheet).values())  # off unless the recipe asks
-    with_cards = dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, outside_cards=True))
+    with_cards = dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, cards=True))
     by_id = {item.question.id: item.number for item in with_cards.versions[0].items}
     got = {qid: items(with_cards)[f"vA-q{n}"]["card"] for qid, n in by_id.items()}
     # C3 (a verdict) gets its evidence; C2 (choose the source) would be given away; date-checking has none.
@@ -365,7 +365,7 @@ def test_questions_that_need_a_look_up_say_so_on_the_worksheet_only(worksheet_ba
         chosen["co-tf-yalta"].outside_source, in_stem=True))
     told_sheet = whole_bank(dataclasses.replace(worksheet_bank, questions={**chosen, "co-tf-yalta": told}), seed=1)
     assert page(told_sheet).count('class="look-it-up"') == 1
-    with_cards = page(dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, outside_cards=True)))
+    with_cards = page(dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, cards=True)))
     assert with_cards.count('class="look-it-up"') == 1 and with_cards.count('class="outside-card"') == 1
     key = "".join(render_html("answer_key.html.j2", c) for c in answer_key_contexts(sheet))
     assert "look-it-up" not in key

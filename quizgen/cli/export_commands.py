@@ -42,13 +42,13 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
 @click.argument("recipe", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--version", "version_letter", default="all", show_default=True, metavar="LETTER|all",
               help="Export one version of the worksheet (A, B …) or all of them.")
-@click.option("--output", "-o", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write to (default: the recipe's output folder, else output/).")
 @click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Bank folder to use (default: the bank shipped with quizgen).")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for shuffling and parametric numbers (default: the recipe's, or 1 for the whole bank).")
-def export_command(formats: list[str], recipe: Path | None, version_letter: str, output_dir: Path | None,
+def export_command(formats: list[str], recipe: Path | None, version_letter: str, output: Path | None,
                    bank_dir: Path | None, seed: int | None) -> None:
     """Export a worksheet, or without RECIPE the whole bank, for an LMS.
 
@@ -63,7 +63,7 @@ def export_command(formats: list[str], recipe: Path | None, version_letter: str,
     from quizgen.build import export
     from quizgen.outputs import write_files
 
-    report = export(formats, recipe, bank_dir, version=version_letter, seed=seed, output_dir=output_dir)
+    report = export(formats, recipe, bank_dir, version=version_letter, seed=seed, output=output)
     for note in report.notes:
         click.echo(note.format())
     for path in write_files({o.path: o.data for o in report.outputs}):

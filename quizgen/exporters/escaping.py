@@ -303,7 +303,7 @@ def outside_card_text(worksheet: "Worksheet", question: "Question") -> str:
     """
     from quizgen.render import context as printed
 
-    card = printed.outside_card(question) if worksheet.recipe.outside_cards else None
+    card = printed.outside_card(question) if worksheet.recipe.cards else None
     return f"Outside source card ({card['kind']}): {card['says']}" if card else ""
 
 

@@ -111,7 +111,7 @@ def _version_context(
         "summary": f"{count} question{'s' if count != 1 else ''} · {version.points} point{'s' if version.points != 1 else ''}",
         "parts": parts,
         "outline": [_outline_row(part) for part in parts],
-        "source_texts": not recipe.include_excerpts and bool(cited_sources(worksheet)) and not show_answers,
+        "source_texts": not recipe.excerpts and bool(cited_sources(worksheet)) and not show_answers,
         "large_print": recipe.large_print,
         "show_answers": show_answers,
         "multi_part": len(parts) > 1,
@@ -156,14 +156,14 @@ def _item(
     if not show_answers:  # the key quotes each claim with its verdict instead of the excerpts
         if not q.print_excerpts:
             ctx["quoted_from"] = quoted_from(worksheet, item)
-        elif worksheet.recipe.include_excerpts or isinstance(q, model.MarkTheWords):
+        elif worksheet.recipe.excerpts or isinstance(q, model.MarkTheWords):
             _excerpts(worksheet, item, seen, ctx)  # a passage to mark is printed either way
         else:
             # Printed without excerpts: point to the lines in the source texts handed out with it.
             ctx["quoted_from"] = quoted_from(worksheet, item, "In the source texts: ")
     if not show_answers:
         card = outside_card(q)
-        if worksheet.recipe.outside_cards:
+        if worksheet.recipe.cards:
             ctx["card"] = card
         elif card is not None and not q.outside_source.in_stem:
             # The verdict rests on the card's evidence; without the card, students must find it.

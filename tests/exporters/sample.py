@@ -55,7 +55,7 @@ CLAIM = m.Claim(
 RECIPE = m.Recipe(
     title="Liberation 1945: sample / all kinds",
     instructions="Answer every question.",
-    selections=(m.Selection("identify-bias", 9),),
+    questions=(m.Selection("identify-bias", 9),),
     versions=2,
     seed=7,
 )

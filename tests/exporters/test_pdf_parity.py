@@ -95,7 +95,7 @@ def worksheet(cards: bool = False) -> m.Worksheet:
         m.WorksheetItem(5, MARK, "vicious; bandits; shameful", (_excerpt(3, 3),)),
         m.WorksheetItem(6, CIRCLE_CHOICE, "A"),
     )
-    recipe = m.Recipe(title="Parity sample", instructions="", selections=(), outside_cards=cards)
+    recipe = m.Recipe(title="Parity sample", instructions="", questions=(), cards=cards)
     return m.Worksheet(recipe=recipe, versions=(m.Version("A", items),), sources={"naenara": SOURCE})
 
 
@@ -287,7 +287,7 @@ def test_each_teacher_note_left_out_gets_one_adapted_line(fmt):
 def test_kahoot_reports_the_teacher_note_of_a_question_it_writes():
     tf = m.TrueFalse(**_common("short-tf", "corroborate", "C2", "The memoir is a primary source.",
                                teacher_note="Accept SECRETNOTEKAHOOT."), answer=True)
-    ws = m.Worksheet(recipe=m.Recipe(title="K", instructions="", selections=()),
+    ws = m.Worksheet(recipe=m.Recipe(title="K", instructions="", questions=()),
                      versions=(m.Version("A", (m.WorksheetItem(1, tf, "True"),)),))
     lines = _note_lines("kahoot", ws)
     assert list(lines) == ["question short-tf"] and len(lines["question short-tf"]) == 1
