@@ -68,9 +68,9 @@ def main(debug: bool) -> None:
 
 
 def _register() -> None:
-    from quizgen.cli import bank_commands, build_commands, export_commands, source_commands
+    from quizgen.cli import bank_commands, build_commands, export_commands, response_commands, source_commands
 
-    for module in (build_commands, export_commands, bank_commands, source_commands):
+    for module in (build_commands, export_commands, bank_commands, source_commands, response_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 
