@@ -317,11 +317,13 @@
   }
 
   /* Dragging moves the item into the slot under the pointer as it goes, so
-     the list is always in a real order and what you see is what is saved. */
+     the list is always in a real order and what you see is what is saved.
+     The listeners are on the document: moving a node in the page ends its
+     pointer capture. */
   function startDrag(q, item, event) {
-    var list = item.parentNode, startY = event.clientY, moving = false;
-    if (item.setPointerCapture) item.setPointerCapture(event.pointerId);
+    var list = item.parentNode, startY = event.clientY, moving = false, pointer = event.pointerId;
     function move(e) {
+      if (e.pointerId !== pointer) return;
       if (!moving && Math.abs(e.clientY - startY) < 4) return;
       moving = true;
       item.classList.add("dragging");
@@ -334,16 +336,17 @@
       if (target) { if (item.nextElementSibling !== target) list.insertBefore(item, target); }
       else if (list.lastElementChild !== item) list.appendChild(item);
     }
-    function end() {
-      item.removeEventListener("pointermove", move);
-      item.removeEventListener("pointerup", end);
-      item.removeEventListener("pointercancel", end);
+    function end(e) {
+      if (e.pointerId !== pointer) return;
+      document.removeEventListener("pointermove", move);
+      document.removeEventListener("pointerup", end);
+      document.removeEventListener("pointercancel", end);
       item.classList.remove("dragging");
       if (moving) moved(q, item);
     }
-    item.addEventListener("pointermove", move);
-    item.addEventListener("pointerup", end);
-    item.addEventListener("pointercancel", end);
+    document.addEventListener("pointermove", move);
+    document.addEventListener("pointerup", end);
+    document.addEventListener("pointercancel", end);
   }
 
   /* ---- Mark the words: toggle buttons with one tab stop (arrow keys move). ---- */
