@@ -273,6 +273,8 @@ def _plain_value(kind: str, value: object) -> object:
 # (render/seal.py and screen.js) and for marking.
 
 
+#: White space, as JavaScript's \s has it (Python's str.split also splits at U+001C–U+001F and U+0085).
+_SPACE = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"',
                          "‟": '"', "″": '"', "–": "-", "—": "-", "‑": "-", "‒": "-", "−": "-"})
 
@@ -286,7 +288,7 @@ def normalise_text(text: str) -> str:
     screen.js's ``normalise`` does exactly this.
     """
     text = unicodedata.normalize("NFKC", text).lower().translate(_QUOTES)
-    text = " ".join(text.split())
+    text = " ".join(t for t in _SPACE.split(text) if t)
     previous = None
     while previous != text:
         previous = text
@@ -306,7 +308,7 @@ def parse_number(text: str) -> Decimal | None:
     are not part of the number: the page prints them beside the box.
     screen.js's ``parseNumber`` does exactly this.
     """
-    text = "".join(unicodedata.normalize("NFKC", text).split()).replace("−", "-")
+    text = _SPACE.sub("", unicodedata.normalize("NFKC", text)).replace("−", "-")
     if _GROUPED.fullmatch(text):
         text = text.replace(",", "")
     elif text.count(",") == 1 and "." not in text:

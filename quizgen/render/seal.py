@@ -18,8 +18,10 @@ Per question, the page holds (all base64; ``screen.js`` does the other half):
 - ``salt``: derived from the build id, version and position (not secret:
   it only makes the digests of two questions, or two builds, unlike);
 - ``tags``: for each accepted answer ``a`` (in its canonical form, see
-  ``accepted``), the first 16 bytes of ``H(salt, "check", a)``, sorted, so
-  their order says nothing;
+  ``accepted``), the first 16 bytes of ``H(salt, "check", a)``, with decoys
+  (digests of the content key, which the page never holds) up to a power of
+  two, at least 4, and sorted: neither their order nor their number says
+  which answer, or how many, a question accepts;
 - ``wraps``: beside each tag, the content key ``K`` XOR ``H(salt, "wrap", a)``;
 - ``sealed``: the explanation, enciphered with ``K``. ``K`` is a digest of
   the question's own answers and explanation, so nothing in the page gives it;
@@ -36,8 +38,8 @@ XOR with the keystream ``H(key ‖ counter)`` (SHA-256 in counter mode), the
 text padded with spaces to a multiple of 64 bytes.
 
 What a page cannot hide: the kind and number of choices (printed anyway),
-how many wordings are accepted (the number of tags), and, for a number, how
-many decimals it is checked to. The tests build each page again with
+roughly how many wordings are accepted (the power of two above it), and,
+for a number, how many decimals it is checked to. The tests build each page again with
 another choice made correct and check that only these sealed values change.
 """
 
@@ -151,6 +153,14 @@ def _numbers(question: model.Numeric) -> list[str]:
     return [format_number(low + n * step) for n in range(count)]
 
 
+def padded_count(count: int) -> int:
+    """Return how many tags a question with ``count`` accepted answers shows: a power of two, at least 4."""
+    size = 4
+    while size < count:
+        size *= 2
+    return size
+
+
 def practice_checks(item: model.WorksheetItem, build: str, version: str) -> dict:
     """Return what a practice page holds for one question (see the module docstring)."""
     q = item.question
@@ -168,6 +178,9 @@ def practice_checks(item: model.WorksheetItem, build: str, version: str) -> dict
     for answer in answers:
         wrap = bytes(a ^ b for a, b in zip(content_key, digest(salt, "wrap", answer)))
         pairs.append((tag(salt, answer), _b64(wrap)))
+    for n in range(len(pairs), padded_count(len(pairs))):  # decoys: digests of what the page never holds
+        pairs.append((_b64(digest("decoy", salt, str(n), _b64(content_key))[:16]),
+                      _b64(digest("decoy-wrap", salt, str(n), _b64(content_key)))))
     pairs.sort()
     out["tags"] = [t for t, _ in pairs]
     out["wraps"] = [w for _, w in pairs]
