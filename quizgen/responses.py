@@ -344,6 +344,20 @@ def passage_words(passage: str) -> list[Word]:
     return [Word(i, m.group(), m.start(), m.end()) for i, m in enumerate(WORD.finditer(passage))]
 
 
+def passage_tokens(passage: str) -> list[tuple[str, int | None]]:
+    """Return ``passage`` as runs of text: (word, its index) for each markable word, (text, None) between them."""
+    out: list[tuple[str, int | None]] = []
+    at = 0
+    for word in passage_words(passage):
+        if word.start > at:
+            out.append((passage[at:word.start], None))
+        out.append((word.text, word.index))
+        at = word.end
+    if at < len(passage):
+        out.append((passage[at:], None))
+    return out
+
+
 def phrase_words(passage: str, phrase: str) -> list[tuple[int, ...]]:
     """Return, for each place ``phrase`` occurs in ``passage``, the indices of the words it covers."""
     words = passage_words(passage)

@@ -17,7 +17,7 @@ from quizgen import model
 from quizgen.manifest import build_id
 from quizgen.render.context import worksheet_context
 from quizgen.responses import (FORM_BUILD, FORM_KINDS, FORM_VERSION, FORM_WORKSHEET, form_fields, form_kinds,
-                               passage_words)
+                               passage_tokens, passage_words)
 
 #: The stylesheet that turns the worksheet's boxes into fields (after the worksheet's own).
 FORM_STYLESHEET = "css/form.css"
@@ -33,7 +33,6 @@ def form_context(worksheet: model.Worksheet, version: model.Version) -> dict:
     ctx = worksheet_context(worksheet, version, link=False)
     build = build_id(worksheet)
     by_number = {item.number: item for item in version.items}
-    kinds = []
     for part in ctx["parts"]:
         for q in part["questions"]:
             item = by_number[q["number"]]
@@ -70,12 +69,5 @@ def _fields(item: model.WorksheetItem) -> dict:
 
 def _tokens(passage: str, fields: dict) -> list[dict]:
     """Return the passage as text runs and words, each word with its check box's name."""
-    out, at = [], 0
-    for word in passage_words(passage):
-        if word.start > at:
-            out.append({"text": passage[at:word.start]})
-        out.append({"text": word.text, "field": fields["parts"][word.index]})
-        at = word.end
-    if at < len(passage):
-        out.append({"text": passage[at:]})
-    return out
+    return [{"text": text} if index is None else {"text": text, "field": fields["parts"][index]}
+            for text, index in passage_tokens(passage)]

@@ -19,6 +19,7 @@ page works from a USB stick or an e-mail attachment and can reach nothing.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +30,7 @@ from quizgen import model, paths
 from quizgen.manifest import build_id
 from quizgen.render import render_html
 from quizgen.render.context import worksheet_context
-from quizgen.responses import SCHEMA_VERSION, passage_words
+from quizgen.responses import SCHEMA_VERSION, passage_tokens
 
 MODES = ("practice", "assessment")
 
@@ -64,8 +65,10 @@ def page_context(worksheet: model.Worksheet, version: model.Version, mode: str) 
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     from quizgen.exporters.escaping import select_stem
 
-    ctx = worksheet_context(worksheet, version, link=False)
     build = build_id(worksheet)
+    # A page has no handout beside it: the excerpts are always shown with their questions.
+    on_screen = dataclasses.replace(worksheet, recipe=dataclasses.replace(worksheet.recipe, excerpts=True))
+    ctx = worksheet_context(on_screen, version, link=False)
     wording = _wording()
     criteria = wording["criteria"]
     ctx["instructions"] = _screen_text(ctx["instructions"], wording["paper_only"])
@@ -119,15 +122,7 @@ def _hint(q: dict) -> str:
 
 def _tokens(passage: str) -> list[dict]:
     """Return a passage as runs of text and markable words (with their indices)."""
-    out, at = [], 0
-    for word in passage_words(passage):
-        if word.start > at:
-            out.append({"text": passage[at:word.start]})
-        out.append({"text": word.text, "index": word.index})
-        at = word.end
-    if at < len(passage):
-        out.append({"text": passage[at:]})
-    return out
+    return [{"text": text} if index is None else {"text": text, "index": index} for text, index in passage_tokens(passage)]
 
 
 @lru_cache(maxsize=1)

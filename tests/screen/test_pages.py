@@ -273,3 +273,11 @@ def test_tolerance_is_checked_on_its_grid():
     wide = dataclasses.replace(q, answer=Decimal(1936), tolerance=Decimal(5000))
     with pytest.raises(ValueError):
         _numbers(wide)
+
+
+def test_a_page_shows_the_excerpts_even_when_the_paper_hands_them_out(sampler):
+    import dataclasses
+
+    paper_apart = dataclasses.replace(sampler, recipe=dataclasses.replace(sampler.recipe, excerpts=False))
+    page = render_page(paper_apart, paper_apart.versions[0], "assessment")
+    assert 'class="excerpt"' in page and "In the source texts" not in page
