@@ -619,7 +619,7 @@
     var store = storage(), saved = null;
     try { saved = store && JSON.parse(store.getItem(storeKey) || "null"); } catch (e) { saved = null; }
     if (saved && typeof saved === "object") {
-      restore(saved);
+      try { restore(saved); } catch (e) { clearAnswers(); restoring = false; ownerName = ""; }  /* kept by another page: start clean */
       if (answeredCount()) {
         var note = document.getElementById("restored");
         note.textContent = "The answers kept on this device" + (ownerName ? " for " + ownerName : "") +

@@ -354,3 +354,51 @@ def test_every_question_of_the_bank_checks_its_key_right(browser, shipped_bank, 
     assert wrong == []
     _no_problems(opened)
     opened.context.close()
+
+
+def test_a_phone_answers_by_touch(browser, all_kinds, kinds_pages):
+    """On a 360-px touch screen: tap choices and words, drag a timeline item with a finger."""
+    version = all_kinds.versions[0]
+    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True,
+                                  accept_downloads=True)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    opened = open_page(browser, kinds_pages["assessment"][version.letter], context=context, init_script=NO_PICKER)
+    page = opened.page
+    single = next(i for i in version.items if i.question.kind == "single-choice")
+    words = next(i for i in version.items if i.question.kind == "mark-the-words")
+    ordering = next(i for i in version.items if i.question.kind == "ordering")
+    page.tap("#student-name")
+    page.keyboard.type("Ada Lovelace")
+    page.tap(f"label[for='q{single.number}-B']")
+    page.tap(f"#q{words.number} .word[data-index='1']")
+    item = page.locator(f"#q{ordering.number} .order-item").last
+    item.scroll_into_view_if_needed()
+    first = page.locator(f"#q{ordering.number} .order-item").first.bounding_box()
+    box = item.locator(".order-text").bounding_box()
+    cdp = context.new_cdp_session(page)
+    x, y = box["x"] + 5, box["y"] + box["height"] / 2
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for k in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y + (first["y"] + 5 - y) * k / 10}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    student = Student(page, "pointer")
+    printed_last = len(ordering.shuffled)
+    assert student.order(ordering.number)[0] == printed_last
+    assert page.evaluate("window.scrollX") == 0
+    values = {a["position"]: a["value"] for a in _save(page)["answers"]}
+    assert values[single.number] == "B"
+    assert values[words.number] == [{"index": 1, "word": page.inner_text(f"#q{words.number} .word[data-index='1']")}]
+    assert values[ordering.number][printed_last - 1] == 1
+    _no_problems(opened)
+    context.close()
+
+
+def test_garbled_local_storage_starts_a_clean_page(browser, all_kinds, kinds_pages):
+    from quizgen.manifest import build_id
+
+    key = f"quizgen:{build_id(all_kinds)}:A"
+    garbage = "localStorage.setItem(%s, JSON.stringify({student: 5, answers: {'1': {'x': 1}, '7': 3}, orders: {'8': 'no'}}));" % json.dumps(key)
+    opened = open_page(browser, kinds_pages["assessment"]["A"], init_script=garbage + NO_PICKER)
+    assert opened.page.inner_text("#progress").startswith("0 of")
+    _no_problems(opened)
+    opened.context.close()
