@@ -65,7 +65,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from quizgen.errors import Diagnostic, Location, QuizgenError
+from quizgen.errors import Diagnostic, Location, QuizgenError, field_path
 
 FORMAT = "quizgen-response"
 #: Bumped when a field changes meaning; the reader refuses other versions.
@@ -229,17 +229,10 @@ def _validate(document: dict, display: str) -> None:
 
     problems = []
     for error in sorted(Draft202012Validator(SCHEMA).iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
-        where = _field_name(error.absolute_path)
+        where = field_path(tuple(error.absolute_path))
         problems.append(Diagnostic(Location(display, None, where), _message(error)))
     if problems:
         raise ResponseError(f"{display} was not read", problems[:20])
-
-
-def _field_name(path) -> str | None:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out or None
 
 
 def _message(error) -> str:
@@ -250,8 +243,11 @@ def _message(error) -> str:
         return error.message.replace("is a required property", "is missing")
     if error.validator == "additionalProperties":
         return error.message
-    if error.validator in ("oneOf", "type"):
+    if error.validator == "oneOf":  # only values have alternatives: see VALUE_SCHEMAS
         return f"found {found}, which is not a value this kind of question takes"
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return f"found {found}, expected {' or '.join(expected)}"
     if error.validator == "pattern":
         return f"found {found}, which is not in the expected form"
     return f"found {found}: {error.message}"

@@ -77,6 +77,8 @@ def test_missing_and_unknown_fields(tmp_path):
     assert any("teacher" in line for line in lines), lines
     lines = _bad(tmp_path, lambda d: d.update(student="   "))
     assert any("field 'student'" in line for line in lines), lines
+    lines = _bad(tmp_path, lambda d: d.update(student=5))
+    assert any("field 'student': found 5, expected string" in line for line in lines), lines
     lines = _bad(tmp_path, lambda d: d.update(build="qg-xyz"))
     assert any("field 'build'" in line for line in lines), lines
     lines = _bad(tmp_path, lambda d: d["answers"][1].update(position=1))
