@@ -577,7 +577,8 @@ def answer_key(question: model.Question, shuffled: tuple[str, ...] = ()) -> str:
     if isinstance(question, model.OpenResponse):
         return "see rubric"
     if isinstance(question, model.MarkTheWords):
-        return "; ".join(question.answers)
+        either = f" (credit either way, marked or not: {'; '.join(question.optional)})" if question.optional else ""
+        return "; ".join(question.answers) + either
     raise TypeError(f"no answer key for question kind {question.kind!r}")
 
 

@@ -316,14 +316,26 @@ def check_bank(bank_dir: Path) -> tuple[model.Bank | None, _Checker]:
 
     sources = _load_sources(bank_dir, display, checker)
     claims, claim_sites = _load_claims(bank_dir, display, checker, sources)
-    questions, used = _load_questions(bank_dir, display, checker, sources, claims)
+    questions, used, question_sites = _load_questions(bank_dir, display, checker, sources, claims)
     checker.summarise_unresolved()
     for claim_id, (file, path) in claim_sites.items():
         if claim_id not in used and "question" not in checker.unread:  # an unread file may use it
             checker.add(file, path, f"claim {claim_id}", None, "no question uses this claim [claim.unused]", severity="warning")
     if checker.errors:
         return None, checker
-    return model.Bank(sources=sources, claims=claims, questions=questions), checker
+    bank = model.Bank(sources=sources, claims=claims, questions=questions)
+    _content_rules(bank, checker, {"claim": claim_sites, "question": question_sites})
+    return bank, checker
+
+
+def _content_rules(bank: model.Bank, checker: _Checker, sites: dict) -> None:
+    """Report what quizgen.bankrules finds in a bank whose records are all valid, as warnings."""
+    from quizgen import bankrules
+
+    for finding in bankrules.check(bank):
+        file, path = sites[finding.record][finding.ident]
+        checker.add(file, path + finding.field, f"{finding.record} {finding.ident}", _field_path(finding.field),
+                    finding.text(), severity="warning")
 
 
 def _yaml_files(bank_dir: Path, name: str, display, checker: _Checker) -> list[Path]:
@@ -493,11 +505,13 @@ def _claim(raw, index: int, file: _File, checker: _Checker, source_id: str, sour
         techniques=tuple(raw.get("techniques") or ()),
         teacher_note=raw.get("teacher_note") or "",
         dossier=raw.get("dossier") or "",
+        quoted_terms=tuple(raw.get("quoted_terms") or ()),
     )
 
 
 def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims):
     questions: dict[str, model.Question] = {}
+    sites: dict[str, tuple[_File, tuple]] = {}
     first_file: dict[str, str] = {}
     used: set[str] = set()
     for path in _yaml_files(bank_dir, "questions", display, checker):
@@ -523,7 +537,8 @@ def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims)
             if question is None or duplicate:
                 continue
             questions[question.id] = question
-    return questions, used
+            sites[question.id] = (file, ("questions", index))
+    return questions, used, sites
 
 
 def _question(raw, index: int, file: _File, checker: _Checker, sources, claims) -> model.Question | None:
@@ -606,6 +621,7 @@ class _QuestionBuilder:
             print_excerpts=raw.get("print_excerpts", True),
             teacher_note=raw.get("teacher_note") or "",
             answer_terms=tuple(raw.get("answer_terms") or ()),
+            quoted_terms=tuple(raw.get("quoted_terms") or ()),
         )
         if raw.get("parametric"):
             return self.parametric(common)
@@ -714,7 +730,13 @@ class _QuestionBuilder:
         for i, phrase in enumerate(self.raw["answers"]):
             if passage and phrase not in passage:
                 self.bad(("answers", i), f"'{phrase}' does not appear in the passage")
-        return {"passage": passage, "answers": tuple(self.raw["answers"])}
+        optional = tuple(self.raw.get("optional") or ())
+        for i, phrase in enumerate(optional):
+            if passage and phrase not in passage:
+                self.bad(("optional", i), f"'{phrase}' does not appear in the passage")
+            elif phrase in self.raw["answers"]:
+                self.bad(("optional", i), f"'{phrase}' is also in answers; a phrase is either required or optional")
+        return {"passage": passage, "answers": tuple(self.raw["answers"]), "optional": optional}
 
     # -- parametric -----------------------------------------------------
 
