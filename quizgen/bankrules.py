@@ -14,7 +14,7 @@ teacher reads is honest and markable:
     A question that counts years, months or days (how many between two dates,
     which start year a duration implies, how old) says how to count in its stem
     ("Subtract …", "Do not count the first day"), or, if it is numeric, accepts
-    both the inclusive and the exclusive count (a tolerance of 1 or more).
+    both the inclusive and the exclusive count (its tolerance takes in two whole numbers).
 ``mark.note``
     A mark-the-words key agrees with its stem and notes: a phrase the stem says
     to leave unmarked is not keyed; a phrase the explanation or teacher note
@@ -30,6 +30,7 @@ validate --strict`` fails on it.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -247,8 +248,8 @@ def counting_rule(q: model.Question) -> list[Finding]:
     if COUNTING_RULE.search(q.stem):
         return []
     fixed = isinstance(q, model.Numeric) and q.parametric is None
-    if fixed and q.tolerance >= 1:
-        return []
+    if fixed and math.floor(q.answer + q.tolerance) - math.ceil(q.answer - q.tolerance) >= 1:
+        return []  # the accepted range holds two whole numbers: both counts score
     return [Finding("question", q.id, ("stem",), (
         "this question counts years, months or days but the stem does not say how (counting both ends gives one "
         "more): say how, e.g. 'Subtract the earlier year from the later one' or 'Do not count the first day'"
@@ -340,15 +341,18 @@ def mark_the_words_notes(q: model.MarkTheWords) -> list[Finding]:
         if wanted != len(q.answers):
             out.append(Finding("question", q.id, ("answers",), (
                 f"the stem asks for {counted.group(0)} but the key requires {len(q.answers)}"), "mark.note"))
+    said: set[str] = set()  # one warning per phrase, however many notes credit it
     for field in ("explanation", "teacher_note"):
         where = field.replace("_", " ")
         for sentence in _sentences(getattr(q, field)):
             credited = bool(_EITHER_WAY.search(sentence))
             for phrase in (p for p in (_in_passage(s, passage) for s in quote_spans(sentence)) if p):
                 if credited and _overlaps(phrase, q.answers, passage):
-                    out.append(Finding("question", q.id, ("answers",), (
-                        f"the {where} credits “{phrase}” either way, but the key requires it: "
-                        "list it (or the key phrase holding it) under optional"), "mark.note"))
+                    if phrase.casefold() not in said:
+                        said.add(phrase.casefold())
+                        out.append(Finding("question", q.id, ("answers",), (
+                            f"the {where} credits “{phrase}” either way, but the key requires it: "
+                            "list it (or the key phrase holding it) under optional"), "mark.note"))
                 elif exempt and not _overlaps(phrase, keyed + tuple(exempt), passage):
                     out.append(Finding("question", q.id, ("stem",), (
                         f"the {where} discusses “{phrase}”, which the key does not mark, but the stem's list of "
