@@ -577,8 +577,7 @@ def answer_key(question: model.Question, shuffled: tuple[str, ...] = ()) -> str:
     if isinstance(question, model.OpenResponse):
         return "see rubric"
     if isinstance(question, model.MarkTheWords):
-        either = f" (credit either way, marked or not: {'; '.join(question.optional)})" if question.optional else ""
-        return "; ".join(question.answers) + either
+        return "; ".join(question.answers)
     raise TypeError(f"no answer key for question kind {question.kind!r}")
 
 

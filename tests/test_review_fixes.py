@@ -81,7 +81,7 @@ def test_each_fix_is_in_the_bank():
         if isinstance(q, model.OpenResponse):
             texts += [q.rubric.proficient, q.model_answer]
         if isinstance(q, model.MarkTheWords):
-            texts.append(answer_key(q))
+            texts.append("marked or not: " + "; ".join(q.optional))
         assert any(words in " ".join(t.split()) for t in texts), qid
 
 
@@ -147,8 +147,12 @@ def test_an_anki_card_gives_the_optional_phrase_on_its_back(reviewed):
     assert "(credit either way: zorblax forces)" in plain(get_exporter("anki").export(_one_question(reviewed, SENTINEL)))
 
 
-def test_the_key_gives_the_optional_phrases_and_the_sheet_does_not():
-    assert answer_key(SENTINEL) == "rampant; vile (credit either way, marked or not: zorblax forces)"
+def test_the_key_names_the_optional_phrases_beside_the_required_ones():
+    from quizgen.render.context import answer_words
+
+    item = model.WorksheetItem(1, SENTINEL, answer_key(SENTINEL))
+    assert item.key == "rampant; vile"  # what marking reads: the required phrases only
+    assert answer_words(item) == "(credit either way, marked or not: zorblax forces)"
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")

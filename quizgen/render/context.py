@@ -579,6 +579,8 @@ def answer_words(item: model.WorksheetItem) -> str:
             f"{n} {text}" for n, text in enumerate(q.items, start=1))
     if isinstance(q, model.ShortAnswer) and len(q.answers) > 1:
         return "also accepted: " + "; ".join(q.answers[1:])
+    if isinstance(q, model.MarkTheWords) and q.optional:
+        return "(credit either way, marked or not: " + "; ".join(q.optional) + ")"
     return ""
 
 
