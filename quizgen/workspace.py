@@ -217,41 +217,53 @@ SKELETON_SOURCE = "naenara"
 def init(folder: Path, *, empty: bool = False) -> Path:
     """Make a workspace in ``folder`` (new, or an empty folder); return its marker file.
 
-    The workspace is made in a hidden folder beside ``folder`` and renamed
-    into place when complete, so a failure leaves nothing behind.
+    A new workspace is made in a hidden folder beside ``folder`` and renamed
+    into place when complete; an empty folder (the working one, say) is
+    filled in place and emptied again on failure. Either way a failure
+    leaves nothing behind.
     """
     folder = Path(folder)
+    where = Path(os.path.abspath(folder))
     if folder.exists() or folder.is_symlink():
         if not folder.is_dir() or folder.is_symlink():
             raise _init_error(folder, "is not a folder; give a new folder's name")
         if any(folder.iterdir()):
             raise _init_error(folder, "is not empty; `quizgen init` makes a new workspace in a new or empty folder")
-    parent = Path(os.path.abspath(folder)).parent
-    if not parent.is_dir():
-        raise _init_error(folder, f"cannot make it: {parent} does not exist")
-    refuse_installed(folder, "make a workspace in")
+    elif not where.parent.is_dir():
+        raise _init_error(folder, f"cannot make it: {where.parent} does not exist")
+    refuse_installed(where, "make a workspace in")
+    fill_in_place = where.is_dir()
     # A new folder (not mkdtemp's private one), so it gets the teacher's usual permissions.
-    staging = parent / f".{folder.name or 'workspace'}.{secrets.token_hex(4)}.part"
+    staging = where if fill_in_place else where.parent / f".{where.name}.{secrets.token_hex(4)}.part"
     try:
-        staging.mkdir()
-    except OSError as err:
-        raise _init_error(folder, f"cannot write in {parent}: {err.strerror or err}") from None
-    try:
+        if not fill_in_place:
+            staging.mkdir()
         _fill(staging, empty)
-        if folder.is_dir():
-            folder.rmdir()
-        os.rename(staging, folder)
-    except OSError as err:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise _init_error(folder, f"cannot write: {err.strerror or err}") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not fill_in_place:
+            os.rename(staging, where)
+    except BaseException as err:
+        _clear(staging, remove=not fill_in_place)
+        if isinstance(err, OSError):
+            raise _init_error(folder, f"cannot write: {err.strerror or err}") from None
         raise
     return folder / MARKER
 
 
+def _clear(folder: Path, remove: bool) -> None:
+    """Remove what init wrote into ``folder`` (and the folder itself with ``remove``)."""
+    if remove:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    for child in folder.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
 def _init_error(folder: Path, message: str) -> WorkspaceError:
-    return WorkspaceError("no workspace was made", [Diagnostic(Location(str(folder)), message)])
+    shown = str(folder) if str(folder) not in (".", "") else os.getcwd()
+    return WorkspaceError("no workspace was made", [Diagnostic(Location(shown), message)])
 
 
 def _fill(root: Path, empty: bool) -> None:

@@ -8,7 +8,7 @@ import click
 
 
 @click.command("init")
-@click.argument("folder", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--empty", is_flag=True,
               help="Start from a skeleton (one example source, claim, question and recipe, each commented) "
                    "instead of a copy of the shipped bank.")
@@ -28,6 +28,7 @@ def init_command(folder: Path, empty: bool) -> None:
     from quizgen import workspace
 
     marker = workspace.init(folder, empty=empty)
+    folder = folder if str(folder) != "." else Path.cwd()
     what = "a skeleton bank (one commented example of each file)" if empty else "a copy of the shipped bank"
     click.echo(f"made a workspace in {folder} with {what}: {marker.name}, bank/, recipes/, output/")
     click.echo(f"next: cd {folder}, then `quizgen bank list`, `quizgen build`"
