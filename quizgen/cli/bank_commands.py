@@ -175,7 +175,7 @@ def _listing(rows: list[dict], width: int) -> str:
         facts = f"{row['subskill']} {row['kind']} · d{row['difficulty']} · {row['grade_band']} · {row['sources']}"
         tags = f" · {row['tags']}" if row["tags"] else ""
         tags += " · parametric: {names} change per version" if row["parametric"] else ""
-        out.append(f"{row['id']}  {facts}{tags}")
+        out += textwrap.wrap(f"{row['id']}  {facts}{tags}", width, subsequent_indent="    ", break_on_hyphens=False)
         out += textwrap.wrap(row["stem"], width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
     return "\n".join(out)
 
