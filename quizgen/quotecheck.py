@@ -174,7 +174,7 @@ def aligned(quote: str, passage: str, width: int = WIDTH) -> list[str]:
     top, bottom = _align(quote, passage)
     marks = "".join(" " if a == b else "^" for a, b in zip(top, bottom))
     out: list[str] = []
-    for start, end in _windows(marks, width - 10):
+    for start, end in _windows(marks, width - 10, top):
         lead = "…" if start > 0 else ""
         tail = "…" if end < len(marks) else ""
         out += [f"  quote:  {lead}{top[start:end]}{tail}".replace(_GAP, " ").rstrip(),
@@ -210,12 +210,25 @@ def _align(quote: str, passage: str) -> tuple[str, str]:
 _GAP = "\0"
 
 
-def _windows(marks: str, width: int) -> list[tuple[int, int]]:
-    """Return column ranges to print: each run of marks with some context, runs close together merged."""
+def _word_edge(text: str, column: int, step: int) -> int:
+    """Return ``column`` moved outwards (``step`` -1: left, 1: right) to a word's edge, a few columns at most."""
+    column = max(0, min(len(text), column))
+    for _ in range(8):
+        if column <= 0 or column >= len(text):
+            return column
+        if (text[column - 1] if step < 0 else text[column]) == " ":
+            return column
+        column += step
+    return column
+
+
+def _windows(marks: str, width: int, text: str = "") -> list[tuple[int, int]]:
+    """Return column ranges to print: each run of marks with some context (to a word's edge), runs close together merged."""
+    text = text or " " * len(marks)
     runs = [(m.start(), m.end()) for m in re.finditer(r"\^+", marks)]
     windows: list[list[int]] = []
     for start, end in runs:
-        start, end = max(0, start - CONTEXT), min(len(marks), end + CONTEXT)
+        start, end = _word_edge(text, start - CONTEXT, -1), _word_edge(text, end + CONTEXT, 1)
         if windows and start <= windows[-1][1]:
             if end - windows[-1][0] <= width:
                 windows[-1][1] = end

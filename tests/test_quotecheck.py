@@ -46,8 +46,8 @@ def test_the_issue_example_shows_where_quote_and_source_differ(tmp_path, brochur
     assert out[:5] == [
         f"banks/claims/brochure.yaml:{line}: claim bro-saviour: field 'quote': quote is not verbatim in source "
         "'brochure' line 2; the closest passage is at line 2 (differences marked ^):",
-        "  quote:  is the savio r of all the Korean nation, …",
-        "  source: is the saviour of     the Korean nation, …",
+        "  quote:  is the savio r of all the Korean nation, who…",
+        "  source: is the saviour of     the Korean nation, who…",
         "                      ^    ^^^^",
         f'  to quote the source as it stands, write: quote: "{ORIGINAL}"',
     ]
@@ -94,9 +94,9 @@ def test_no_suggestion_when_it_would_not_make_the_claim_valid(tmp_path):
     head = next(i for i, l in enumerate(out) if "claim nae-liberation-date: field 'quote'" in l)
     assert out[head].endswith("the closest passage is at line 12 (differences marked ^):")
     assert out[head + 1:head + 4] == [
-        "  quote:  …beration on August 16, 1945",
-        "  source: …beration on August 15, 1945",
-        "                               ^",
+        "  quote:  …liberation on August 16, 1945",
+        "  source: …liberation on August 15, 1945",
+        "                                 ^",
     ]
     assert not any("to quote the source as it stands" in l for l in out)
 
