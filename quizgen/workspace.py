@@ -125,7 +125,14 @@ def default_recipe(given_bank: Path | None = None) -> Path:
     """
     if given_bank is not None:
         return paths.default_recipe(given_bank)
-    return current().recipes / "default.yaml"
+    found = current()
+    recipe = found.recipes / "default.yaml"
+    if found.read_only or recipe.exists() or recipe.is_symlink():  # not a file: reading it says why
+        return recipe
+    others = sorted(os.path.relpath(p) for p in found.recipes.glob("*.y*ml")) if found.recipes.is_dir() else []
+    hint = f"name one: quizgen build {others[0]}" if others else "write one (see the README, \"Building worksheets\")"
+    raise WorkspaceError("no recipe to build", [Diagnostic(
+        Location(_display(recipe)), f"this workspace has no default recipe; {hint}")])
 
 
 def default_output() -> str | None:

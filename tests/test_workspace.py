@@ -297,3 +297,25 @@ def test_a_bank_yaml_mistake_is_reported_with_file_line_and_field(runner, tmp_pa
         "identify-bias, date-checking, corroborate",
         "2 problems in mybank/bank.yaml",
     ]
+
+
+def test_a_workspace_without_a_default_recipe_says_which_to_name(runner, tmp_path, monkeypatch):
+    ws = _init(runner, tmp_path / "ws", "--empty")
+    (ws / "recipes" / "default.yaml").rename(ws / "recipes" / "first.yaml")
+    monkeypatch.chdir(ws)
+    result = runner.invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "recipes/default.yaml: this workspace has no default recipe; name one: quizgen build recipes/first.yaml",
+        "no recipe to build",
+    ]
+    assert not any((ws / "output").iterdir())
+
+
+def test_export_in_a_workspace_writes_into_its_output_folder(runner, tmp_path, monkeypatch):
+    ws = _init(runner, tmp_path / "ws", "--empty")
+    monkeypatch.chdir(ws / "bank")
+    result = runner.invoke(main, ["export", "--format", "gift"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "wrote ../output/bank-gift.gift.txt"
+    assert "[id:naeq-date-true]" in (ws / "output" / "bank-gift.gift.txt").read_text(encoding="utf-8")
