@@ -172,10 +172,12 @@ def read_bank_info(bank: Path) -> dict:
             bad((key,), f"unknown field '{key}'{close_match(key, BANK_INFO_KEYS)}; bank.yaml has {', '.join(BANK_INFO_KEYS)}", True)
         elif key == "skill_instructions":
             out[key] = _bank_skill_instructions(value, bad)
-        elif isinstance(value, str) or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-            out[key] = str(value)
-        else:
+        elif not isinstance(value, str) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
             bad((key,), f"expected text, found {as_written(value)}")
+        elif len(str(value)) > (longest := MAX_TITLE if key == "title" else MAX_INSTRUCTIONS):
+            bad((key,), f"{len(str(value)):,} characters is too long; keep it to {longest:,}")
+        else:
+            out[key] = str(value)
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
         raise BankError(f"{len(problems)} {noun} in {display}", problems)

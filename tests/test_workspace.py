@@ -319,3 +319,21 @@ def test_export_in_a_workspace_writes_into_its_output_folder(runner, tmp_path, m
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == "wrote ../output/bank-gift.gift.txt"
     assert "[id:naeq-date-true]" in (ws / "output" / "bank-gift.gift.txt").read_text(encoding="utf-8")
+
+
+def test_bank_yaml_values_are_checked_like_a_recipes(tmp_path):
+    from quizgen.errors import BankError
+    from quizgen.recipe import read_bank_info
+
+    (tmp_path / "bank.yaml").write_text(f"title: {'x' * 201}\ninstructions: [a, b]\nabout_sources: Two papers.\n",
+                                        encoding="utf-8")
+    with pytest.raises(BankError) as info:
+        read_bank_info(tmp_path)
+    name = tmp_path.name
+    assert info.value.lines() == [
+        f"{name}/bank.yaml:1: field 'title': 201 characters is too long; keep it to 200",
+        f"{name}/bank.yaml:2: field 'instructions': expected text, found [a, b]",
+        f"2 problems in {name}/bank.yaml",
+    ]
+    (tmp_path / "bank.yaml").write_text("about_sources: Two papers.\n", encoding="utf-8")
+    assert read_bank_info(tmp_path) == {"about_sources": "Two papers."}
