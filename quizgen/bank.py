@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from quizgen import model
+from quizgen import model, quotecheck
 from quizgen.bankformat import (
     CLAIMS_FILE,
     COMMON_FIELDS,
@@ -32,6 +32,7 @@ from quizgen.bankformat import (
     question_fields,
 )
 from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, as_written, close_match
+from quizgen.quotecheck import QUOTE_GAP, _normalise_space, quote_in_text  # noqa: F401 (QUOTE_GAP: assemble reads it here)
 from quizgen.parametric import CASE_CLAIMS, GENERATORS, JUCHE_OFFSET, case_values, fill
 from quizgen.yamlfile import Lines, load_yaml
 
@@ -44,8 +45,6 @@ _ID_RE = re.compile(ID_PATTERN)
 _SPAN_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _EXCERPT_RE = re.compile(r"^\s*([a-z0-9-]+)\s*:\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _GREGORIAN_RE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?$")
-#: Joins parts of a quote that appear in order with text left out between them.
-QUOTE_GAP = " … "
 
 
 @dataclass
@@ -249,27 +248,6 @@ def _span(value: object) -> tuple[int, int] | None:
     return (first, last) if 1 <= first <= last else None
 
 
-def _normalise_space(text: str) -> str:
-    return " ".join(text.split())
-
-
-def quote_in_text(quote: str, text: str) -> bool:
-    """Return whether ``quote`` stands verbatim in ``text``.
-
-    Line breaks in the text count as single spaces (a quote may run across
-    paragraphs); parts joined by " … " must appear in order.
-    """
-    haystack = _normalise_space(text)
-    position = 0
-    for part in quote.split(QUOTE_GAP):
-        part = _normalise_space(part)
-        found = haystack.find(part, position)
-        if not part or found < 0:
-            return False
-        position = found + len(part)
-    return True
-
-
 # --------------------------------------------------------------------------
 # Loading
 
@@ -460,9 +438,9 @@ def _claim(raw, index: int, file: _File, checker: _Checker, source_id: str, sour
         if last > len(source.lines):
             shape.report(("lines",), f"line {last} is past the end of source '{source_id}' ({len(source.lines)} lines)")
             ok = False
-        elif not quote_in_text(raw["quote"], source.text(first, last)):
-            span = f"line {first}" if first == last else f"lines {first}-{last}"
-            shape.report(("quote",), f"quote is not verbatim in source '{source_id}' {span}")
+        elif problem := quotecheck.mismatch(raw["quote"], source, first, last):
+            dates = tuple(str(d["as_written"]) for d in raw.get("dates") or [] if isinstance(d, dict) and d.get("as_written"))
+            shape.report(("quote",), quotecheck.describe(problem, raw["quote"], source, first, last, dates))
             ok = False
     dates = []
     for i, d in enumerate(raw.get("dates") or []):
@@ -726,7 +704,10 @@ class _QuestionBuilder:
         elif claims:
             source = self.sources.get(claims[0].source)
             if source is not None and not quote_in_text(passage, "\n".join(source.lines)):
-                self.bad(("passage",), f"passage is not verbatim in source '{claims[0].source}'")
+                problem = quotecheck.mismatch(passage, source, 1, len(source.lines))
+                answers = tuple(a for a in self.raw["answers"] if isinstance(a, str))
+                self.bad(("passage",), quotecheck.describe(problem, passage, source, 1, len(source.lines), answers,
+                                                           field="passage", whole_source=True))
         for i, phrase in enumerate(self.raw["answers"]):
             if passage and phrase not in passage:
                 self.bad(("answers", i), f"'{phrase}' does not appear in the passage")

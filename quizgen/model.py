@@ -505,11 +505,20 @@ class Selection:
     option: str = ""
     #: "--sources" when the command line gave the sources, for messages.
     sources_option: str = ""
+    #: Questions named by id (``- id: …`` in the recipe), in the recipe's
+    #: order; such a line draws nothing (``skill`` is empty, ``count`` is
+    #: how many it names).
+    id: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """What a teacher asks for."""
+    """What a teacher asks for.
+
+    ``instructions`` is the paragraph printed under the title: the text
+    about the sources (``about_sources``, also kept on its own), then the
+    instructions proper.
+    """
 
     title: str
     instructions: str
@@ -535,6 +544,11 @@ class Recipe:
     skill_instructions: tuple[tuple[str, str], ...] = ()
     #: Display path of the recipe file, for messages ("" when built in code).
     path: str = ""
+    #: Where the texts come from, in a sentence or two (the recipe's, else the bank's bank.yaml).
+    about_sources: str = ""
+    #: Shuffle question order in each version (grouped in parts by skill); False keeps
+    #: the recipe's order, the default once a line names questions by id.
+    shuffle: bool = True
 
 
 @dataclass(frozen=True)
