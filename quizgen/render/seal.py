@@ -108,7 +108,8 @@ def accepted(item: model.WorksheetItem) -> list[str]:
     places ("1935", "1936", "1937"); short-answer each accepted wording,
     normalised; matching the letters per prompt "C,A,B"; ordering the places
     of the printed items "3,1,2"; mark-the-words the sorted word indices
-    "1,2,7", for each way the phrases can be found. Open response: none.
+    "1,2,7", for each way the phrases can be found, with or without each
+    optional phrase. Open response: none.
     """
     q = item.question
     if isinstance(q, model.SingleChoice):
@@ -126,7 +127,9 @@ def accepted(item: model.WorksheetItem) -> list[str]:
     if isinstance(q, model.Ordering):
         return [",".join(str(q.items.index(text) + 1) for text in item.shuffled)]
     if isinstance(q, model.MarkTheWords):
+        # Each phrase wherever it occurs; an optional phrase also left unmarked (credited either way).
         ways = [phrase_words(q.passage, phrase) or [()] for phrase in q.answers]
+        ways += [[(), *phrase_words(q.passage, phrase)] for phrase in q.optional]
         out = []
         for combination in itertools.islice(itertools.product(*ways), MOST_ACCEPTED):
             out.append(",".join(str(i) for i in sorted({i for words in combination for i in words})))

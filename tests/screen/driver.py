@@ -87,8 +87,9 @@ def wrong_answer(item: model.WorksheetItem) -> Planned:
         return Planned(n, q.kind, order, places)
     if isinstance(q, model.MarkTheWords):
         keyed = set(right.answer)
+        either = {i for phrase in q.optional for found in phrase_words(q.passage, phrase) for i in found}
         words = passage_words(q.passage)
-        extra = next(w for w in words if w.index not in keyed)
+        extra = next(w for w in words if w.index not in keyed | either)
         indices = sorted(keyed | {extra.index})
         texts = {w.index: w.text for w in words}
         return Planned(n, q.kind, indices, tuple((i, texts[i]) for i in indices))
