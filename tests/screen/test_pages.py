@@ -281,3 +281,21 @@ def test_a_page_shows_the_excerpts_even_when_the_paper_hands_them_out(sampler):
     paper_apart = dataclasses.replace(sampler, recipe=dataclasses.replace(sampler.recipe, excerpts=False))
     page = render_page(paper_apart, paper_apart.versions[0], "assessment")
     assert 'class="excerpt"' in page and "In the source texts" not in page
+
+
+def test_optional_phrases_are_right_marked_or_not(bank_sheet):
+    from quizgen.responses import phrase_words
+
+    found = 0
+    for item in bank_sheet.versions[0].items:
+        q = item.question
+        if not isinstance(q, model.MarkTheWords) or not q.optional:
+            continue
+        required = {i for phrase in q.answers for i in phrase_words(q.passage, phrase)[0]}
+        either = {i for phrase in q.optional for i in phrase_words(q.passage, phrase)[0]}
+        ok = set(accepted(item))
+        assert ",".join(map(str, sorted(required))) in ok
+        assert ",".join(map(str, sorted(required | either))) in ok
+        assert ",".join(map(str, sorted(either))) not in ok
+        found += 1
+    assert found >= 1
