@@ -142,11 +142,11 @@ def _renderer(templates: Path | None) -> _Renderer:
 def _write(document, html: Sequence[str], forms: bool = False) -> bytes:
     # A content hash for the file identifier: same HTML, same id, same bytes.
     digest = hashlib.sha256("\x00".join(html).encode("utf-8")).hexdigest()[:32]
-    if not forms:
-        return document.write_pdf(pdf_identifier=digest.encode("ascii"))
-    # A form keeps its fields and the build id its <meta> tags give (responses.read_form reads them).
-    return _tidy_radio_groups(document.write_pdf(pdf_identifier=digest.encode("ascii"), pdf_forms=True,
-                                                 custom_metadata=True))
+    options: dict = {"pdf_identifier": digest.encode("ascii")}
+    if forms:  # a form keeps its fields and the build id its <meta> tags give (responses.read_form reads them)
+        options.update(pdf_forms=True, custom_metadata=True)
+    pdf = document.write_pdf(**options)
+    return _tidy_radio_groups(pdf) if forms else pdf
 
 
 def _tidy_radio_groups(pdf: bytes) -> bytes:
