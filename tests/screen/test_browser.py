@@ -402,3 +402,28 @@ def test_garbled_local_storage_starts_a_clean_page(browser, all_kinds, kinds_pag
     assert opened.page.inner_text("#progress").startswith("0 of")
     _no_problems(opened)
     opened.context.close()
+
+
+def test_a_number_is_right_anywhere_within_its_tolerance(browser, all_kinds, tmp_path):
+    """2.5 ± 0.2, and its unit: the ends count, a number between the grid's steps counts, just outside does not."""
+    import dataclasses
+    from decimal import Decimal
+
+    from quizgen import model
+
+    item = next(i for i in all_kinds.versions[0].items if i.question.kind == "numeric")
+    question = dataclasses.replace(item.question, answer=Decimal("2.5"), tolerance=Decimal("0.2"), unit="km")
+    sheet = dataclasses.replace(all_kinds, versions=(model.Version("A", (dataclasses.replace(item, question=question),)),))
+    opened = open_page(browser, write_pages(sheet, tmp_path, "practice")["A"])
+    page, n = opened.page, item.number
+    assert page.inner_text(f"#q{n}-unit") == "km"
+    for typed, right in [("2.5", True), ("2.3", True), ("2.7", True), ("2,65", True), ("2.699", True), ("2.70", True),
+                         ("2.71", False), ("2.29", False), ("3", False), ("-2.5", False)]:
+        page.fill(f"#q{n}-number", typed)
+        page.click(f"#q{n} .check-button")
+        assert page.inner_text(f"#q{n}-feedback").startswith("Right." if right else "Not yet"), typed
+    page.fill(f"#q{n}-number", "two and a half")
+    page.click(f"#q{n} .check-button")
+    assert page.inner_text(f"#q{n}-feedback").startswith("Type a number")
+    _no_problems(opened)
+    opened.context.close()
