@@ -500,7 +500,7 @@ def _form_value(position: int, kind: str, values: dict[str, str | None], fields:
         places = []
         for _, name in numbered:
             value = text(name)
-            if value is not None and not value.isdigit():
+            if value is not None and not value.isdecimal():  # not isdigit: "²" is a digit that int() refuses
                 raise ValueError(name, f"found {value!r}; write a whole number (1 for the first)")
             places.append(int(value) if value else None)
         return tuple(places) if any(p is not None for p in places) else None
