@@ -102,6 +102,8 @@ def test_show_an_unknown_id_says_did_you_mean(runner):
     result = runner.invoke(main, ["bank", "show", "naeq-order-event"])
     assert result.exit_code == 2
     assert "no question 'naeq-order-event' in the bank (did you mean 'naeq-order-events'?)" in result.output
+    result = runner.invoke(main, ["bank", "show", "NAEQ-ORDER-EVENTS"])
+    assert "(did you mean 'naeq-order-events'?)" in result.output
 
 
 def test_showing_questions_together_warns_of_nothing(runner, bank, caplog):
