@@ -1175,7 +1175,7 @@ def sources_dir(bank: Path) -> Path:
 def display_path(path: Path) -> str:
     """Return ``path`` relative to the working directory when it is below it."""
     try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.realpath(path)).relative_to(Path.cwd().resolve()))  # realpath: no error on a link loop
     except ValueError:
         return str(path)
 
