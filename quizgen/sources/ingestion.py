@@ -1,0 +1,281 @@
+"""Ingest: raw document → cleaned Source and text, with its repair log (pure), and from a file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from quizgen.model import Repair, Source, SourceDates
+from quizgen.sources.chrome import PageFacts, _find_chrome, _iso_posted, _norm
+from quizgen.sources.cleaning import (
+    _WINDOW,
+    HEADING_MAX,
+    RULE_ORDER,
+    TEXT_RULES,
+    Hit,
+    _continues,
+    _ends_sentence,
+    _glue,
+    _heading_limit,
+    _visible,
+)
+from quizgen.sources.common import ID_PATTERN, _fail, _plural, _sha256
+from quizgen.sources.reading import (
+    HTML_SUFFIXES,
+    MAX_RAW_BYTES,
+    TEXT_SUFFIXES,
+    RawLine,
+    _html_lines,
+    _text_lines,
+)
+from quizgen.sources.store import display_path, load_source, render_text, sources_dir
+
+
+def _default_id(filename: str) -> str:
+    stem = Path(filename).stem.lower()
+    return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "source"
+
+
+def _sample(text: str, limit: int = 70) -> str:
+    text = _visible(_norm(text) or text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def ingest(
+    raw: bytes,
+    filename: str,
+    *,
+    id: str | None = None,  # noqa: A002 - the bank's word for it
+    title: str | None = None,
+    outlet: str = "not stated",
+    publisher: str = "not stated",
+    kind: str = "unknown",
+    language: str = "en",
+    origin: str | None = None,
+    original_file: str | None = None,
+    published: str | None = None,
+    captured: str | None = None,
+    events: str = "unknown (not recorded at ingestion)",
+    date_notes: str | None = None,
+    notes: str = "",
+) -> tuple[Source, str]:
+    """Return the cleaned Source of a raw .txt or .html document and its cleaned text.
+
+    Pure: reads nothing and writes nothing. ``filename`` is used for its
+    suffix, for error messages and as the default ``original_file`` and id.
+    Metadata left out is read off the page chrome where it can be (title,
+    posting date, capture date bound) and otherwise stated as unknown.
+    Raises SourceError for a file that is not UTF-8 text or HTML, or that
+    has no article text once the chrome is gone.
+    """
+    display = filename
+    suffix = Path(filename).suffix.lower()
+    source_id = id if id is not None else _default_id(filename)
+    if not ID_PATTERN.match(source_id):
+        raise _fail(display, f"id '{source_id}' is not lower-case words joined by hyphens (e.g. 'memoir')",
+                    field_="id")
+    if len(raw) > MAX_RAW_BYTES:
+        raise _fail(display, f"file is {len(raw):,} bytes; the limit is {MAX_RAW_BYTES:,}")
+
+    html_chrome: list[RawLine] = []
+    html_title = ""
+    if suffix in TEXT_SUFFIXES:
+        lines = _text_lines(raw, display)
+    elif suffix in HTML_SUFFIXES:
+        lines, html_chrome, html_title = _html_lines(raw, display)
+    else:
+        raise _fail(display, f"expected a .txt or .html file, found '{suffix or 'no suffix'}'")
+
+    removed, blocks, facts = _find_chrome(lines, language)
+    facts.html_title = html_title
+    repairs: list[Repair] = []
+    for el in html_chrome:
+        repairs.append(Repair("site-chrome", None, (el.first, el.last), _sample(el.text), "",
+                              "HTML element that holds site chrome by its role (<nav>, <aside>, <footer>, <form>, "
+                              "<button>), not the article"))
+    for b in blocks:
+        extent = f"; {b.count} lines" if b.count > 1 else ""
+        repairs.append(Repair("site-chrome", None, (b.first, b.last), _sample(b.sample), "",
+                              f"{b.site}: {b.label}{extent}"))
+
+    # Blank lines outside chrome: structural for a PDF dump, not text.
+    blank = [r for i, r in enumerate(lines) if i not in removed and not r.text.strip()]
+    kept = [r for i, r in enumerate(lines) if i not in removed and r.text.strip()]
+    if not kept:
+        raise _fail(display, "no article text left once the site chrome and blank lines are removed")
+    if blank:
+        longest = run = 0
+        previous = None
+        for r in blank:
+            run = run + 1 if previous is not None and r.first == previous + 1 else 1
+            longest = max(longest, run)
+            previous = r.last
+        repairs.append(Repair(
+            "blank-lines", None, (blank[0].first, blank[-1].last), f"[{_plural(len(blank), 'blank line')}]", "",
+            f"one paragraph per line: {_plural(len(blank), 'blank or whitespace-only line')} removed "
+            f"(longest run: {longest})"))
+
+    # Text rules per raw line, so every hit knows its raw line.
+    pieces: list[tuple[RawLine, str, int, int, list[Hit]]] = []
+    for r in kept:
+        text = r.text
+        lead = len(text) - len(text.lstrip())
+        trail = len(text) - len(text.rstrip())
+        text = text.strip()
+        hits: list[Hit] = []
+        for rule in TEXT_RULES:
+            text, found = rule.apply(text, (r.first, r.last))
+            hits.extend(found)
+        pieces.append((r, text.strip(" "), lead, trail, hits))
+
+    # Paragraphs: a line may run on into the next (hard line breaks), but
+    # never across HTML blocks: there the markup says where paragraphs are.
+    limit = _heading_limit([p[1] for p in pieces])
+    paragraphs: list[list[int]] = []
+    for k, (r, text, *_rest) in enumerate(pieces):
+        if paragraphs and pieces[k - 1][0].block == r.block and _continues(pieces[k - 1][1], text, limit):
+            paragraphs[-1].append(k)
+        else:
+            paragraphs.append([k])
+
+    cleaned: list[str] = []
+    for number, members in enumerate(paragraphs, 1):
+        parts = [pieces[k][1] for k in members]
+        text = parts[0]
+        joints = []
+        for part in parts[1:]:
+            joints.append((text, _glue(text), part))
+            text = text + _glue(text) + part
+        cleaned.append(text)
+        first_raw = pieces[members[0]][0]
+        last_raw = pieces[members[-1]][0]
+        if joints:
+            left, glue, right = joints[0]
+            left = "…" + left[-_WINDOW:] if len(left) > _WINDOW else left
+            right = right[:_WINDOW] + "…" if len(right) > _WINDOW else right
+            raw_numbers = ", ".join(str(pieces[k][0].first) for k in members)
+            tight = sum(1 for _l, g, _r in joints if not g)
+            how = (f"{_plural(len(joints), 'break')} joined with one space each" if not tight else
+                   f"{_plural(len(joints), 'break')} joined, with one space each except after a hyphen "
+                   f"ending a line ({tight}), which is kept and joined directly")
+            repairs.append(Repair(
+                "hard-line-break", number, (first_raw.first, last_raw.last),
+                _visible(left + "[line break]" + right), _visible(left + glue + right),
+                f"one paragraph broken across raw lines {raw_numbers} by hard line wrapping: {how} "
+                "(line-end spaces at the breaks dropped)"))
+        lead = pieces[members[0]][2]
+        trail = pieces[members[-1]][3]
+        if lead or trail:
+            edge_raw = first_raw if lead else last_raw
+            before, after = _edge_sample(edge_raw.text, lead if edge_raw is first_raw else 0,
+                                         trail if edge_raw is last_raw else 0)
+            what = [_plural(n, f"{side} space character") for n, side in ((lead, "leading"), (trail, "trailing")) if n]
+            repairs.append(Repair(
+                "edge-spaces", number,
+                ((first_raw if lead else last_raw).first, (last_raw if trail else first_raw).last),
+                before, after, " and ".join(what) + " removed: spacing at a paragraph's edge carries no text"))
+        by_rule: dict[str, list[Hit]] = {}
+        for k in members:
+            for hit in pieces[k][4]:
+                by_rule.setdefault(hit.rule, []).append(hit)
+        for rule in TEXT_RULES:
+            hits = by_rule.get(rule.name, [])
+            groups = [[h] for h in hits] if rule.each else ([hits] if hits else [])
+            for group in groups:
+                repairs.append(Repair(
+                    rule.name, number,
+                    (min(h.raw[0] for h in group), max(h.raw[1] for h in group)),
+                    group[0].before, group[0].after, rule.describe(group)))
+
+    repairs.sort(key=lambda r: (r.line is not None, r.line or 0, RULE_ORDER[r.rule], r.raw_lines))
+
+    dates = SourceDates(
+        published=published if published is not None else (
+            f"{_iso_posted(facts.posted)} (posting date on the page; no earlier date shown)" if facts.posted
+            else "unknown (not stated in the text)"),
+        captured=captured if captured is not None else _captured_from(facts),
+        events=events,
+        notes=date_notes if date_notes is not None else (facts.describe() or "No dates were found in the page chrome."),
+    )
+    source = Source(
+        id=source_id,
+        title=title if title is not None else (facts.page_title or facts.html_title or _first_heading(cleaned)),
+        outlet=outlet,
+        publisher=publisher,
+        kind=kind,
+        language=language,
+        origin=origin if origin is not None else "not shown in the text",
+        original_file=original_file if original_file is not None else Path(filename).name,
+        sha256=_sha256(raw),
+        dates=dates,
+        lines=tuple(cleaned),
+        repairs=tuple(repairs),
+        notes=notes,
+    )
+    return source, render_text(source.lines)
+
+
+def _edge_sample(text: str, lead: int, trail: int) -> tuple[str, str]:
+    """Return before/after samples showing the edge(s) of ``text`` that lose spaces."""
+    core = text.strip()
+    if len(text) <= 60:
+        return _visible(text), _visible(core)
+    if lead:
+        return _visible(text[: lead + 20]) + "…", _visible(core[:20]) + "…"
+    return "…" + _visible(text[-(trail + 20):]), "…" + _visible(core[-20:])
+
+
+def _captured_from(facts: PageFacts) -> str:
+    if facts.chrome_dates:
+        return f"not before {max(facts.chrome_dates)} (newest date in the removed site chrome)"
+    if facts.copyright_until:
+        return f"not before {facts.copyright_until} (the page's copyright line)"
+    return "unknown"
+
+
+def _first_heading(lines: list[str]) -> str:
+    first = lines[0]
+    return first if len(first) <= HEADING_MAX and not _ends_sentence(first) else "untitled"
+
+
+
+
+def source_meta(source: Source) -> dict:
+    """Return the metadata ``ingest`` needs to re-create ``source`` from its raw file."""
+    return dict(
+        id=source.id, title=source.title, outlet=source.outlet, publisher=source.publisher, kind=source.kind,
+        language=source.language, origin=source.origin, original_file=source.original_file,
+        published=source.dates.published, captured=source.dates.captured, events=source.dates.events,
+        date_notes=source.dates.notes, notes=source.notes,
+    )
+
+
+
+def ingest_file(file: Path, bank: Path, *, force: bool = False, **meta) -> tuple[Source, str]:
+    """Read ``file``, ingest it and return the result, using an existing record's metadata.
+
+    With ``force`` and an existing record of the same id, metadata not given
+    (None) is taken from that record, so re-ingesting reproduces it. Without
+    ``force`` an existing id is an error. Writes nothing.
+    """
+    display = display_path(file)
+    try:
+        raw = Path(file).read_bytes()
+    except IsADirectoryError:
+        raise _fail(display, "is a folder, not a file") from None
+    except OSError as err:
+        raise _fail(display, f"cannot open: {err.strerror}") from None
+    source_id = meta.get("id") or _default_id(Path(file).name)
+    existing = sources_dir(bank) / f"{source_id}.yaml"
+    if ID_PATTERN.match(source_id) and (existing.exists() or existing.with_suffix(".txt").exists()):
+        if not force:
+            raise _fail(display_path(existing), f"source '{source_id}' already exists; use --force to replace it",
+                        field_="id")
+        if existing.exists():
+            old = source_meta(load_source(existing, display_path(existing)))
+            meta = {**old, **{k: v for k, v in meta.items() if v is not None}}
+            meta.pop("original_file", None)  # the file being ingested now
+    meta = {k: v for k, v in meta.items() if v is not None}
+    meta["id"] = source_id
+    return ingest(raw, Path(file).name, **meta)
+

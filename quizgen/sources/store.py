@@ -1,0 +1,364 @@
+"""The bank's sources folder: the committed YAML record and text, written and read back.
+
+Only ``write_source`` touches disk. ``load_source`` checks every field of a
+record (missing, unknown, wrong type), the id against the file name, the text
+against its digest and each repair against the text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from quizgen.errors import Diagnostic, Location, SourceError
+from quizgen.model import Repair, Source, SourceDates
+from quizgen.sources.cleaning import RULES
+from quizgen.sources.common import ID_PATTERN, _fail, _sha256
+from quizgen.yamlfile import load_yaml
+
+
+def render_text(lines: tuple[str, ...] | list[str]) -> str:
+    """Return cleaned lines as the committed text: one per line, each ending in ``\\n``."""
+    return "".join(line + "\n" for line in lines)
+
+
+
+# --------------------------------------------------------------------------
+# The committed YAML.
+
+_HEADER = """\
+# Source record written by `quizgen sources ingest`. The metadata may be edited
+# by hand; the text file and the repair log may not: re-ingest the raw file
+# (quizgen sources ingest RAW --id {id} --force keeps this metadata) so that every
+# change to the raw document stays recorded. Lines are 1-based lines of {text}.
+"""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for mappings and lists, but [a, b] for line spans.
+
+    Text that needs quoting is written for a reader, not a parser: long text
+    as a folded block (``>-``, no escapes at all); short text with an
+    apostrophe in double quotes ("Kim Il Sung's" rather than YAML's
+    'Kim Il Sung''s'), unless a backslash or double quote would need escaping.
+    """
+
+    def choose_scalar_style(self):
+        style = super().choose_scalar_style()
+        if style not in ("'", '"'):
+            return style
+        value = self.event.value
+        block_ok = not self.flow_level and not self.simple_key_context and self.analysis.allow_block
+        if block_ok and len(value) > 60 and "\n" not in value:
+            return ">"
+        if "'" in value and "\\" not in value and '"' not in value:
+            return '"'
+        return style
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(tuple, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+def dump_source(source: Source, text: str | None = None) -> str:
+    """Return the YAML record of ``source`` (deterministic, block style, for a teacher to read)."""
+    text = text if text is not None else render_text(source.lines)
+    record = {
+        "id": source.id,
+        "title": source.title,
+        "outlet": source.outlet,
+        "publisher": source.publisher,
+        "kind": source.kind,
+        "language": source.language,
+        "origin": source.origin,
+        "original_file": source.original_file,
+        "sha256": source.sha256,
+        "text": f"{source.id}.txt",
+        "text_sha256": _sha256(text.encode("utf-8")),
+        "dates": {
+            "published": source.dates.published,
+            "captured": source.dates.captured,
+            "events": source.dates.events,
+            "notes": source.dates.notes,
+        },
+        "notes": source.notes,
+        "repairs": [
+            {
+                "rule": r.rule,
+                "line": r.line,
+                "raw_lines": tuple(r.raw_lines),
+                "before": r.before,
+                "after": r.after,
+                "reason": r.reason,
+            }
+            for r in source.repairs
+        ],
+    }
+    body = yaml.dump(record, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                     width=100, indent=2)
+    return _HEADER.format(id=source.id, text=f"{source.id}.txt") + body
+
+
+# --------------------------------------------------------------------------
+# Loading a committed source.
+
+_FIELDS = ("id", "title", "outlet", "publisher", "kind", "language", "origin", "original_file", "sha256", "text",
+           "text_sha256", "dates", "notes", "repairs")
+_OPTIONAL = {"notes"}
+_DATE_FIELDS = ("published", "captured", "events", "notes")
+_REPAIR_FIELDS = ("rule", "line", "raw_lines", "before", "after", "reason")
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _type_name(value: object) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping",
+            type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def load_source(path: Path, display: str | None = None) -> Source:
+    """Return the Source recorded in a committed ``<id>.yaml`` and its text file.
+
+    Checks every field (missing, unknown, wrong type), the id against the
+    file name, the text file against ``text_sha256`` (a cleaned text edited
+    by hand no longer matches its repair log), that the text has no blank
+    lines, and that each repair points inside the text. All problems are
+    collected and raised together as one SourceError whose diagnostics name
+    ``file:line`` and the field. YAML syntax errors arrive as BankError from
+    ``quizgen.yamlfile``.
+    """
+    path = Path(path)
+    display = display or str(path)
+    value, lines = load_yaml(path, display)
+    diags: list[Diagnostic] = []
+
+    def problem(where: tuple, message: str, key: bool = False) -> None:
+        field_ = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in where).replace(".[", "[") or None
+        diags.append(Diagnostic(Location(display, lines.of(where, key=key), field_), message))
+
+    if not isinstance(value, dict):
+        problem((), f"expected a mapping of source fields, found {_type_name(value)}")
+        raise _collected(diags, display)
+
+    def text_field(where: tuple, data: dict, name: str, required: bool = True, empty_ok: bool = False) -> str:
+        if name not in data:
+            if required:
+                problem(where, f"required field '{name}' is missing")
+            return ""
+        v = data[name]
+        if not isinstance(v, str) or (not v.strip() and not empty_ok):
+            problem(where + (name,), f"expected text, found {_type_name(v) if not isinstance(v, str) else 'empty text'}")
+            return ""
+        return v
+
+    for key in value:
+        if key not in _FIELDS:
+            problem((key,), f"unknown field; expected one of: {', '.join(_FIELDS)}", key=True)
+    top = {name: text_field((), value, name, required=name not in _OPTIONAL, empty_ok=name in _OPTIONAL)
+           for name in _FIELDS if name not in ("dates", "repairs")}
+
+    if top["id"] and not ID_PATTERN.match(top["id"]):
+        problem(("id",), f"'{top['id']}' is not lower-case words joined by hyphens")
+    elif top["id"] and top["id"] != path.stem:
+        problem(("id",), f"'{top['id']}' does not match the file name '{path.name}'")
+    for name in ("sha256", "text_sha256"):
+        if top[name] and not _SHA.match(top[name]):
+            problem((name,), f"expected 64 lower-case hexadecimal digits, found '{top[name]}'")
+
+    dates = SourceDates("", "", "", "")
+    if "dates" not in value:
+        problem((), "required field 'dates' is missing")
+    elif not isinstance(value["dates"], dict):
+        problem(("dates",), f"expected a mapping with {', '.join(_DATE_FIELDS)}, found {_type_name(value['dates'])}")
+    else:
+        for key in value["dates"]:
+            if key not in _DATE_FIELDS:
+                problem(("dates", key), f"unknown field; expected one of: {', '.join(_DATE_FIELDS)}", key=True)
+        dates = SourceDates(*(text_field(("dates",), value["dates"], n) for n in _DATE_FIELDS))
+
+    text_lines: tuple[str, ...] = ()
+    text_name = top["text"]
+    if text_name:
+        if Path(text_name).name != text_name or text_name.startswith("."):
+            problem(("text",), f"'{text_name}' must be a file name in the same folder, not a path")
+        else:
+            text_path = path.parent / text_name
+            try:
+                data = text_path.read_bytes()
+            except OSError as err:
+                problem(("text",), f"cannot open '{text_name}': {err.strerror}")
+            else:
+                text_lines = _check_text(data, text_name, top["text_sha256"], problem)
+
+    repairs: list[Repair] = []
+    if "repairs" not in value:
+        problem((), "required field 'repairs' is missing")
+    elif not isinstance(value["repairs"], list):
+        problem(("repairs",), f"expected a list of repairs, found {_type_name(value['repairs'])}")
+    else:
+        for i, item in enumerate(value["repairs"]):
+            repair = _read_repair(item, ("repairs", i), len(text_lines) if text_lines else None, problem, text_field)
+            if repair:
+                repairs.append(repair)
+
+    if diags:
+        raise _collected(diags, display)
+    return Source(
+        id=top["id"], title=top["title"], outlet=top["outlet"], publisher=top["publisher"], kind=top["kind"],
+        language=top["language"], origin=top["origin"], original_file=top["original_file"], sha256=top["sha256"],
+        dates=dates, lines=text_lines, repairs=tuple(repairs), notes=top["notes"],
+    )
+
+
+def _check_text(data: bytes, name: str, expected_sha: str, problem) -> tuple[str, ...]:
+    if expected_sha and _SHA.match(expected_sha) and _sha256(data) != expected_sha:
+        problem(("text_sha256",), f"does not match '{name}' (its sha256 is {_sha256(data)[:12]}…): the text was "
+                                  "changed after ingestion; re-ingest the raw file so the repair log matches")
+        return ()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        problem(("text",), f"'{name}' is not UTF-8 text")
+        return ()
+    if not text.endswith("\n") or "\r" in text:
+        problem(("text",), f"'{name}' must end each line with \\n (no \\r)")
+        return ()
+    result = tuple(text[:-1].split("\n"))
+    for n, line in enumerate(result, 1):
+        if not line.strip() or line != line.strip():
+            problem(("text",), f"'{name}' line {n} is blank or has spaces at its ends; cleaned texts have one "
+                               "paragraph per line")
+            return ()
+    return result
+
+
+def _read_repair(item, where: tuple, line_count: int | None, problem, text_field) -> Repair | None:
+    if not isinstance(item, dict):
+        problem(where, f"expected a mapping with {', '.join(_REPAIR_FIELDS)}, found {_type_name(item)}")
+        return None
+    ok = True
+    for key in item:
+        if key not in _REPAIR_FIELDS:
+            problem(where + (key,), f"unknown field; expected one of: {', '.join(_REPAIR_FIELDS)}", key=True)
+            ok = False
+    for key in _REPAIR_FIELDS:
+        if key not in item:
+            problem(where, f"required field '{key}' is missing")
+            ok = False
+    if not ok:
+        return None
+    rule = text_field(where, item, "rule")
+    if rule and rule not in RULES:
+        problem(where + ("rule",), f"unknown rule '{rule}'; expected one of: {', '.join(RULES)}")
+        ok = False
+    line = item["line"]
+    if line is not None and (isinstance(line, bool) or not isinstance(line, int) or line < 1):
+        problem(where + ("line",), f"expected a line number (1 or more) or null, found {line!r}")
+        ok = False
+    elif line is not None and line_count is not None and line > line_count:
+        problem(where + ("line",), f"line {line} is past the end of the text ({line_count} lines)")
+        ok = False
+    span = item["raw_lines"]
+    if not (isinstance(span, list) and len(span) == 2 and all(isinstance(n, int) and not isinstance(n, bool)
+                                                              and n >= 0 for n in span) and span[0] <= span[1]):
+        problem(where + ("raw_lines",), f"expected [first, last] raw line numbers, found {span!r}")
+        ok = False
+    before = text_field(where, item, "before", empty_ok=True)
+    after = text_field(where, item, "after", empty_ok=True)
+    reason = text_field(where, item, "reason")
+    if not ok or not reason:
+        return None
+    return Repair(rule, line, (span[0], span[1]), before, after, reason)
+
+
+def _collected(diags: list[Diagnostic], display: str) -> SourceError:
+    if len(diags) == 1:
+        return SourceError("", diags)
+    return SourceError(f"{len(diags)} errors in {display}", diags)
+
+
+def verify_raw(source: Source, raw: bytes) -> bool:
+    """Return whether ``raw`` is the file ``source`` was ingested from (by sha256)."""
+    return _sha256(raw) == source.sha256
+
+
+# --------------------------------------------------------------------------
+# The bank's sources folder.
+
+
+def sources_dir(bank: Path) -> Path:
+    """Return the folder of source records in a bank."""
+    return Path(bank) / "sources"
+
+
+def display_path(path: Path) -> str:
+    """Return ``path`` relative to the working directory when it is below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def list_sources(bank: Path) -> list[Source]:
+    """Return every source recorded in ``bank``, in the order of their original files."""
+    folder = sources_dir(bank)
+    if not folder.is_dir():
+        raise _fail(display_path(folder), "no sources folder in this bank")
+    found = [load_source(p, display_path(p)) for p in sorted(folder.glob("*.yaml"))]
+    return sorted(found, key=lambda s: (s.original_file, s.id))
+
+
+def find_source(bank: Path, source_id: str) -> Source:
+    """Return the source ``source_id`` of ``bank``; SourceError naming the known ids if absent."""
+    path = sources_dir(bank) / f"{source_id}.yaml"
+    if not ID_PATTERN.match(source_id) or not path.is_file():
+        known = sorted(p.stem for p in sources_dir(bank).glob("*.yaml")) if sources_dir(bank).is_dir() else []
+        raise _fail(display_path(sources_dir(bank)),
+                    f"no source '{source_id}'; known sources: {', '.join(known) or 'none'}")
+    return load_source(path, display_path(path))
+
+
+def write_source(bank: Path, source: Source, text: str) -> tuple[Path, Path]:
+    """Write ``<id>.txt`` and ``<id>.yaml`` into the bank's sources folder.
+
+    Both files are written to temporary files first and renamed into place
+    only when both are complete; if a rename fails, files already renamed are
+    put back as they were, so an error leaves nothing half-written.
+    """
+    folder = sources_dir(bank)
+    targets = [(folder / f"{source.id}.txt", text), (folder / f"{source.id}.yaml", dump_source(source, text))]
+    temps: list[Path] = []
+    replaced: list[tuple[Path, bytes | None]] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for target, content in targets:
+            fd, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+            temps.append(Path(name))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content.encode("utf-8"))
+            # mkstemp makes the file private (0600); a bank file is ordinary
+            # project data, so keep the mode of the file it replaces, or 0644.
+            os.chmod(name, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+        for temp, (target, _content) in zip(temps, targets):
+            previous = target.read_bytes() if target.exists() else None
+            os.replace(temp, target)
+            replaced.append((target, previous))
+    except OSError as err:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+        for target, previous in replaced:
+            if previous is None:
+                target.unlink(missing_ok=True)
+            else:
+                target.write_bytes(previous)
+        raise _fail(display_path(folder), f"cannot write: {err.strerror or err}") from None
+    return targets[0][0], targets[1][0]
+
