@@ -684,3 +684,39 @@ def test_html_pre_keeps_its_lines_for_the_join_rule():
     assert text == "Crossing the River\nIn 1925 a boy stood at a ferry on the river that flows along the border.\n"
     (join,) = by_rule(source, "hard-line-break")
     assert join.raw_lines == (4, 5)
+
+
+# --------------------------------------------------------------------------
+# The declared schema of a source record
+
+
+def _bank_schema(runner) -> dict:
+    result = runner.invoke(main, ["bank", "schema"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_bank_schema_declares_the_source_record_and_every_shipped_record_fits_it(runner):
+    import jsonschema
+    import yaml
+
+    schema = _bank_schema(runner)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted(COMMITTED.glob("*.yaml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert list(validator.iter_errors(record)) == [], path.name
+    record = yaml.safe_load((COMMITTED / "naenara.yaml").read_text(encoding="utf-8"))
+    for broken in ({**record, "outlett": "x"}, {**record, "sha256": "XYZ"},
+                   {**record, "repairs": [{**record["repairs"][0], "rule": "tidy-up"}]},
+                   {k: v for k, v in record.items() if k != "dates"}):
+        assert not validator.is_valid(broken)
+
+
+def test_the_loader_and_the_schema_name_the_same_fields(runner, bank_copy):
+    """The loader's 'expected one of' list is the schema's properties, in the same order."""
+    properties = next(s for s in _bank_schema(runner)["oneOf"] if "repairs" in s.get("properties", {}))["properties"]
+    path = bank_copy / "naenara.yaml"
+    _edit(path, "outlet:", "outlett:")
+    first = _load_error(path)[0]
+    assert first.split("expected one of: ")[1] == ", ".join(properties)

@@ -143,106 +143,125 @@ class _ChromeBlock:
 
 def _find_chrome(lines: list[RawLine], language: str) -> tuple[set[int], list[_ChromeBlock], PageFacts]:
     """Return the indexes of chrome lines, one block per removal, and the page facts."""
-    facts = PageFacts()
-    removed: dict[int, ChromePattern | str] = {}
-    normed = [_norm(r.text) for r in lines]
-    content = [i for i, t in enumerate(normed) if t]
+    scan = _ChromeScan(lines, [_norm(r.text) for r in lines])
+    scan.footers()
+    scan.top_run()
+    scan.known_lines()
+    scan.tail_run(language)
+    scan.facts_in_removed()
+    return set(scan.removed), scan.blocks(), scan.facts
 
-    def match(i: int, where: tuple[str, ...]) -> ChromePattern | None:
+
+class _ChromeScan:
+    """The steps of finding chrome, in order; each marks lines in ``removed`` with why they go."""
+
+    def __init__(self, lines: list[RawLine], normed: list[str]):
+        self.lines = lines
+        self.normed = normed
+        self.content = [i for i, t in enumerate(normed) if t]
+        self.facts = PageFacts()
+        self.removed: dict[int, ChromePattern | str] = {}
+
+    def match(self, i: int, where: tuple[str, ...]) -> ChromePattern | None:
         for pat in CHROME:
-            if pat.where in where and pat.pattern.search(normed[i]):
+            if pat.where in where and pat.pattern.search(self.normed[i]):
                 return pat
         return None
 
-    def remember(pat: ChromePattern, i: int) -> None:
-        m = pat.pattern.search(normed[i])
+    def remember(self, pat: ChromePattern, i: int) -> None:
+        """Keep the facts a chrome line states (named groups of its pattern) unless already known."""
+        m = pat.pattern.search(self.normed[i])
         for key, value in m.groupdict().items():
-            if value and hasattr(facts, key) and not getattr(facts, key):
-                setattr(facts, key, value)
+            if value and hasattr(self.facts, key) and not getattr(self.facts, key):
+                setattr(self.facts, key, value)
 
-    # Footers: from the first footer marker (after some article text) to the end.
-    for i in content[1:]:
-        pat = match(i, ("anywhere",))
-        if pat and pat.scope == "footer":
-            for j in range(i, len(lines)):
-                removed[j] = pat
-            break
+    def footers(self) -> None:
+        """From the first footer marker (after some article text) to the end."""
+        for i in self.content[1:]:
+            pat = self.match(i, ("anywhere",))
+            if pat and pat.scope == "footer":
+                for j in range(i, len(self.lines)):
+                    self.removed[j] = pat
+                return
 
-    # Top run: chrome before the first article line, including echoes of the
-    # page title and board name that the page repeats.
-    echoes: set[str] = set()
-    for n, i in enumerate(content):
-        if i in removed:
-            break
-        pat = match(i, ("anywhere", "top") + (("first",) if n == 0 else ()))
-        if pat and pat.where == "first":
-            m = pat.pattern.search(normed[i])
-            # A "TITLE > SECTION" line is only a page title if the page repeats it.
-            following = {normed[k] for k in content[n + 1 : n + 12]}
-            if not following & {m.group("page_title"), m.group("board")}:
+    def top_run(self) -> None:
+        """Chrome before the first article line, including echoes of the page title and board name."""
+        echoes: set[str] = set()
+        for n, i in enumerate(self.content):
+            if i in self.removed:
+                return
+            pat = self.match(i, ("anywhere", "top") + (("first",) if n == 0 else ()))
+            if pat and pat.where == "first":
+                m = pat.pattern.search(self.normed[i])
+                # A "TITLE > SECTION" line is only a page title if the page repeats it.
+                following = {self.normed[k] for k in self.content[n + 1 : n + 12]}
+                if not following & {m.group("page_title"), m.group("board")}:
+                    return
+                echoes |= {m.group("page_title"), m.group("board")}
+            if pat:
+                self.remember(pat, i)
+                self.removed[i] = pat
+            elif self.normed[i] in echoes:
+                self.removed[i] = "echo"
+            else:
+                return
+
+    def known_lines(self) -> None:
+        """Known chrome lines anywhere."""
+        for i in self.content:
+            if i not in self.removed:
+                pat = self.match(i, ("anywhere",))
+                if pat and pat.scope == "line":
+                    self.remember(pat, i)
+                    self.removed[i] = pat
+
+    def tail_run(self, language: str) -> None:
+        """Walk back from the end over chrome-looking lines; a long enough run of them goes."""
+        run: list[int] = []
+        for i in reversed(self.content):
+            if i in self.removed:
+                continue
+            pat = self.match(i, ("anywhere", "tail"))
+            if pat:
+                self.remember(pat, i)
+                self.removed[i] = pat
+                run.append(i)
+            elif _is_non_article(self.normed[i], language):
+                run.append(i)
+            else:
                 break
-            echoes |= {m.group("page_title"), m.group("board")}
-        if pat:
-            remember(pat, i)
-            removed[i] = pat
-        elif normed[i] in echoes:
-            removed[i] = "echo"
-        else:
-            break
+        if len(run) >= TAIL_RUN_MIN:
+            for i in run:
+                self.removed.setdefault(i, "tail-run")
 
-    # Known chrome lines anywhere.
-    for i in content:
-        if i not in removed:
-            pat = match(i, ("anywhere",))
-            if pat and pat.scope == "line":
-                remember(pat, i)
-                removed[i] = pat
+    def facts_in_removed(self) -> None:
+        """Facts inside footers and the tail run (teaser dates, copyright years)."""
+        for i in sorted(self.removed):
+            for m in _CHROME_DATE.finditer(self.normed[i]):
+                self.facts.chrome_dates.append(f"{m['year']}-{_MONTHS[m['month']]:02d}-{int(m['day']):02d}")
+            pat = self.removed[i]
+            if isinstance(pat, ChromePattern) and pat.scope == "footer":
+                for other in CHROME:
+                    if other.scope == "line" and other.pattern.search(self.normed[i]):
+                        self.remember(other, i)
 
-    # Tail run: walk back from the end over chrome-looking lines.
-    run: list[int] = []
-    for i in reversed(content):
-        if i in removed:
-            continue
-        pat = match(i, ("anywhere", "tail"))
-        if pat:
-            remember(pat, i)
-            removed[i] = pat
-            run.append(i)
-        elif _is_non_article(normed[i], language):
-            run.append(i)
-        else:
-            break
-    if len(run) >= TAIL_RUN_MIN:
-        for i in run:
-            removed.setdefault(i, "tail-run")
-
-    # Facts inside footers and the tail run (teaser dates, copyright years).
-    for i in sorted(removed):
-        for m in _CHROME_DATE.finditer(normed[i]):
-            facts.chrome_dates.append(f"{m['year']}-{_MONTHS[m['month']]:02d}-{int(m['day']):02d}")
-        pat = removed[i]
-        if isinstance(pat, ChromePattern) and pat.scope == "footer":
-            for other in CHROME:
-                if other.scope == "line" and other.pattern.search(normed[i]):
-                    remember(other, i)
-
-    # One repair per removal: a footer or a tail run is one block (blank
-    # lines inside it included); a known chrome line is its own block.
-    blocks: list[_ChromeBlock] = []
-    previous = -1
-    for i in sorted(removed):
-        reason = removed[i]
-        label, site = _chrome_label(reason, facts)
-        grouped = isinstance(reason, str) and reason == "tail-run" or (
-            isinstance(reason, ChromePattern) and reason.scope == "footer")
-        same_run = blocks and blocks[-1].label == label and all(not normed[k] for k in range(previous + 1, i))
-        if grouped and same_run:
-            blocks[-1].last = lines[i].last
-            blocks[-1].count += 1
-        elif normed[i] or not grouped:
-            blocks.append(_ChromeBlock(lines[i].first, lines[i].last, lines[i].text, label, site))
-        previous = i
-    return set(removed), blocks, facts
+    def blocks(self) -> list[_ChromeBlock]:
+        """One block per removal: a footer or a tail run is one (blank lines inside it included); a known line its own."""
+        blocks: list[_ChromeBlock] = []
+        previous = -1
+        for i in sorted(self.removed):
+            reason = self.removed[i]
+            label, site = _chrome_label(reason, self.facts)
+            grouped = isinstance(reason, str) and reason == "tail-run" or (
+                isinstance(reason, ChromePattern) and reason.scope == "footer")
+            same_run = blocks and blocks[-1].label == label and all(not self.normed[k] for k in range(previous + 1, i))
+            if grouped and same_run:
+                blocks[-1].last = self.lines[i].last
+                blocks[-1].count += 1
+            elif self.normed[i] or not grouped:
+                blocks.append(_ChromeBlock(self.lines[i].first, self.lines[i].last, self.lines[i].text, label, site))
+            previous = i
+        return blocks
 
 
 def _chrome_label(reason: ChromePattern | str, facts: PageFacts) -> tuple[str, str]:

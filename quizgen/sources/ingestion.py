@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from quizgen.model import Repair, Source, SourceDates
-from quizgen.sources.chrome import PageFacts, _find_chrome, _iso_posted, _norm
+from quizgen.sources.chrome import (
+    PageFacts,
+    _ChromeBlock,
+    _find_chrome,
+    _iso_posted,
+    _norm,
+)
 from quizgen.sources.cleaning import (
     _WINDOW,
     HEADING_MAX,
@@ -69,127 +76,187 @@ def ingest(
     has no article text once the chrome is gone.
     """
     display = filename
-    suffix = Path(filename).suffix.lower()
     source_id = id if id is not None else _default_id(filename)
     if not ID_PATTERN.match(source_id):
         raise _fail(display, f"id '{source_id}' is not lower-case words joined by hyphens (e.g. 'memoir')",
                     field_="id")
     if len(raw) > MAX_RAW_BYTES:
         raise _fail(display, f"file is {len(raw):,} bytes; the limit is {MAX_RAW_BYTES:,}")
-
-    html_chrome: list[RawLine] = []
-    html_title = ""
-    if suffix in TEXT_SUFFIXES:
-        lines = _text_lines(raw, display)
-    elif suffix in HTML_SUFFIXES:
-        lines, html_chrome, html_title = _html_lines(raw, display)
-    else:
-        raise _fail(display, f"expected a .txt or .html file, found '{suffix or 'no suffix'}'")
-
+    lines, html_chrome, html_title = _raw_lines(raw, filename)
     removed, blocks, facts = _find_chrome(lines, language)
     facts.html_title = html_title
-    repairs: list[Repair] = []
-    for el in html_chrome:
-        repairs.append(Repair("site-chrome", None, (el.first, el.last), _sample(el.text), "",
-                              "HTML element that holds site chrome by its role (<nav>, <aside>, <footer>, <form>, "
-                              "<button>), not the article"))
+    repairs = _chrome_repairs(html_chrome, blocks)
+    kept = [r for i, r in enumerate(lines) if i not in removed and r.text.strip()]
+    if not kept:
+        raise _fail(display, "no article text left once the site chrome and blank lines are removed")
+    repairs += _blank_line_repairs([r for i, r in enumerate(lines) if i not in removed and not r.text.strip()])
+    cleaned, text_repairs = _paragraphs([_clean_line(r) for r in kept])
+    repairs = sorted(repairs + text_repairs,
+                     key=lambda r: (r.line is not None, r.line or 0, RULE_ORDER[r.rule], r.raw_lines))
+    source = Source(
+        id=source_id, outlet=outlet, publisher=publisher, kind=kind, language=language, notes=notes,
+        title=title if title is not None else (facts.page_title or facts.html_title or _first_heading(cleaned)),
+        origin=origin if origin is not None else "not shown in the text",
+        original_file=original_file if original_file is not None else Path(filename).name,
+        sha256=_sha256(raw), dates=_dates(facts, published, captured, events, date_notes),
+        lines=tuple(cleaned), repairs=tuple(repairs),
+    )
+    return source, render_text(source.lines)
+
+
+def _raw_lines(raw: bytes, filename: str) -> tuple[list[RawLine], list[RawLine], str]:
+    """Return a document's raw lines, its chrome elements (HTML) and its <title>, read by its suffix."""
+    suffix = Path(filename).suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return _text_lines(raw, filename), [], ""
+    if suffix in HTML_SUFFIXES:
+        return _html_lines(raw, filename)
+    raise _fail(filename, f"expected a .txt or .html file, found '{suffix or 'no suffix'}'")
+
+
+def _chrome_repairs(html_chrome: list[RawLine], blocks: list[_ChromeBlock]) -> list[Repair]:
+    """Return one site-chrome repair per chrome element of the HTML and per chrome block found in the lines."""
+    repairs = [Repair("site-chrome", None, (el.first, el.last), _sample(el.text), "",
+                      "HTML element that holds site chrome by its role (<nav>, <aside>, <footer>, <form>, "
+                      "<button>), not the article") for el in html_chrome]
     for b in blocks:
         extent = f"; {b.count} lines" if b.count > 1 else ""
         repairs.append(Repair("site-chrome", None, (b.first, b.last), _sample(b.sample), "",
                               f"{b.site}: {b.label}{extent}"))
+    return repairs
 
-    # Blank lines outside chrome: structural for a PDF dump, not text.
-    blank = [r for i, r in enumerate(lines) if i not in removed and not r.text.strip()]
-    kept = [r for i, r in enumerate(lines) if i not in removed and r.text.strip()]
-    if not kept:
-        raise _fail(display, "no article text left once the site chrome and blank lines are removed")
-    if blank:
-        longest = run = 0
-        previous = None
-        for r in blank:
-            run = run + 1 if previous is not None and r.first == previous + 1 else 1
-            longest = max(longest, run)
-            previous = r.last
-        repairs.append(Repair(
-            "blank-lines", None, (blank[0].first, blank[-1].last), f"[{_plural(len(blank), 'blank line')}]", "",
-            f"one paragraph per line: {_plural(len(blank), 'blank or whitespace-only line')} removed "
-            f"(longest run: {longest})"))
 
-    # Text rules per raw line, so every hit knows its raw line.
-    pieces: list[tuple[RawLine, str, int, int, list[Hit]]] = []
-    for r in kept:
-        text = r.text
-        lead = len(text) - len(text.lstrip())
-        trail = len(text) - len(text.rstrip())
-        text = text.strip()
-        hits: list[Hit] = []
-        for rule in TEXT_RULES:
-            text, found = rule.apply(text, (r.first, r.last))
-            hits.extend(found)
-        pieces.append((r, text.strip(" "), lead, trail, hits))
+def _blank_line_repairs(blank: list[RawLine]) -> list[Repair]:
+    """Return the one repair that logs the blank lines outside chrome (structural in a PDF dump, not text)."""
+    if not blank:
+        return []
+    longest = run = 0
+    previous = None
+    for r in blank:
+        run = run + 1 if previous is not None and r.first == previous + 1 else 1
+        longest = max(longest, run)
+        previous = r.last
+    return [Repair(
+        "blank-lines", None, (blank[0].first, blank[-1].last), f"[{_plural(len(blank), 'blank line')}]", "",
+        f"one paragraph per line: {_plural(len(blank), 'blank or whitespace-only line')} removed "
+        f"(longest run: {longest})")]
 
-    # Paragraphs: a line may run on into the next (hard line breaks), but
-    # never across HTML blocks: there the markup says where paragraphs are.
-    limit = _heading_limit([p[1] for p in pieces])
-    paragraphs: list[list[int]] = []
-    for k, (r, text, *_rest) in enumerate(pieces):
-        if paragraphs and pieces[k - 1][0].block == r.block and _continues(pieces[k - 1][1], text, limit):
-            paragraphs[-1].append(k)
+
+@dataclass(frozen=True)
+class _Piece:
+    """A kept raw line after the text rules: its cleaned text, the spaces cut at its ends, the rules' hits."""
+
+    raw: RawLine
+    text: str
+    lead: int
+    trail: int
+    hits: tuple[Hit, ...]
+
+
+def _clean_line(r: RawLine) -> _Piece:
+    """Apply the text rules to one raw line, so every hit knows its raw line."""
+    text = r.text
+    lead = len(text) - len(text.lstrip())
+    trail = len(text) - len(text.rstrip())
+    text = text.strip()
+    hits: list[Hit] = []
+    for rule in TEXT_RULES:
+        text, found = rule.apply(text, (r.first, r.last))
+        hits.extend(found)
+    return _Piece(r, text.strip(" "), lead, trail, tuple(hits))
+
+
+def _paragraphs(pieces: list[_Piece]) -> tuple[list[str], list[Repair]]:
+    """Return the cleaned lines (one paragraph each) and the repairs made on them.
+
+    A line may run on into the next (hard line breaks), but never across
+    HTML blocks: there the markup says where paragraphs are.
+    """
+    limit = _heading_limit([p.text for p in pieces])
+    groups: list[list[_Piece]] = []
+    for k, piece in enumerate(pieces):
+        if groups and pieces[k - 1].raw.block == piece.raw.block and _continues(pieces[k - 1].text, piece.text, limit):
+            groups[-1].append(piece)
         else:
-            paragraphs.append([k])
-
+            groups.append([piece])
     cleaned: list[str] = []
-    for number, members in enumerate(paragraphs, 1):
-        parts = [pieces[k][1] for k in members]
-        text = parts[0]
-        joints = []
-        for part in parts[1:]:
-            joints.append((text, _glue(text), part))
-            text = text + _glue(text) + part
+    repairs: list[Repair] = []
+    for number, members in enumerate(groups, 1):
+        text, joints = _join(members)
         cleaned.append(text)
-        first_raw = pieces[members[0]][0]
-        last_raw = pieces[members[-1]][0]
-        if joints:
-            left, glue, right = joints[0]
-            left = "…" + left[-_WINDOW:] if len(left) > _WINDOW else left
-            right = right[:_WINDOW] + "…" if len(right) > _WINDOW else right
-            raw_numbers = ", ".join(str(pieces[k][0].first) for k in members)
-            tight = sum(1 for _l, g, _r in joints if not g)
-            how = (f"{_plural(len(joints), 'break')} joined with one space each" if not tight else
-                   f"{_plural(len(joints), 'break')} joined, with one space each except after a hyphen "
-                   f"ending a line ({tight}), which is kept and joined directly")
-            repairs.append(Repair(
-                "hard-line-break", number, (first_raw.first, last_raw.last),
-                _visible(left + "[line break]" + right), _visible(left + glue + right),
-                f"one paragraph broken across raw lines {raw_numbers} by hard line wrapping: {how} "
-                "(line-end spaces at the breaks dropped)"))
-        lead = pieces[members[0]][2]
-        trail = pieces[members[-1]][3]
-        if lead or trail:
-            edge_raw = first_raw if lead else last_raw
-            before, after = _edge_sample(edge_raw.text, lead if edge_raw is first_raw else 0,
-                                         trail if edge_raw is last_raw else 0)
-            what = [_plural(n, f"{side} space character") for n, side in ((lead, "leading"), (trail, "trailing")) if n]
-            repairs.append(Repair(
-                "edge-spaces", number,
-                ((first_raw if lead else last_raw).first, (last_raw if trail else first_raw).last),
-                before, after, " and ".join(what) + " removed: spacing at a paragraph's edge carries no text"))
-        by_rule: dict[str, list[Hit]] = {}
-        for k in members:
-            for hit in pieces[k][4]:
-                by_rule.setdefault(hit.rule, []).append(hit)
-        for rule in TEXT_RULES:
-            hits = by_rule.get(rule.name, [])
-            groups = [[h] for h in hits] if rule.each else ([hits] if hits else [])
-            for group in groups:
-                repairs.append(Repair(
-                    rule.name, number,
-                    (min(h.raw[0] for h in group), max(h.raw[1] for h in group)),
-                    group[0].before, group[0].after, rule.describe(group)))
+        repairs += _join_repairs(number, members, joints)
+        repairs += _edge_repairs(number, members)
+        repairs += _rule_repairs(number, members)
+    return cleaned, repairs
 
-    repairs.sort(key=lambda r: (r.line is not None, r.line or 0, RULE_ORDER[r.rule], r.raw_lines))
 
-    dates = SourceDates(
+def _join(members: list[_Piece]) -> tuple[str, list[tuple[str, str, str]]]:
+    """Return the paragraph's text and each joint as (text before, glue, next part)."""
+    text = members[0].text
+    joints = []
+    for piece in members[1:]:
+        joints.append((text, _glue(text), piece.text))
+        text = text + _glue(text) + piece.text
+    return text, joints
+
+
+def _join_repairs(number: int, members: list[_Piece], joints: list[tuple[str, str, str]]) -> list[Repair]:
+    """Return the hard-line-break repair of a paragraph made of several raw lines, if it is."""
+    if not joints:
+        return []
+    left, glue, right = joints[0]
+    left = "…" + left[-_WINDOW:] if len(left) > _WINDOW else left
+    right = right[:_WINDOW] + "…" if len(right) > _WINDOW else right
+    raw_numbers = ", ".join(str(p.raw.first) for p in members)
+    tight = sum(1 for _l, g, _r in joints if not g)
+    how = (f"{_plural(len(joints), 'break')} joined with one space each" if not tight else
+           f"{_plural(len(joints), 'break')} joined, with one space each except after a hyphen "
+           f"ending a line ({tight}), which is kept and joined directly")
+    return [Repair(
+        "hard-line-break", number, (members[0].raw.first, members[-1].raw.last),
+        _visible(left + "[line break]" + right), _visible(left + glue + right),
+        f"one paragraph broken across raw lines {raw_numbers} by hard line wrapping: {how} "
+        "(line-end spaces at the breaks dropped)")]
+
+
+def _edge_repairs(number: int, members: list[_Piece]) -> list[Repair]:
+    """Return the edge-spaces repair of a paragraph whose first or last raw line had spaces at its edge."""
+    first_raw, last_raw = members[0].raw, members[-1].raw
+    lead, trail = members[0].lead, members[-1].trail
+    if not (lead or trail):
+        return []
+    edge_raw = first_raw if lead else last_raw
+    before, after = _edge_sample(edge_raw.text, lead if edge_raw is first_raw else 0,
+                                 trail if edge_raw is last_raw else 0)
+    what = [_plural(n, f"{side} space character") for n, side in ((lead, "leading"), (trail, "trailing")) if n]
+    return [Repair(
+        "edge-spaces", number,
+        ((first_raw if lead else last_raw).first, (last_raw if trail else first_raw).last),
+        before, after, " and ".join(what) + " removed: spacing at a paragraph's edge carries no text")]
+
+
+def _rule_repairs(number: int, members: list[_Piece]) -> list[Repair]:
+    """Return the text rules' repairs on one paragraph: one per hit, or one per rule, as each rule says."""
+    by_rule: dict[str, list[Hit]] = {}
+    for piece in members:
+        for hit in piece.hits:
+            by_rule.setdefault(hit.rule, []).append(hit)
+    repairs = []
+    for rule in TEXT_RULES:
+        hits = by_rule.get(rule.name, [])
+        groups = [[h] for h in hits] if rule.each else ([hits] if hits else [])
+        for group in groups:
+            repairs.append(Repair(
+                rule.name, number,
+                (min(h.raw[0] for h in group), max(h.raw[1] for h in group)),
+                group[0].before, group[0].after, rule.describe(group)))
+    return repairs
+
+
+def _dates(facts: PageFacts, published: str | None, captured: str | None, events: str,
+           date_notes: str | None) -> SourceDates:
+    """Return the source's dates: as given, else read off the page chrome, else stated as unknown."""
+    return SourceDates(
         published=published if published is not None else (
             f"{_iso_posted(facts.posted)} (posting date on the page; no earlier date shown)" if facts.posted
             else "unknown (not stated in the text)"),
@@ -197,22 +264,6 @@ def ingest(
         events=events,
         notes=date_notes if date_notes is not None else (facts.describe() or "No dates were found in the page chrome."),
     )
-    source = Source(
-        id=source_id,
-        title=title if title is not None else (facts.page_title or facts.html_title or _first_heading(cleaned)),
-        outlet=outlet,
-        publisher=publisher,
-        kind=kind,
-        language=language,
-        origin=origin if origin is not None else "not shown in the text",
-        original_file=original_file if original_file is not None else Path(filename).name,
-        sha256=_sha256(raw),
-        dates=dates,
-        lines=tuple(cleaned),
-        repairs=tuple(repairs),
-        notes=notes,
-    )
-    return source, render_text(source.lines)
 
 
 def _edge_sample(text: str, lead: int, trail: int) -> tuple[str, str]:
@@ -238,8 +289,6 @@ def _first_heading(lines: list[str]) -> str:
     return first if len(first) <= HEADING_MAX and not _ends_sentence(first) else "untitled"
 
 
-
-
 def source_meta(source: Source) -> dict:
     """Return the metadata ``ingest`` needs to re-create ``source`` from its raw file."""
     return dict(
@@ -248,7 +297,6 @@ def source_meta(source: Source) -> dict:
         published=source.dates.published, captured=source.dates.captured, events=source.dates.events,
         date_notes=source.dates.notes, notes=source.notes,
     )
-
 
 
 def ingest_file(file: Path, bank: Path, *, force: bool = False, **meta) -> tuple[Source, str]:

@@ -76,78 +76,90 @@ def _html_lines(raw: bytes, display: str) -> tuple[list[RawLine], list[RawLine],
     as a browser would (so it is layout, not a repair), except non-breaking
     spaces, which the text rules then log.
     """
+    root = _parse_html(raw, display)
+    title_el = root.find(".//title")
+    html_title = _HTML_SPACE.sub(" ", title_el.text_content()).strip() if title_el is not None else ""
+    reader = _HtmlReader()
+    body = root.find("body")
+    reader.walk(body if body is not None else root)
+    reader.flush()
+    return reader.lines, reader.chrome, html_title
+
+
+def _html_encoding(raw: bytes) -> str:
+    """Return the encoding a page declares in its first 4 KB (a byte-order mark wins), else UTF-8."""
+    match = _META_CHARSET.search(raw[:4096])
+    encoding = match.group(1).decode("ascii").lower() if match else "utf-8"
+    return "utf-8" if raw.startswith(b"\xef\xbb\xbf") else encoding
+
+
+def _parse_html(raw: bytes, display: str):
+    """Return the lxml tree of a page; SourceError for bytes that are not text in its encoding."""
     from lxml import etree
     from lxml import html as lxml_html
 
-    head = raw[:4096]
-    match = _META_CHARSET.search(head)
-    encoding = match.group(1).decode("ascii").lower() if match else "utf-8"
-    if raw.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8"
+    encoding = _html_encoding(raw)
     _decode(raw, display, encoding)  # a clear error for undecodable bytes
     try:
         parser = lxml_html.HTMLParser(encoding=encoding, remove_comments=True)
-        root = lxml_html.document_fromstring(raw, parser=parser)
+        return lxml_html.document_fromstring(raw, parser=parser)
     except (etree.ParserError, ValueError) as err:
         raise _fail(display, f"cannot read HTML: {err}") from None
 
-    title_el = root.find(".//title")
-    html_title = _HTML_SPACE.sub(" ", title_el.text_content()).strip() if title_el is not None else ""
 
-    lines: list[RawLine] = []
-    chrome: list[RawLine] = []
-    #: Text pieces of the paragraph being read, each with the first raw line it
-    #: starts on; a piece that holds line breaks runs on to later lines.
-    buffer: list[tuple[str, int]] = []
-    block = [0]
+def _last_line(el) -> int:
+    return max((d.sourceline or 0) for d in el.iter()) or (el.sourceline or 0)
 
-    def flush(end_block: bool = True) -> None:
-        if buffer:
-            text = _HTML_SPACE.sub(" ", "".join(t for t, _ in buffer)).strip(" ")
-            first = min(n for _, n in buffer)
-            last = max(n + t.rstrip().count("\n") for t, n in buffer)
-            buffer.clear()
+
+class _HtmlReader:
+    """Walk an HTML tree, turning block elements into raw lines and chrome elements into chrome lines."""
+
+    def __init__(self):
+        self.lines: list[RawLine] = []
+        self.chrome: list[RawLine] = []
+        #: Text pieces of the paragraph being read, each with the first raw line it
+        #: starts on; a piece that holds line breaks runs on to later lines.
+        self.buffer: list[tuple[str, int]] = []
+        self.block = 0
+
+    def flush(self, end_block: bool = True) -> None:
+        if self.buffer:
+            text = _HTML_SPACE.sub(" ", "".join(t for t, _ in self.buffer)).strip(" ")
+            first = min(n for _, n in self.buffer)
+            last = max(n + t.rstrip().count("\n") for t, n in self.buffer)
+            self.buffer.clear()
             if text:
-                lines.append(RawLine(first, last, text, block[0]))
+                self.lines.append(RawLine(first, last, text, self.block))
         if end_block:
-            block[0] += 1
+            self.block += 1
 
-    def last_line(el) -> int:
-        return max((d.sourceline or 0) for d in el.iter()) or (el.sourceline or 0)
-
-    def walk(el) -> None:
+    def walk(self, el) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         line = el.sourceline or 0
         if tag in _SKIP_TAGS or not tag:
             return
         if tag in _CHROME_TAGS:
-            flush()
+            self.flush()
             text = _HTML_SPACE.sub(" ", " ".join(el.itertext())).strip()
-            chrome.append(RawLine(line, last_line(el), f"<{tag}> {text}".strip()))
+            self.chrome.append(RawLine(line, _last_line(el), f"<{tag}> {text}".strip()))
             return
         if tag == "pre":
             # Preformatted text keeps its line breaks (a PDF dump often comes
             # as <pre>): each line is a raw line, and the join rule decides.
-            flush()
+            self.flush()
             for offset, text in enumerate(el.text_content().split("\n")):
-                lines.append(RawLine(line + offset, line + offset, text, block[0]))
-            block[0] += 1
+                self.lines.append(RawLine(line + offset, line + offset, text, self.block))
+            self.block += 1
             return
         is_block = tag in _BLOCK_TAGS
         if is_block or tag == "br":
-            flush(end_block=is_block)  # <br> breaks a line, not a paragraph
+            self.flush(end_block=is_block)  # <br> breaks a line, not a paragraph
         if el.text:
-            buffer.append((el.text, line))
+            self.buffer.append((el.text, line))
         for child in el:
-            walk(child)
+            self.walk(child)
             if child.tail:
                 # lxml keeps no position for tail text; the child's last line is close.
-                buffer.append((child.tail, last_line(child)))
+                self.buffer.append((child.tail, _last_line(child)))
         if is_block:
-            flush()
-
-    body = root.find("body")
-    walk(body if body is not None else root)
-    flush()
-    return lines, chrome, html_title
-
+            self.flush()

@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -18,7 +19,14 @@ from quizgen.errors import Diagnostic, Location, SourceError
 from quizgen.model import Repair, Source, SourceDates
 from quizgen.sources.cleaning import RULES
 from quizgen.sources.common import ID_PATTERN, _fail, _sha256
-from quizgen.yamlfile import load_yaml
+from quizgen.sources.schema import (
+    DATE_FIELDS,
+    REPAIR_FIELDS,
+    SHA256_PATTERN,
+    SOURCE_FIELDS,
+    field_names,
+)
+from quizgen.yamlfile import Lines, load_yaml
 
 
 def render_text(lines: tuple[str, ...] | list[str]) -> str:
@@ -111,12 +119,11 @@ def dump_source(source: Source, text: str | None = None) -> str:
 # --------------------------------------------------------------------------
 # Loading a committed source.
 
-_FIELDS = ("id", "title", "outlet", "publisher", "kind", "language", "origin", "original_file", "sha256", "text",
-           "text_sha256", "dates", "notes", "repairs")
-_OPTIONAL = {"notes"}
-_DATE_FIELDS = ("published", "captured", "events", "notes")
-_REPAIR_FIELDS = ("rule", "line", "raw_lines", "before", "after", "reason")
-_SHA = re.compile(r"^[0-9a-f]{64}$")
+_FIELDS = field_names(SOURCE_FIELDS)
+_OPTIONAL = {f.name for f in SOURCE_FIELDS if not f.required}
+_DATE_FIELDS = field_names(DATE_FIELDS)
+_REPAIR_FIELDS = field_names(REPAIR_FIELDS)
+_SHA = re.compile(SHA256_PATTERN)
 
 
 def _type_name(value: object) -> str:
@@ -138,84 +145,104 @@ def load_source(path: Path, display: str | None = None) -> Source:
     path = Path(path)
     display = display or str(path)
     value, lines = load_yaml(path, display)
-    diags: list[Diagnostic] = []
+    return _RecordReader(path, display, lines).read(value, lambda name: (path.parent / name).read_bytes())
 
-    def problem(where: tuple, message: str, key: bool = False) -> None:
+
+class _RecordReader:
+    """Check one source record's values, collecting every problem with its line and field."""
+
+    def __init__(self, path: Path, display: str, lines: Lines):
+        self.path = path
+        self.display = display
+        self.lines = lines
+        self.diags: list[Diagnostic] = []
+
+    def problem(self, where: tuple, message: str, key: bool = False) -> None:
         field_ = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in where).replace(".[", "[") or None
-        diags.append(Diagnostic(Location(display, lines.of(where, key=key), field_), message))
+        self.diags.append(Diagnostic(Location(self.display, self.lines.of(where, key=key), field_), message))
 
-    if not isinstance(value, dict):
-        problem((), f"expected a mapping of source fields, found {_type_name(value)}")
-        raise _collected(diags, display)
-
-    def text_field(where: tuple, data: dict, name: str, required: bool = True, empty_ok: bool = False) -> str:
+    def text_field(self, where: tuple, data: dict, name: str, required: bool = True, empty_ok: bool = False) -> str:
         if name not in data:
             if required:
-                problem(where, f"required field '{name}' is missing")
+                self.problem(where, f"required field '{name}' is missing")
             return ""
         v = data[name]
         if not isinstance(v, str) or (not v.strip() and not empty_ok):
-            problem(where + (name,), f"expected text, found {_type_name(v) if not isinstance(v, str) else 'empty text'}")
+            self.problem(where + (name,), f"expected text, found {_type_name(v) if not isinstance(v, str) else 'empty text'}")
             return ""
         return v
 
-    for key in value:
-        if key not in _FIELDS:
-            problem((key,), f"unknown field; expected one of: {', '.join(_FIELDS)}", key=True)
-    top = {name: text_field((), value, name, required=name not in _OPTIONAL, empty_ok=name in _OPTIONAL)
-           for name in _FIELDS if name not in ("dates", "repairs")}
+    def read(self, value: object, read_text: Callable[[str], bytes]) -> Source:
+        """Return the Source of a record's ``value``; ``read_text(name)`` gives the bytes of its text file."""
+        if not isinstance(value, dict):
+            self.problem((), f"expected a mapping of source fields, found {_type_name(value)}")
+            raise _collected(self.diags, self.display)
+        top = self.top_fields(value)
+        dates = self.dates(value)
+        text_lines = self.text_lines(top, read_text)
+        repairs = self.repairs(value, len(text_lines) if text_lines else None)
+        if self.diags:
+            raise _collected(self.diags, self.display)
+        return Source(
+            id=top["id"], title=top["title"], outlet=top["outlet"], publisher=top["publisher"], kind=top["kind"],
+            language=top["language"], origin=top["origin"], original_file=top["original_file"], sha256=top["sha256"],
+            dates=dates, lines=text_lines, repairs=tuple(repairs), notes=top["notes"],
+        )
 
-    if top["id"] and not ID_PATTERN.match(top["id"]):
-        problem(("id",), f"'{top['id']}' is not lower-case words joined by hyphens")
-    elif top["id"] and top["id"] != path.stem:
-        problem(("id",), f"'{top['id']}' does not match the file name '{path.name}'")
-    for name in ("sha256", "text_sha256"):
-        if top[name] and not _SHA.match(top[name]):
-            problem((name,), f"expected 64 lower-case hexadecimal digits, found '{top[name]}'")
+    def top_fields(self, value: dict) -> dict[str, str]:
+        """Return the record's text fields; unknown fields, the id and the digests are checked."""
+        for key in value:
+            if key not in _FIELDS:
+                self.problem((key,), f"unknown field; expected one of: {', '.join(_FIELDS)}", key=True)
+        top = {name: self.text_field((), value, name, required=name not in _OPTIONAL, empty_ok=name in _OPTIONAL)
+               for name in _FIELDS if name not in ("dates", "repairs")}
+        if top["id"] and not ID_PATTERN.match(top["id"]):
+            self.problem(("id",), f"'{top['id']}' is not lower-case words joined by hyphens")
+        elif top["id"] and top["id"] != self.path.stem:
+            self.problem(("id",), f"'{top['id']}' does not match the file name '{self.path.name}'")
+        for name in ("sha256", "text_sha256"):
+            if top[name] and not _SHA.match(top[name]):
+                self.problem((name,), f"expected 64 lower-case hexadecimal digits, found '{top[name]}'")
+        return top
 
-    dates = SourceDates("", "", "", "")
-    if "dates" not in value:
-        problem((), "required field 'dates' is missing")
-    elif not isinstance(value["dates"], dict):
-        problem(("dates",), f"expected a mapping with {', '.join(_DATE_FIELDS)}, found {_type_name(value['dates'])}")
-    else:
-        for key in value["dates"]:
-            if key not in _DATE_FIELDS:
-                problem(("dates", key), f"unknown field; expected one of: {', '.join(_DATE_FIELDS)}", key=True)
-        dates = SourceDates(*(text_field(("dates",), value["dates"], n) for n in _DATE_FIELDS))
-
-    text_lines: tuple[str, ...] = ()
-    text_name = top["text"]
-    if text_name:
-        if Path(text_name).name != text_name or text_name.startswith("."):
-            problem(("text",), f"'{text_name}' must be a file name in the same folder, not a path")
+    def dates(self, value: dict) -> SourceDates:
+        if "dates" not in value:
+            self.problem((), "required field 'dates' is missing")
+        elif not isinstance(value["dates"], dict):
+            self.problem(("dates",), f"expected a mapping with {', '.join(_DATE_FIELDS)}, "
+                                     f"found {_type_name(value['dates'])}")
         else:
-            text_path = path.parent / text_name
-            try:
-                data = text_path.read_bytes()
-            except OSError as err:
-                problem(("text",), f"cannot open '{text_name}': {err.strerror}")
-            else:
-                text_lines = _check_text(data, text_name, top["text_sha256"], problem)
+            for key in value["dates"]:
+                if key not in _DATE_FIELDS:
+                    self.problem(("dates", key), f"unknown field; expected one of: {', '.join(_DATE_FIELDS)}", key=True)
+            return SourceDates(*(self.text_field(("dates",), value["dates"], n) for n in _DATE_FIELDS))
+        return SourceDates("", "", "", "")
 
-    repairs: list[Repair] = []
-    if "repairs" not in value:
-        problem((), "required field 'repairs' is missing")
-    elif not isinstance(value["repairs"], list):
-        problem(("repairs",), f"expected a list of repairs, found {_type_name(value['repairs'])}")
-    else:
-        for i, item in enumerate(value["repairs"]):
-            repair = _read_repair(item, ("repairs", i), len(text_lines) if text_lines else None, problem, text_field)
-            if repair:
-                repairs.append(repair)
+    def text_lines(self, top: dict[str, str], read_text: Callable[[str], bytes]) -> tuple[str, ...]:
+        """Return the lines of the record's text file, checked against its digest and the one-paragraph rule."""
+        text_name = top["text"]
+        if not text_name:
+            return ()
+        if Path(text_name).name != text_name or text_name.startswith("."):
+            self.problem(("text",), f"'{text_name}' must be a file name in the same folder, not a path")
+            return ()
+        try:
+            data = read_text(text_name)
+        except OSError as err:
+            self.problem(("text",), f"cannot open '{text_name}': {err.strerror}")
+            return ()
+        return _check_text(data, text_name, top["text_sha256"], self.problem)
 
-    if diags:
-        raise _collected(diags, display)
-    return Source(
-        id=top["id"], title=top["title"], outlet=top["outlet"], publisher=top["publisher"], kind=top["kind"],
-        language=top["language"], origin=top["origin"], original_file=top["original_file"], sha256=top["sha256"],
-        dates=dates, lines=text_lines, repairs=tuple(repairs), notes=top["notes"],
-    )
+    def repairs(self, value: dict, line_count: int | None) -> list[Repair]:
+        if "repairs" not in value:
+            self.problem((), "required field 'repairs' is missing")
+            return []
+        if not isinstance(value["repairs"], list):
+            self.problem(("repairs",), f"expected a list of repairs, found {_type_name(value['repairs'])}")
+            return []
+        found = (_read_repair(item, ("repairs", i), line_count, self.problem, self.text_field)
+                 for i, item in enumerate(value["repairs"]))
+        return [repair for repair in found if repair]
 
 
 def _check_text(data: bytes, name: str, expected_sha: str, problem) -> tuple[str, ...]:
