@@ -83,7 +83,7 @@ def test_full_recipe(tmp_path):
     assert recipe.title == "Dates in the memoir" and recipe.instructions == "Use a pen."
     assert (recipe.name, recipe.versions, recipe.seed, recipe.paper) == ("memoir-dates", 4, 7, "a4")
     assert recipe.large_print and not recipe.excerpts and recipe.per_version_files and recipe.cards
-    assert recipe.grade_band == "9-10" and recipe.output == "out/pdfs" and recipe.formats == ("pdf", "gift")
+    assert recipe.grade_band == "9-10" and recipe.output == str(tmp_path / "out/pdfs") and recipe.formats == ("pdf", "gift")
     assert recipe.questions == (
         model.Selection("B1", 2, ("numeric",), ("memoir",), (1, 2), line=18),
         model.Selection("corroborate", 1, ("true-false", "single-choice"), ("kcna",), (3, 3), line=20),

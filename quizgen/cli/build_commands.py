@@ -43,9 +43,12 @@ def _formats_help() -> str:
 @click.option("--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
+@click.option("--force", is_flag=True,
+              help="Overwrite files in the output folder that quizgen did not write, and write where the recipe's"
+                   " output: points outside its folder.")
 def build_command(recipe, bank_dir, output, title, instructions, name, skills, kinds, sources, difficulty,
                   grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, formats, workers,
-                  quiet):
+                  quiet, force):
     """Build worksheets, answer key and class pack from RECIPE.
 
     With no RECIPE, builds the shipped 12-question sampler. Options override
@@ -61,15 +64,17 @@ def build_command(recipe, bank_dir, output, title, instructions, name, skills, k
         large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
         double_sided=double_sided,
     )
-    loaded = load_recipe(recipe if recipe is not None else paths.default_recipe(bank_dir), options)
+    loaded = load_recipe(recipe if recipe is not None else paths.default_recipe(bank_dir), options, allow_outside=force)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
-    report = build(loaded, bank_dir, progress=progress, workers=workers)
+    report = build(loaded, bank_dir, progress=progress, workers=workers, force=force)
     for note in [] if quiet else report.notes:
         click.echo(note.format(), err=True)
     for out in report.outputs:
         click.echo(f"wrote {out.path} ({out.label}, {_size(len(out.data))})")
     for path in report.removed:
         click.echo(f"removed {path} (left from an earlier build; it would not match this answer key)")
+    for path, why in report.kept:
+        click.echo(f"left {path} as it is: an earlier build wrote it, but {why}", err=True)
     if not quiet:
         click.echo(f"done in {report.seconds:.1f} s", err=True)
 
