@@ -189,13 +189,57 @@ def write_files(files: Mapping[Path, bytes]) -> list[Path]:
         for target, data in targets:
             if target.how in ("stream", "descriptor"):
                 _write_or_fail(target, lambda t=target, d=data: _stream(t, d))
-        for tmp, target in staged:
-            os.replace(tmp, target.real)
+        _commit(staged)
         staged = []
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
     return [Path(p) for p in files]
+
+
+def _commit(staged: list[tuple[Path, _Target]]) -> None:
+    """Rename every staged file into place, or none: a failed rename puts the earlier ones back.
+
+    The file a rename replaces is kept under a second name (a hard link,
+    no copy) until every rename is done.
+    """
+    done: list[tuple[Path, Path | None]] = []  # (target, its previous content's second name, or None if new)
+    try:
+        for tmp, target in staged:
+            backup = None
+            if os.path.lexists(target.real):
+                backup = target.real.with_name(f".{target.real.name}.{os.getpid()}.previous")
+                try:
+                    os.link(target.real, backup)
+                except OSError:  # no hard links here: replace without a way back
+                    backup = None
+            try:
+                os.replace(tmp, target.real)
+            except BaseException:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+                raise
+            done.append((target.real, backup))
+    except OSError as err:
+        _undo(done)
+        raise _refuse(staged[len(done)][1].path, _reason(staged[len(done)][1].real, err)) from None
+    except BaseException:
+        _undo(done)
+        raise
+    for _target_path, backup in done:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def _undo(done: list[tuple[Path, Path | None]]) -> None:
+    for target, backup in reversed(done):
+        try:
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        except OSError:
+            pass
 
 
 def _write_or_fail(target: _Target, write: Callable[[], Path | None]):

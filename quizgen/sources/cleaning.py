@@ -25,7 +25,10 @@ RULES: dict[str, str] = {
     "blank-lines": "blank and whitespace-only lines removed (one paragraph per line)",
     "hard-line-break": "a paragraph broken across several raw lines (PDF/e-mail wrapping) joined back into one line",
     "edge-spaces": "spaces at the start or end of a paragraph removed",
-    "odd-whitespace": "non-breaking spaces, tabs and other odd space characters replaced by plain spaces",
+    "odd-whitespace": "non-breaking spaces, tabs, zero width spaces between two words and other odd space characters "
+                      "replaced by plain spaces",
+    "invisible-characters": "zero width spaces next to a space, word joiners, soft hyphens and stray byte-order marks "
+                            "deleted",
     "backslash-word": "a backslash standing for a space before a word replaced by a space",
     "lost-f": "'rom' standing for 'from' (its 'f' lost) restored",
     "extra-spaces": "runs of spaces inside a paragraph collapsed to one",
@@ -125,11 +128,26 @@ class TextRule:
 
 
 
+#: What the invisible characters the cleaning rules repair are, for the repair log.
+_INVISIBLE_NAMES = {"\u200b": "zero width space", "\u2060": "word joiner", "\ufeff": "byte-order mark",
+                    "\u00ad": "soft hyphen"}
+
+
 def _describe_odd(hits: list[Hit]) -> str:
-    kinds = Counter(_visible(h.found) for h in hits)
+    kinds = Counter(_visible(h.found) + (" zero width space between two words" if h.found == "\u200b" else "")
+                    for h in hits)
     detail = ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items()))
     return (f"{_plural(len(hits), 'odd space character')} ({detail}) replaced by plain spaces: "
             "page-layout spacing, not the author's")
+
+
+def _describe_invisible(hits: list[Hit]) -> str:
+    kinds = Counter(f"{_visible(h.found)} {_INVISIBLE_NAMES[h.found]}" for h in hits)
+    detail = ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items()))
+    where = (" (each zero width space here stands next to a space or at a line's edge, where it separates nothing)"
+             if any(h.found == "\u200b" for h in hits) else "")
+    return (f"{_plural(len(hits), 'invisible character')} ({detail}) deleted: marks of the page's layout that are "
+            f"neither letters nor spaces{where}")
 
 
 #: Words after which a lower-case word is ordinary English, so a backslash
@@ -174,12 +192,18 @@ def _backslash_replacement(m: re.Match) -> str:
 
 
 TEXT_RULES: tuple[TextRule, ...] = (
-    # Non-breaking and other odd spaces (KANCC pads with U+00A0). Zero-width
-    # joiners are left alone: they matter in some scripts.
+    # Non-breaking and other odd spaces (KANCC pads with U+00A0), and a zero
+    # width space between two words, which separates them as a space would.
+    # Zero-width joiners are left alone: they matter in some scripts.
     TextRule("odd-whitespace",
-             re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f\u200b\u2060\ufeff]"),
-             lambda m: "" if m.group(0) in "\u200b\u2060\ufeff" else " ",
+             re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]"
+                        r"|(?<=[^\s\u200b\u2060\ufeff\u00ad])\u200b(?=[^\s\u200b\u2060\ufeff\u00ad])"),
+             lambda m: " ",
              _describe_odd),
+    # What is left of the invisible marks joins or hyphenates nothing visible:
+    # a zero width space beside a space, word joiners, soft hyphens, a
+    # byte-order mark inside the text. Deleted, and the log says deleted.
+    TextRule("invisible-characters", re.compile(r"[\u200b\u2060\ufeff\u00ad]"), lambda m: "", _describe_invisible),
     # A backslash before a letter stands for a space in scraped text
     # ("Soviet\union", "Hungary,\and"). English prose has no legitimate
     # backslash before a word; a text quoting file paths would need care.

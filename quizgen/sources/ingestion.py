@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from quizgen import characters
+from quizgen.errors import Diagnostic, Location, SourceError
+from quizgen.inputs import Unreadable, read_limited
 from quizgen.model import Repair, Source, SourceDates
 from quizgen.sources.chrome import (
     PageFacts,
@@ -32,6 +36,7 @@ from quizgen.sources.reading import (
     MAX_RAW_BYTES,
     TEXT_SUFFIXES,
     RawLine,
+    _html_encoding,
     _html_lines,
     _text_lines,
 )
@@ -80,6 +85,9 @@ def ingest(
     if not ID_PATTERN.match(source_id):
         raise _fail(display, f"id '{source_id}' is not lower-case words joined by hyphens (e.g. 'memoir')",
                     field_="id")
+    _check_metadata(dict(title=title, outlet=outlet, publisher=publisher, kind=kind, language=language, origin=origin,
+                         original_file=original_file, published=published, captured=captured, events=events,
+                         date_notes=date_notes, notes=notes))
     if len(raw) > MAX_RAW_BYTES:
         raise _fail(display, f"file is {len(raw):,} bytes; the limit is {MAX_RAW_BYTES:,}")
     lines, html_chrome, html_title = _raw_lines(raw, filename)
@@ -89,6 +97,7 @@ def ingest(
     kept = [r for i, r in enumerate(lines) if i not in removed and r.text.strip()]
     if not kept:
         raise _fail(display, "no article text left once the site chrome and blank lines are removed")
+    _refuse_hidden_characters(kept, raw, filename)
     repairs += _blank_line_repairs([r for i, r in enumerate(lines) if i not in removed and not r.text.strip()])
     cleaned, text_repairs = _paragraphs([_clean_line(r) for r in kept])
     repairs = sorted(repairs + text_repairs,
@@ -102,6 +111,67 @@ def ingest(
         lines=tuple(cleaned), repairs=tuple(repairs),
     )
     return source, render_text(source.lines)
+
+
+#: Metadata that may run over several lines; every other field is one line.
+_MULTILINE = ("notes", "date_notes")
+
+
+def _check_metadata(meta: dict[str, str | None]) -> None:
+    """Refuse a metadata value the loader would refuse (or that would print wrongly): empty, several lines, hidden characters.
+
+    Checked before anything is read or written, so a bad --title never
+    leaves a source record that stops the bank loading.
+    """
+    for name, value in meta.items():
+        option = "--" + name.replace("_", "-")
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise _fail(option, f"expected text, found {type(value).__name__}")
+        if not value.strip() and name != "notes":
+            raise _fail(option, "is empty; give the text, or leave the option out")
+        multiline = name in _MULTILINE
+        if not multiline and ("\n" in value or "\r" in value):
+            raise _fail(option, "must be one line; it holds a line break")
+        found = characters.first(value, allowed="\t\n" if multiline else "\t")
+        if found is not None:
+            index, ch, problem = found
+            raise _fail(option, f"character {index + 1}: {characters.describe(ch, problem)}")
+
+
+#: Characters the text rules repair (see cleaning.TEXT_RULES); every other hidden one is refused.
+_REPAIRED = "\t\v\f\r\u200b\u2060\ufeff\u00ad"
+
+
+def _refuse_hidden_characters(kept: list[RawLine], raw: bytes, filename: str) -> None:
+    """Refuse a document whose article text holds a control, bidirectional or invisible format character.
+
+    The repairable ones (odd spaces, zero width spaces, soft hyphens …) are
+    left to the text rules, which log what they do. The message names the
+    raw file's line and column and the character.
+    """
+    for r in kept:
+        found = characters.first(r.text, allowed=_REPAIRED)
+        if found is None:
+            continue
+        index, ch, problem = found
+        line, column = _locate(raw, filename, r, ch, index)
+        where = "" if column else " (written as a character reference such as &#x{:04X};)".format(ord(ch))
+        raise SourceError("", [Diagnostic(
+            Location(filename, line, column=column),
+            f"{characters.describe(ch, problem).rsplit('; ', 1)[0]}{where}; remove it from the file and ingest it again")])
+
+
+def _locate(raw: bytes, filename: str, r: RawLine, ch: str, index: int) -> tuple[int, int | None]:
+    """Return the raw file's line and column of a character found at ``index`` of a raw line's text."""
+    if Path(filename).suffix.lower() in TEXT_SUFFIXES:
+        return r.first, index + 1
+    source = raw.decode(_html_encoding(raw), errors="replace").split("\n")
+    for number in range(max(r.first, 1), min(r.last, len(source)) + 1):
+        if ch in source[number - 1]:
+            return number, source[number - 1].index(ch) + 1
+    return r.first, None
 
 
 def _raw_lines(raw: bytes, filename: str) -> tuple[list[RawLine], list[RawLine], str]:
@@ -308,18 +378,16 @@ def ingest_file(file: Path, bank: Path, *, force: bool = False, **meta) -> tuple
     """
     display = display_path(file)
     try:
-        raw = Path(file).read_bytes()
-    except IsADirectoryError:
-        raise _fail(display, "is a folder, not a file") from None
-    except OSError as err:
-        raise _fail(display, f"cannot open: {err.strerror}") from None
+        raw = read_limited(Path(file), MAX_RAW_BYTES)
+    except Unreadable as err:
+        raise _fail(display, str(err)) from None
     source_id = meta.get("id") or _default_id(Path(file).name)
     existing = sources_dir(bank) / f"{source_id}.yaml"
-    if ID_PATTERN.match(source_id) and (existing.exists() or existing.with_suffix(".txt").exists()):
+    if ID_PATTERN.match(source_id) and any(os.path.lexists(existing.with_suffix(s)) for s in (".yaml", ".yml", ".txt")):
         if not force:
             raise _fail(display_path(existing), f"source '{source_id}' already exists; use --force to replace it",
                         field_="id")
-        if existing.exists():
+        if os.path.lexists(existing):
             old = source_meta(load_source(existing, display_path(existing)))
             meta = {**old, **{k: v for k, v in meta.items() if v is not None}}
             meta.pop("original_file", None)  # the file being ingested now

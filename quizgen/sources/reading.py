@@ -65,6 +65,8 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset("head script style noscript template svg canvas iframe object select option".split())
 #: Elements that are site chrome by their HTML role; removed and logged.
 _CHROME_TAGS = frozenset("nav aside footer form button".split())
+#: libxml2's limit on nested elements; text below it is lost, so such a page is refused.
+MAX_HTML_DEPTH = 256
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML collapses these, not U+00A0
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
@@ -102,9 +104,15 @@ def _parse_html(raw: bytes, display: str):
     _decode(raw, display, encoding)  # a clear error for undecodable bytes
     try:
         parser = lxml_html.HTMLParser(encoding=encoding, remove_comments=True)
-        return lxml_html.document_fromstring(raw, parser=parser)
+        root = lxml_html.document_fromstring(raw, parser=parser)
     except (etree.ParserError, ValueError) as err:
         raise _fail(display, f"cannot read HTML: {err}") from None
+    # libxml2 stops reading (and drops the text) below 256 nested elements.
+    too_deep = next((e for e in parser.error_log if "Excessive depth" in e.message), None)
+    if too_deep is not None:
+        raise _fail(display, f"the HTML is nested more than {MAX_HTML_DEPTH} elements deep, too deep to read all of its "
+                             "text; save the article as plain text (.txt) and ingest that", too_deep.line or None)
+    return root
 
 
 def _last_line(el) -> int:

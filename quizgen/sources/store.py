@@ -7,18 +7,19 @@ against its digest and each repair against the text.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Callable
 
 import yaml
 
-from quizgen.errors import Diagnostic, Location, SourceError
+from quizgen import characters
+from quizgen.errors import Diagnostic, Location, QuizgenError, SourceError
+from quizgen.inputs import Unreadable, describe, read_limited
 from quizgen.model import Repair, Source, SourceDates
 from quizgen.sources.cleaning import RULES
 from quizgen.sources.common import ID_PATTERN, _fail, _sha256
+from quizgen.sources.reading import MAX_RAW_BYTES
 from quizgen.sources.schema import (
     DATE_FIELDS,
     REPAIR_FIELDS,
@@ -26,7 +27,7 @@ from quizgen.sources.schema import (
     SOURCE_FIELDS,
     field_names,
 )
-from quizgen.yamlfile import Lines, load_yaml
+from quizgen.yamlfile import Lines, load_yaml, parse_yaml
 
 
 def render_text(lines: tuple[str, ...] | list[str]) -> str:
@@ -145,7 +146,14 @@ def load_source(path: Path, display: str | None = None) -> Source:
     path = Path(path)
     display = display or str(path)
     value, lines = load_yaml(path, display)
-    return _RecordReader(path, display, lines).read(value, lambda name: (path.parent / name).read_bytes())
+    return _RecordReader(path, display, lines).read(value, lambda name: _read_text(path.parent / name))
+
+
+def _read_text(path: Path) -> bytes:
+    try:
+        return read_limited(path, MAX_RAW_BYTES)
+    except Unreadable as err:
+        raise OSError(0, str(err).removeprefix("cannot open: ")) from None
 
 
 class _RecordReader:
@@ -264,6 +272,13 @@ def _check_text(data: bytes, name: str, expected_sha: str, problem) -> tuple[str
             problem(("text",), f"'{name}' line {n} is blank or has spaces at its ends; cleaned texts have one "
                                "paragraph per line")
             return ()
+    found = characters.first(text)
+    if found is not None:
+        index, ch, what = found
+        line, column = characters.line_and_column(text, index)
+        problem(("text",), f"'{name}' line {line}, column {column}: {characters.describe(ch, what)} "
+                           "(and re-ingest the raw file, so the repair log matches)")
+        return ()
     return result
 
 
@@ -354,38 +369,72 @@ def find_source(bank: Path, source_id: str) -> Source:
 
 
 def write_source(bank: Path, source: Source, text: str) -> tuple[Path, Path]:
-    """Write ``<id>.txt`` and ``<id>.yaml`` into the bank's sources folder.
+    """Write ``<id>.txt`` and ``<id>.yaml`` into the bank's sources folder, after checking them as the loader would.
 
-    Both files are written to temporary files first and renamed into place
-    only when both are complete; if a rename fails, files already renamed are
-    put back as they were, so an error leaves nothing half-written.
+    The record is read back from the bytes about to be written, and the
+    bank is checked with it in place (in a scratch copy): if the record
+    would not load, or the bank would have a problem it does not have now
+    (a claim whose quote the new text no longer holds, say), SourceError
+    lists it and nothing is written. Both files go through the one writer
+    (``outputs.write_files``): both or neither.
     """
-    folder = sources_dir(bank)
-    targets = [(folder / f"{source.id}.txt", text), (folder / f"{source.id}.yaml", dump_source(source, text))]
-    temps: list[Path] = []
-    replaced: list[tuple[Path, bytes | None]] = []
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for target, content in targets:
-            fd, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-            temps.append(Path(name))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content.encode("utf-8"))
-            # mkstemp makes the file private (0600); a bank file is ordinary
-            # project data, so keep the mode of the file it replaces, or 0644.
-            os.chmod(name, target.stat().st_mode & 0o777 if target.exists() else 0o644)
-        for temp, (target, _content) in zip(temps, targets):
-            previous = target.read_bytes() if target.exists() else None
-            os.replace(temp, target)
-            replaced.append((target, previous))
-    except OSError as err:
-        for temp in temps:
-            temp.unlink(missing_ok=True)
-        for target, previous in replaced:
-            if previous is None:
-                target.unlink(missing_ok=True)
-            else:
-                target.write_bytes(previous)
-        raise _fail(display_path(folder), f"cannot write: {err.strerror or err}") from None
-    return targets[0][0], targets[1][0]
+    from quizgen.outputs import write_files
 
+    folder = sources_dir(bank)
+    text_path, yaml_path = folder / f"{source.id}.txt", folder / f"{source.id}.yaml"
+    files = {text_path: text.encode("utf-8"), yaml_path: dump_source(source, text).encode("utf-8")}
+    check_record(yaml_path, files[yaml_path], files[text_path])
+    _check_bank_with(Path(bank), files)
+    try:
+        write_files(files)
+    except QuizgenError as err:
+        raise SourceError(err.message, err.diagnostics) from None
+    return text_path, yaml_path
+
+
+def check_record(yaml_path: Path, record: bytes, text: bytes) -> Source:
+    """Return the Source a record and its text (as bytes) would load as; SourceError if the loader would refuse them."""
+    display = display_path(yaml_path)
+    value, lines = parse_yaml(record, display)
+    try:
+        return _RecordReader(yaml_path, display, lines).read(value, lambda name: text)
+    except SourceError as err:
+        raise SourceError("nothing was written: the source record would not load (a bug in quizgen; please "
+                          "report it)", err.diagnostics) from None
+
+
+def _check_bank_with(bank: Path, files: dict[Path, bytes]) -> None:
+    """Refuse files that would give the bank a problem it does not have now (checked in a scratch copy)."""
+    import tempfile
+
+    from quizgen.bank import check_bank
+
+    with tempfile.TemporaryDirectory(prefix="quizgen-check-") as scratch:
+        copy = Path(scratch) / (bank.name or "bank")
+        copy.mkdir()
+        _copy_bank(bank, copy)
+        before = {d.format() for d in check_bank(copy)[1].errors}
+        for path, data in files.items():
+            target = copy / path.relative_to(bank)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        new = [d for d in check_bank(copy)[1].errors if d.format() not in before]
+    if new:
+        raise SourceError(f"nothing was written: with this source the bank would have {len(new)} new "
+                          f"problem{'s' if len(new) != 1 else ''}; fix them first (or re-ingest the file they expect)",
+                          new)
+
+
+def _copy_bank(bank: Path, copy: Path) -> None:
+    """Copy the regular files the bank loader reads (sources, claims, questions) into ``copy``."""
+    for name in ("sources", "claims", "questions"):
+        folder = bank / name
+        if not folder.is_dir():
+            continue
+        (copy / name).mkdir(parents=True, exist_ok=True)
+        for path in folder.iterdir():
+            if path.suffix in (".yaml", ".yml", ".txt") and not describe(path):  # regular files only, never a FIFO
+                try:
+                    (copy / name / path.name).write_bytes(read_limited(path, MAX_RAW_BYTES))
+                except Unreadable:
+                    continue  # the loader reports it, before and after alike
