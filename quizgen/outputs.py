@@ -31,8 +31,10 @@ import errno
 import fcntl
 import os
 import re
+import signal
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -173,12 +175,15 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def write_files(files: Mapping[Path, bytes]) -> list[Path]:
+def write_files(files: Mapping[Path, bytes], *, after_commit: Callable[[], None] | None = None) -> list[Path]:
     """Write every file or none; return the paths written, in the order given.
 
     Every target is checked before anything is written; files are staged
     first, streams written next, and the staged files renamed into place
-    last, so a failure anywhere leaves no regular file changed.
+    last, so a failure anywhere leaves no regular file changed. Ctrl-C is
+    held while the renames run (milliseconds): it undoes them, or, once they
+    are done, waits for ``after_commit`` (the removal of stale files) and
+    then ends the command.
     """
     targets = [(_target(Path(path)), data) for path, data in files.items()]
     staged: list[tuple[Path, _Target]] = []
@@ -189,7 +194,7 @@ def write_files(files: Mapping[Path, bytes]) -> list[Path]:
         for target, data in targets:
             if target.how in ("stream", "descriptor"):
                 _write_or_fail(target, lambda t=target, d=data: _stream(t, d))
-        _commit(staged)
+        _commit(staged, after_commit)
         staged = []
     finally:
         for tmp, _ in staged:
@@ -197,38 +202,71 @@ def write_files(files: Mapping[Path, bytes]) -> list[Path]:
     return [Path(p) for p in files]
 
 
-def _commit(staged: list[tuple[Path, _Target]]) -> None:
-    """Rename every staged file into place, or none: a failed rename puts the earlier ones back.
+@contextmanager
+def _holding_interrupts() -> Iterator[list]:
+    """Hold Ctrl-C (SIGINT) while the block runs; yield a list that is non-empty once it came; deliver it after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous in (signal.SIG_IGN, None):
+        yield []
+        return
+    caught: list = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if not callable(previous):
+            raise KeyboardInterrupt
+        previous(signal.SIGINT, caught[0])  # Python's own handler raises KeyboardInterrupt
+
+
+def _commit(staged: list[tuple[Path, _Target]], after: Callable[[], None] | None = None) -> None:
+    """Rename every staged file into place, or none: a failed rename (or Ctrl-C) puts the earlier ones back.
 
     The file a rename replaces is kept under a second name (a hard link,
-    no copy) until every rename is done.
+    no copy) until every rename is done. ``after`` runs once all are in place.
     """
     done: list[tuple[Path, Path | None]] = []  # (target, its previous content's second name, or None if new)
-    try:
-        for tmp, target in staged:
-            backup = None
-            if os.path.lexists(target.real):
-                backup = target.real.with_name(f".{target.real.name}.{os.getpid()}.previous")
+    with _holding_interrupts() as interrupted:
+        try:
+            for tmp, target in staged:
+                if interrupted:
+                    break
+                backup = _second_name(target.real)
                 try:
-                    os.link(target.real, backup)
-                except OSError:  # no hard links here: replace without a way back
-                    backup = None
-            try:
-                os.replace(tmp, target.real)
-            except BaseException:
-                if backup is not None:
-                    backup.unlink(missing_ok=True)
-                raise
-            done.append((target.real, backup))
-    except OSError as err:
-        _undo(done)
-        raise _refuse(staged[len(done)][1].path, _reason(staged[len(done)][1].real, err)) from None
-    except BaseException:
-        _undo(done)
-        raise
-    for _target_path, backup in done:
-        if backup is not None:
-            backup.unlink(missing_ok=True)
+                    os.replace(tmp, target.real)
+                except BaseException:
+                    if backup is not None:
+                        backup.unlink(missing_ok=True)
+                    raise
+                done.append((target.real, backup))
+        except OSError as err:
+            _undo(done)
+            raise _refuse(staged[len(done)][1].path, _reason(staged[len(done)][1].real, err)) from None
+        if interrupted:
+            _undo(done)
+            return  # leaving the block delivers the Ctrl-C
+        for _target_path, backup in done:
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+        if after is not None:
+            after()
+
+
+def _second_name(path: Path) -> Path | None:
+    """Give the file at ``path`` (if any) a second name to put it back from; None if there is none or links fail."""
+    if not os.path.lexists(path):
+        return None
+    backup = path.with_name(f".{path.name}.{os.getpid()}.previous")
+    try:
+        os.link(path, backup, follow_symlinks=False)
+    except OSError:  # no hard links here: replace without a way back
+        return None
+    return backup
 
 
 def _undo(done: list[tuple[Path, Path | None]]) -> None:
@@ -454,9 +492,10 @@ def write_set(files: Mapping[Path, bytes], folder: Path, manifest_path: Path, ma
         done = sort_stale(folder, record, {_relative(p, folder) for p in files}, manifests.same_papers(old, manifest))
         entries = [manifests.file_entry(_relative(p, folder), data) for p, data in files.items()]
         done.manifest = manifests.dump({**manifest, "files": sorted(entries + done.carried, key=lambda e: e["name"])})
-        write_files({**files, manifest_path: done.manifest})
+        # The stale files go in the same held moment as the renames, so Ctrl-C never leaves
+        # the new set beside files of the old one that its manifest does not list.
+        write_files({**files, manifest_path: done.manifest}, after_commit=lambda: _remove_sorted(done, record, folder))
         done.written = [Path(p) for p in files] + [manifest_path]
-        _remove_sorted(done, record, folder)
     return done
 
 

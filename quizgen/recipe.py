@@ -217,8 +217,9 @@ def _output(values: dict, r: _Reader, path: Path, allow_outside: bool) -> str:
     where = Path(os.path.normpath(Path(os.path.abspath(path)).parent / os.path.expanduser(output)))
     area = output_area(path)
     if not allow_outside and not where.resolve().is_relative_to(area.resolve()):
-        r.bad(("output",), f"'{output}' would write to {where}, outside {area}, the folder of this recipe; to write "
-                           f"there, give --output {where} on the command line, or use --force")
+        through = f" (a link to {where.resolve()})" if where.resolve() != where else ""
+        r.bad(("output",), f"'{output}' would write to {where}{through}, outside {area}, the folder of this recipe; to "
+                           f"write there, give --output {where} on the command line, or use --force")
     return str(where)
 
 

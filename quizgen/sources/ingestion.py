@@ -383,9 +383,10 @@ def ingest_file(file: Path, bank: Path, *, force: bool = False, **meta) -> tuple
         raise _fail(display, str(err)) from None
     source_id = meta.get("id") or _default_id(Path(file).name)
     existing = sources_dir(bank) / f"{source_id}.yaml"
-    if ID_PATTERN.match(source_id) and any(os.path.lexists(existing.with_suffix(s)) for s in (".yaml", ".yml", ".txt")):
+    found = [existing.with_suffix(s) for s in (".yaml", ".yml", ".txt") if os.path.lexists(existing.with_suffix(s))]
+    if ID_PATTERN.match(source_id) and found:
         if not force:
-            raise _fail(display_path(existing), f"source '{source_id}' already exists; use --force to replace it",
+            raise _fail(display_path(found[0]), f"source '{source_id}' already exists; use --force to replace it",
                         field_="id")
         if os.path.lexists(existing):
             old = source_meta(load_source(existing, display_path(existing)))

@@ -345,7 +345,7 @@ def display_path(path: Path) -> str:
     """Return ``path`` relative to the working directory when it is below it."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the working folder, or a link that loops
         return str(path)
 
 
