@@ -107,6 +107,8 @@ class _Builder:
                 key = self.scalar(key_node)
                 if not isinstance(key, (str, int)):
                     key = str(key)
+                if isinstance(key, str) and (problem := unprintable(key, "the key", escaped=True, allowed="")):
+                    raise self.fail(key_node, problem, path)
                 if key in result:
                     raise self.fail(key_node, f"key '{key}' appears twice in the same mapping")
                 self.lines.key_lines[path + (key,)] = key_node.start_mark.line + 1
@@ -126,13 +128,13 @@ class _Builder:
         return value
 
 
-def unprintable(text: str, what: str = "the text", *, escaped: bool = False) -> str:
+def unprintable(text: str, what: str = "the text", *, escaped: bool = False, allowed: str = "\t\n") -> str:
     """Return what is wrong with a text that holds a character no page should print, else ''.
 
     The rule (control, bidirectional and invisible format characters) is
     ``quizgen.characters``'; the message names the character and where it is in the text.
     """
-    found = characters.first(text)
+    found = characters.first(text, allowed=allowed)
     if found is None:
         return ""
     index, ch, problem = found

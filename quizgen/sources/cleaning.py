@@ -133,6 +133,14 @@ _INVISIBLE_NAMES = {"\u200b": "zero width space", "\u2060": "word joiner", "\ufe
                     "\u00ad": "soft hyphen"}
 
 
+_INVISIBLE = str.maketrans("", "", "".join(_INVISIBLE_NAMES))
+
+
+def is_blank(text: str) -> bool:
+    """Whether a raw line holds no text: only spaces and the invisible characters the rules delete."""
+    return not text.translate(_INVISIBLE).strip()
+
+
 def _describe_odd(hits: list[Hit]) -> str:
     kinds = Counter(_visible(h.found) + (" zero width space between two words" if h.found == "\u200b" else "")
                     for h in hits)

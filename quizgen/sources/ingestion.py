@@ -29,6 +29,7 @@ from quizgen.sources.cleaning import (
     _glue,
     _heading_limit,
     _visible,
+    is_blank,
 )
 from quizgen.sources.common import ID_PATTERN, _fail, _plural, _sha256
 from quizgen.sources.reading import (
@@ -94,11 +95,11 @@ def ingest(
     removed, blocks, facts = _find_chrome(lines, language)
     facts.html_title = html_title
     repairs = _chrome_repairs(html_chrome, blocks)
-    kept = [r for i, r in enumerate(lines) if i not in removed and r.text.strip()]
+    kept = [r for i, r in enumerate(lines) if i not in removed and not is_blank(r.text)]
     if not kept:
         raise _fail(display, "no article text left once the site chrome and blank lines are removed")
     _refuse_hidden_characters(kept, raw, filename)
-    repairs += _blank_line_repairs([r for i, r in enumerate(lines) if i not in removed and not r.text.strip()])
+    repairs += _blank_line_repairs([r for i, r in enumerate(lines) if i not in removed and is_blank(r.text)])
     cleaned, text_repairs = _paragraphs([_clean_line(r) for r in kept])
     repairs = sorted(repairs + text_repairs,
                      key=lambda r: (r.line is not None, r.line or 0, RULE_ORDER[r.rule], r.raw_lines))
