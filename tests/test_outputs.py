@@ -172,3 +172,19 @@ def test_the_same_export_writes_the_same_manifest_bytes(tmp_path):
                                 cwd=tmp_path, capture_output=True)
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "one" / "bank-manifest.json").read_bytes() == (tmp_path / "two" / "bank-manifest.json").read_bytes()
+
+
+def test_docs_manifest_describes_every_key_a_manifest_has(tmp_path):
+    """docs/manifest.md's tables name each top-level key, each build key and each file entry's key."""
+    import re
+
+    result = subprocess.run([sys.executable, "-m", "quizgen", "export", "-f", "gift", "--bank", BANK, "-o", "out"],
+                            cwd=tmp_path, capture_output=True)
+    assert result.returncode == 0, result.stderr
+    written = json.loads((tmp_path / "out" / "bank-manifest.json").read_text())
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "manifest.md").read_text(encoding="utf-8")
+    table_keys = set(re.findall(r"^\| `(\w+)` \|", doc, re.M))
+    assert set(written) <= table_keys
+    assert set(written["files"][0]) <= table_keys
+    build_row = next(line for line in doc.splitlines() if line.startswith("| `build` |"))
+    assert all(f"`{key}`" in build_row for key in written["build"])
