@@ -85,12 +85,30 @@ def recipe_digest(recipe: model.Recipe) -> str:
     return _digest(dataclasses.replace(recipe, path="", output=""))
 
 
+#: The bank's own files: what the loader reads and the recipes beside them (never an output folder inside it).
+BANK_PARTS = ("sources", "claims", "questions", "recipes")
+
+
 def bank_digest(bank_dir: Path) -> str:
-    """Return a digest of every file of the bank in ``bank_dir`` (names and bytes)."""
+    """Return a digest of the bank's files in ``bank_dir`` (names and bytes of its YAML and texts).
+
+    Only the folders in BANK_PARTS count: a workspace keeps its output/
+    folder beside them, and the PDFs written there must not change the
+    digest of the bank they came from.
+    """
+    from quizgen.inputs import Unreadable, read_limited
+
     digest = hashlib.sha256()
-    for path in sorted(p for p in Path(bank_dir).rglob("*") if p.is_file()):
+    bank_dir = Path(bank_dir)
+    files = sorted(p for part in BANK_PARTS for p in (bank_dir / part).rglob("*")
+                   if p.suffix in (".yaml", ".yml", ".txt") and p.is_file())
+    for path in files:
+        try:
+            data = read_limited(path, MAX_MANIFEST_BYTES)
+        except Unreadable:
+            continue  # the loader has already said what is wrong with it
         digest.update(path.relative_to(bank_dir).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import glob
 import os
 import re
 import signal
@@ -486,6 +487,7 @@ def write_set(files: Mapping[Path, bytes], folder: Path, manifest_path: Path, ma
 
     folder = Path(folder)
     with folder_lock(folder, say=say):
+        _remove_leftovers([*files, manifest_path])
         old, problem = manifests.read_manifest(manifest_path)
         record = manifests.recorded_files(old)
         _refuse_foreign(files, record, folder, manifest_path if problem else None, problem, force)
@@ -497,6 +499,27 @@ def write_set(files: Mapping[Path, bytes], folder: Path, manifest_path: Path, ma
         write_files({**files, manifest_path: done.manifest}, after_commit=lambda: _remove_sorted(done, record, folder))
         done.written = [Path(p) for p in files] + [manifest_path]
     return done
+
+
+def _remove_leftovers(paths: list[Path]) -> None:
+    """Remove what a killed run left beside these targets: its temporary files and second names.
+
+    Only names this writer makes (``.NAME.*.part``, ``.NAME.*.previous``) and
+    only under the folder's lock, when no other run can be using them.
+    """
+    for path in paths:
+        path = Path(path)
+        try:
+            leftovers = list(path.parent.glob(f".{glob.escape(path.name)}.*.part")) + list(
+                path.parent.glob(f".{glob.escape(path.name)}.*.previous"))
+        except OSError:
+            continue
+        for leftover in leftovers:
+            try:
+                if stat.S_ISREG(os.lstat(leftover).st_mode):
+                    leftover.unlink()
+            except OSError:
+                pass
 
 
 def _refuse_foreign(files: Mapping[Path, bytes], record: Mapping[str, Mapping], folder: Path,

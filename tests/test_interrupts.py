@@ -209,3 +209,27 @@ def test_two_builds_started_together_leave_one_consistent_set(tmp_path):
     expected = {f"sampler-worksheet-{letter}.pdf" for letter in letters} | {
         "sampler-class-pack.pdf", "sampler-answer-key.pdf", "sampler-manifest.json"}
     assert {p.name for p in (tmp_path / "out").iterdir()} == expected
+
+
+def test_sigterm_while_files_are_staged_removes_them_and_the_lock(tmp_path):
+    proc = _start(["build", "--bank", BANK, *SMALL, "-o", "out"], tmp_path, ("quizgen.outputs._commit", 60, 1))
+    _wait_for(proc, "PAUSED")
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err.decode().splitlines()[-1]) == (143, "terminated"), err
+    assert "Traceback" not in err.decode()
+    assert _no_leftovers(tmp_path) == [] and list((tmp_path / "out").iterdir()) == []
+
+
+def test_what_a_killed_build_left_is_cleared_by_the_next_one(tmp_path):
+    """SIGKILL runs no clean-up: its staged files and lock stay, until the next build into the folder clears them."""
+    proc = _start(["build", "--bank", BANK, *SMALL, "-o", "out"], tmp_path, ("quizgen.outputs._commit", 60, 1))
+    _wait_for(proc, "PAUSED")
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert _no_leftovers(tmp_path) != []  # what SIGKILL leaves
+    again = subprocess.run([sys.executable, "-m", "quizgen", "build", "--bank", BANK, *SMALL, "-q", "-o", "out"],
+                           cwd=tmp_path, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert _no_leftovers(tmp_path) == []
+    _consistent(tmp_path / "out")

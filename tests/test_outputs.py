@@ -188,3 +188,17 @@ def test_docs_manifest_describes_every_key_a_manifest_has(tmp_path):
     assert set(written["files"][0]) <= table_keys
     build_row = next(line for line in doc.splitlines() if line.startswith("| `build` |"))
     assert all(f"`{key}`" in build_row for key in written["build"])
+
+
+def test_the_bank_digest_is_of_the_banks_files_not_of_outputs_kept_inside_it(tmp_path):
+    import shutil
+
+    bank = tmp_path / "workspace"
+    shutil.copytree(BANK, bank)
+    first = manifest.bank_digest(bank)
+    (bank / "output").mkdir()
+    (bank / "output" / "sampler-class-pack.pdf").write_bytes(b"%PDF a build's output")
+    (bank / "notes.txt").write_text("a teacher's notes")
+    assert manifest.bank_digest(bank) == first
+    (bank / "questions" / "corroborate.yaml").write_text("questions: []\n")
+    assert manifest.bank_digest(bank) != first

@@ -65,6 +65,26 @@ def main(debug: bool) -> None:
       quizgen bank validate              check the bank after editing it
       quizgen export --format moodle-xml my-recipe.yaml
     """
+    _end_cleanly_on_sigterm()
+
+
+def _end_cleanly_on_sigterm() -> None:
+    """End on SIGTERM (kill, a closing terminal) like Ctrl-C: clean-up runs, so no temporary or lock file is left.
+
+    Only while the command runs: the handler before it is put back after.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def terminated(signum, frame):
+        click.echo("terminated", err=True)
+        sys.exit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    click.get_current_context().call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
 def _register() -> None:
