@@ -135,7 +135,9 @@ def _reason(target: Path, err: OSError) -> str:
     """Return why writing ``target`` failed, naming a file that stands where a folder should."""
     blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:  # e.g. -o notes.txt, where notes.txt is a file
-        return f"{blocker} is a file, not a folder"
+        from quizgen.inputs import describe
+
+        return f"{blocker} is {describe(blocker) or 'a file'}, not a folder"
     return err.strerror or str(err)
 
 

@@ -35,12 +35,19 @@ class Link:
 
 @dataclass(frozen=True)
 class Special:
-    """A FIFO, a folder or a socket."""
+    """A FIFO, a folder, a socket, or a private character device like /dev/null or /dev/full.
 
-    kind: str  # "fifo" | "dir" | "socket"
+    The devices are made in the case's folder (mknod, as root): a test never
+    writes to the system's own /dev, where a regression that renamed over its
+    target would replace the machine's /dev/null.
+    """
+
+    kind: str  # "fifo" | "dir" | "socket" | "null" | "full"
 
 
-FIFO, DIR, SOCKET = Special("fifo"), Special("dir"), Special("socket")
+FIFO, DIR, SOCKET, NULL, FULL = Special("fifo"), Special("dir"), Special("socket"), Special("null"), Special("full")
+#: Device numbers of the Linux memory devices.
+_DEVICES = {"null": (1, 3), "full": (1, 7)}
 
 
 @dataclass(frozen=True)
@@ -95,10 +102,21 @@ def lay_out(root: Path, layout: dict) -> None:
             path.mkdir()
         elif spec == SOCKET:
             _bind_socket(path)
+        elif isinstance(spec, Special) and spec.kind in _DEVICES:
+            _make_device(path, *_DEVICES[spec.kind])
         elif isinstance(spec, Copy):
             _copy(spec, path)
         else:
             raise TypeError(f"unknown layout entry {spec!r}")
+
+
+def _make_device(path: Path, major: int, minor: int) -> None:
+    import pytest
+
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(major, minor))
+    except (PermissionError, AttributeError):
+        pytest.skip("making a device node needs root (mknod)")
 
 
 def _bind_socket(path: Path) -> None:

@@ -3,7 +3,7 @@
 The hostile-input corpus (test_hostile_inputs.py) drives the same code
 through the commands; these tests pin what the commands cannot show: a
 rename that fails half-way, modes and owners, the lock's wait and message,
-/dev/stdout as the shell really wires it, and the record's shape.
+a link to /proc/self/fd/1 as /dev/stdout is wired, and the record's shape.
 """
 
 from __future__ import annotations
@@ -75,31 +75,42 @@ def test_a_link_is_written_through_and_stays_a_link(tmp_path):
     assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == ["key.pdf"]
 
 
-def _dump_to_dev_stdout(stdout) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "quizgen", "bank", "dump", "--bank", BANK, "-o", "/dev/stdout"],
+def _dump_to_stdout_link(tmp_path: Path, stdout) -> subprocess.CompletedProcess:
+    """`quizgen bank dump -o LINK`, LINK → /proc/self/fd/1: what /dev/stdout is, in a folder of the test's own.
+
+    The system's /dev/stdout is left alone: a regression that renamed over a
+    link's target would replace it for the whole machine (as root).
+    """
+    link = tmp_path / "stdout"
+    if not link.is_symlink():
+        link.symlink_to("/proc/self/fd/1")
+    return subprocess.run([sys.executable, "-m", "quizgen", "bank", "dump", "--bank", BANK, "-o", str(link)],
                           stdout=stdout, stderr=subprocess.PIPE)
 
 
-def test_dump_to_dev_stdout_into_a_pipe_writes_the_json_and_leaves_the_link(tmp_path):
-    before = os.readlink("/dev/stdout")
-    result = _dump_to_dev_stdout(subprocess.PIPE)
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="needs Linux /proc")
+def test_dump_to_stdout_into_a_pipe_writes_the_json_and_leaves_the_link(tmp_path):
+    result = _dump_to_stdout_link(tmp_path, subprocess.PIPE)
     assert result.returncode == 0, result.stderr
     text = result.stdout.decode()
     assert json.loads(text[: text.rindex("}") + 1])["questions"]
-    assert text.rstrip().endswith("wrote /dev/stdout")
-    assert os.path.islink("/dev/stdout") and os.readlink("/dev/stdout") == before
+    assert text.rstrip().endswith(f"wrote {tmp_path / 'stdout'}")
+    assert os.readlink(tmp_path / "stdout") == "/proc/self/fd/1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stdout"]
 
 
-def test_dump_to_dev_stdout_appending_to_a_file_keeps_what_the_file_held(tmp_path):
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="needs Linux /proc")
+def test_dump_to_stdout_appending_to_a_file_keeps_what_the_file_held(tmp_path):
     """`quizgen bank dump -o /dev/stdout >> log`: the log keeps its lines; the JSON comes after them."""
     log = tmp_path / "log"
     log.write_text("an earlier line\n")
     with open(log, "a") as handle:
-        result = _dump_to_dev_stdout(handle)
+        result = _dump_to_stdout_link(tmp_path, handle)
     assert result.returncode == 0, result.stderr
     text = log.read_text()
     assert text.startswith("an earlier line\n{")
     assert json.loads(text[len("an earlier line\n"): text.rindex("}") + 1])["sources"]
+    assert os.readlink(tmp_path / "stdout") == "/proc/self/fd/1"
 
 
 def test_a_second_run_waits_for_the_lock_then_gives_up_naming_the_other_run(tmp_path):
