@@ -92,16 +92,17 @@ BANK_PARTS = ("sources", "claims", "questions", "recipes")
 def bank_digest(bank_dir: Path) -> str:
     """Return a digest of the bank's files in ``bank_dir`` (names and bytes of its YAML and texts).
 
-    Only the folders in BANK_PARTS count: a workspace keeps its output/
-    folder beside them, and the PDFs written there must not change the
-    digest of the bank they came from.
+    Only its top-level YAML (bank.yaml) and the folders in BANK_PARTS
+    count: a workspace keeps its output/ folder beside them, and the PDFs
+    written there must not change the digest of the bank they came from.
     """
     from quizgen.inputs import Unreadable, read_limited
 
     digest = hashlib.sha256()
     bank_dir = Path(bank_dir)
-    files = sorted(p for part in BANK_PARTS for p in (bank_dir / part).rglob("*")
-                   if p.suffix in (".yaml", ".yml", ".txt") and p.is_file())
+    files = sorted([p for p in bank_dir.glob("*.y*ml") if p.is_file()]  # bank.yaml: its wording
+                   + [p for part in BANK_PARTS for p in (bank_dir / part).rglob("*")
+                      if p.suffix in (".yaml", ".yml", ".txt") and p.is_file()])
     for path in files:
         try:
             data = read_limited(path, MAX_MANIFEST_BYTES)
@@ -139,6 +140,8 @@ def version_record(version: model.Version) -> dict:
             "shuffled": list(item.shuffled),
             "instance": {name: _plain(value) for name, value in question.instance},
             "choices": [_plain(c) for c in getattr(question, "choices", ())],
+            # mark-the-words: phrases credited either way, marked or not (not in "key")
+            "optional": list(getattr(question, "optional", ())),
         })
     return {"letter": version.letter, "points": version.points, "positions": positions}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from quizgen import exporters
+from quizgen import exporters, workspace
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
@@ -45,7 +45,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write to (default: the recipe's output folder, else output/).")
 @click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Bank folder to use (default: the bank shipped with quizgen).")
+              help="Bank folder to use (default: the workspace's, else the bank shipped with quizgen, read-only).")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for shuffling and parametric numbers (default: the recipe's, or 1 for the whole bank).")
 @click.option("--force", is_flag=True,
@@ -65,10 +65,12 @@ def export_command(formats: list[str], recipe: Path | None, version_letter: str,
     """
     from quizgen.build import export, write_outputs
 
-    report = export(formats, recipe, bank_dir, version=version_letter, seed=seed, output=output, force=force)
+    bank = workspace.bank_dir(bank_dir)
+    report = export(formats, recipe, bank, version=version_letter, seed=seed, output=output,
+                    default_output=workspace.default_output(), force=force)
     for note in report.notes:
         click.echo(note.format())
-    write_outputs(report, bank_dir, force=force, progress=lambda message: click.echo(message, err=True))
+    write_outputs(report, bank, force=force, progress=lambda message: click.echo(message, err=True))
     for out in report.outputs:
         click.echo(f"wrote {out.path}")
     for path in report.removed:
