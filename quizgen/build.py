@@ -17,7 +17,7 @@ Files, for a recipe named ``sampler``::
 
     sampler-manifest.json         what was built and written (see manifest.py); teacher-only
 
-Every set is written through ``outputs.write_set``: under a lock on the
+Every set is written through ``outputset.write_set``: under a lock on the
 folder, refusing to overwrite a file the last manifest does not list
 (unless ``force``), and removing afterwards the files an earlier build of
 the same name wrote and this one did not (a class pack of other versions,
@@ -131,7 +131,7 @@ def build(
 
 def write_outputs(report: BuildReport, bank_dir: Path | None = None, *, force: bool = False,
                   progress: Progress | None = None) -> None:
-    """Write a report's outputs and its manifest into ``report.folder`` as one set (``outputs.write_set``).
+    """Write a report's outputs and its manifest into ``report.folder`` as one set (``outputset.write_set``).
 
     The manifest (``STEM-manifest.json``, teacher-only) records the build and
     every file written; it is added to ``report.outputs``, and the earlier
@@ -140,7 +140,7 @@ def write_outputs(report: BuildReport, bank_dir: Path | None = None, *, force: b
     (OutputError, nothing written) unless ``force``.
     """
     from quizgen import manifest, paths
-    from quizgen.outputs import write_set
+    from quizgen.outputset import write_set
 
     bank = manifest.bank_digest(Path(bank_dir) if bank_dir else paths.bank_dir())
     record = manifest.make_manifest(report.worksheet, bank=bank)

@@ -32,7 +32,7 @@ Schema (version 1; sections other engineers add follow the same rules)::
 
 ``files`` is generic: any command that writes a set of files beside a
 manifest (PDFs, exports, screen formats, results) lists each of them, and
-``outputs.write_set`` uses the list to tell quizgen's files from a
+``outputset.write_set`` uses the list to tell quizgen's files from a
 teacher's: only a file listed there, and unchanged since, is overwritten or
 removed without ``--force``.
 """

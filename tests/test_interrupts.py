@@ -119,7 +119,7 @@ def test_ctrl_c_while_stale_files_are_removed_finishes_the_set_then_ends(tmp_pat
                               "--versions", "2", "-q", "-o", str(out)], capture_output=True, text=True)
     assert earlier.returncode == 0, earlier.stderr
     proc = _start(["build", "--bank", BANK, *SMALL, "--seed", "7", "-o", "out"], tmp_path,
-                  ("quizgen.outputs._remove_sorted", 3, 1))
+                  ("quizgen.outputset._remove_sorted", 3, 1))
     _wait_for(proc, "PAUSED")
     status, err = _ctrl_c(proc)
     assert (status, err.splitlines()[-1]) == (130, "interrupted"), err

@@ -1,4 +1,4 @@
-"""The one writer (quizgen/outputs.py) and the manifest's record of written files, one behaviour at a time.
+"""The one writer (quizgen/outputs.py), sets of files (outputset.py) and the manifest's record, one behaviour at a time.
 
 The hostile-input corpus (test_hostile_inputs.py) drives the same code
 through the commands; these tests pin what the commands cannot show: a
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import project
 
-from quizgen import manifest, outputs
+from quizgen import manifest, outputs, outputset
 from quizgen.errors import OutputError
 
 BANK = str(project("worksheet"))
@@ -115,28 +115,28 @@ def test_dump_to_stdout_appending_to_a_file_keeps_what_the_file_held(tmp_path):
 
 def test_a_second_run_waits_for_the_lock_then_gives_up_naming_the_other_run(tmp_path):
     said = []
-    with outputs.folder_lock(tmp_path):
-        assert (tmp_path / outputs.LOCK_NAME).read_text() == f"{os.getpid()}\n"
+    with outputset.folder_lock(tmp_path):
+        assert (tmp_path / outputset.LOCK_NAME).read_text() == f"{os.getpid()}\n"
         with pytest.raises(OutputError) as caught:
-            with outputs.folder_lock(tmp_path, wait=0.3, say=said.append):
+            with outputset.folder_lock(tmp_path, wait=0.3, say=said.append):
                 pass
     assert said == [f"waiting for another quizgen run (process {os.getpid()}) writing into {tmp_path}"]
     assert caught.value.lines() == [
         f"{tmp_path}: another quizgen run (process {os.getpid()}) is writing into this folder; try again when it "
         "has finished", "nothing was written"]
-    assert not (tmp_path / outputs.LOCK_NAME).exists()
+    assert not (tmp_path / outputset.LOCK_NAME).exists()
 
 
 def test_the_lock_file_is_removed_when_the_block_fails(tmp_path):
     with pytest.raises(RuntimeError):
-        with outputs.folder_lock(tmp_path):
+        with outputset.folder_lock(tmp_path):
             raise RuntimeError("a render error, say")
     assert list(tmp_path.iterdir()) == []
 
 
-def _set(tmp_path: Path, files: dict[str, bytes], versions: list, force: bool = False) -> outputs.SetWritten:
+def _set(tmp_path: Path, files: dict[str, bytes], versions: list, force: bool = False) -> outputset.SetWritten:
     record = {"schema": manifest.SCHEMA_VERSION, "build": {"id": "qg-test"}, "versions": versions}
-    return outputs.write_set({tmp_path / name: data for name, data in files.items()}, tmp_path,
+    return outputset.write_set({tmp_path / name: data for name, data in files.items()}, tmp_path,
                              tmp_path / "x-manifest.json", record, force=force)
 
 
