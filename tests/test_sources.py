@@ -720,3 +720,43 @@ def test_the_loader_and_the_schema_name_the_same_fields(runner, bank_copy):
     _edit(path, "outlet:", "outlett:")
     first = _load_error(path)[0]
     assert first.split("expected one of: ")[1] == ", ".join(properties)
+
+
+# --------------------------------------------------------------------------
+# Invisible characters: repaired and logged as what was done, or refused
+
+
+def test_a_zero_width_space_between_words_becomes_a_space_and_the_log_says_so():
+    raw = "The Final March\nThe columns\u200bcrossed the river \u200b at dawn; a soft\u00adhyphen and a word\u2060joiner.\n"
+    source, text = sources.ingest(raw.encode(), "doc.txt")
+    assert text.split("\n")[1] == "The columns crossed the river at dawn; a softhyphen and a wordjoiner."
+    (odd,) = by_rule(source, "odd-whitespace")
+    assert odd.reason.startswith("1 odd space character ([U+200B] zero width space between two words ×1) replaced "
+                                 "by plain spaces")
+    (gone,) = by_rule(source, "invisible-characters")
+    assert gone.reason.startswith("3 invisible characters ([U+00AD] soft hyphen ×1, [U+200B] zero width space ×1, "
+                                  "[U+2060] word joiner ×1) deleted")
+    assert "[U+00AD]" in gone.before and "[U+00AD]" not in gone.after
+    # What the log says is what happened: the record loads back and its text is the one returned.
+    assert sources.check_record(Path("doc.yaml"), sources.dump_source(source, text).encode(), text.encode()).lines \
+        == source.lines
+
+
+@pytest.mark.parametrize(("character", "name"), [
+    ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE is a bidirectional control"),
+    ("\u061c", "U+061C ARABIC LETTER MARK is a bidirectional control"),
+    ("\x1b", "U+001B ESCAPE is a control character"),
+    ("\u2028", "U+2028 LINE SEPARATOR is an invisible line break"),
+    ("\U000e0001", "U+E0001 LANGUAGE TAG is an invisible format character"),
+])
+def test_ingest_refuses_a_hidden_character_it_cannot_repair_naming_line_column_and_name(character, name):
+    with pytest.raises(SourceError) as info:
+        sources.ingest(f"The Final March\nThe col{character}umns crossed.\n".encode(), "doc.txt")
+    (line,) = info.value.lines()
+    assert line.startswith(f"doc.txt:2:8: {name}")
+    assert line.endswith("; remove it from the file and ingest it again")
+
+
+def test_a_zero_width_joiner_in_hangul_stays_as_written():
+    source, text = sources.ingest("The Final March\n세기와 더\u200d불어 is the memoir's title.\n".encode(), "doc.txt")
+    assert "더\u200d불어" in text and not by_rule(source, "invisible-characters")

@@ -36,6 +36,7 @@ from quizgen.sources.ingestion import ingest, ingest_file, source_meta
 from quizgen.sources.reading import HTML_SUFFIXES, MAX_RAW_BYTES, TEXT_SUFFIXES, RawLine
 from quizgen.sources.show import format_source, select_lines, summary
 from quizgen.sources.store import (
+    check_record,
     display_path,
     dump_source,
     find_source,
@@ -49,7 +50,7 @@ from quizgen.sources.store import (
 
 __all__ = [
     "CHROME", "HTML_SUFFIXES", "ID_PATTERN", "MAX_RAW_BYTES", "RULES", "TEXT_RULES", "TEXT_SUFFIXES", "ChromePattern",
-    "PageFacts", "RawLine", "Repair", "Source", "SourceDates", "TextRule", "display_path", "dump_source",
+    "PageFacts", "RawLine", "Repair", "Source", "SourceDates", "TextRule", "check_record", "display_path", "dump_source",
     "find_source", "format_source", "ingest", "ingest_file", "list_sources", "load_source", "render_text",
     "select_lines", "source_meta", "sources_dir", "summary", "verify_raw", "write_source",
 ]
