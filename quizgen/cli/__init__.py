@@ -96,7 +96,13 @@ def _end_cleanly_on_sigterm() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
 
+    owner = os.getpid()
+
     def terminated(signum, frame):
+        if os.getpid() != owner:  # a render worker forked with this handler: end as SIGTERM says, silently
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         click.echo("terminated", err=True)
         sys.exit(128 + signum)
 
