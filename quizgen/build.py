@@ -4,7 +4,7 @@
 make everything in memory first (bank loaded and checked, worksheet
 assembled, every exporter's check run, every PDF rendered, every export
 made); files are written only when all of it succeeded, through
-``outputs.write_files``, which writes all files or none.
+``write_outputs``, which writes all files or none.
 
 Files, for a recipe named ``sampler``::
 
@@ -14,6 +14,9 @@ Files, for a recipe named ``sampler``::
     sampler-answer-key.pdf        answer grid, then every version's key
     sampler-source-texts.pdf      without excerpts: the whole sources the questions cite
     sampler-moodle-xml.xml …      one per export format
+    sampler-practice-A.html …     html-practice: an interactive page per version (checks answers)
+    sampler-assessment-A.html …   html-assessment: an interactive page per version (saves a response file)
+    sampler-form-A.pdf …          pdf-form: a fillable worksheet per version
 
     sampler-manifest.json         what was built and written (see manifest.py); teacher-only
 
@@ -38,6 +41,10 @@ from quizgen.errors import Diagnostic
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+
+#: Formats quizgen renders itself (the others are exporters): the printed
+#: PDFs, the interactive pages and the fillable PDF.
+RENDERED_FORMATS: tuple[str, ...] = ("pdf", "html-practice", "html-assessment", "pdf-form")
 
 
 @dataclass(frozen=True)
@@ -109,16 +116,24 @@ def build(
     say = progress or (lambda message: None)
     formats = tuple(formats or recipe.formats)
     # The render workers start first: they import WeasyPrint while the bank loads.
-    with RenderPool(render_workers(recipe, workers) if "pdf" in formats else 1) as pool:
+    rendered = [f for f in formats if f in RENDERED_FORMATS]
+    with RenderPool(render_workers(recipe, workers, forms="pdf-form" in formats) if {"pdf", "pdf-form"} & set(formats)
+                    else 1) as pool:
         worksheet = _assemble(recipe, bank_dir)
         count = len(worksheet.versions)
         say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
         out = Path(recipe.output)
         report = BuildReport(worksheet, folder=out, stem=recipe.name)
-        exporters = _check_exports(worksheet, [f for f in formats if f != "pdf"], report)
+        exporters = _check_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
         if "pdf" in formats:
             for output in render_pdfs(worksheet, progress=say, pool=pool):
                 report.outputs.append(Output(out / output.path, output.label, output.data))
+        if "pdf-form" in formats:
+            report.outputs += [Output(out / o.path, o.label, o.data) for o in render_forms(worksheet, progress=say, pool=pool)]
+        for mode in ("practice", "assessment"):
+            if f"html-{mode}" in rendered:
+                report.outputs += [Output(out / o.path, o.label, o.data) for o in render_pages(worksheet, mode)]
+                say(f"wrote the {mode} pages")
     for exporter in exporters:
         data = exporter.export(worksheet)
         report.outputs.append(Output(out / f"{recipe.name}-{exporter.name}{exporter.suffix}", exporter.label or exporter.name, data))
@@ -165,7 +180,7 @@ def _assemble(recipe: model.Recipe, bank_dir: Path | None) -> model.Worksheet:
     return make_worksheet(_load_bank(bank_dir), recipe)
 
 
-def render_workers(recipe: model.Recipe, workers: int | None = None) -> int:
+def render_workers(recipe: model.Recipe, workers: int | None = None, forms: bool = False) -> int:
     """Return how many processes to render ``recipe``'s PDFs with: no more than it has chunks."""
     from quizgen.render.jobs import chunk_count, default_workers
 
@@ -173,6 +188,7 @@ def render_workers(recipe: model.Recipe, workers: int | None = None) -> int:
     # one-version key is a single document (see answer_key_contexts).
     key_documents = recipe.versions + 1 if recipe.versions > 1 else 1
     counts = [recipe.versions, key_documents] + ([] if recipe.excerpts else [1])  # the source texts
+    counts += [1] * recipe.versions if forms else []  # a fillable PDF per version
     return max(1, min(workers or default_workers(), chunk_count(counts)))
 
 
@@ -302,3 +318,32 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
     if "source-texts" in results:
         outputs.append(Output(Path(names["source-texts"]), "source texts", results["source-texts"].pdf))
     return outputs
+
+
+def render_forms(worksheet: model.Worksheet, *, progress: Progress | None = None, pool=None) -> list[Output]:
+    """Return the fillable PDF of every version (``pdf-form``), paths relative to the output folder.
+
+    One job per version, so each file is laid out and written whole: cutting
+    a merged PDF apart would leave its form fields behind.
+    """
+    from quizgen.render import render_html
+    from quizgen.render.form import form_context, form_name
+    from quizgen.render.jobs import PdfJob, render_jobs
+
+    say = progress or (lambda message: None)
+    recipe = worksheet.recipe
+    jobs = []
+    for version in worksheet.versions:
+        ctx = form_context(worksheet, version)
+        jobs.append(PdfJob(form_name(recipe, version.letter), (render_html("worksheet.html.j2", ctx),),
+                           tuple(ctx["doc"]["stylesheets"]), title=f"{ctx['doc']['title']} — form", forms=True))
+    say(f"rendering {len(jobs)} fillable PDF{'s' if len(jobs) != 1 else ''}")
+    results = render_jobs(jobs, pool=pool)
+    return [Output(Path(r.name), f"fillable PDF, version {v.letter}", r.pdf) for r, v in zip(results, worksheet.versions)]
+
+
+def render_pages(worksheet: model.Worksheet, mode: str) -> list[Output]:
+    """Return the interactive page of every version in ``mode`` (practice or assessment)."""
+    from quizgen.render.html import page_paths
+
+    return [Output(path, label, html.encode("utf-8")) for path, label, html in page_paths(worksheet, mode)]
