@@ -68,7 +68,7 @@ from quizgen.assemble import format_number, letter_of
 from quizgen.responses import normalise_text, phrase_words
 
 #: Most accepted forms a page carries for one question (mark-the-words with a
-#: phrase that occurs several times; a number with a wide tolerance).
+#: phrase that occurs several times).
 MOST_ACCEPTED = 2001
 #: Most numbers of a tolerance's range a page lists one by one; a wider range is listed in blocks.
 MOST_LISTED = 101
@@ -123,8 +123,8 @@ def accepted(item: model.WorksheetItem) -> list[str]:
 
     single-choice "B"; multiple-response "A,C"; true-false "true"/"false";
     numeric each number of the tolerance's range at ``decimals(item)``
-    places ("1935", "1936", "1937"), or a wide range's top end and blocks ("b2:19"); short-answer each accepted wording,
-    normalised; matching the letters per prompt "C,A,B"; ordering the places
+    places ("1935", "1936", "1937"), or a wide range's top end and blocks
+    ("b2:19"); short-answer each accepted wording, normalised; matching the letters per prompt "C,A,B"; ordering the places
     of the printed items "3,1,2"; mark-the-words the sorted word indices
     "1,2,7", for each way the phrases can be found, with or without each
     optional phrase. Open response: none.
