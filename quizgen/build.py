@@ -133,11 +133,11 @@ def build(
         for mode in ("practice", "assessment"):
             if f"html-{mode}" in rendered:
                 report.outputs += [Output(out / o.path, o.label, o.data) for o in render_pages(worksheet, mode)]
-                say(f"wrote the {mode} pages")
+                say(f"made the {mode} pages")  # in memory: written (or not) at the end
     for exporter in exporters:
         data = exporter.export(worksheet)
         report.outputs.append(Output(out / f"{recipe.name}-{exporter.name}{exporter.suffix}", exporter.label or exporter.name, data))
-        say(f"exported {exporter.name}")
+        say(f"made the {exporter.name} export")
     if write:
         write_outputs(report, bank_dir, force=force, progress=say)
     report.seconds = time.perf_counter() - started
