@@ -214,6 +214,23 @@ def test_ingest_into_a_bank_that_is_a_symlink_loop_says_it_cannot_write(runner, 
     workspace.refuse_installed(ws / "loop")  # not the installed package: nothing to refuse
 
 
+def test_build_into_an_output_folder_that_is_a_symlink_loop_names_the_loop(runner, tmp_path, monkeypatch):
+    """`ln -s output output` in a fresh workspace: the message says the link loops, not 'File exists'."""
+    ws = _init(runner, tmp_path / "ws")
+    (ws / "output").rmdir()
+    (ws / "output").symlink_to("output")
+    monkeypatch.chdir(ws)
+    # html-practice: the writer is the same for every format, and pages need no PDF rendering.
+    result = runner.invoke(main, ["build", "recipes/starter.yaml", "--format", "html-practice"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-2:] == [
+        "output: cannot write: output is a symbolic link that loops (following it leads back to it), not a folder; "
+        "remove it or point it at a folder",
+        "nothing was written",
+    ]
+    assert (ws / "output").is_symlink() and str((ws / "output").readlink()) == "output"
+
+
 def test_nothing_is_written_into_the_installed_package(tmp_path):
     package = Path(workspace.__file__).resolve().parent
     for target in (package / "banks", package / "banks" / "sources", package):
