@@ -70,17 +70,25 @@ def _where(recipe: model.Recipe, index: int, selection: model.Selection) -> Loca
     return Location(recipe.path or "recipe", selection.line, f"questions[{index}]")
 
 
+def _id_where(recipe: model.Recipe, index: int, selection: model.Selection, k: int) -> Location:
+    """Where the ``k``-th id of a naming line is written: questions[N].id or questions[N].id[K], on its own line."""
+    if selection.option or len(selection.id_places) != len(selection.id):
+        return _where(recipe, index, selection)
+    field, line = selection.id_places[k]
+    return Location(recipe.path or "recipe", line or selection.line, field)
+
+
 def _named_pool(bank: model.Bank, recipe: model.Recipe, index: int, selection: model.Selection,
                 unknown_names: list[Diagnostic], problems: list[Diagnostic]) -> list[model.Question]:
     """Return the questions a line names, in its order; report ids the bank lacks and look-ups cards leave out."""
     pool = []
-    for ident in selection.id:
+    for k, ident in enumerate(selection.id):
         question = bank.questions.get(ident)
         if question is None:
-            unknown_names.append(Diagnostic(_where(recipe, index, selection),
+            unknown_names.append(Diagnostic(_id_where(recipe, index, selection, k),
                                             f"unknown question '{ident}'{close_match(ident, bank.questions)}"))
         elif recipe.cards and model.LOOK_IT_UP in question.tags:
-            problems.append(Diagnostic(_where(recipe, index, selection),
+            problems.append(Diagnostic(_id_where(recipe, index, selection, k),
                                        f"question '{ident}' needs students to look something up, which cards: true "
                                        "leaves out; name another question or set cards: false"))
         else:

@@ -97,8 +97,27 @@ def test_an_unknown_id_says_did_you_mean(bank, tmp_path, monkeypatch):
     with pytest.raises(RecipeError) as info:
         make_worksheet(bank, load_recipe(path))
     assert info.value.lines() == [
-        "recipe.yaml:4: field 'questions[1]': unknown question 'naeq-order-event' (did you mean 'naeq-order-events'?)",
+        "recipe.yaml:4: field 'questions[1].id[1]': unknown question 'naeq-order-event' (did you mean 'naeq-order-events'?)",
         "1 unknown question; nothing was written",
+    ]
+
+
+def test_an_unknown_id_is_reported_at_its_own_field_and_line(bank, tmp_path, monkeypatch):
+    """As a question named twice is: questions[N].id for a lone id, questions[N].id[K] in a list, on the id's line."""
+    monkeypatch.chdir(tmp_path)
+    path = write_recipe(tmp_path, """\
+        questions:
+          - id: naeq-who-publish
+          - id:
+              - naeq-order-events
+              - naeq-date-tru
+    """)
+    with pytest.raises(RecipeError) as info:
+        make_worksheet(bank, load_recipe(path))
+    assert info.value.lines() == [
+        "recipe.yaml:2: field 'questions[0].id': unknown question 'naeq-who-publish' (did you mean 'naeq-who-publishes'?)",
+        "recipe.yaml:5: field 'questions[1].id[1]': unknown question 'naeq-date-tru' (did you mean 'naeq-date-true'?)",
+        "2 unknown questions; nothing was written",
     ]
 
 
@@ -109,8 +128,8 @@ def test_an_id_typed_in_capitals_says_did_you_mean(bank, tmp_path, monkeypatch):
     with pytest.raises(RecipeError) as info:
         make_worksheet(bank, load_recipe(path))
     assert info.value.lines()[:2] == [
-        "recipe.yaml:2: field 'questions[0]': unknown question 'NAEQ-ORDER-EVENTS' (did you mean 'naeq-order-events'?)",
-        "recipe.yaml:2: field 'questions[0]': unknown question 'Naeq-Who-Publish' (did you mean 'naeq-who-publishes'?)",
+        "recipe.yaml:2: field 'questions[0].id[0]': unknown question 'NAEQ-ORDER-EVENTS' (did you mean 'naeq-order-events'?)",
+        "recipe.yaml:2: field 'questions[0].id[1]': unknown question 'Naeq-Who-Publish' (did you mean 'naeq-who-publishes'?)",
     ]
 
 
@@ -171,7 +190,7 @@ def test_cards_refuse_a_named_look_it_up_question(bank, tmp_path, monkeypatch):
     with pytest.raises(RecipeError) as info:
         make_worksheet(bank, load_recipe(path))
     assert info.value.lines()[0] == (
-        f"recipe.yaml:3: field 'questions[0]': question '{lookup}' needs students to look something up, which "
+        f"recipe.yaml:3: field 'questions[0].id': question '{lookup}' needs students to look something up, which "
         "cards: true leaves out; name another question or set cards: false")
     assert make_worksheet(bank, load_recipe(path, {"cards": False})).versions[0].items[0].question.id == lookup
 
