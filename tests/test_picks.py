@@ -224,3 +224,37 @@ def test_the_starter_recipe_builds_with_the_named_four_in_order(tmp_path, monkey
             # Question N of the version starts on the page that prints the N-th named stem.
             stem = " ".join(bank.questions[qid].stem.split())[:50]
             assert stem in pages[page_of[f"v{letter}-q{number}"]], f"version {letter}, question {number}: {qid}"
+
+
+def test_a_give_away_between_two_named_questions_says_both_were_named(bank, tmp_path, monkeypatch, caplog):
+    """No draw can part two questions the teacher named: say that, once, not 'no other draw found' per version."""
+    import logging
+
+    monkeypatch.chdir(tmp_path)
+    path = write_recipe(tmp_path, """\
+        versions: 3
+        questions:
+          - id: [kcnaq-juche-anachronism, memq-juche-anachronism]
+    """)
+    with caplog.at_level(logging.WARNING, logger="quizgen.assemble"):
+        sheet = make_worksheet(bank, load_recipe(path))
+    assert all(_ids(v) == ["kcnaq-juche-anachronism", "memq-juche-anachronism"] for v in sheet.versions)
+    assert [r.getMessage() for r in caplog.records] == [
+        "recipe.yaml:3: warning: field 'questions[0].id[1]': question 'memq-juche-anachronism' prints the answer that "
+        "look-it-up question 'kcnaq-juche-anachronism' asks students to look up; both were named in the recipe, so every "
+        "version prints both (name one of them to keep the look-up)"]
+
+
+def test_a_named_question_above_the_grade_band_is_printed_with_a_warning(bank, tmp_path, monkeypatch, caplog):
+    import logging
+
+    monkeypatch.chdir(tmp_path)
+    older = next(q for q in bank.questions.values() if q.grade_band == "11-12")
+    younger = next(q for q in bank.questions.values() if q.grade_band == "6-8")
+    path = write_recipe(tmp_path, f"grade_band: 9-10\nquestions:\n  - id: {younger.id}\n  - id:\n      - {older.id}\n")
+    with caplog.at_level(logging.WARNING, logger="quizgen.assemble"):
+        sheet = make_worksheet(bank, load_recipe(path))
+    assert _ids(sheet.versions[0]) == [younger.id, older.id]  # a warning, not an error: the teacher chose it
+    assert [r.getMessage() for r in caplog.records] == [
+        f"recipe.yaml:5: warning: field 'questions[1].id[0]': question '{older.id}' is written for grades 11-12, "
+        "above the recipe's grade_band 9-10; it is printed because the recipe names it"]
