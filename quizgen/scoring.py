@@ -1,0 +1,424 @@
+"""How every kind of question scores: one table, used by marking and by the exports alike.
+
+The table (``RULES``) says, per kind, what a student's answer is, when it
+earns full marks and how partial credit is given. Marking applies it to the
+students' answers (``score``); the LMS exports declare the same partial
+credit to Moodle and Canvas, so an LMS that marks a quiz itself agrees with
+quizgen wherever the LMS can express the rule (where it cannot, ``quizgen
+mark`` lists the answers on which the two disagree).
+
+=================  ==========================================  ==========================================
+kind               full marks when                             partial credit
+=================  ==========================================  ==========================================
+single-choice      the letter of the correct choice            none
+true-false         True or False as keyed                      none
+numeric            within ``tolerance`` of the answer; the     none
+                   unit may be written or left out
+short-answer       one of the accepted answers, ignoring case,  none
+                   spacing, typographic quotes and a final
+                   full stop
+multiple-response  every correct letter and no other           right minus wrong: each correct letter
+                                                               earns 1/k of the points (k = correct
+                                                               letters), each wrong one takes 1/k
+                                                               away, never below 0 (the Moodle
+                                                               export's fractions)
+matching           every prompt given its letter               per part: 1/n of the points per prompt
+                                                               matched right (n prompts; the unused
+                                                               choice earns nothing)
+ordering           every item given its place                  per part: 1/n per item in its place
+                                                               (the LMS exports carry it as matching
+                                                               of each item to its place)
+mark-the-words     every word of the keyed phrases marked,     right minus wrong over words: each keyed
+                   and no other                                word earns 1/k, each other word of the
+                                                               passage takes 1/k away, never below 0
+open-response      marked by the teacher on the rubric         the rubric's levels: Proficient = all
+                                                               points, Emergent = half, Basic = 0
+=================  ==========================================  ==========================================
+
+An empty answer scores 0 ("blank"). An open answer that is not empty is
+"to mark" until the teacher marks it: it is never counted as 0.
+
+Each position of a build's manifest carries a ``scoring`` record
+(``scoring_record``): everything the rules above need (the correct
+letters, accepted answers, tolerance and unit, the pairs, the order, the
+words, the rubric), so marking never reads the bank.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quizgen import model
+
+#: Partial-credit rules, by name (the values of ``Rule.partial``).
+NO_PARTIAL = "none"
+PER_PART = "per part"
+RIGHT_MINUS_WRONG = "right minus wrong"
+RUBRIC = "rubric"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one kind scores: the answer's form, when it is right, and its partial credit."""
+
+    #: What a student's answer is, once read from any route.
+    answer: str
+    #: When the answer earns full marks.
+    full: str
+    #: One of NO_PARTIAL, PER_PART, RIGHT_MINUS_WRONG, RUBRIC.
+    partial: str
+
+
+RULES: dict[str, Rule] = {
+    "single-choice": Rule("a letter (A, B, C …) in printed order", "the correct letter", NO_PARTIAL),
+    "true-false": Rule("True or False", "as keyed", NO_PARTIAL),
+    "numeric": Rule("a number, as written (a unit after it is allowed)", "within the tolerance", NO_PARTIAL),
+    "short-answer": Rule("words", "one of the accepted answers (case, spacing, quotes and a final full stop ignored)", NO_PARTIAL),
+    "multiple-response": Rule("letters", "every correct letter and no other", RIGHT_MINUS_WRONG),
+    "matching": Rule("a letter per numbered prompt", "every prompt matched", PER_PART),
+    "ordering": Rule("a number per printed item, top to bottom (1 = first)", "every item in its place", PER_PART),
+    "mark-the-words": Rule("the words marked in the passage", "every keyed word and no other", RIGHT_MINUS_WRONG),
+    "open-response": Rule("text", "marked by the teacher on the rubric", RUBRIC),
+}
+
+#: Statuses of a scored answer.
+CORRECT, PARTIAL, WRONG, BLANK, TO_MARK = "correct", "partial", "wrong", "blank", "to mark"
+
+#: Words that mean True or False in the languages an LMS report may be in (Moodle's
+#: qtype_truefalse strings 'true'/'false' in its language packs, and their short forms).
+TRUE_WORDS = frozenset({"true", "t", "yes", "vrai", "v", "oui", "wahr", "ja", "verdadero", "vero", "verdadeiro",
+                        "waar", "sí", "si", "1"})
+FALSE_WORDS = frozenset({"false", "f", "no", "faux", "non", "falsch", "nein", "falso", "onwaar", "nee", "0"})
+
+_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+
+
+@dataclass(frozen=True)
+class Score:
+    """What an answer earned: ``points`` of ``maximum`` (None while it is to mark) and a status."""
+
+    points: Fraction | None
+    maximum: Fraction
+    status: str
+
+    @property
+    def counted(self) -> bool:
+        """Whether the points are known (not "to mark")."""
+        return self.points is not None
+
+
+# --------------------------------------------------------------------------
+# What the manifest records per position
+
+
+def scoring_record(item: model.WorksheetItem) -> dict:
+    """Return what scoring needs of one printed question, as plain JSON data.
+
+    Letters and numbers are those of this version's printed sheet.
+    """
+    from quizgen import model
+    from quizgen.assemble import format_number, letter_of
+
+    q = item.question
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
+        return {"letters": [letter_of(i) for i in range(len(q.choices))],
+                "correct": [letter_of(i) for i, c in enumerate(q.choices) if c.correct]}
+    if isinstance(q, model.TrueFalse):
+        return {"answer": q.answer}
+    if isinstance(q, model.Numeric):
+        return {"answer": format_number(q.answer), "tolerance": format_number(q.tolerance), "unit": q.unit}
+    if isinstance(q, model.ShortAnswer):
+        return {"accepted": list(q.answers)}
+    if isinstance(q, model.Matching):
+        options = list(item.shuffled)
+        return {"prompts": [p.left for p in q.pairs], "options": options,
+                "correct": [letter_of(options.index(p.right)) for p in q.pairs]}
+    if isinstance(q, model.Ordering):
+        printed = list(item.shuffled or q.items)
+        return {"items": printed, "correct": [q.items.index(text) + 1 for text in printed]}
+    if isinstance(q, model.MarkTheWords):
+        return {"passage": q.passage, "phrases": list(q.answers),
+                "words": sorted({w for phrase in q.answers for w in words(phrase)}),
+                "tokens": list(dict.fromkeys(words(q.passage)))}
+    if isinstance(q, model.OpenResponse):
+        return {"levels": rubric_levels(q), "patterns": [
+            {"name": p.name, "description": p.description, "level": p.level} for p in q.rubric.patterns],
+            "model_answer": q.model_answer}
+    raise TypeError(f"no scoring rule for question kind {q.kind!r}")
+
+
+def rubric_levels(question: model.OpenResponse) -> list[dict]:
+    """Return the rubric's levels, best first, with the points each earns (as text: '1.5')."""
+    full = Fraction(question.points)
+    return [
+        {"name": "Proficient", "points": number_text(full), "text": question.rubric.proficient},
+        {"name": "Emergent", "points": number_text(full / 2), "text": question.rubric.emergent},
+        {"name": "Basic", "points": "0", "text": question.rubric.basic},
+    ]
+
+
+# --------------------------------------------------------------------------
+# Scoring an answer
+
+
+def score(position: dict, answer: object) -> Score:
+    """Return what ``answer`` earns at ``position`` (a manifest position record).
+
+    ``answer`` has the form ``RULES[kind].answer`` describes, as the readers
+    in quizgen.marking return it: a letter, a list of letters, a bool, text,
+    {prompt number: letter}, [place per item] or a list of words; None or an
+    empty value is a blank. Raises ValueError for a value the question
+    cannot take (see ``check``).
+    """
+    kind = position["kind"]
+    maximum = Fraction(position["points"])
+    if is_blank(answer):
+        return Score(Fraction(0), maximum, BLANK)
+    problem = check(position, answer)
+    if problem:
+        raise ValueError(problem)
+    if kind == "open-response":
+        return Score(None, maximum, TO_MARK)
+    share = _SHARE[kind](position["scoring"], answer)
+    points = maximum * share
+    status = CORRECT if share == 1 else WRONG if share == 0 else PARTIAL
+    return Score(points, maximum, status)
+
+
+def score_marked(position: dict, points: Fraction) -> Score:
+    """Return the score of an open answer the teacher marked with ``points``."""
+    maximum = Fraction(position["points"])
+    status = CORRECT if points == maximum else WRONG if points == 0 else PARTIAL
+    return Score(points, maximum, status)
+
+
+def is_blank(answer: object) -> bool:
+    """Return whether an answer is empty: None, blank text, or a list or mapping of blanks."""
+    if answer is None:
+        return True
+    if isinstance(answer, str):
+        return not answer.strip()
+    if isinstance(answer, dict):
+        return all(is_blank(v) for v in answer.values())
+    if isinstance(answer, (list, tuple, set, frozenset)):
+        return all(is_blank(v) for v in answer)
+    return False
+
+
+def check(position: dict, answer: object) -> str:
+    """Return why ``answer`` is not a value the question can take ('' when it can)."""
+    kind, rec = position["kind"], position["scoring"]
+    if kind == "single-choice":
+        return "" if answer in rec["letters"] else f"{_quote(answer)} is not one of the letters {_span(rec['letters'])}"
+    if kind == "multiple-response":
+        wrong = [a for a in answer if a not in rec["letters"]]
+        return f"{_quote(wrong[0])} is not one of the letters {_span(rec['letters'])}" if wrong else ""
+    if kind == "true-false":
+        return "" if isinstance(answer, bool) else f"{_quote(answer)} is not True or False"
+    if kind == "matching":
+        letters = [letter_of_index(i) for i in range(len(rec["options"]))]
+        for prompt, letter in answer.items():
+            if not 1 <= prompt <= len(rec["prompts"]):
+                return f"there is no prompt {prompt} (prompts 1–{len(rec['prompts'])})"
+            if letter is not None and letter not in letters:
+                return f"{_quote(letter)} is not one of the letters {_span(letters)}"
+        return ""
+    if kind == "ordering":
+        count = len(rec["items"])
+        if len(answer) != count:
+            return f"{len(answer)} places given for {count} items"
+        bad = [n for n in answer if n is not None and not 1 <= n <= count]
+        return f"{bad[0]} is not a place from 1 to {count}" if bad else ""
+    if kind == "mark-the-words":
+        known = set(rec["tokens"])
+        bad = [w for w in answer if w not in known]
+        return f"{_quote(bad[0])} is not a word of the passage" if bad else ""
+    return ""
+
+
+def _share_choice(rec: dict, answer: str) -> Fraction:
+    return Fraction(answer in rec["correct"])
+
+
+def _share_right_minus_wrong(correct: set, chosen: set) -> Fraction:
+    right, wrong = len(chosen & correct), len(chosen - correct)
+    return max(Fraction(0), Fraction(right - wrong, len(correct)))
+
+
+def _share_multiple(rec: dict, answer) -> Fraction:
+    return _share_right_minus_wrong(set(rec["correct"]), set(answer))
+
+
+def _share_true_false(rec: dict, answer: bool) -> Fraction:
+    return Fraction(answer == rec["answer"])
+
+
+def _share_numeric(rec: dict, answer) -> Fraction:
+    value = parse_number(answer)
+    if value is None:
+        return Fraction(0)
+    return Fraction(abs(value - Decimal(rec["answer"])) <= Decimal(rec["tolerance"]))
+
+
+def _share_short(rec: dict, answer: str) -> Fraction:
+    typed = normalize_text(answer)
+    return Fraction(any(typed == normalize_text(a) for a in rec["accepted"]))
+
+
+def _share_matching(rec: dict, answer: dict) -> Fraction:
+    right = sum(1 for n, letter in enumerate(rec["correct"], start=1) if answer.get(n) == letter)
+    return Fraction(right, len(rec["correct"]))
+
+
+def _share_ordering(rec: dict, answer: list) -> Fraction:
+    right = sum(1 for given, place in zip(answer, rec["correct"]) if given == place)
+    return Fraction(right, len(rec["correct"]))
+
+
+def _share_words(rec: dict, answer) -> Fraction:
+    return _share_right_minus_wrong(set(rec["words"]), set(answer))
+
+
+_SHARE = {
+    "single-choice": _share_choice,
+    "multiple-response": _share_multiple,
+    "true-false": _share_true_false,
+    "numeric": _share_numeric,
+    "short-answer": _share_short,
+    "matching": _share_matching,
+    "ordering": _share_ordering,
+    "mark-the-words": _share_words,
+}
+
+
+def key_answer(position: dict) -> object:
+    """Return the key's own answer at ``position``, in the form ``score`` takes (it scores full marks)."""
+    kind, rec = position["kind"], position["scoring"]
+    if kind == "single-choice":
+        return rec["correct"][0]
+    if kind == "multiple-response":
+        return list(rec["correct"])
+    if kind == "true-false":
+        return rec["answer"]
+    if kind == "numeric":
+        return rec["answer"]
+    if kind == "short-answer":
+        return rec["accepted"][0]
+    if kind == "matching":
+        return dict(enumerate(rec["correct"], start=1))
+    if kind == "ordering":
+        return list(rec["correct"])
+    if kind == "mark-the-words":
+        return list(rec["words"])
+    return rec["model_answer"]
+
+
+def answer_text(position: dict, answer: object) -> str:
+    """Return an answer as a teacher reads it in the results: 'B', 'A, C', '1-C, 2-A', '3-1-2'."""
+    if is_blank(answer):
+        return ""
+    kind = position["kind"]
+    if kind == "multiple-response":
+        return ", ".join(sorted(answer))
+    if kind == "true-false":
+        return "True" if answer else "False"
+    if kind == "matching":
+        return ", ".join(f"{n}-{answer[n] or '?'}" for n in sorted(answer))
+    if kind == "ordering":
+        return "-".join("?" if n is None else str(n) for n in answer)
+    if kind == "mark-the-words":
+        return "; ".join(answer)
+    return str(answer)
+
+
+# --------------------------------------------------------------------------
+# Text and numbers as students write them
+
+
+def words(text: str) -> list[str]:
+    """Return the words of ``text``, folded for comparing: 'Living hell,' → ['living', 'hell']."""
+    return [w.replace("’", "'") for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold())]
+
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` folded for comparing short answers: case, spacing, quotes, a final full stop."""
+    text = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES).casefold()
+    text = " ".join(text.split())
+    return text.rstrip(".!?;:").strip().strip("\"'").strip()
+
+
+_NUMBER = re.compile(r"^\s*([+\-−]?)\s*(\d[\d\s\u00a0\u202f.,']*)\s*([^\d]*)$")
+
+
+def parse_number(text: object) -> Decimal | None:
+    """Return the number a student wrote, or None when it is not a number.
+
+    Spaces and apostrophes inside are thousands separators; a single comma
+    or point followed by one or two digits (or more than three) is the
+    decimal separator ("1,5" and "1.5" are 1.5), followed by exactly three
+    digits it separates thousands ("1,934" is 1934). Anything after the
+    number (a unit such as "years") is ignored, as the exports declare
+    units optional and ungraded.
+    """
+    if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(str(text))
+    match = _NUMBER.match(str(text))
+    if not match or any(ch.isdigit() for ch in match.group(3)):
+        return None
+    sign, digits = match.group(1), re.sub(r"[\s\u00a0\u202f']", "", match.group(2))
+    separators = [ch for ch in digits if ch in ".,"]
+    if len(separators) > 1:
+        last = max(digits.rfind("."), digits.rfind(","))
+        digits = re.sub(r"[.,]", "", digits[:last]) + "." + digits[last + 1:]
+    elif separators:
+        head, _, tail = digits.replace(",", ".").partition(".")
+        digits = head + tail if len(tail) == 3 and separators[0] == "," else f"{head}.{tail}"
+    try:
+        value = Decimal(digits.rstrip("."))
+    except InvalidOperation:
+        return None
+    return -value if sign in "-−" and sign else value
+
+
+def parse_true_false(text: object) -> bool | None:
+    """Return True or False for a word meaning it (in several languages), else None."""
+    if isinstance(text, bool):
+        return text
+    word = normalize_text(str(text))
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def number_text(value: Fraction | Decimal | int) -> str:
+    """Return points as a teacher writes them: 2, 1.5, 0.33 (two decimals at most)."""
+    dec = (Decimal(value.numerator) / Decimal(value.denominator)) if isinstance(value, Fraction) else Decimal(value)
+    dec = dec.quantize(Decimal("0.01"))
+    text = format(dec, "f").rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def letter_of_index(index: int) -> str:
+    """Return the letter of a printed choice: 0 → A."""
+    return chr(ord("A") + index)
+
+
+def _quote(value: object) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _span(letters: list[str]) -> str:
+    return f"{letters[0]}–{letters[-1]}" if len(letters) > 2 else " or ".join(letters)
