@@ -64,13 +64,14 @@ def main(debug: bool) -> None:
       quizgen build my-recipe.yaml       your own recipe
       quizgen bank validate              check the bank after editing it
       quizgen export --format moodle-xml my-recipe.yaml
+      quizgen mark output/sampler-manifest.json answers/   mark the students' answers
     """
 
 
 def _register() -> None:
-    from quizgen.cli import bank_commands, build_commands, export_commands, source_commands
+    from quizgen.cli import bank_commands, build_commands, export_commands, mark_commands, source_commands
 
-    for module in (build_commands, export_commands, bank_commands, source_commands):
+    for module in (build_commands, export_commands, bank_commands, source_commands, mark_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 
