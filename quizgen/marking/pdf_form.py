@@ -83,9 +83,21 @@ def read(path: Path, build: Build, display: str) -> ReadResult:
 
 def form_values(data: bytes) -> tuple[dict[str, object], str]:
     """Return the form's values by field name (text, True for a ticked box, the chosen state) and its keywords."""
+    import logging
+
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(data))
+    # pypdf warns "q3.q3 already parsed" for each radio button of WeasyPrint's forms: noise to a teacher.
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)
+    try:
+        return _form_values(PdfReader(io.BytesIO(data)))
+    finally:
+        pypdf_log.setLevel(level)
+
+
+def _form_values(reader) -> tuple[dict[str, object], str]:
     values: dict[str, object] = {}
     for name, field in (reader.get_fields() or {}).items():
         kind, value = field.get("/FT"), field.get("/V")
