@@ -586,3 +586,15 @@ def write_canvas(path: Path, roster: list[Student], qti_zip: bytes, *, sis: bool
 def read_csv(path: Path) -> list[dict]:
     """Return a results CSV's rows as dicts (its byte-order mark dropped)."""
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
+def read_csv_text(text: str) -> list[dict]:
+    """Return CSV text's rows as dicts."""
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """Return each page's text, whitespace collapsed."""
+    from pypdf import PdfReader
+
+    return [" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages]
