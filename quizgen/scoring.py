@@ -405,6 +405,8 @@ def parse_true_false(text: object) -> bool | None:
 
 def number_text(value: Fraction | Decimal | int) -> str:
     """Return points as a teacher writes them: 2, 1.5, 0.33 (two decimals at most)."""
+    if isinstance(value, int) or (isinstance(value, Fraction) and value.denominator == 1):
+        return str(int(value))
     dec = (Decimal(value.numerator) / Decimal(value.denominator)) if isinstance(value, Fraction) else Decimal(value)
     dec = dec.quantize(Decimal("0.01"))
     text = format(dec, "f").rstrip("0").rstrip(".")

@@ -16,12 +16,15 @@ import click
 @click.option("--version", "version", default=None, metavar="LETTER",
               help="The version an LMS report is of, where quizgen cannot tell (two versions with the same questions).")
 @click.option("--pdf/--no-pdf", default=True, help="Write the class report and feedback sheets as PDF too (the default).")
+@click.option("--feedback/--no-feedback", default=True,
+              help="Write the students' feedback sheets (the default; a page per student, the slowest part).")
 @click.option("--template", is_flag=True, help="Write an empty marks sheet for MANIFEST's build (for paper answers), and stop.")
 @click.option("--force", is_flag=True, help="With --template: replace an existing marks sheet.")
 @click.option("--schema", is_flag=True, help="Print the manifest's JSON Schema, and stop.")
 @click.option("--response-schema", is_flag=True, help="Print the JSON Schema of a response file, and stop.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
-def mark_command(manifest, answers, output, skip_bad, version, pdf, template, force, schema, response_schema, quiet):
+def mark_command(manifest, answers, output, skip_bad, version, pdf, feedback, template, force, schema, response_schema,
+                 quiet):
     """Mark the students' ANSWERS against the build of MANIFEST (NAME-manifest.json, beside the answer key).
 
     ANSWERS are files or folders of them: response files of the interactive
@@ -45,7 +48,7 @@ def mark_command(manifest, answers, output, skip_bad, version, pdf, template, fo
         return
     if not answers:
         raise click.UsageError("give the answers to mark: files, or folders of them")
-    report = run.mark(manifest, list(answers), output, skip_bad=skip_bad, version=version, pdf=pdf)
+    report = run.mark(manifest, list(answers), output, skip_bad=skip_bad, version=version, pdf=pdf, feedback=feedback)
     for diagnostic in report.skipped:
         click.echo(f"skipped: {diagnostic.format()}", err=True)
     for note in [] if quiet else report.notes:

@@ -29,6 +29,8 @@ from quizgen.marking.rubric_sheet import points_text
 STYLESHEET = "reports/report.css"
 #: The most-missed questions the class report explains.
 MOST_MISSED = 5
+#: Up to this many students, the PDF class report has a row per student too (the HTML page always has).
+STUDENT_TABLE = 60
 #: Feedback sheets fit one page: texts are cut at a sentence (the answer key has them whole), to
 #: these lengths (stem, answer, explanation) with up to ``ROOMY`` missed questions, and shorter
 #: with more, down to ``TIGHT``, which fits 12 questions missed with every text long.
@@ -90,7 +92,11 @@ def class_report_context(results: ClassResults, *, inline_css: bool) -> dict:
         "distribution": distribution_chart(marked),
         "skills": skills_chart(results),
         "subskills": _subskills(results),
-        "students": [_student_row(results, s) for s in results.students],
+        # A table of every student lays out slowly in print (a page per 35 students): the PDF shows it for a
+        # class, the lists by skill always.
+        "students": [_student_row(results, s) for s in results.students]
+        if inline_css or len(results.students) <= STUDENT_TABLE else [],
+        "needs": needs_by_skill(results),
         "skill_names": [skill_name(k) for k in results.skills],
         "most_missed": most_missed(results),
         "items": [_item_row(item) for item in results.items],
@@ -170,6 +176,27 @@ def _student_row(results: ClassResults, s: StudentResult) -> dict:
             "score": f"{scoring.number_text(points)} / {scoring.number_text(maximum)}",
             "percent": "to mark" if pending else pct(points * 100 / maximum), "skills": skills,
             "needs": needs(results, s)}
+
+
+def needs_by_skill(results: ClassResults) -> list[dict]:
+    """Return, per skill, the students who most need it (their lowest skill under 80 %), then the rest."""
+    groups: dict[str, list[str]] = {skill_name(k): [] for k in results.skills}
+    waiting, fine = [], []
+    for s in results.students:
+        need = needs(results, s)
+        if need:
+            percent = min(p for k in results.skills if (p := s.percent(k)) is not None)
+            groups[need].append(f"{s.student.name} ({pct(percent)})")
+        elif s.to_mark:
+            waiting.append(s.student.name)
+        else:
+            fine.append(s.student.name)
+    out = [{"title": f"Most need practice in {name.lower()}", "names": names} for name, names in groups.items() if names]
+    if fine:
+        out.append({"title": "80 % or more in every skill", "names": fine})
+    if waiting:
+        out.append({"title": "Open answers still to mark", "names": waiting})
+    return out
 
 
 def needs(results: ClassResults, s: StudentResult) -> str:

@@ -15,6 +15,7 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from fractions import Fraction
 
 from quizgen import model, scoring
@@ -23,7 +24,7 @@ from quizgen.marking.build import Build
 from quizgen.marking.rubric_sheet import same_answer
 
 #: Facility outside this range flags an item (too hard, too easy).
-FACILITY_RANGE = (Fraction(1, 5), Fraction(19, 20))
+FACILITY_RANGE = (0.2, 0.95)
 #: Within this share of a question's points, quizgen and the LMS agree: Moodle's Grades report
 #: rounds each mark and its maximum to two decimals, which alone can move a share by 0.015.
 AGREEMENT = Fraction(1, 50)
@@ -47,6 +48,17 @@ class StudentResult:
 
     submission: Submission
     answers: list[Answer]
+    #: (points, maximum, points to mark) overall (key None), per skill and per sub-skill, summed once.
+    totals: dict = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        groups: dict = {}
+        for a in self.answers:
+            for key in (None, ("skill", a.position["skill"]), ("subskill", a.position["subskill"])):
+                groups.setdefault(key, []).append(a.score)
+        # Whole points add as ints (most answers); Fraction arithmetic only for partial credit.
+        self.totals = {key: (_sum(s.points for s in scores if s.counted), _sum(s.maximum for s in scores),
+                             _sum(s.maximum for s in scores if not s.counted)) for key, scores in groups.items()}
 
     @property
     def student(self):
@@ -60,16 +72,8 @@ class StudentResult:
 
     def total(self, skill: str | None = None, subskill: str | None = None) -> tuple[Fraction, Fraction, Fraction]:
         """Return (points, maximum, points to mark) over the answers of a skill or sub-skill, or all."""
-        points = maximum = pending = Fraction(0)
-        for a in self.answers:
-            if (skill and a.position["skill"] != skill) or (subskill and a.position["subskill"] != subskill):
-                continue
-            maximum += a.score.maximum
-            if a.score.counted:
-                points += a.score.points
-            else:
-                pending += a.score.maximum
-        return points, maximum, pending
+        key = ("skill", skill) if skill else ("subskill", subskill) if subskill else None
+        return self.totals.get(key, _NOTHING)
 
     def percent(self, skill: str | None = None, subskill: str | None = None) -> Fraction | None:
         """Return the percentage of a skill, sub-skill or all; None while some of it is to mark (or none asked)."""
@@ -84,27 +88,40 @@ class StudentResult:
         return [a for a in self.answers if not a.score.counted]
 
 
+_NOTHING = (Fraction(0), Fraction(0), Fraction(0))
+
+
+def _sum(values) -> Fraction:
+    whole, parts = 0, []
+    for value in values:
+        if value.denominator == 1:
+            whole += value.numerator
+        else:
+            parts.append(value)
+    return sum(parts, Fraction(whole))
+
+
 @dataclass
 class Item:
     """What the class did on one question (across the versions that hold it)."""
 
     question: str
     position: dict  # the first position holding it, for its texts
-    scores: list[Fraction] = field(default_factory=list)  # share of the points, per student who was asked
-    rests: list[Fraction] = field(default_factory=list)  # the same students' percentage on the rest
+    scores: list[float] = field(default_factory=list)  # share of the points, per student who was asked
+    rests: list[float] = field(default_factory=list)  # the same students' percentage on the rest
     choices: Counter = field(default_factory=Counter)  # chosen answer (in words) → students
     to_mark: int = 0
     blank: int = 0
 
-    @property
-    def facility(self) -> Fraction | None:
+    @cached_property
+    def facility(self) -> float | None:
         """Return the mean share of the points earned (None with no marked answer)."""
-        return sum(self.scores) / len(self.scores) if self.scores else None
+        return statistics.fmean(self.scores) if self.scores else None
 
-    @property
+    @cached_property
     def discrimination(self) -> float | None:
         """Return the point-biserial (item–rest) correlation; None when it cannot be computed."""
-        return correlation([float(s) for s in self.scores], [float(r) for r in self.rests])
+        return correlation(self.scores, self.rests)
 
     @property
     def flags(self) -> list[str]:
@@ -147,13 +164,13 @@ class ClassResults:
     #: Open answers whose mark was dropped because the answer changed (student, version, position).
     stale_marks: list[tuple[str, str, int]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def skills(self) -> list[str]:
         """Return the skills asked in this build, in the product's order."""
         asked = {p["skill"] for v in self.build.versions.values() for p in v.positions.values()}
         return [s.id for s in model.SKILLS if s.id in asked] + sorted(asked - set(model.SKILLS_BY_ID))
 
-    @property
+    @cached_property
     def subskills(self) -> list[str]:
         """Return the sub-skills asked in this build, in order."""
         asked = {p["subskill"] for v in self.build.versions.values() for p in v.positions.values()}
@@ -192,10 +209,10 @@ def item_analysis(students: list[StudentResult]) -> list[Item]:
                 continue
             if a.score.status == scoring.BLANK:
                 item.blank += 1
-            item.scores.append(a.score.points / a.score.maximum)
-            points, maximum, _ = result.total()
-            rest_max = maximum - sum(x.score.maximum for x in result.to_mark) - a.score.maximum
-            item.rests.append((points - a.score.points) * 100 / rest_max if rest_max else Fraction(0))
+            item.scores.append(float(a.score.points) / float(a.score.maximum))
+            points, maximum, pending = result.total()
+            rest_max = float(maximum - pending - a.score.maximum)
+            item.rests.append((float(points) - float(a.score.points)) * 100 / rest_max if rest_max else 0.0)
             item.choices[_in_words(a)] += 1
     return list(items.values())
 

@@ -58,7 +58,7 @@ def results_folder(manifest: Path, build: Build) -> Path:
 
 
 def mark(manifest: Path, answers: list[Path], output: Path | None = None, *, skip_bad: bool = False,
-         version: str | None = None, pdf: bool = True, write: bool = True) -> MarkReport:
+         version: str | None = None, pdf: bool = True, feedback: bool = True, write: bool = True) -> MarkReport:
     """Mark the answers in ``answers`` (files or folders) against the build of ``manifest``.
 
     Raises AnswersError, listing every problem, when a file or row is bad
@@ -83,7 +83,7 @@ def mark(manifest: Path, answers: list[Path], output: Path | None = None, *, ski
     results = marking_results.mark(build, submissions, read.rubric)
     report.notes += [f"{name}: version {v}, question {n}: the answer changed since it was marked on the rubric sheet;"
                      " it is to mark again" for name, v, n in results.stale_marks]
-    report.outputs = outputs(results, folder, pdf)
+    report.outputs = outputs(results, folder, pdf, feedback)
     report.students = len(results.students)
     report.to_mark = sum(len(s.to_mark) for s in results.students)
     report.disagreements = len(results.disagreements)
@@ -216,7 +216,7 @@ def unique_students(read: ReadResult) -> list[Submission]:
     return list(first.values())
 
 
-def outputs(results, folder: Path, pdf: bool) -> list[tuple[Path, str, bytes]]:
+def outputs(results, folder: Path, pdf: bool, feedback: bool = True) -> list[tuple[Path, str, bytes]]:
     """Return every results file (path, label, bytes), made in memory."""
     from quizgen.marking import report as class_report
     from quizgen.marking import tables
@@ -237,7 +237,8 @@ def outputs(results, folder: Path, pdf: bool) -> list[tuple[Path, str, bytes]]:
     out.append((folder / f"{name}-class-report.html", "class report", class_report.class_report_html(results).encode("utf-8")))
     if pdf:
         out.append((folder / f"{name}-class-report.pdf", "class report", class_report.class_report_pdf(results)))
-        out.append((folder / f"{name}-feedback.pdf", "feedback sheets", class_report.feedback_pdf(results)))
+        if feedback:
+            out.append((folder / f"{name}-feedback.pdf", "feedback sheets", class_report.feedback_pdf(results)))
     return out
 
 
