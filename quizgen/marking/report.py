@@ -36,6 +36,8 @@ STUDENT_TABLE = 60
 #: with more, down to ``TIGHT``, which fits 12 questions missed with every text long.
 ROOMY, TIGHT = (160, 160, 300), (100, 60, 160)
 ROOMY_COUNT = 6
+_ROUTES = {"response file": "response files", "PDF form": "PDF forms", "marks sheet": "a marks sheet",
+           "Moodle": "Moodle reports", "Canvas": "Canvas reports"}
 _VERDICTS = {"corroborated": "Corroborated", "partly-corroborated": "Partly corroborated",
              "contradicted": "Contradicted", "unverifiable": "Unverifiable", "opinion-loaded": "Opinion / loaded"}
 
@@ -87,7 +89,7 @@ def class_report_context(results: ClassResults, *, inline_css: bool) -> dict:
             "median": pct(Fraction(statistics.median(marked)) if marked else None),
             "to_mark": sum(len(s.to_mark) for s in results.students),
             "versions": _versions_text(sorted({s.version for s in results.students}, key=lambda v: (len(v), v))),
-            "routes": ", ".join(sorted({s.submission.route for s in results.students})),
+            "routes": ", ".join(sorted({_ROUTES.get(s.submission.route, s.submission.route) for s in results.students})),
         },
         "distribution": distribution_chart(marked),
         "skills": skills_chart(results),
