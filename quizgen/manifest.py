@@ -115,6 +115,8 @@ def version_record(version: model.Version, worksheet: model.Worksheet | None = N
             "shuffled": list(item.shuffled),
             "instance": {name: _plain(value) for name, value in question.instance},
             "choices": [_plain(c) for c in getattr(question, "choices", ())],
+            # mark-the-words: phrases credited either way, marked or not (not in "key")
+            "optional": list(getattr(question, "optional", ())),
             **_marking_fields(item, claims),
             "partial": scoring.RULES[question.kind].partial,
             "scoring": scoring.scoring_record(item),
