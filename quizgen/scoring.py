@@ -28,9 +28,12 @@ matching           every prompt given its letter               per part: 1/n of 
 ordering           every item given its place                  per part: 1/n per item in its place
                                                                (the LMS exports carry it as matching
                                                                of each item to its place)
-mark-the-words     every word of the keyed phrases marked,     right minus wrong over words: each keyed
-                   and no other                                word earns 1/k, each other word of the
-                                                               passage takes 1/k away, never below 0
+mark-the-words     every keyed phrase found (one of its words  right minus wrong: each keyed phrase found
+                   marked) and no other word marked            earns 1/k (k phrases), each marked word in
+                                                               no keyed or optional phrase takes 1/k
+                                                               away, optional phrases earn and cost
+                                                               nothing, never below 0 (banks/README.md,
+                                                               "Marking mark-the-words")
 open-response      marked by the teacher on the rubric         the rubric's levels: Proficient = all
                                                                points, Emergent = half, Basic = 0
 =================  ==========================================  ==========================================
@@ -83,7 +86,8 @@ RULES: dict[str, Rule] = {
     "multiple-response": Rule("letters", "every correct letter and no other", RIGHT_MINUS_WRONG),
     "matching": Rule("a letter per numbered prompt", "every prompt matched", PER_PART),
     "ordering": Rule("a number per printed item, top to bottom (1 = first)", "every item in its place", PER_PART),
-    "mark-the-words": Rule("the words marked in the passage", "every keyed word and no other", RIGHT_MINUS_WRONG),
+    "mark-the-words": Rule("the words marked in the passage", "every keyed phrase found and no other word marked",
+                           RIGHT_MINUS_WRONG),
     "open-response": Rule("text", "marked by the teacher on the rubric", RUBRIC),
 }
 
@@ -143,8 +147,11 @@ def scoring_record(item: model.WorksheetItem) -> dict:
         printed = list(item.shuffled or q.items)
         return {"items": printed, "correct": [q.items.index(text) + 1 for text in printed]}
     if isinstance(q, model.MarkTheWords):
+        keyed = {w for phrase in q.answers for w in words(phrase)}
         return {"passage": q.passage, "phrases": list(q.answers),
-                "words": sorted({w for phrase in q.answers for w in words(phrase)}),
+                "phrase_words": [words(phrase) for phrase in q.answers],
+                "words": sorted(keyed),
+                "optional_words": sorted({w for phrase in q.optional for w in words(phrase)} - keyed),
                 "tokens": list(dict.fromkeys(words(q.passage)))}
     if isinstance(q, model.OpenResponse):
         return {"levels": rubric_levels(q), "patterns": [
@@ -282,7 +289,11 @@ def _share_ordering(rec: dict, answer: list) -> Fraction:
 
 
 def _share_words(rec: dict, answer) -> Fraction:
-    return _share_right_minus_wrong(set(rec["words"]), set(answer))
+    # A phrase is found when one of its words is marked (its loaded word, as the teacher notes say).
+    marked = set(answer)
+    found = sum(1 for phrase in rec["phrase_words"] if marked & set(phrase))
+    wrong = len(marked - set(rec["words"]) - set(rec.get("optional_words", ())))
+    return max(Fraction(0), Fraction(found - wrong, len(rec["phrase_words"])))
 
 
 _SHARE = {

@@ -125,7 +125,7 @@ def answer_for(item: model.WorksheetItem, how: str, rng: random.Random) -> objec
         return [len(places) + 1 - p for p in places]
     if isinstance(q, model.MarkTheWords):
         # In LMS units (the phrases and other words the exports offer), so every route can carry it.
-        choices = mark_the_words_choices(q.passage, q.answers)
+        choices = mark_the_words_choices(q.passage, q.answers, q.optional)
         right = [t for t, c in choices if c]
         wrong = [t for t, c in choices if not c]
         picked = right if how == "right" else right[:-1] + wrong[:1] if how == "partial" else wrong[:2]
@@ -155,10 +155,13 @@ def expected_share(item: model.WorksheetItem, answer: object) -> Fraction | None
         if isinstance(q, model.MultipleResponse):
             keyed = {letter_of(i) for i, c in enumerate(q.choices) if c.correct}
             chosen = set(answer)
-        else:
-            keyed = set(mtw_words(list(q.answers)))
-            chosen = set(mtw_words(answer))
-        return max(Fraction(0), Fraction(len(chosen & keyed) - len(chosen - keyed), len(keyed)))
+            return max(Fraction(0), Fraction(len(chosen & keyed) - len(chosen - keyed), len(keyed)))
+        # banks/README.md, "Marking mark-the-words": a phrase is found by marking a word of it; a
+        # marked word in no required or optional phrase costs a share; never below zero.
+        chosen = set(mtw_words(answer))
+        found = sum(1 for phrase in q.answers if chosen & set(words_of(phrase)))
+        allowed = set(mtw_words(list(q.answers) + list(q.optional)))
+        return max(Fraction(0), Fraction(found - len(chosen - allowed), len(q.answers)))
     if isinstance(q, model.TrueFalse):
         return Fraction(answer == q.answer)
     if isinstance(q, model.Numeric):
@@ -388,7 +391,7 @@ def moodle_choice_texts(item: model.WorksheetItem, answer: object) -> list[str]:
     """Return the texts of the choices a multiple-choice answer ticks, in choice order."""
     q = item.question
     if isinstance(q, model.MarkTheWords):
-        return [t for t, _ in mark_the_words_choices(q.passage, q.answers) if t in answer]
+        return [t for t, _ in mark_the_words_choices(q.passage, q.answers, q.optional) if t in answer]
     return [c.text for i, c in enumerate(q.choices) if letter_of(i) in answer]
 
 

@@ -113,12 +113,16 @@ def test_matching_and_ordering_give_a_share_per_part():
     assert scoring.score(ordering, [3, 1, 4, 2]).status == scoring.CORRECT
 
 
-def test_mark_the_words_counts_words_right_minus_wrong():
+def test_mark_the_words_counts_phrases_found_minus_wrong_words():
+    """banks/README.md: a phrase found earns a share, a word in no phrase costs one, an optional phrase nothing."""
     p = _position("mark-the-words", 1, passage="a living hell and great power", phrases=["living hell", "great power"],
-                  words=["great", "hell", "living", "power"], tokens=["a", "living", "hell", "and", "great", "power"])
+                  phrase_words=[["living", "hell"], ["great", "power"]], words=["great", "hell", "living", "power"],
+                  optional_words=["and"], tokens=["a", "living", "hell", "and", "great", "power"])
     assert scoring.score(p, ["living", "hell", "great", "power"]).status == scoring.CORRECT
+    assert scoring.score(p, ["hell", "great"]).status == scoring.CORRECT  # one word of each phrase finds it
     assert scoring.score(p, ["living", "hell"]).points == Fraction(1, 2)
-    assert scoring.score(p, ["living", "hell", "and"]).points == Fraction(1, 4)
+    assert scoring.score(p, ["living", "hell", "and"]).points == Fraction(1, 2)  # optional: costs nothing
+    assert scoring.score(p, ["living", "hell", "a"]).points == 0
     with pytest.raises(ValueError, match="'heaven' is not a word of the passage"):
         scoring.score(p, ["heaven"])
 

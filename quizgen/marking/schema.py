@@ -23,7 +23,9 @@ _SCORING = {
                  "correct": _LETTERS},
     "ordering": {"items": {"type": "array", "items": _TEXT}, "correct": {"type": "array", "items": {"type": "integer"}}},
     "mark-the-words": {"passage": _TEXT, "phrases": {"type": "array", "items": _TEXT},
-                       "words": {"type": "array", "items": _TEXT}, "tokens": {"type": "array", "items": _TEXT}},
+                       "phrase_words": {"type": "array", "items": {"type": "array", "items": _TEXT}},
+                       "words": {"type": "array", "items": _TEXT}, "optional_words": {"type": "array", "items": _TEXT},
+                       "tokens": {"type": "array", "items": _TEXT}},
     "open-response": {"levels": {"type": "array", "items": {"type": "object", "required": ["name", "points", "text"]}},
                       "patterns": {"type": "array"}, "model_answer": _TEXT},
 }
