@@ -469,7 +469,8 @@ def write_moodle(folder: Path, stem: str, roster: list[Student], moodle_xml: byt
     sums = []
     for i, s in enumerate(roster):
         first, last = s.name.split(" ", 1)
-        who = [last, first, f"student{i}@school.example", words["finished"], words["dates"][0], words["dates"][1],
+        email = re.sub(r"[^a-z0-9]+", ".", s.name.lower()).strip(".") + "@school.example"
+        who = [last, first, email, words["finished"], words["dates"][0], words["dates"][1],
                "29 mins 3 secs", ""]
         responses, marks, got = list(who), list(who), Fraction(0)
         for item in version.items:

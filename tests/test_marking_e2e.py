@@ -144,7 +144,8 @@ def test_response_files_then_rubric_sheet(built, runner, tmp_path):
     check_gradebook(results / "sampler-gradebook.csv", roster)
     # The sheet is written again with the teacher's marks in it.
     again = list(csv.reader(sheet.read_text(encoding="utf-8-sig").splitlines()[3:]))
-    assert [r[-1] for r in again] == [_num(by_name[r[0]].rubric[int(r[3])]) for r in again]
+    at = header.index("position")
+    assert [r[-1] for r in again] == [_num(by_name[r[0]].rubric[int(r[at])]) for r in again]
 
 
 def test_pdf_forms(built, runner, tmp_path):

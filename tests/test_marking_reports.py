@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 

@@ -32,7 +32,8 @@ def mark_command(manifest, answers, output, skip_bad, version, pdf, feedback, te
     sheet, Moodle's Responses report (with its Grades report) and Canvas's
     Student Analysis report. Nothing is written if any of them is bad.
     """
-    from quizgen.marking import run, schema as schemas
+    from quizgen.marking import run
+    from quizgen.marking import schema as schemas
 
     if schema or response_schema:
         click.echo(schemas.dump(schemas.MANIFEST_SCHEMA if schema else schemas.RESPONSE_SCHEMA))

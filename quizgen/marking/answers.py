@@ -30,9 +30,11 @@ class Student:
 
     @property
     def key(self) -> str:
-        """Return what tells two students apart: the id where there is one, else the name folded."""
+        """Return what tells two students apart: the LMS id or e-mail where there is one, else the name folded."""
         if self.id:
             return "id:" + self.id
+        if self.email:
+            return "email:" + self.email.casefold()
         return "name:" + " ".join(unicodedata.normalize("NFKC", self.name).casefold().split())
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 
 from quizgen import scoring
 from quizgen.errors import Location

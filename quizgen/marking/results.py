@@ -15,8 +15,8 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from fractions import Fraction
+from functools import cached_property
 
 from quizgen import model, scoring
 from quizgen.marking.answers import Submission

@@ -28,8 +28,8 @@ from quizgen.marking.build import Build
 from quizgen.marking.table import Table, local_number
 
 MARK = "# quizgen rubric sheet"
-HEADER = ["student", "student id", "version", "position", "question", "answer", "proficient", "emergent", "basic",
-          "points"]
+HEADER = ["student", "student id", "email", "version", "position", "question", "answer", "proficient", "emergent",
+          "basic", "points"]
 _BUILD_ID = re.compile(r"qg-[0-9a-f]{12}")
 _LEVELS = {"p": 0, "proficient": 0, "e": 1, "emergent": 1, "b": 2, "basic": 2}
 
@@ -56,7 +56,8 @@ def write(build: Build, rows: list[dict]) -> bytes:
         position = row["position"]
         levels = position["scoring"]["levels"]
         writer.writerow([
-            spreadsheet_cell(row["student"].name), row["student"].id, row["version"], position["position"],
+            spreadsheet_cell(row["student"].name), row["student"].id, row["student"].email, row["version"],
+            position["position"],
             spreadsheet_cell(position["stem"]), spreadsheet_cell(row["text"]),
             *[f"{level['name']} ({level['points']}): {level['text']}" for level in levels],
             row["points"],
@@ -104,7 +105,8 @@ def read(table: Table, build: Build) -> ReadResult:
         except ValueError as err:
             result.problems.append(problem(table.path, str(err), line, "points"))
             continue
-        student = Student(" ".join(cell(row, "student").lstrip("'").split()), id=cell(row, "student id"))
+        student = Student(" ".join(_unguarded(cell(row, "student")).split()), id=cell(row, "student id"),
+                          email=cell(row, "email"))
         answer = _unguarded(row[columns["answer"]] if columns["answer"] < len(row) else "")
         result.rubric[(student.key, version.letter, number)] = (points, answer)
     return result
