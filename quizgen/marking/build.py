@@ -14,6 +14,7 @@ from pathlib import Path
 
 from quizgen.errors import AnswersError, Diagnostic, Location
 from quizgen.manifest import SCHEMA_VERSION
+from quizgen.marking.schema import SCORING_FIELDS
 
 #: Fields every position must have for marking.
 POSITION_FIELDS = ("position", "question", "kind", "skill", "subskill", "points", "key", "scoring", "stem")
@@ -103,8 +104,12 @@ def _version(record: object, where: str, index: int) -> Version:
     positions = {}
     for n, position in enumerate(record["positions"]):
         missing = [f for f in POSITION_FIELDS if not isinstance(position, dict) or f not in position]
+        if not missing:
+            if position["kind"] not in SCORING_FIELDS:
+                raise _refuse(where, f"unknown question kind {position['kind']!r}", f"{field}.positions[{n}].kind")
+            missing = [f"scoring.{f}" for f in SCORING_FIELDS[position["kind"]] if f not in position["scoring"]]
         if missing:
-            hint = " (written by an older quizgen: build again to mark)" if "scoring" in missing else ""
+            hint = " (written by an older quizgen: build again to mark)" if "scoring" in missing[0] else ""
             raise _refuse(where, f"position has no '{missing[0]}'{hint}", f"{field}.positions[{n}]")
         positions[int(position["position"])] = position
     return Version(str(record.get("letter", "")).upper(), int(record.get("points", 0)), positions)

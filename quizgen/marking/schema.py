@@ -31,6 +31,10 @@ _SCORING = {
 }
 
 
+#: The fields of each kind's scoring record (what marking reads).
+SCORING_FIELDS: dict[str, tuple[str, ...]] = {kind: tuple(fields) for kind, fields in _SCORING.items()}
+
+
 def _position() -> dict:
     by_kind = [
         {"if": {"properties": {"kind": {"const": kind}}},
