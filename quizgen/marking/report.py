@@ -209,14 +209,16 @@ def needs(results: ClassResults, s: StudentResult) -> str:
 
 def most_missed(results: ClassResults) -> list[dict]:
     """Return the questions with the lowest facility, with their explanations and claims."""
+    # Lowest facility first; of equal facility, the question more students were asked.
     items = sorted((i for i in results.items if i.facility is not None and i.facility < 1),
-                   key=lambda i: (i.facility, i.question))[:MOST_MISSED]
+                   key=lambda i: (i.facility, -len(i.scores), i.question))[:MOST_MISSED]
     out = []
     for item in items:
         p = item.position
         wrong = [(text, n) for text, n in item.choices.most_common() if text != _right_in_words(p)][:3]
         out.append({
             "question": p["question"], "stem": p["stem"], "facility": pct(item.facility * 100),
+            "students": len(item.scores),
             "skill": skill_name(p["skill"]), "subskill": subskill_name(p["subskill"]),
             "answer": answer_in_words(p, scoring.key_answer(p)) if p["kind"] != "open-response" else "see the rubric",
             "explanation": p["explanation"],
