@@ -8,17 +8,21 @@ running as a spreadsheet formula.
 The gradebook (``NAME-gradebook.csv``) is shaped for the LMS gradebook
 imports:
 
-- Canvas (Grades → Import): Canvas finds each student by the ``ID``,
-  ``SIS User ID`` or ``SIS Login ID`` column, which quizgen fills when the
-  answers came from a Canvas report (otherwise copy them from a Canvas
-  gradebook export); ``Student`` and ``Section`` are for reading. Choose
-  "Score" as the quiz's column and ignore the others.
-- Moodle (Grades → Import → CSV file): map "Email address" (filled when
-  the answers came from a Moodle report) or another identity column to the
-  user, and "Score" to the grade item.
+- Canvas (Grades → Import) reads the first columns as the student's
+  (instructure/canvas-lms, app/models/gradebook_importer.rb: the header
+  must start "Student", "ID"; "SIS User ID" and "SIS Login ID" may follow;
+  the last student column must be "Section") and every later column as an
+  assignment, matched by title or created. So the gradebook starts
+  ``Student, ID, SIS User ID, SIS Login ID, Section, Score``; quizgen fills
+  ID and SIS User ID when the answers came from a Canvas report (otherwise
+  copy them in from a Canvas gradebook export). Match "Score" to the quiz's
+  assignment and do not import the other columns.
+- Moodle (Grades → Import → CSV file) lets the teacher map any column to
+  the user ("Email address", filled when the answers came from a Moodle
+  report) and any to a grade item ("Score").
 
 A student with open answers still to mark has an empty Score and Percent
-(an import leaves that student's grade alone) and the points in "To mark".
+and the points in "To mark": import once they are marked.
 """
 
 from __future__ import annotations
@@ -57,15 +61,15 @@ def _percent_cell(student: StudentResult, skill: str | None = None, subskill: st
 def gradebook(results: ClassResults) -> bytes:
     """Return the gradebook: one row per student, importable into Moodle's and Canvas's gradebooks."""
     skills = results.skills
-    rows: list[list[object]] = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Email address", "Version",
-                                 "Score", "Maximum", "Percent", *[f"{skill_name(s)} %" for s in skills], "To mark"]]
+    rows: list[list[object]] = [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Score", "Maximum", "Percent",
+                                 *[f"{skill_name(s)} %" for s in skills], "Version", "Email address", "To mark"]]
     for s in results.students:
         points, maximum, pending = s.total()
         who = s.student
         rows.append([
-            spreadsheet_cell(who.name), who.id, who.sis_id, "", spreadsheet_cell(who.section), who.email, s.version,
+            spreadsheet_cell(who.name), who.id, who.sis_id, "", spreadsheet_cell(who.section),
             "" if pending else num(points), num(maximum), "" if pending else num(points * 100 / maximum),
-            *["" if s.total(k)[2] else num(s.percent(k)) for k in skills],
+            *["" if s.total(k)[2] else num(s.percent(k)) for k in skills], s.version, who.email,
             f"{num(pending)} points ({len(s.to_mark)} answer{'s' if len(s.to_mark) != 1 else ''})" if pending else "",
         ])
     return _csv(rows)
