@@ -248,3 +248,25 @@ def test_canvas_column_matching_no_question_or_two(built, runner, tmp_path):
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     got = _fails(runner, twin, str(report), "--version", "A")
     assert got[0].endswith("': matches questions 3, 4 of version A alike")
+
+
+def test_moodle_student_without_an_attempt_is_not_marked(built, runner, tmp_path):
+    """Moodle lists enrolled students who never attempted the quiz with '-' everywhere: not a blank worksheet."""
+    import csv
+    import io
+
+    from quizgen.exporters.moodle_xml import MoodleXmlExporter
+
+    worksheet, manifest, _ = built
+    roster = routes.students(worksheet, count=3, seed=4, versions=["A"])
+    responses, _, _ = routes.write_moodle(tmp_path, "quiz", roster, MoodleXmlExporter().export(worksheet),
+                                          routes.MOODLE_EN, True, False)
+    rows = list(csv.reader(io.StringIO(responses.read_text(encoding="utf-8-sig"))))
+    rows.append(["Absent", "Al", "al@school.example", "Not yet attempted", "-", "-", "-", "-"] + ["-"] * 12)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    responses.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    result = runner.invoke(main, ["mark", str(manifest), str(responses), "--no-pdf", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    names = [r["Student"] for r in routes.read_csv(tmp_path / "out" / "sampler-gradebook.csv")]
+    assert len(names) == 3 and "Al Absent" not in names

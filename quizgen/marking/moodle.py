@@ -187,6 +187,8 @@ def read(responses: Report, grades: Report | None, build: Build, forced: str | N
         return result
     marks = _marks_by_attempt(grades) if grades is not None else {}
     for line, row in responses.students():
+        if responses.started >= 0 and not _YEAR.search(_cell(row, responses.started)):
+            continue  # a student listed without an attempt ("enrolled users who have not attempted")
         submission, problems = _row(responses, line, row, version)
         result.problems += problems
         if submission is None:
