@@ -158,7 +158,7 @@ def _info_columns(report: Report, first_slot: int) -> None:
     """Find the e-mail and attempt-start columns among those before the questions, by their cells."""
     rows = [row for _, row in report.table.rows[1:]]
     for index in range(2, first_slot):
-        cells = [_cell(row, index) for row in rows if _cell(row, index)]
+        cells = [_cell(row, index) for row in rows if _cell(row, index) not in ("", "-")]
         if not cells:
             continue
         if report.email < 0 and all("@" in c for c in cells):
