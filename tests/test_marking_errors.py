@@ -270,3 +270,20 @@ def test_moodle_student_without_an_attempt_is_not_marked(built, runner, tmp_path
     assert result.exit_code == 0, result.stderr
     names = [r["Student"] for r in routes.read_csv(tmp_path / "out" / "sampler-gradebook.csv")]
     assert len(names) == 3 and "Al Absent" not in names
+
+
+def test_a_folder_of_answers_may_hold_the_builds_own_files(built, runner, tmp_path):
+    """The files the manifest records as written by the build (worksheets, key, exports) are not answers."""
+    from quizgen import manifest as manifests
+
+    worksheet, _, build_id = built
+    folder = tmp_path / "output"
+    folder.mkdir()
+    (folder / "sampler-class-pack.pdf").write_bytes(b"%PDF-1.7\n% a worksheet, not a form\n")
+    record = manifests.make_manifest(worksheet, files=[{"name": "sampler-class-pack.pdf", "size": 33, "sha256": "0" * 64}])
+    path = folder / "sampler-manifest.json"
+    path.write_bytes(manifests.dump(record))
+    _response(folder, "ada.json", build_id)
+    result = runner.invoke(main, ["mark", str(path), str(folder), "--no-pdf"])
+    assert result.exit_code == 0, result.stderr
+    assert [r["Student"] for r in routes.read_csv(folder / "sampler-results" / "sampler-gradebook.csv")] == ["Ada Lovelace"]

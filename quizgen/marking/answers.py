@@ -92,7 +92,7 @@ def typed_answer(position: dict, text: str) -> object:
     if text in _BLANK_MARKS:
         return None
     if kind == "single-choice":
-        return text.upper()
+        return text.rstrip(".)").strip().upper()
     if kind == "multiple-response":
         return _letters(text)
     if kind == "true-false":

@@ -39,6 +39,8 @@ class Build:
     versions: dict[str, Version]
     #: Where the manifest was read, for messages.
     path: str
+    #: Names of the files the build wrote (its worksheets, key, exports): never answers.
+    files: frozenset[str] = frozenset()
 
     def version(self, letter: str) -> Version | None:
         """Return the version with this letter (any case), or None."""
@@ -94,7 +96,9 @@ def _build(data: object, where: str) -> Build:
         versions[version.letter] = version
     if not versions:
         raise _refuse(where, "the manifest lists no versions", "versions")
-    return Build(build["id"], str(build.get("name", "")), str(build.get("title", "")), versions, where)
+    files = frozenset(Path(str(f.get("name") or f.get("path") or "")).name for f in data.get("files") or []
+                      if isinstance(f, dict))
+    return Build(build["id"], str(build.get("name", "")), str(build.get("title", "")), versions, where, files - {""})
 
 
 def _version(record: object, where: str, index: int) -> Version:

@@ -70,7 +70,7 @@ def mark(manifest: Path, answers: list[Path], output: Path | None = None, *, ski
     build = load_build(manifest)
     folder = Path(output) if output is not None else results_folder(manifest, build)
     report = MarkReport(build)
-    read = read_all(expand(answers, report), build, version, folder / rubric_sheet.sheet_name(build))
+    read = read_all(expand(answers, build), build, version, folder / rubric_sheet.sheet_name(build))
     submissions = unique_students(read)
     problems = read.problems
     if problems and not skip_bad:
@@ -95,14 +95,19 @@ def mark(manifest: Path, answers: list[Path], output: Path | None = None, *, ski
     return report
 
 
-def expand(paths: list[Path], report: MarkReport) -> list[Path]:
-    """Return the answers files: each file given, and the files of each folder given (sorted, no hidden ones)."""
+def expand(paths: list[Path], build: Build) -> list[Path]:
+    """Return the answers files: each file given, and the files of each folder given.
+
+    A folder's files are taken in name order, leaving out hidden files,
+    manifests and the files the build itself wrote (its manifest lists
+    them), so the build's output folder can hold the answers too.
+    """
     out: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
             out += sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
-                          and not p.name.endswith(_NOT_ANSWERS))
+                          and not p.name.endswith(_NOT_ANSWERS) and p.name not in build.files)
         else:
             out.append(path)
     seen, unique = set(), []
