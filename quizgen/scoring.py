@@ -1,11 +1,14 @@
-"""How every kind of question scores: one table, used by marking and by the exports alike.
+"""How every kind of question scores: one table, for marking and for the exports' partial credit.
 
 The table (``RULES``) says, per kind, what a student's answer is, when it
 earns full marks and how partial credit is given. Marking applies it to the
-students' answers (``score``); the LMS exports declare the same partial
-credit to Moodle and Canvas, so an LMS that marks a quiz itself agrees with
-quizgen wherever the LMS can express the rule (where it cannot, ``quizgen
-mark`` lists the answers on which the two disagree).
+students' answers (``score``). The LMS exports declare the same partial
+credit to Moodle and Canvas (tests/test_marking_scoring.py checks the
+Moodle export's multiple-response fractions against ``score``), and an
+export that declares partial credit reads ``RULES[kind].partial`` rather
+than deciding again. An LMS that marks a quiz itself agrees with quizgen
+wherever it can express the rule; where it cannot, ``quizgen mark`` lists
+the answers on which the two disagree.
 
 =================  ==========================================  ==========================================
 kind               full marks when                             partial credit
