@@ -106,11 +106,13 @@ def _register() -> None:
         build_commands,
         export_commands,
         mark_commands,
+        response_commands,
         source_commands,
         workspace_commands,
     )
 
-    for module in (workspace_commands, build_commands, export_commands, bank_commands, source_commands, mark_commands):
+    for module in (workspace_commands, build_commands, export_commands, bank_commands, source_commands, response_commands,
+                   mark_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 
