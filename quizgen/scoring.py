@@ -55,7 +55,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -102,8 +102,6 @@ CORRECT, PARTIAL, WRONG, BLANK, TO_MARK = "correct", "partial", "wrong", "blank"
 TRUE_WORDS = frozenset({"true", "t", "yes", "vrai", "v", "oui", "wahr", "ja", "verdadero", "vero", "verdadeiro",
                         "waar", "sí", "si", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "faux", "non", "falsch", "nein", "falso", "onwaar", "nee", "0"})
-
-_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 
 
 @dataclass(frozen=True)
@@ -356,53 +354,52 @@ def answer_text(position: dict, answer: object) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Return the words of ``text``, folded for comparing: 'Living hell,' → ['living', 'hell']."""
-    return [w.replace("’", "'") for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold())]
+    """Return the words of ``text``, folded for comparing: 'Living hell,' → ['living', 'hell'].
 
+    Words are what a student can mark in a passage (quizgen.responses.WORD,
+    the pages' and forms' tokeniser), folded for case, with a closing
+    apostrophe or hyphen set aside ("imperialists’" is "imperialists").
+    """
+    from quizgen.responses import WORD
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return [w.replace("’", "'").rstrip("'-") for w in WORD.findall(folded)]
 
 
 def normalize_text(text: str) -> str:
-    """Return ``text`` folded for comparing short answers: case, spacing, quotes, a final full stop."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES).casefold()
-    text = " ".join(text.split())
-    return text.rstrip(".!?;:").strip().strip("\"'").strip()
+    """Return typed text as it is compared with accepted answers (quizgen.responses.normalise_text).
+
+    The practice page checks short answers by the same rule, so a page and
+    the marking agree.
+    """
+    from quizgen.responses import normalise_text
+
+    return normalise_text(str(text))
 
 
-_NUMBER = re.compile(r"^\s*([+\-−]?)\s*(\d[\d\s\u00a0\u202f.,']*)\s*([^\d]*)$")
+_UNIT = re.compile(r"^(.*?\d[.,]?)\s*[^\W\d_][^\d]*$")
 
 
 def parse_number(text: object) -> Decimal | None:
     """Return the number a student wrote, or None when it is not a number.
 
-    Spaces and apostrophes inside are thousands separators; a single comma
-    or point followed by one or two digits (or more than three) is the
-    decimal separator ("1,5" and "1.5" are 1.5), followed by exactly three
-    digits it separates thousands ("1,934" is 1934). Anything after the
-    number (a unit such as "years") is ignored, as the exports declare
-    units optional and ungraded.
+    The practice page's rule (quizgen.responses.parse_number: "1,936" is
+    1936, "2,5" is 2.5, spaces ignored), after setting aside a unit written
+    after the number ("34 years"): the exports declare units optional and
+    ungraded, and on paper a student may write one.
     """
+    from quizgen.responses import parse_number as parse
+
     if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
         return Decimal(text)
     if isinstance(text, float):
         return Decimal(str(text))
-    match = _NUMBER.match(str(text))
-    if not match or any(ch.isdigit() for ch in match.group(3)):
-        return None
-    sign, digits = match.group(1), re.sub(r"[\s\u00a0\u202f']", "", match.group(2))
-    separators = [ch for ch in digits if ch in ".,"]
-    if len(separators) > 1:
-        last = max(digits.rfind("."), digits.rfind(","))
-        digits = re.sub(r"[.,]", "", digits[:last]) + "." + digits[last + 1:]
-    elif separators:
-        head, _, tail = digits.replace(",", ".").partition(".")
-        digits = head + tail if len(tail) == 3 and separators[0] == "," else f"{head}.{tail}"
-    try:
-        value = Decimal(digits.rstrip("."))
-    except InvalidOperation:
-        return None
-    return -value if sign in "-−" and sign else value
+    text = str(text).strip()
+    value = parse(text)
+    if value is None:
+        unit = _UNIT.match(text)
+        value = parse(unit.group(1)) if unit else None
+    return value
 
 
 def parse_true_false(text: object) -> bool | None:

@@ -5,8 +5,8 @@ the manifest, and ``expected_share`` scores them by its own reading of the
 model's keys: the tests compare quizgen's results with that independent
 computation. The writers shape each route as its producer does:
 
-- response files and filled PDF forms as quizgen.marking documents them
-  (the interactive page and the fillable PDF adopt these formats);
+- response files in quizgen.responses's format, as the interactive page
+  saves them, and the pdf-form worksheets filled in with pypdf;
 - the marks sheet as a teacher types it into ``quizgen mark --template``'s file;
 - Moodle's Responses and Grades reports as mod/quiz/report/responses and
   overview download them (see quizgen/marking/moodle.py for what was read),
@@ -205,60 +205,49 @@ def expected_results(student: Student) -> dict:
 
 
 def write_response_files(folder: Path, build_id: str, roster: list[Student]) -> list[Path]:
-    """Write one response file per student, as the interactive page saves them."""
+    """Write one response file per student, as the interactive page saves them (quizgen.responses's format)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, s in enumerate(roster):
-        answers = {}
-        for number, (how, value) in s.answers.items():
-            item = s.version.items[number - 1]
-            if value is None:
-                continue
-            if isinstance(item.question, model.MarkTheWords):
-                value = mtw_words(value)
-            if isinstance(item.question, model.Matching):
-                value = {str(n): v for n, v in value.items()}
-            answers[str(number)] = value
-        data = {"quizgen": "response", "schema": 1, "build": build_id, "version": s.version.letter,
-                "student": {"name": s.name}, "saved": "2024-03-05T09:02:00Z", "answers": answers}
+        answers = []
+        for item in s.version.items:
+            value = s.answer(item.number)
+            q = item.question
+            if value is not None and isinstance(q, model.Matching):
+                value = [value.get(n) for n in range(1, len(q.pairs) + 1)]
+            elif value is not None and isinstance(q, model.MarkTheWords):
+                value = [{"index": index, "word": word} for index, word in marked_indices(q.passage, value)]
+            answers.append({"position": item.number, "kind": q.kind, "value": value})
+        data = {"format": "quizgen-response", "schema": 1, "build": build_id, "worksheet": "sampler",
+                "version": s.version.letter, "student": s.name, "saved": "2024-03-05T09:02:00Z", "answers": answers}
         path = folder / f"response-{i:02d}.json"
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         paths.append(path)
     return paths
 
 
-def form_html(build_id: str, version: model.Version) -> str:
-    """Return a worksheet form with the documented field names (quizgen.marking.pdf_form)."""
-    esc = html.escape
-    parts = [f'<input type="text" name="quizgen-build" value="{build_id}" readonly>',
-             f'<input type="text" name="quizgen-version" value="{version.letter}" readonly>',
-             '<p>Name <input type="text" name="student-name"></p>']
-    for item in version.items:
-        q, n = item.question, item.number
-        # WeasyPrint numbers a radio group's states per page: a group must not straddle two pages.
-        parts.append('<div style="break-inside: avoid">')
-        parts.append(f"<p>{n}. {esc(q.stem[:80])}</p>")
-        if isinstance(q, (model.SingleChoice, model.TrueFalse)):
-            options = ["True", "False"] if isinstance(q, model.TrueFalse) else [letter_of(i) for i in range(len(q.choices))]
-            parts.append("".join(f'<input type="radio" name="q{n}" value="{o}"> {o} ' for o in options))
-        elif isinstance(q, model.MultipleResponse):
-            parts.append("".join(f'<input type="checkbox" name="q{n}-{letter_of(i)}"> {letter_of(i)} '
-                                 for i in range(len(q.choices))))
-        elif isinstance(q, (model.Matching, model.Ordering)):
-            count = len(q.pairs) if isinstance(q, model.Matching) else len(q.items)
-            parts.append("".join(f'<input type="text" name="q{n}-{i}" size="2"> ' for i in range(1, count + 1)))
-        elif isinstance(q, model.OpenResponse):
-            parts.append(f'<textarea name="q{n}"></textarea>')
-        else:
-            parts.append(f'<input type="text" name="q{n}">')
-        parts.append("</div>")
-    return f'<html lang="en"><body>{"".join(parts)}</body></html>'
+def marked_indices(passage: str, picked: list[str]) -> list[tuple[int, str]]:
+    """Return the passage's words (index, word) a student marks for the phrases and words ``picked``."""
+    from quizgen.responses import passage_words, phrase_words
+
+    words = passage_words(passage)
+    out: set[int] = set()
+    for phrase in picked:
+        if len(words_of(phrase)) == 1:  # a word: the first word of the passage that is it (not "the" in "their")
+            out |= {next(w.index for w in words if words_of(w.text) == words_of(phrase))}
+            continue
+        found = phrase_words(passage, phrase)
+        out |= set(found[0]) if found else set()
+    return [(i, words[i].text) for i in sorted(out)]
 
 
-def write_pdf_forms(folder: Path, build_id: str, roster: list[Student]) -> list[Path]:
-    """Write one filled PDF form per student: a WeasyPrint form, filled with pypdf as a PDF reader would."""
-    import weasyprint
+def write_pdf_forms(folder: Path, worksheet: model.Worksheet, roster: list[Student]) -> list[Path]:
+    """Write one filled PDF form per student: the pdf-form worksheet, filled with pypdf as a PDF reader would."""
     from pypdf import PdfReader, PdfWriter
+
+    from quizgen.render import render_html
+    from quizgen.render.form import form_context
+    from quizgen.render.pdf import render_documents
 
     folder.mkdir(parents=True, exist_ok=True)
     blanks: dict[str, bytes] = {}
@@ -266,9 +255,11 @@ def write_pdf_forms(folder: Path, build_id: str, roster: list[Student]) -> list[
     for i, s in enumerate(roster):
         letter = s.version.letter
         if letter not in blanks:
-            blanks[letter] = weasyprint.HTML(string=form_html(build_id, s.version)).write_pdf(pdf_forms=True)
+            ctx = form_context(worksheet, s.version)
+            blanks[letter] = render_documents("form", [render_html("worksheet.html.j2", ctx)], ctx["doc"]["stylesheets"],
+                                              forms=True).pdf
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(blanks[letter])))
-        values = {"student-name": s.name}
+        values = {"name": s.name, "class": "10B"}
         for item in s.version.items:
             values |= form_fields(item, s.answer(item.number))
         for page in writer.pages:
@@ -297,7 +288,7 @@ def form_fields(item: model.WorksheetItem, answer: object) -> dict[str, str]:
     if isinstance(q, model.Ordering):
         return {f"q{n}-{i}": "" if place is None else str(place) for i, place in enumerate(answer, start=1)}
     if isinstance(q, model.MarkTheWords):
-        return {f"q{n}": "; ".join(answer)}
+        return {f"q{n}-w{index}": "/on" for index, _ in marked_indices(q.passage, answer)}
     return {f"q{n}": str(answer)}
 
 

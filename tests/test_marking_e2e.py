@@ -6,11 +6,9 @@ every student's score and skill percentages in the gradebook are compared
 with the test's own computation from the model. Open answers are "to mark"
 until the rubric sheet is filled in.
 
-The response files and PDF forms follow the formats quizgen.marking
-documents (quizgen/marking/response_file.py, pdf_form.py): the interactive
-page and the fillable PDF of the screen-formats issue had not landed when
-these tests were written, so the forms here are made with WeasyPrint from
-those field names rather than by ``quizgen build --format pdf-form``.
+The response files are written in quizgen.responses's format, as the
+interactive page saves them; the PDF forms are the pdf-form worksheets
+(quizgen.render.form), filled field by field with pypdf.
 """
 
 from __future__ import annotations
@@ -149,9 +147,9 @@ def test_response_files_then_rubric_sheet(built, runner, tmp_path):
 
 
 def test_pdf_forms(built, runner, tmp_path):
-    """Filled PDF forms (fields as quizgen.marking.pdf_form documents them)."""
-    roster = routes.students(built.worksheet, seed=5)
-    routes.write_pdf_forms(tmp_path / "forms", built.build_id, roster)
+    """Filled PDF forms: the fillable worksheet of each version, filled in as a PDF reader does."""
+    roster = routes.students(built.worksheet, seed=5, versions=list("ABCDEFGHIJ"))  # ten versions' forms to render
+    routes.write_pdf_forms(tmp_path / "forms", built.worksheet, roster)
     run_mark(runner, str(built.manifest), str(tmp_path / "forms"), "-o", str(tmp_path / "results"), "--no-pdf")
     check_gradebook(tmp_path / "results" / "sampler-gradebook.csv", roster)
 

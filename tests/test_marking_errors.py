@@ -27,11 +27,15 @@ def built(tmp_path_factory):
 
 
 def _response(folder: Path, name: str, build_id: str, version: str = "A", answers: dict | None = None,
-              student: str = "Ada Lovelace") -> Path:
+              student: str = "Ada Lovelace", kinds: dict | None = None) -> Path:
+    """Write a response file in quizgen.responses's format: ``answers`` maps positions to values."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_text(json.dumps({"quizgen": "response", "schema": 1, "build": build_id, "version": version,
-                                "student": {"name": student}, "answers": answers or {"2": "A"}}), encoding="utf-8")
+    kinds = kinds or {}
+    entries = [{"position": int(n), "kind": kinds.get(int(n), "single-choice"), "value": v}
+               for n, v in (answers or {"2": "A"}).items()]
+    path.write_text(json.dumps({"format": "quizgen-response", "schema": 1, "build": build_id, "version": version,
+                                "student": student, "answers": entries}), encoding="utf-8")
     return path
 
 
@@ -47,7 +51,7 @@ def _single_choice(worksheet, letter="A") -> int:
 
 def test_answers_of_another_build_are_refused_and_nothing_is_written(built, runner, tmp_path):
     _, manifest, build_id = built
-    bad = _response(tmp_path / "in", "ada.json", "qg-000000000000")
+    bad = _response(tmp_path / "in", "ada.json", "qg-000000000000", answers={"1": None})
     out = tmp_path / "results"
     lines = _fails(runner, manifest, str(bad), "-o", str(out))
     assert lines == [f"{bad}: answers from another build ('qg-000000000000'), not {build_id} of {manifest}",
@@ -57,14 +61,24 @@ def test_answers_of_another_build_are_refused_and_nothing_is_written(built, runn
 
 @pytest.mark.parametrize("change, message", [
     ({"version": "Z"}, "no version 'Z' in this build (it has A, B)"),
-    ({"answers": {"13": "A"}}, "column 'answers.13': position '13' is not a question of this version (1–12)"),
-    ({"student": ""}, "the response file names no student"),
+    ({"answers": {"13": "A"}}, "version A has no question 13 (it has 1–12)"),
+    ({"student": " "}, "field 'student': found \" \", which is not in the expected form"),
 ])
 def test_response_file_problems(built, runner, tmp_path, change, message):
-    _, manifest, build_id = built
-    args = {"version": "A", "answers": None, "student": "Ada Lovelace"} | change
+    worksheet, manifest, build_id = built
+    number = _single_choice(worksheet)
+    args = {"version": "A", "answers": {str(number): "A"}, "student": "Ada Lovelace"} | change
     bad = _response(tmp_path, "ada.json", build_id, **args)
     assert _fails(runner, manifest, str(bad))[0] == f"{bad}: {message}"
+
+
+def test_a_response_of_another_worksheet_shape(built, runner, tmp_path):
+    worksheet, manifest, build_id = built
+    number = next(i.number for i in worksheet.versions[0].items if i.question.kind != "single-choice")
+    kind = worksheet.versions[0].items[number - 1].question.kind
+    bad = _response(tmp_path, "ada.json", build_id, answers={str(number): "A"})
+    assert _fails(runner, manifest, str(bad))[0] == (
+        f"{bad}: question {number} ({kind}): the file has a single-choice answer here: is it of another worksheet?")
 
 
 def test_a_value_the_question_cannot_take(built, runner, tmp_path):
@@ -74,13 +88,16 @@ def test_a_value_the_question_cannot_take(built, runner, tmp_path):
     bad = _response(tmp_path, "ada.json", build_id, answers={str(number): "H"})
     last = chr(64 + count)
     assert _fails(runner, manifest, str(bad))[0] == (
-        f"{bad}: column 'answers.{number}': question {number} (single-choice): 'H' is not one of the letters A–{last}")
+        f"{bad}: question {number} (single-choice): 'H' is not one of the letters A–{last}")
 
 
 def test_the_same_student_twice(built, runner, tmp_path):
     _, manifest, build_id = built
-    first = _response(tmp_path / "in", "a.json", build_id)
-    second = _response(tmp_path / "in", "b.json", build_id, version="B", student=" ada  LOVELACE ")
+    worksheet, _, _ = built
+    first = _response(tmp_path / "in", "a.json", build_id, answers={str(_single_choice(worksheet)): "A"})
+    number = next(i.number for i in worksheet.versions[1].items if i.question.kind == "single-choice")
+    second = _response(tmp_path / "in", "b.json", build_id, version="B", student=" ada  LOVELACE ",
+                       answers={str(number): "A"})
     lines = _fails(runner, manifest, str(tmp_path / "in"))
     assert lines[0] == f"{second}: ada LOVELACE answered twice: also in {first}"
 
@@ -144,9 +161,10 @@ def test_manifest_problems(runner, tmp_path):
 
 
 def test_skip_bad_marks_the_rest_and_lists_what_was_skipped(built, runner, tmp_path):
-    _, manifest, build_id = built
-    good = _response(tmp_path / "in", "good.json", build_id, student="Bo Ng")
-    bad = _response(tmp_path / "in", "bad.json", build_id, version="Z")
+    worksheet, manifest, build_id = built
+    answers = {str(_single_choice(worksheet)): "B"}
+    good = _response(tmp_path / "in", "good.json", build_id, student="Bo Ng", answers=answers)
+    bad = _response(tmp_path / "in", "bad.json", build_id, version="Z", answers=answers)
     result = runner.invoke(main, ["mark", str(manifest), str(tmp_path / "in"), "--skip-bad", "--no-pdf",
                                   "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
@@ -169,13 +187,15 @@ def test_marking_again_with_one_more_file_gives_what_marking_once_gives(built, r
         assert (step / name).read_bytes() == (once / name).read_bytes(), name
 
 
-def test_schemas_are_printed_and_a_response_file_fits_its_schema(built, runner, tmp_path):
+def test_the_manifest_schema_is_printed_and_test_response_files_fit_theirs(built, runner, tmp_path):
+    """The response files these tests write are the page's format (quizgen.responses.SCHEMA)."""
     jsonschema = pytest.importorskip("jsonschema")
+    from quizgen.responses import SCHEMA
+
     worksheet, _, build_id = built
-    for flag, title in (("--schema", "quizgen build manifest"), ("--response-schema", "quizgen response file")):
-        result = runner.invoke(main, ["mark", flag])
-        assert result.exit_code == 0 and json.loads(result.output)["title"] == title
-    schema = json.loads(runner.invoke(main, ["mark", "--response-schema"]).output)
+    result = runner.invoke(main, ["mark", "--schema"])
+    assert result.exit_code == 0 and json.loads(result.output)["title"] == "quizgen build manifest"
+    schema = SCHEMA
     roster = routes.students(worksheet, count=4, seed=2)
     for path in routes.write_response_files(tmp_path, build_id, roster):
         jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
@@ -283,7 +303,7 @@ def test_a_folder_of_answers_may_hold_the_builds_own_files(built, runner, tmp_pa
     record = manifests.make_manifest(worksheet, files=[{"name": "sampler-class-pack.pdf", "size": 33, "sha256": "0" * 64}])
     path = folder / "sampler-manifest.json"
     path.write_bytes(manifests.dump(record))
-    _response(folder, "ada.json", build_id)
+    _response(folder, "ada.json", build_id, answers={str(_single_choice(worksheet)): "A"})
     result = runner.invoke(main, ["mark", str(path), str(folder), "--no-pdf"])
     assert result.exit_code == 0, result.stderr
     assert [r["Student"] for r in routes.read_csv(folder / "sampler-results" / "sampler-gradebook.csv")] == ["Ada Lovelace"]

@@ -21,22 +21,21 @@ import click
 @click.option("--template", is_flag=True, help="Write an empty marks sheet for MANIFEST's build (for paper answers), and stop.")
 @click.option("--force", is_flag=True, help="With --template: replace an existing marks sheet.")
 @click.option("--schema", is_flag=True, help="Print the manifest's JSON Schema, and stop.")
-@click.option("--response-schema", is_flag=True, help="Print the JSON Schema of a response file, and stop.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
-def mark_command(manifest, answers, output, skip_bad, version, pdf, feedback, template, force, schema, response_schema,
-                 quiet):
+def mark_command(manifest, answers, output, skip_bad, version, pdf, feedback, template, force, schema, quiet):
     """Mark the students' ANSWERS against the build of MANIFEST (NAME-manifest.json, beside the answer key).
 
     ANSWERS are files or folders of them: response files of the interactive
-    page, filled PDF forms, the marks sheet (see --template), the rubric
-    sheet, Moodle's Responses report (with its Grades report) and Canvas's
-    Student Analysis report. Nothing is written if any of them is bad.
+    page and filled PDF forms (quizgen responses checks them), the marks
+    sheet (see --template), the rubric sheet, Moodle's Responses report
+    (with its Grades report) and Canvas's Student Analysis report. Nothing
+    is written if any of them is bad.
     """
     from quizgen.marking import run
     from quizgen.marking import schema as schemas
 
-    if schema or response_schema:
-        click.echo(schemas.dump(schemas.MANIFEST_SCHEMA if schema else schemas.RESPONSE_SCHEMA))
+    if schema:
+        click.echo(schemas.dump(schemas.MANIFEST_SCHEMA))
         return
     if manifest is None:
         raise click.UsageError("give the build's manifest (NAME-manifest.json, beside the answer key)")

@@ -3,8 +3,8 @@
 ``quizgen mark MANIFEST ANSWERS…`` reads a build's manifest (never the
 bank) and the answers, one reader per way they come back:
 
-- ``response_file``: the response files the interactive worksheet page saves (JSON);
-- ``pdf_form``: filled PDF forms;
+- ``response_file``: the response files the interactive worksheet page saves
+  and the filled PDF forms, both read by quizgen.responses;
 - ``marks_sheet``: the marks sheet a teacher fills from paper answer sheets;
 - ``moodle``: Moodle's quiz Responses report, with its Grades report;
 - ``canvas``: Canvas Classic Quizzes' Student Analysis report;

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizgen.errors import AnswersError, Diagnostic, Location
-from quizgen.marking import canvas, marks_sheet, moodle, pdf_form, response_file, rubric_sheet
+from quizgen.marking import canvas, marks_sheet, moodle, response_file, rubric_sheet
 from quizgen.marking.answers import ReadResult, Submission, problem
 from quizgen.marking.build import Build, load_build
 from quizgen.marking.table import decode, read_table
@@ -149,15 +149,13 @@ def _merge(total: ReadResult, part: ReadResult) -> None:
 
 
 def classify(path: Path, display: str) -> tuple[str | Diagnostic, object]:
-    """Return which reader a file needs ("response", "pdf", "marks", "rubric", "canvas", "moodle-…") and its table."""
+    """Return which reader a file needs ("response", "marks", "rubric", "canvas", "moodle-…") and its table."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return problem(display, "no such file"), None
     except OSError as err:
         return problem(display, f"cannot read: {err.strerror or err}"), None
-    if pdf_form.looks_like(data):
-        return "pdf", None
     if response_file.looks_like(data):
         return "response", None
     if b"\x00" in data[:4096]:
@@ -181,7 +179,6 @@ def classify(path: Path, display: str) -> tuple[str | Diagnostic, object]:
 
 _READERS = {
     "response": lambda path, content, build, display, version: response_file.read(path, build, display),
-    "pdf": lambda path, content, build, display, version: pdf_form.read(path, build, display),
     "marks": lambda path, content, build, display, version: marks_sheet.read(content, build),
     "rubric": lambda path, content, build, display, version: rubric_sheet.read(content, build),
     "canvas": lambda path, content, build, display, version: canvas.read(content, build, version),

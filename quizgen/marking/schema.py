@@ -1,8 +1,7 @@
-"""JSON Schemas of the build manifest and of a response file, as ``quizgen mark`` prints them.
+"""The JSON Schema of the build manifest, as ``quizgen mark --schema`` prints it (draft 2020-12).
 
-``quizgen mark --schema`` prints ``MANIFEST_SCHEMA``, ``quizgen mark
---response-schema`` prints ``RESPONSE_SCHEMA`` (JSON Schema, draft 2020-12).
-The tests validate real manifests and response files against them.
+The tests validate real manifests against it. A response file's schema is
+quizgen.responses.SCHEMA (``quizgen responses --schema``).
 """
 
 from __future__ import annotations
@@ -101,45 +100,6 @@ MANIFEST_SCHEMA: dict = {
         "files": {"type": "array", "description": "the files the build wrote (name, size, SHA-256)"},
     },
 }
-
-#: One answer's JSON form, per kind (see quizgen.marking.response_file).
-_ANSWER = {
-    "single-choice": {"type": "string"},
-    "multiple-response": {"type": "array", "items": {"type": "string"}},
-    "true-false": {"type": "boolean"},
-    "numeric": {"type": ["string", "number"]},
-    "short-answer": {"type": "string"},
-    "matching": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
-    "ordering": {"type": "array", "items": {"type": ["integer", "null"]}},
-    "mark-the-words": {"type": "array", "items": {"type": "string"}},
-    "open-response": {"type": "string"},
-}
-
-RESPONSE_SCHEMA: dict = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "quizgen response file",
-    "description": "A student's answers to one version, saved by the interactive worksheet page; "
-                   "letters and numbers are those of the version's printed sheet.",
-    "type": "object",
-    "required": ["quizgen", "schema", "build", "version", "student", "answers"],
-    "properties": {
-        "quizgen": {"const": "response"},
-        "schema": {"const": 1},
-        "build": {"type": "string", "pattern": "^qg-[0-9a-f]{12}$"},
-        "version": {"type": "string"},
-        "student": {"type": "object", "required": ["name"],
-                    "properties": {"name": {"type": "string", "minLength": 1}, "id": {"type": "string"}}},
-        "saved": {"type": "string", "description": "when it was saved (ISO 8601); not used for marking"},
-        "answers": {
-            "type": "object",
-            "propertyNames": {"pattern": "^[1-9][0-9]*$"},
-            "additionalProperties": {"anyOf": [{"type": "null"}, *[dict(v) for v in {
-                str(v): v for v in _ANSWER.values()}.values()]]},
-            "description": "position → answer: " + "; ".join(f"{k}: {json.dumps(v)}" for k, v in _ANSWER.items()),
-        },
-    },
-}
-
 
 def dump(schema: dict) -> str:
     """Return a schema as printed: indented JSON."""
