@@ -122,7 +122,7 @@ def version_record(version: model.Version, worksheet: model.Worksheet | None = N
             # mark-the-words: phrases credited either way, marked or not (not in "key")
             "optional": list(getattr(question, "optional", ())),
             **_marking_fields(item, claims),
-            "partial": scoring.RULES[question.kind].partial,
+            "rule": scoring.RULES[question.kind].name,
             "scoring": scoring.scoring_record(item),
         })
     return {"letter": version.letter, "points": version.points, "positions": positions}

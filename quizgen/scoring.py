@@ -1,53 +1,28 @@
-"""How every kind of question scores: one table, for marking and for the exports' partial credit.
+"""How every kind of question scores: one table (``RULES``), for marking and for the exports' partial credit.
 
-The table (``RULES``) says, per kind, what a student's answer is, when it
-earns full marks and how partial credit is given. Marking applies it to the
-students' answers (``score``). The LMS exports declare the same partial
-credit to Moodle and Canvas (tests/test_marking_scoring.py checks the
-Moodle export's multiple-response fractions against ``score``), and an
-export that declares partial credit reads ``RULES[kind].partial`` rather
-than deciding again. An LMS that marks a quiz itself agrees with quizgen
-wherever it can express the rule; where it cannot, ``quizgen mark`` lists
-the answers on which the two disagree.
+Each kind has one rule: its name, whether part of an answer earns part of
+the points, and the rule in a teacher's words (docs/marking.md prints the
+same table). Marking applies it to the students' answers (``score``). The
+LMS exports declare the same partial credit to Moodle and Canvas
+(tests/test_marking_scoring.py checks the Moodle export's multiple-response
+fractions against ``score``), so a class marked by quizgen and the same
+class marked by its LMS agree wherever the LMS can follow the rule; where
+it cannot, ``quizgen mark`` lists the answers on which the two disagree.
 
-=================  ==========================================  ==========================================
-kind               full marks when                             partial credit
-=================  ==========================================  ==========================================
-single-choice      the letter of the correct choice            none
-true-false         True or False as keyed                      none
-numeric            within ``tolerance`` of the answer; the     none
-                   unit may be written or left out
-short-answer       one of the accepted answers, ignoring case,  none
-                   spacing, typographic quotes and a final
-                   full stop
-multiple-response  every correct letter and no other           right minus wrong: each correct letter
-                                                               earns 1/k of the points (k = correct
-                                                               letters), each wrong one takes 1/k
-                                                               away, never below 0 (the Moodle
-                                                               export's fractions)
-matching           every prompt given its letter               per part: 1/n of the points per prompt
-                                                               matched right (n prompts; the unused
-                                                               choice earns nothing)
-ordering           every item given its place                  per part: 1/n per item in its place
-                                                               (the LMS exports carry it as matching
-                                                               of each item to its place)
-mark-the-words     every keyed phrase found (one of its words  right minus wrong: each keyed phrase found
-                   marked) and no other word marked            earns 1/k (k phrases), each marked word in
-                                                               no keyed or optional phrase takes 1/k
-                                                               away, optional phrases earn and cost
-                                                               nothing, never below 0 (banks/README.md,
-                                                               "Marking mark-the-words")
-open-response      marked by the teacher on the rubric         the rubric's levels: Proficient = all
-                                                               points, Emergent = half, Basic = 0
-=================  ==========================================  ==========================================
-
-An empty answer scores 0 ("blank"). An open answer that is not empty is
-"to mark" until the teacher marks it: it is never counted as 0.
+An answer, as the readers in quizgen.marking hand it to ``score``, is, by
+kind: a letter (single choice); a list of letters (multiple response); True
+or False; the number as written (numeric); the words as written (short
+answer, open response); {prompt number: letter} (matching); the place given
+to each printed item, top to bottom (ordering); the words marked (mark the
+words). Letters and numbers are those of the version's printed sheet. None,
+"" or an empty list is a blank, which scores 0. An open answer that is not
+blank is "to mark" until the teacher marks it on the rubric: it is never
+counted as 0.
 
 Each position of a build's manifest carries a ``scoring`` record
-(``scoring_record``): everything the rules above need (the correct
-letters, accepted answers, tolerance and unit, the pairs, the order, the
-words, the rubric), so marking never reads the bank.
+(``scoring_record``): everything the rules need (the correct letters,
+accepted answers, tolerance and unit, the pairs, the order, the words, the
+rubric), so marking never reads the bank.
 """
 
 from __future__ import annotations
@@ -62,36 +37,51 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from quizgen import model
 
-#: Partial-credit rules, by name (the values of ``Rule.partial``).
-NO_PARTIAL = "none"
-PER_PART = "per part"
-RIGHT_MINUS_WRONG = "right minus wrong"
-RUBRIC = "rubric"
-
-
 @dataclass(frozen=True)
 class Rule:
-    """How one kind scores: the answer's form, when it is right, and its partial credit."""
+    """How one kind scores, in a teacher's words."""
 
-    #: What a student's answer is, once read from any route.
-    answer: str
-    #: When the answer earns full marks.
-    full: str
-    #: One of NO_PARTIAL, PER_PART, RIGHT_MINUS_WRONG, RUBRIC.
-    partial: str
+    #: Short name ("each choice"), written in the manifest's positions and the export plan.
+    name: str
+    #: Whether part of an answer earns part of the points.
+    partial: bool
+    #: The rule as a teacher reads it.
+    text: str
 
 
 RULES: dict[str, Rule] = {
-    "single-choice": Rule("a letter (A, B, C …) in printed order", "the correct letter", NO_PARTIAL),
-    "true-false": Rule("True or False", "as keyed", NO_PARTIAL),
-    "numeric": Rule("a number, as written (a unit after it is allowed)", "within the tolerance", NO_PARTIAL),
-    "short-answer": Rule("words", "one of the accepted answers (case, spacing, quotes and a final full stop ignored)", NO_PARTIAL),
-    "multiple-response": Rule("letters", "every correct letter and no other", RIGHT_MINUS_WRONG),
-    "matching": Rule("a letter per numbered prompt", "every prompt matched", PER_PART),
-    "ordering": Rule("a number per printed item, top to bottom (1 = first)", "every item in its place", PER_PART),
-    "mark-the-words": Rule("the words marked in the passage", "every keyed phrase found and no other word marked",
-                           RIGHT_MINUS_WRONG),
-    "open-response": Rule("text", "marked by the teacher on the rubric", RUBRIC),
+    "single-choice": Rule("right choice", False, "The correct choice earns the points; any other choice, or none, earns 0."),
+    "true-false": Rule("right choice", False, "The correct answer (True or False) earns the points; the other, or none, earns 0."),
+    "multiple-response": Rule(
+        "each choice", True,
+        "Each correct choice ticked earns points ÷ (number of correct choices); each wrong choice ticked takes "
+        "away as much; the total is never below 0.",
+    ),
+    "short-answer": Rule(
+        "accepted answer", False,
+        "Any accepted answer earns the points; case, spacing, typographic quotes and a final full stop do not matter.",
+    ),
+    "numeric": Rule(
+        "within tolerance", False,
+        "A number within the tolerance of the answer (answer ± tolerance, ends included) earns the points; "
+        "a unit written after it does not matter.",
+    ),
+    "matching": Rule(
+        "each pair", True,
+        "Each left-hand item matched to its right-hand item earns points ÷ (number of items); an extra "
+        "right-hand item costs nothing.",
+    ),
+    "ordering": Rule("each position", True, "Each item in its right position earns points ÷ (number of items)."),
+    "open-response": Rule(
+        "rubric", True,
+        "Marked by the teacher with the rubric: Proficient earns the points, Emergent half of them, Basic 0.",
+    ),
+    "mark-the-words": Rule(
+        "each phrase", True,
+        "Each phrase to mark that is found (a word of it marked) earns points ÷ (number of phrases); each other "
+        "word marked takes away as much, except the words of a phrase credited either way, which earn and cost "
+        "nothing; the total is never below 0 (banks/README.md, \"Marking mark-the-words\").",
+    ),
 }
 
 #: Statuses of a scored answer.
@@ -178,11 +168,9 @@ def rubric_levels(question: model.OpenResponse) -> list[dict]:
 def score(position: dict, answer: object) -> Score:
     """Return what ``answer`` earns at ``position`` (a manifest position record).
 
-    ``answer`` has the form ``RULES[kind].answer`` describes, as the readers
-    in quizgen.marking return it: a letter, a list of letters, a bool, text,
-    {prompt number: letter}, [place per item] or a list of words; None or an
-    empty value is a blank. Raises ValueError for a value the question
-    cannot take (see ``check``).
+    ``answer`` has the form the module docstring gives for its kind; None
+    or an empty value is a blank. Raises ValueError for a value the
+    question cannot take (see ``check``).
     """
     kind = position["kind"]
     maximum = Fraction(position["points"])

@@ -43,7 +43,7 @@ def _position() -> dict:
     return {
         "type": "object",
         "required": ["position", "question", "kind", "skill", "subskill", "points", "key", "scoring", "stem",
-                     "lms_stem", "explanation", "claims", "partial"],
+                     "lms_stem", "explanation", "claims", "rule"],
         "properties": {
             "position": {"type": "integer", "minimum": 1, "description": "the question's number on the sheet"},
             "question": {"type": "string", "description": "the bank's question id"},
@@ -60,8 +60,7 @@ def _position() -> dict:
             "explanation": _TEXT,
             "outside_source": {"type": ["object", "null"]},
             "claims": {"type": "array", "items": {"type": "object", "required": ["id", "summary", "verdict"]}},
-            "partial": {"enum": ["none", "per part", "right minus wrong", "rubric"],
-                        "description": "how partial credit is given (quizgen.scoring.RULES)"},
+            "rule": {"type": "string", "description": "the kind's scoring rule by name (quizgen.scoring.RULES)"},
             "scoring": {"type": "object", "description": "what scoring needs, per kind"},
         },
         "allOf": by_kind,
