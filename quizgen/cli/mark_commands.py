@@ -56,9 +56,14 @@ def mark_command(manifest, answers, output, skip_bad, version, pdf, feedback, te
     for path, label, data in report.outputs:
         click.echo(f"wrote {path} ({label})")
     if not quiet:
-        extra = f"; {report.to_mark} open answers to mark on the rubric sheet" if report.to_mark else ""
-        lms = f"; the LMS marked {report.disagreements} answers otherwise" if report.disagreements else ""
-        click.echo(f"marked {report.students} students in {report.seconds:.1f} s{extra}{lms}", err=True)
+        extra = f"; {_answers(report.to_mark)} to mark on the rubric sheet" if report.to_mark else ""
+        lms = f"; the LMS marked {_answers(report.disagreements)} otherwise" if report.disagreements else ""
+        students = f"{report.students} student{'s' if report.students != 1 else ''}"
+        click.echo(f"marked {students} in {report.seconds:.1f} s{extra}{lms}", err=True)
+
+
+def _answers(count: int) -> str:
+    return f"{count} answer{'s' if count != 1 else ''}"
 
 
 COMMANDS: list[click.Command] = [mark_command]
