@@ -492,6 +492,7 @@ def read_form(data: bytes, display: str) -> Response:
     if unknown:
         raise _problem(display, f"names a kind of question this quizgen does not know: {unknown[0]!r}", FORM_KINDS)
     values = {name: _field_value(f) for name, f in fields.items()}
+    values |= _split_radio_groups(reader, display)
     answers = {}
     problems: list[Diagnostic] = []
     for position, kind in enumerate(kind_list, start=1):
@@ -509,6 +510,31 @@ def read_form(data: bytes, display: str) -> Response:
         raise _problem(display, "the form's Name field is empty: whose answers are these?", "name")
     extra = {name: text for name, text in values.items() if name.endswith("-working") and text}
     return Response(display, build, version, student, answers, "pdf-form", entries.get(FORM_WORKSHEET, ""), "", extra)
+
+
+def _split_radio_groups(reader, display: str) -> dict[str, str | None]:
+    """Return the value of each radio group a form holds as several fields of one name.
+
+    Forms made before quizgen.render.pdf joined them hold a question whose
+    choices run over a page as one field per page, each numbering its
+    buttons from 0 (pypdf's ``get_fields`` keeps the last): each field's
+    state is read through its own export values. Two different letters
+    ticked cannot be read.
+    """
+    groups: dict[str, list] = {}
+    for reference in reader.trailer["/Root"].get("/AcroForm", {}).get("/Fields", []):
+        f = reference.get_object()
+        if f.get("/FT") == "/Btn" and "/Kids" in f and "/Opt" in f:
+            groups.setdefault(str(f.get("/T", "")), []).append(f)
+    out = {}
+    for name, fields in groups.items():
+        if len(fields) > 1:
+            ticked = sorted({v for f in fields if (v := _field_value(f)) is not None})
+            if len(ticked) > 1:
+                raise _problem(display, f"two choices are ticked, {' and '.join(ticked)} (the question runs over two"
+                                        " pages): tick one", name)
+            out[name] = ticked[0] if ticked else None
+    return out
 
 
 def _field_value(f) -> str | None:
