@@ -46,6 +46,8 @@ _EXCERPT_RE = re.compile(r"^\s*([a-z0-9-]+)\s*:\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _GREGORIAN_RE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?$")
 #: Joins parts of a quote that appear in order with text left out between them.
 QUOTE_GAP = " … "
+#: Most minutes a question's ``minutes`` may give.
+MAX_QUESTION_MINUTES = 60
 
 
 @dataclass
@@ -606,6 +608,7 @@ class _QuestionBuilder:
             print_excerpts=raw.get("print_excerpts", True),
             teacher_note=raw.get("teacher_note") or "",
             answer_terms=tuple(raw.get("answer_terms") or ()),
+            minutes=self.minutes(),
         )
         if raw.get("parametric"):
             return self.parametric(common)
@@ -613,6 +616,16 @@ class _QuestionBuilder:
         if not self.ok:
             return None
         return model.QUESTION_KINDS[self.kind](**common, **specific)
+
+    def minutes(self) -> Decimal | None:
+        """Return the question's own working time, or None for its kind's."""
+        if "minutes" not in self.raw:
+            return None
+        value = _number(self.raw["minutes"])  # the shape check reported a value that is no number
+        if value is not None and not 0 < value <= MAX_QUESTION_MINUTES:
+            self.bad(("minutes",), f"{self.raw['minutes']} is out of range (more than 0, at most {MAX_QUESTION_MINUTES})")
+            return None
+        return value
 
     def excerpts(self) -> tuple:
         out = []

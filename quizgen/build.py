@@ -108,6 +108,7 @@ def build(
     """
     from quizgen.outputs import write_files
     from quizgen.render.jobs import RenderPool
+    from quizgen.timing import over_time
 
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -118,6 +119,7 @@ def build(
         count = len(worksheet.versions)
         say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
         report = BuildReport(worksheet)
+        report.notes.extend(over_time(worksheet))  # the time the recipe gives, against the estimate
         exporters = _check_exports(worksheet, [f for f in formats if f != "pdf"], report)
         out = Path(recipe.output)
         if "pdf" in formats:

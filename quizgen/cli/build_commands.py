@@ -40,11 +40,13 @@ def _formats_help() -> str:
 @click.option("--double-sided/--single-sided", "double_sided", default=None,
               help="Class pack for double-sided printing (the default): a blank page after a version"
                    " with an odd number of pages, so each version starts a new sheet.")
+@click.option("--minutes", default=None, metavar="N",
+              help="The time the class has: the build warns when a version's estimated working time is longer.")
 @click.option("--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
 def build_command(recipe, bank_dir, output, title, instructions, name, skills, kinds, sources, difficulty,
-                  grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, formats, workers,
+                  grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, minutes, formats, workers,
                   quiet):
     """Build worksheets, answer key and class pack from RECIPE.
 
@@ -59,7 +61,7 @@ def build_command(recipe, bank_dir, output, title, instructions, name, skills, k
         output=output, title=title, instructions=instructions, name=name, questions=list(skills), kinds=kinds,
         sources=sources, difficulty=difficulty, grade_band=grade_band, versions=versions, seed=seed, paper=paper,
         large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
-        double_sided=double_sided,
+        double_sided=double_sided, minutes=minutes,
     )
     loaded = load_recipe(recipe if recipe is not None else paths.default_recipe(bank_dir), options)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
