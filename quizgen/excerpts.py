@@ -15,7 +15,9 @@ source line:
    until at least ``CLAUSE_CONTEXT`` characters are kept;
 3. for context, the sentence just before and the one just after what is
    kept, when that sentence is at most ``CONTEXT_CHARS`` long (a short
-   lead-in or follow-up costs a line; a long one is left out);
+   lead-in or follow-up costs a line; a long one is left out); not in
+   large print, where a long sentence's clauses are also widened less
+   (``LARGE_CLAUSE_CONTEXT``);
 4. the whole line when what would be left out is shorter than
    ``WHOLE_LINE_SLACK`` characters: a "…" that saves less than a line only
    makes the text harder to read.
@@ -40,6 +42,10 @@ CONTEXT_CHARS = 100
 LONG_SENTENCE = 220
 #: Of a long sentence, at least this many characters are kept around the needed clauses.
 CLAUSE_CONTEXT = 100
+#: Large print (16 pt and up) adds no context sentences, and widens a long
+#: sentence's clauses only to this many characters: at that size the context
+#: of a regular sheet took a page of its own.
+LARGE_CLAUSE_CONTEXT = 60
 #: A line is printed whole when trimming would leave out fewer characters than this.
 WHOLE_LINE_SLACK = 80
 #: What stands for left-out text.
@@ -120,8 +126,8 @@ def _find(text: str, fragment: str) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
-def kept_ranges(text: str, needs: Iterable[str]) -> list[tuple[int, int]] | None:
-    """Return the character ranges of ``text`` to print, in order, or None to print it whole."""
+def kept_ranges(text: str, needs: Iterable[str], large: bool = False) -> list[tuple[int, int]] | None:
+    """Return the character ranges of ``text`` to print, in order, or None to print it whole (``large``: large print)."""
     found = [where for where in (_find(text, n) for n in needs) if where]
     if not found:
         return None
@@ -138,8 +144,8 @@ def kept_ranges(text: str, needs: Iterable[str]) -> list[tuple[int, int]] | None
             continue
         parts = clauses(text, a, b)
         hit = [k for k, (c, d) in enumerate(parts) for x, y in inside if c < y and x < d]
-        kept.append(_widen(parts, min(hit), max(hit)))
-    for i in holding:
+        kept.append(_widen(parts, min(hit), max(hit), LARGE_CLAUSE_CONTEXT if large else CLAUSE_CONTEXT))
+    for i in set() if large else holding:
         for j in (i - 1, i + 1):
             if 0 <= j < len(spans) and j not in holding and spans[j][1] - spans[j][0] <= CONTEXT_CHARS:
                 kept.append(spans[j])
@@ -150,12 +156,12 @@ def kept_ranges(text: str, needs: Iterable[str]) -> list[tuple[int, int]] | None
     return kept
 
 
-def _widen(parts: list[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
-    """Return clauses lo..hi of a sentence, widened a clause at a time (before, then after) to ``CLAUSE_CONTEXT`` characters."""
-    while parts[hi][1] - parts[lo][0] < CLAUSE_CONTEXT and (lo > 0 or hi < len(parts) - 1):
+def _widen(parts: list[tuple[int, int]], lo: int, hi: int, least: int) -> tuple[int, int]:
+    """Return clauses lo..hi of a sentence, widened a clause at a time (before, then after) to ``least`` characters."""
+    while parts[hi][1] - parts[lo][0] < least and (lo > 0 or hi < len(parts) - 1):
         if lo > 0:
             lo -= 1
-        if parts[hi][1] - parts[lo][0] < CLAUSE_CONTEXT and hi < len(parts) - 1:
+        if parts[hi][1] - parts[lo][0] < least and hi < len(parts) - 1:
             hi += 1
     return parts[lo][0], parts[hi][1]
 
@@ -171,9 +177,9 @@ def _merge(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def trim(text: str, needs: Iterable[str]) -> str:
+def trim(text: str, needs: Iterable[str], large: bool = False) -> str:
     """Return what an excerpt prints of the source line ``text`` for a question that needs ``needs``."""
-    kept = kept_ranges(text, list(needs))
+    kept = kept_ranges(text, list(needs), large)
     if kept is None:
         return text
     out = [GAP] if text[: kept[0][0]].strip() else []

@@ -148,6 +148,8 @@ def _item(
         "kind": q.kind,
         "partial": f"partials/{q.kind}.html.j2",
         "stem": q.stem,
+        # The stem's own line breaks, kept in print as in the exports (a <br> between lines).
+        "stem_lines": [" ".join(line.split()) for line in q.stem.strip("\n").split("\n")],
         "points": q.points,
         "hint": KIND_HINTS[q.kind],
         # Hint and answer space on one line: a true/false, a number box, one short write-on line.
@@ -182,6 +184,9 @@ def _item(
             ctx["look_it_up"] = True
             ctx["look_where"] = card["kind"]
     getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item, show_answers)
+    if "choice_layout" in ctx and worksheet.recipe.large_print and not show_answers:
+        ctx["choice_layout"] = choice_layout([c["text"] for c in ctx["choices"]], large=True)
+        ctx["long_response"] = ctx["choice_layout"] == "stacked" and len(ctx["choices"]) > 3
     if show_answers:
         where = f"Version {version.letter}, question {item.number}"
         record = shown if shown is not None else {}
@@ -250,9 +255,12 @@ def passage_plan(worksheet: model.Worksheet, version: model.Version) -> dict[int
     """
     plan: dict[int, dict] = {}
     printed: list[tuple[dict[tuple[str, int], str], dict]] = []  # (lines printed, excerpt context)
+    cited: dict[str, int] = {}  # source -> the excerpt that cites it in full
 
     def add(source_id: str, lines: dict[int, str], question: int, label: str = "") -> dict:
-        excerpt = _excerpt_context(worksheet, version, len(printed) + 1, source_id, lines, question, label)
+        number = len(printed) + 1
+        excerpt = _excerpt_context(worksheet, version, number, source_id, lines, question, label,
+                                   cited.setdefault(source_id, number))
         printed.append(({(source_id, n): text for n, text in lines.items()}, excerpt))
         return excerpt
 
@@ -272,7 +280,8 @@ def passage_plan(worksheet: model.Worksheet, version: model.Version) -> dict[int
                 entry["see"].append({"excerpts": _excerpt_names([p["number"] for p in plan[first]["passages"]]),
                                      "question": first, "target": "", "above": True})
             own = [e for e in item.excerpts if e.source not in shared]
-            for source_id, lines in lines_by_source(own).items():
+            for source_id in dict.fromkeys(e.source for e in own):
+                lines = union_lines(worksheet, [e for e in own if e.source == source_id])
                 earlier = _printed_before(printed, source_id, lines)
                 if earlier is None:
                     entry["excerpts"].append(add(source_id, lines, item.number))
@@ -305,8 +314,13 @@ def union_lines(worksheet: model.Worksheet, excerpts: list[model.Excerpt]) -> di
     """Return {line number: text} printing every line of ``excerpts`` (one source) with what each of them needs.
 
     A line some excerpt prints whole is printed whole; else it keeps the
-    sentences any of them needs (see quizgen.excerpts).
+    sentences any of them needs (see quizgen.excerpts), with less context in
+    large print. For one excerpt in regular print that is its own ``lines``.
     """
+    large = worksheet.recipe.large_print
+    if len(excerpts) == 1 and not large:
+        e = excerpts[0]
+        return {e.first + i: text for i, text in enumerate(e.lines)}
     needs: dict[int, tuple[str, ...] | None] = {}
     for e in excerpts:
         for n in range(e.first, e.last + 1):
@@ -315,7 +329,7 @@ def union_lines(worksheet: model.Worksheet, excerpts: list[model.Excerpt]) -> di
             else:
                 needs[n] = needs.get(n, ()) + e.needs
     source = worksheet.sources[excerpts[0].source]
-    return {n: source.lines[n - 1] if want is None else trimming.trim(source.lines[n - 1], want)
+    return {n: source.lines[n - 1] if want is None else trimming.trim(source.lines[n - 1], want, large)
             for n, want in sorted(needs.items())}
 
 
@@ -332,8 +346,13 @@ def _span_label(numbers: list[int]) -> str:
 
 
 def _excerpt_context(worksheet: model.Worksheet, version: model.Version, number: int, source_id: str,
-                     lines: dict[int, str], question: int, label: str) -> dict:
-    """Return what an excerpt box prints: its lines ("…" between separate passages), citation and repair note."""
+                     lines: dict[int, str], question: int, label: str, cited_in: int) -> dict:
+    """Return what an excerpt box prints: its lines ("…" between separate passages), citation and repair note.
+
+    The first excerpt of a source in a version cites it in full; a later one
+    (``cited_in`` is an earlier excerpt's number) names that excerpt and its
+    own lines: "Same source as excerpt 2; lines 8 and 12."
+    """
     source = worksheet.sources[source_id]
     ranges = line_runs(sorted(lines))
     printed: list[dict] = []
@@ -346,7 +365,8 @@ def _excerpt_context(worksheet: model.Worksheet, version: model.Version, number:
         "anchor": f"v{version.letter}-excerpt-{number}",
         "label": label,
         "lines": printed,
-        "citation": citation(source, ranges),
+        "citation": citation(source, ranges) if cited_in == number
+                    else f"Same source as excerpt {cited_in}; {line_label(ranges)}.",
         "repairs": repair_note(source, ranges),
         "question": question,
     }
@@ -579,15 +599,17 @@ class _Kinds:
 #: Longest choice set four to a row, two to a row; longer ones take a line each.
 #: (At 10 pt a quarter of the text width holds about 20 characters a line, half of it about 46.)
 CHOICE_COLUMNS = ((18, 4), (44, 2))
+#: The same in large print (16 pt, the full width of the page).
+LARGE_CHOICE_COLUMNS = ((12, 4), (28, 2))
 #: Longest right-hand text of a matching question printed as a row of lettered
 #: matches above the prompts (a "word bank"); longer ones sit beside the prompts.
 MATCH_BANK_LIMIT = 28
 
 
-def choice_layout(texts: list[str]) -> str:
+def choice_layout(texts: list[str], large: bool = False) -> str:
     """Return how to set choices: four to a row ("grid-4"), two ("grid-2"), or one per line ("stacked")."""
     longest = max((len(t) for t in texts), default=0)
-    for limit, columns in CHOICE_COLUMNS:
+    for limit, columns in LARGE_CHOICE_COLUMNS if large else CHOICE_COLUMNS:
         if longest <= limit:
             return f"grid-{columns}"
     return "stacked"
