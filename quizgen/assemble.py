@@ -426,7 +426,7 @@ def whole_bank(bank: model.Bank, seed: int = 1) -> model.Worksheet:
         name="bank",
     )
     rng = random.Random(f"quizgen/{seed}/version/A")
-    version = _version(bank, recipe, "A", 0, list(bank.questions.values()), rng)
+    version = _version(bank, recipe, "A", 0, list(bank.questions.values()), rng, grouped=False)
     return _worksheet(bank, recipe, [version])
 
 
@@ -448,8 +448,11 @@ def _worksheet(bank: model.Bank, recipe: model.Recipe, versions: list[model.Vers
     )
 
 
-def _version(bank, recipe, letter: str, index: int, questions: list[model.Question], rng: random.Random) -> model.Version:
-    instances = group_by_passage(bank, [_instance(bank, question, recipe.seed, index) for question in questions])
+def _version(bank, recipe, letter: str, index: int, questions: list[model.Question], rng: random.Random,
+             grouped: bool = True) -> model.Version:
+    instances = [_instance(bank, question, recipe.seed, index) for question in questions]
+    if grouped:  # a worksheet's order; the whole bank keeps the bank's
+        instances = group_by_passage(bank, instances)
     items = []
     for number, question in enumerate(instances, start=1):
         question, shuffled = _shuffle(question, rng)

@@ -264,21 +264,34 @@ def passage_plan(worksheet: model.Worksheet, version: model.Version) -> dict[int
         printed.append(({(source_id, n): text for n, text in lines.items()}, excerpt))
         return excerpt
 
+    def point_back(entry: dict, earlier: dict) -> None:
+        entry["see"].append({"excerpts": _excerpt_names([earlier["number"]]), "question": earlier["question"],
+                             "target": earlier["anchor"], "above": False})
+
     for run in passage_groups(worksheet, version):
         shared = _shared_sources(run)
         first = run[0].number
+        label = f"for questions {_span_label([i.number for i in run])}"
+        above: list[dict] = []  # the run's passages, printed above its first question
+        before: list[dict] = []  # the run's passages printed as they are earlier in the version
+        for source_id in shared:
+            lines = union_lines(worksheet, [e for i in run for e in i.excerpts if e.source == source_id])
+            earlier = _printed_before(printed, source_id, lines)
+            if earlier is None:
+                above.append(add(source_id, lines, first, label))
+            else:
+                before.append(earlier)
         for item in run:
             entry = plan.setdefault(item.number, {"passages": [], "excerpts": [], "see": []})
             if not _printable(worksheet, item):
                 continue
             if item.number == first:
-                label = f"for questions {_span_label([i.number for i in run])}"
-                for source_id in shared:
-                    lines = union_lines(worksheet, [e for i in run for e in i.excerpts if e.source == source_id])
-                    entry["passages"].append(add(source_id, lines, first, label))
-            elif plan[first]["passages"]:
-                entry["see"].append({"excerpts": _excerpt_names([p["number"] for p in plan[first]["passages"]]),
+                entry["passages"] = above
+            elif above:
+                entry["see"].append({"excerpts": _excerpt_names([p["number"] for p in above]),
                                      "question": first, "target": "", "above": True})
+            for earlier in before:
+                point_back(entry, earlier)
             own = [e for e in item.excerpts if e.source not in shared]
             for source_id in dict.fromkeys(e.source for e in own):
                 lines = union_lines(worksheet, [e for e in own if e.source == source_id])
@@ -286,8 +299,7 @@ def passage_plan(worksheet: model.Worksheet, version: model.Version) -> dict[int
                 if earlier is None:
                     entry["excerpts"].append(add(source_id, lines, item.number))
                 else:
-                    entry["see"].append({"excerpts": _excerpt_names([earlier["number"]]), "question": earlier["question"],
-                                         "target": earlier["anchor"], "above": False})
+                    point_back(entry, earlier)
     return plan
 
 
