@@ -175,3 +175,54 @@ def continued_label_problems(data: bytes) -> list[str]:
         if found != want:
             problems.append(f"page {index + 1}: header {found or 'none'}, expected {want or 'none'}")
     return problems
+
+
+def structure_problems(data: bytes) -> list[str]:
+    """Return what keeps a PDF from being a well-formed tagged PDF, read with pikepdf.
+
+    A tagged PDF has /MarkInfo /Marked true, a language and a title shown in
+    the window, and a structure tree: one /Document element whose elements
+    all point to pages of this file, and a parent tree mapping each page's
+    marked content (/StructParents) to elements on that page. Headings are
+    H1/H2 elements and lists L/LI, as the HTML has them.
+    """
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    root = pdf.Root
+    problems = []
+    if not (root.get("/MarkInfo") and root.MarkInfo.get("/Marked")):
+        problems.append("not marked as tagged")
+    if not str(root.get("/Lang", "")):
+        problems.append("no document language")
+    if not str(pdf.docinfo.get("/Title", "")) or not root.get("/ViewerPreferences", {}).get("/DisplayDocTitle"):
+        problems.append("no title shown in the window")
+    tree = root.get("/StructTreeRoot")
+    if tree is None:
+        return problems + ["no structure tree"]
+    pages = {p.obj.objgen for p in pdf.pages}
+    nums = tree.ParentTree.Nums
+    entries = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    tags: dict[str, int] = {}
+    stack = [tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K]
+    while stack:
+        element = stack.pop()
+        tags[str(element.S)] = tags.get(str(element.S), 0) + 1
+        if "/Pg" in element and element.Pg.objgen not in pages:
+            problems.append(f"a {element.S} element points to a page of another file")
+        kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+        stack += [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/StructElem"]
+    for number, page in enumerate(pdf.pages, start=1):
+        key = page.obj.get("/StructParents")
+        if key is None or int(key) not in entries:
+            problems.append(f"page {number} has no parent-tree entry")
+        elif any(element.Pg.objgen != page.obj.objgen for element in entries[int(key)]):
+            problems.append(f"page {number}'s marked content maps to elements of another page")
+    if tags.get("/Document") != 1:
+        problems.append("not one Document element")
+    for needed in ("/H1", "/P", "/L", "/LI"):
+        if not tags.get(needed):
+            problems.append(f"no {needed} element")
+    return problems
