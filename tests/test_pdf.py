@@ -702,3 +702,68 @@ def test_blank_pages_separate_odd_documents_across_chunks_but_never_end_the_pack
     (result,) = jobs.render_jobs([job])
     texts = [squash(t) for t in pdf_pages_text(result.pdf)]
     assert texts == ["Document 0", "Blank", "Document 1", "Blank", "Document 2", "Blank", "Document 3", "Blank", "Document 4"]
+
+
+def _one_question_pdf(question: model.Question, bank: model.Bank) -> tuple[bytes, dict]:
+    import dataclasses
+
+    from quizgen.assemble import whole_bank
+    from quizgen.render import render_html
+    from quizgen.render.context import worksheet_context
+    from quizgen.render.pdf import html_to_pdf
+
+    sheet = whole_bank(dataclasses.replace(bank, questions={question.id: question}), seed=1)
+    context = worksheet_context(sheet, sheet.versions[0], link=False)
+    return html_to_pdf([render_html("worksheet.html.j2", context)], context["doc"]["stylesheets"]), context
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_a_long_unbroken_string_wraps_inside_the_page(tmp_path):
+    """An address or a long number in a stem or a choice wraps at the right margin instead of running off the page."""
+    import dataclasses
+
+    from lxml import etree
+
+    bank = load_bank(project("worksheet"))
+    question = next(q for q in bank.questions.values() if isinstance(q, model.SingleChoice))
+    url = "https://example.org/" + "a-very-long-path-segment-" * 12 + "end"
+    number = "1" * 90
+    question = dataclasses.replace(question, stem=f"Read {url} and the number {number}, then choose.",
+                                   choices=(model.Choice(url, True),) + question.choices[1:])
+    data, _ = _one_question_pdf(question, bank)
+    path = tmp_path / "long.pdf"
+    path.write_bytes(data)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser())
+    width = float(root.find(".//page").get("width"))
+    right = width - 14 / 25.4 * 72  # print.css: 14 mm side margins
+    words = root.findall(".//word")
+    assert any("example.org" in (w.text or "") for w in words)
+    over = [(w.text, w.get("xmax")) for w in words if float(w.get("xmax")) > right + 1]
+    assert not over, over
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_a_stem_keeps_the_line_breaks_it_has_in_the_bank(tmp_path):
+    """A stem laid out as lines in the bank prints as lines, as the exports keep them; spaces inside a line collapse."""
+    import dataclasses
+
+    from quizgen.exporters import get_exporter
+
+    bank = load_bank(project("worksheet"))
+    question = next(q for q in bank.questions.values() if isinstance(q, model.SingleChoice))
+    stem = "Read the three dates below.\n1936:   founding\n1945: liberation\nWhich comes first?"
+    question = dataclasses.replace(question, stem=stem)
+    data, context = _one_question_pdf(question, bank)
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    (first,) = [n for n, line in enumerate(lines) if "Read the three dates below." in line]
+    assert lines[first + 1] == "1936: founding" and lines[first + 2] == "1945: liberation", lines[first:first + 4]
+    assert lines[first + 3].startswith("Which comes first?")
+    from quizgen.assemble import whole_bank
+
+    sheet = whole_bank(dataclasses.replace(bank, questions={question.id: question}), seed=1)
+    # The exports keep them the same way: a line break in the question's HTML.
+    assert "Read the three dates below.<br>1936" in get_exporter("gift").export(sheet).decode("utf-8")
