@@ -30,6 +30,26 @@ from collections.abc import Sequence
 def join(parts: Sequence[tuple[bytes, tuple[int, int] | None]], title: str) -> bytes:
     """Return one PDF of the page ranges ``parts`` ((pdf, (first, end)) or (pdf, None) for all), in order."""
     import pikepdf
+
+    sources = [pikepdf.open(io.BytesIO(data)) for data, _ in parts]
+    try:
+        return _assemble([(source, pages) for source, (_, pages) in zip(sources, parts)], title)
+    finally:
+        for source in sources:
+            source.close()
+
+
+def cut(pdf: bytes, ranges: Sequence[tuple[int, int]], titles: Sequence[str]) -> list[bytes]:
+    """Return one PDF per page range (first, end) of ``pdf``, each with its title; the file is read once."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as source:
+        return [_assemble([(source, pages)], title) for pages, title in zip(ranges, titles)]
+
+
+def _assemble(parts: Sequence[tuple[object, tuple[int, int] | None]], title: str) -> bytes:
+    """Return a new PDF of the page ranges of open ``parts``, with their structure (see the module's text)."""
+    import pikepdf
     from pikepdf import Array, Dictionary, Name
 
     out = pikepdf.new()
@@ -38,14 +58,13 @@ def join(parts: Sequence[tuple[bytes, tuple[int, int] | None]], title: str) -> b
     document.P = root
     nums: list[tuple[int, object]] = []
     dests: list[tuple[str, object]] = []
-    sources = [pikepdf.open(io.BytesIO(data)) for data, _ in parts]
-    for source, (_, pages) in zip(sources, parts):
+    for source, pages in parts:
         first, end = pages if pages is not None else (0, len(source.pages))
         _copy(out, source, range(first, end), document, nums, dests)
-    catalog = sources[0].Root
+    catalog = parts[0][0].Root
     for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
         if key in catalog:
-            out.Root[key] = _foreign(out, catalog[key])
+            out.Root[key] = _foreign(out, parts[0][0], catalog[key])
     if len(document.K):
         nums.sort(key=lambda entry: entry[0])
         root.ParentTree = out.make_indirect(Dictionary(Nums=Array([v for key, value in nums for v in (key, value)])))
@@ -57,13 +76,10 @@ def join(parts: Sequence[tuple[bytes, tuple[int, int] | None]], title: str) -> b
         out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=names)))
     if title:
         out.docinfo[Name.Title] = title
-    version = max(s.pdf_version for s in sources)
     buffer = io.BytesIO()
     # deterministic_id: the file identifier is a hash of the content, so the same pages give the same bytes.
-    out.save(buffer, min_version=version, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    for source in sources:
-        source.close()
+    out.save(buffer, min_version=max(source.pdf_version for source, _ in parts), deterministic_id=True,
+             compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
 
 
@@ -90,19 +106,19 @@ def _copy(out, source, pages: range, document, nums: list, dests: list) -> None:
         old_nums = tree.ParentTree.Nums
         values = {int(old_nums[i]): old_nums[i + 1] for i in range(0, len(old_nums), 2)}
         for page in out.pages[start:]:
-            _renumber(out, page.obj, Name.StructParents, values, nums)
+            _renumber(out, source, page.obj, Name.StructParents, values, nums)
             for annotation in page.obj.get("/Annots", []):
-                _renumber(out, annotation, Name.StructParent, values, nums)
+                _renumber(out, source, annotation, Name.StructParent, values, nums)
     names = source.Root.get("/Names")
     if names is not None and "/Dests" in names:
         flat = names.Dests.get("/Names", [])
         for i in range(0, len(flat), 2):
             dest = flat[i + 1]
             if dest[0].objgen in wanted:
-                dests.append((str(flat[i]), _foreign(out, dest)))
+                dests.append((str(flat[i]), _foreign(out, source, dest)))
 
 
-def _renumber(out, obj, key, values: dict, nums: list) -> None:
+def _renumber(out, source, obj, key, values: dict, nums: list) -> None:
     """Give ``obj`` (a copied page or annotation) the next parent-tree key, with its entry copied."""
     if key not in obj:
         return
@@ -110,18 +126,17 @@ def _renumber(out, obj, key, values: dict, nums: list) -> None:
     new = len(nums)
     obj[key] = new
     if old in values:
-        nums.append((new, _foreign(out, values[old])))
+        nums.append((new, _foreign(out, source, values[old])))
 
 
-def _foreign(out, obj):
-    """Return ``obj`` of another PDF for ``out``: indirect objects through qpdf's copier (which maps a
-    page or element already copied to its copy), direct arrays and dictionaries member by member."""
+def _foreign(out, source, obj):
+    """Return ``obj`` of ``source`` for ``out``, through qpdf's copier, which maps a page or element already
+    copied to its copy. A direct array or dictionary is first made an object of its own in ``source``
+    (qpdf copies only those), so it is copied in one call rather than member by member."""
     from pikepdf import Array, Dictionary
 
-    if isinstance(obj, (Array, Dictionary)) and not obj.is_indirect:
-        if isinstance(obj, Array):
-            return Array([_foreign(out, v) for v in obj])
-        return Dictionary({k: _foreign(out, v) for k, v in obj.items()})
+    if isinstance(obj, (Array, Dictionary)):
+        return out.copy_foreign(obj if obj.is_indirect else source.make_indirect(obj))
     if getattr(obj, "is_indirect", False):
         return out.copy_foreign(obj)
     return obj

@@ -155,10 +155,10 @@ def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int]) -> tuple[bytes
     named destinations and structure tags (quizgen.render.pages), and gets
     its document's title.
     """
-    from quizgen.render.pages import join
+    from quizgen.render.pages import cut
 
-    return tuple(join([(pdf, (first, first + len(document.pages)))], document.metadata.title or "")
-                 for document, first in zip(laid_out, starts))
+    return tuple(cut(pdf, [(first, first + len(document.pages)) for document, first in zip(laid_out, starts)],
+                     [document.metadata.title or "" for document in laid_out]))
 
 
 def render_documents(name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool = False,
