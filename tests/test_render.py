@@ -143,7 +143,7 @@ def test_excerpts_print_once_per_version_then_point_back(worksheet_bank, seed):
     texts = [tuple((line.get("n"), line.get("text")) for line in e["lines"]) for _, e in printed]
     assert len(set(texts)) == len(texts), "an excerpt printed twice"
     by_number = {e["number"]: (q, e) for q, e in printed}
-    pointers = [(item["number"], see) for part in ctx["parts"] for item in part["questions"] for see in item["see_excerpts"]]
+    pointers = [(item["number"], see) for part in ctx["parts"] for item in part["questions"] for see in item["see_refs"]]
     for number, see in pointers:
         shown = [int(n) for n in re.findall(r"\d+", see["excerpts"])]
         assert see["question"] < number and all(by_number[n][0] == see["question"] for n in shown), (number, see)
@@ -171,7 +171,8 @@ def test_questions_of_a_part_on_one_passage_follow_each_other_under_it(worksheet
         assert first["passages"] and all(p["label"].startswith("for questions") for p in first["passages"])
         for number in shared[1:]:
             assert not items[number]["passages"] and not items[number]["excerpts"]
-            assert [s["question"] for s in items[number]["see_excerpts"]] == [shared[0]]
+            assert [s["question"] for s in items[number]["see_refs"]] == [shared[0]]
+            assert items[number]["see_excerpts"] == [f"Use {items[number]['see_refs'][0]['excerpts']}, above question {shared[0]}."]
         key = answer_key_contexts(sheet)[-1]["versions"][0]
         assert [q["number"] for part in key["parts"] for q in part["questions"]] == [i.number for i in version.items]
         assert [q["question_id"] for part in key["parts"] for q in part["questions"]] == [i.question.id for i in version.items]
