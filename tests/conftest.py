@@ -82,8 +82,8 @@ def page_break_problems(data: bytes, key: bool, large_print: bool = False) -> li
     a worksheet a question may run on to the next page between its parts,
     never inside a short response: its two anchors share a page; the stem
     never ends a page, so the question's first part below it (an excerpt
-    or the response) starts on the stem's page (large print: a stem may be
-    followed by its excerpt overleaf). A passage printed above a group of
+    or the response) starts on the stem's page (large print: a long stem may
+    run on, and an excerpt start overleaf, so on the next page at most). A passage printed above a group of
     questions shares its page with the first of them, or faces it (pages
     2-3, 4-5 …). In the answer key an entry may run on, but the question as
     printed stays on one page with its answer line (``answer-vA-q3``). In
@@ -112,7 +112,8 @@ def page_break_problems(data: bytes, key: bool, large_print: bool = False) -> li
         below = [a for a in excerpts | {response} if a in page and (page[a], -top[a]) >= (page[anchor], -top[anchor])
                  and (page[a], -top[a]) <= (page[f"{anchor}-end"], -top[f"{anchor}-end"])]
         first_part = min(below, key=lambda a: (page[a], -top[a]), default=response)
-        if page[first_part] != page[anchor] and not (large_print and first_part in excerpts):
+        # Large print: a long stem may itself run on, or its excerpt start overleaf (one page on, no more).
+        if page[first_part] != page[anchor] and not (large_print and page[first_part] == page[anchor] + 1):
             problems.append(f"{anchor}'s stem ends page {page[anchor] + 1}")
     for excerpt in excerpts:
         # A passage above a group: the next question anchor after it.

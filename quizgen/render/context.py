@@ -606,8 +606,12 @@ class _Kinds:
 
     @staticmethod
     def mark_the_words(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        from quizgen.responses import passage_tokens
+
         passage = item.question.passage
         ctx["passage"] = passage
+        # Word by word, as the fillable form sets it (a box over each word): the two then wrap alike.
+        ctx["words"] = [{"text": text, "word": index is not None} for text, index in passage_tokens(passage)]
         if show:
             ctx["segments"] = marked_segments(passage, item.question.answers, item.question.optional)
 
