@@ -40,7 +40,6 @@ import logging
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 

@@ -8,7 +8,7 @@ import dataclasses
 import re
 from decimal import Decimal
 
-from conftest import pdf_pages_text, project, write_recipe
+from conftest import project, write_recipe
 
 from quizgen import model, timing
 from quizgen.assemble import make_worksheet

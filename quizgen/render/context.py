@@ -117,24 +117,10 @@ def _version_context(
         "points": version.points,
         "time": f"about {timing.version_minutes(version)} minutes",
         "parts": parts,
-        "outline": [_outline_row(part) for part in parts],
         "source_texts": not recipe.excerpts and bool(cited_sources(worksheet)) and not show_answers,
         "large_print": recipe.large_print,
         "show_answers": show_answers,
         "multi_part": len(parts) > 1,
-    }
-
-
-def _outline_row(part: dict) -> dict:
-    """Return one part's line in the large-print cover's outline: its questions and points."""
-    numbers = [q["number"] for q in part["questions"]]
-    points = sum(q["points"] for q in part["questions"])
-    first, last = numbers[0], numbers[-1]
-    return {
-        "number": part["number"],
-        "skill": part["skill"],
-        "questions": f"Question {first}" if first == last else f"Questions {first}–{last}",
-        "points": points,
     }
 
 
