@@ -243,37 +243,29 @@ def passage_plan(worksheet: model.Worksheet, version: model.Version) -> dict[int
     question of another part: then it points back to them, with the page
     ("see").
     """
-    plan: dict[int, dict] = {}
-    printed: list[tuple[dict[tuple[str, int], str], dict]] = []  # (lines printed, excerpt context)
-    cited: dict[str, int] = {}  # source -> the excerpt that cites it in full
-
-    def add(source_id: str, lines: dict[int, str], question: int, label: str = "") -> dict:
-        number = len(printed) + 1
-        excerpt = _excerpt_context(worksheet, version, number, source_id, lines, question, label,
-                                   cited.setdefault(source_id, number))
-        printed.append(({(source_id, n): text for n, text in lines.items()}, excerpt))
-        return excerpt
-
-    def point_back(entry: dict, earlier: dict) -> None:
-        entry["see"].append({"excerpts": _excerpt_names([earlier["number"]]), "question": earlier["question"],
-                             "target": earlier["anchor"], "above": False})
-
+    plan = _Plan(worksheet, version)
     for run in passage_groups(worksheet, version):
+        plan.place(run)
+    return plan.entries
+
+
+class _Plan:
+    """The excerpts of one version as they are placed, question by question (see passage_plan)."""
+
+    def __init__(self, worksheet: model.Worksheet, version: model.Version):
+        self.worksheet, self.version = worksheet, version
+        self.entries: dict[int, dict] = {}
+        self.printed: list[tuple[dict[tuple[str, int], str], dict]] = []  # (lines printed, excerpt context)
+        self.cited: dict[str, int] = {}  # source -> the excerpt that cites it in full
+
+    def place(self, run: list[model.WorksheetItem]) -> None:
+        """Place a run's shared passages above its first question, then each question's own excerpts."""
         shared = _shared_sources(run)
         first = run[0].number
-        label = f"for questions {_span_label([i.number for i in run])}"
-        above: list[dict] = []  # the run's passages, printed above its first question
-        before: list[dict] = []  # the run's passages printed as they are earlier in the version
-        for source_id in shared:
-            lines = union_lines(worksheet, [e for i in run for e in i.excerpts if e.source == source_id])
-            earlier = _printed_before(printed, source_id, lines)
-            if earlier is None:
-                above.append(add(source_id, lines, first, label))
-            else:
-                before.append(earlier)
+        above, before = self._shared(run, shared)
         for item in run:
-            entry = plan.setdefault(item.number, {"passages": [], "excerpts": [], "see": []})
-            if not _printable(worksheet, item):
+            entry = self.entries.setdefault(item.number, {"passages": [], "excerpts": [], "see": []})
+            if not _printable(self.worksheet, item):
                 continue
             if item.number == first:
                 entry["passages"] = above
@@ -281,16 +273,43 @@ def passage_plan(worksheet: model.Worksheet, version: model.Version) -> dict[int
                 entry["see"].append({"excerpts": _excerpt_names([p["number"] for p in above]),
                                      "question": first, "target": "", "above": True})
             for earlier in before:
-                point_back(entry, earlier)
+                self._point_back(entry, earlier)
             own = [e for e in item.excerpts if e.source not in shared]
             for source_id in dict.fromkeys(e.source for e in own):
-                lines = union_lines(worksheet, [e for e in own if e.source == source_id])
-                earlier = _printed_before(printed, source_id, lines)
-                if earlier is None:
-                    entry["excerpts"].append(add(source_id, lines, item.number))
-                else:
-                    point_back(entry, earlier)
-    return plan
+                self._print_or_point(entry, item.number, source_id, [e for e in own if e.source == source_id])
+
+    def _shared(self, run: list[model.WorksheetItem], shared: list[str]) -> tuple[list[dict], list[dict]]:
+        """Return a run's passages to print above it, and those printed as they are earlier in the version."""
+        label = f"for questions {_span_label([i.number for i in run])}"
+        above, before = [], []
+        for source_id in shared:
+            lines = union_lines(self.worksheet, [e for i in run for e in i.excerpts if e.source == source_id])
+            earlier = _printed_before(self.printed, source_id, lines)
+            if earlier is None:
+                above.append(self._add(source_id, lines, run[0].number, label))
+            else:
+                before.append(earlier)
+        return above, before
+
+    def _print_or_point(self, entry: dict, question: int, source_id: str, excerpts: list[model.Excerpt]) -> None:
+        lines = union_lines(self.worksheet, excerpts)
+        earlier = _printed_before(self.printed, source_id, lines)
+        if earlier is None:
+            entry["excerpts"].append(self._add(source_id, lines, question))
+        else:
+            self._point_back(entry, earlier)
+
+    def _add(self, source_id: str, lines: dict[int, str], question: int, label: str = "") -> dict:
+        number = len(self.printed) + 1
+        excerpt = _excerpt_context(self.worksheet, self.version, number, source_id, lines, question, label,
+                                   self.cited.setdefault(source_id, number))
+        self.printed.append(({(source_id, n): text for n, text in lines.items()}, excerpt))
+        return excerpt
+
+    @staticmethod
+    def _point_back(entry: dict, earlier: dict) -> None:
+        entry["see"].append({"excerpts": _excerpt_names([earlier["number"]]), "question": earlier["question"],
+                             "target": earlier["anchor"], "above": False})
 
 
 def _shared_sources(run: list[model.WorksheetItem]) -> list[str]:
