@@ -8,7 +8,7 @@ source line:
 
 1. every sentence that holds text the question needs: its claims' quotes,
    and where they stand in the line, the text its stem quotes, its choices,
-   pairs and items (``needed_texts``);
+   pairs and items (``needed_texts``; never its answers);
 2. of a sentence longer than ``LONG_SENTENCE`` characters, only the
    clauses (cut at commas, semicolons, colons and dashes) that hold that
    text, and the clauses around them, one before and one after at a time,
@@ -104,16 +104,17 @@ def _skip_space(text: str, at: int) -> int:
 def needed_texts(question) -> tuple[str, ...]:
     """Return the texts besides its claims' quotes that a question may need its excerpt to print.
 
-    What its stem quotes, its choices, matching pairs, ordering items and
-    accepted short answers: each counts only where it stands word for word
-    in a line (a choice that quotes the passage), never as a paraphrase.
+    What its stem quotes, its choices, matching pairs and ordering items
+    (all of them alike, the right ones and the others): each counts only
+    where it stands word for word in a line (a choice that quotes the
+    passage), never as a paraphrase.
     """
     texts = [m.group(1).strip(" ,.") for m in _QUOTED.finditer(question.stem)]
     texts += [c.text for c in getattr(question, "choices", ())]
     texts += [t for p in getattr(question, "pairs", ()) for t in (p.left, p.right)]
     texts += list(getattr(question, "items", ()))
-    answers = getattr(question, "answers", ())
-    texts += [a for a in answers if isinstance(a, str)] if question.kind == "short-answer" else []
+    # Never the accepted answers: a sentence kept for holding the answer would print it beside a
+    # question that asks students to find it elsewhere (a look-it-up question).
     return tuple(t for t in dict.fromkeys(texts) if len(t.strip()) >= SHORTEST_NEED)
 
 

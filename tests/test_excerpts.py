@@ -121,3 +121,14 @@ def test_a_trimmed_line_keeps_its_number_and_citation(bank):
     assert excerpt.first == excerpt.last == 28
     assert excerpt.lines[0].endswith(trimming.GAP) and re.match(r"The IAF were originally", excerpt.lines[0])
     assert len(excerpt.lines[0]) < len(bank.sources["memoir"].lines[27]) / 2
+
+
+def test_a_question_s_answers_never_decide_what_its_excerpt_keeps(bank):
+    """A sentence kept for holding the answer would print the answer beside a question that asks
+    students to find it elsewhere; choices count all alike, the right one and the others."""
+    question = next(q for q in bank.questions.values() if isinstance(q, model.ShortAnswer))
+    needs = trimming.needed_texts(question)
+    assert not set(question.answers) & set(needs)
+    choice = next(q for q in bank.questions.values() if isinstance(q, model.SingleChoice)
+                  and all(len(c.text) >= trimming.SHORTEST_NEED for c in q.choices))
+    assert set(c.text for c in choice.choices) <= set(trimming.needed_texts(choice))
