@@ -12,14 +12,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: a display path, a 1-based line, and a field path."""
+    """Where a problem is: a display path, a 1-based line, a field path, and a 1-based column where it helps."""
 
     path: str
     line: int | None = None
     field: str | None = None
+    column: int | None = None
 
     def prefix(self) -> str:
-        """Return ``path:line`` (or just ``path``) for the start of a message."""
+        """Return ``path:line:column``, ``path:line`` or just ``path`` for the start of a message."""
+        if self.line and self.column:
+            return f"{self.path}:{self.line}:{self.column}"
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
@@ -117,11 +120,17 @@ def field_path(path: tuple) -> str | None:
 
 
 def close_match(word: str, options) -> str:
-    """Return ' (did you mean 'x'?)' for the option closest to ``word``, or ''."""
+    """Return ' (did you mean 'x'?)' for the option closest to ``word``, or ''.
+
+    Case is ignored in comparing ('NAEQ-ORDER-EVENTS' finds 'naeq-order-events'); the option is named as it is.
+    """
     import difflib
 
-    match = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    by_fold = {}
+    for option in map(str, options):
+        by_fold.setdefault(option.casefold(), option)
+    match = difflib.get_close_matches(str(word).casefold(), list(by_fold), n=1)
+    return f" (did you mean '{by_fold[match[0]]}'?)" if match else ""
 
 
 class WorkspaceError(QuizgenError):

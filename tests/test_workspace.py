@@ -199,6 +199,21 @@ def test_ingest_in_a_workspace_lands_in_its_bank(runner, tmp_path, monkeypatch):
     assert sorted(line.split()[0] for line in listed.stdout.splitlines()[1:]) == ["final-march", "naenara"]
 
 
+def test_ingest_into_a_bank_that_is_a_symlink_loop_says_it_cannot_write(runner, tmp_path, monkeypatch):
+    """A bank folder named by a symlink to itself: one clear message, not an internal error."""
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / workspace.MARKER).write_text("bank: loop\n", encoding="utf-8")
+    (ws / "loop").symlink_to("loop")
+    (ws / "page.html").write_bytes((SYNTHETIC / "page.html").read_bytes())
+    monkeypatch.chdir(ws)
+    result = runner.invoke(main, ["sources", "ingest", "page.html"])
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert "loop" in result.stderr
+    workspace.refuse_installed(ws / "loop")  # not the installed package: nothing to refuse
+
+
 def test_nothing_is_written_into_the_installed_package(tmp_path):
     package = Path(workspace.__file__).resolve().parent
     for target in (package / "banks", package / "banks" / "sources", package):
@@ -238,9 +253,9 @@ def test_build_in_a_workspace_writes_into_its_output_folder(runner, tmp_path, mo
     monkeypatch.chdir(ws / "recipes")
     recipe = load_recipe(ws / "recipes" / "default.yaml", bank=ws / "bank", default_output=workspace.default_output())
     assert recipe.output == "../output"
-    # A recipe's own output: still wins.
+    # A recipe's own output: still wins (read from the recipe's folder).
     (ws / "recipes" / "elsewhere.yaml").write_text("output: handouts\nquestions:\n  - id: naeq-date-true\n", encoding="utf-8")
-    assert load_recipe(ws / "recipes" / "elsewhere.yaml", default_output="../output").output == "handouts"
+    assert load_recipe(ws / "recipes" / "elsewhere.yaml", default_output="../output").output == str(ws / "recipes" / "handouts")
 
 
 # --------------------------------------------------------------------------
@@ -317,7 +332,7 @@ def test_export_in_a_workspace_writes_into_its_output_folder(runner, tmp_path, m
     monkeypatch.chdir(ws / "bank")
     result = runner.invoke(main, ["export", "--format", "gift"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "wrote ../output/bank-gift.gift.txt"
+    assert result.stdout.splitlines()[-2:] == ["wrote ../output/bank-gift.gift.txt", "wrote ../output/bank-manifest.json"]
     assert "[id:naeq-date-true]" in (ws / "output" / "bank-gift.gift.txt").read_text(encoding="utf-8")
 
 
