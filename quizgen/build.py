@@ -111,6 +111,7 @@ def build(
     no file was written.
     """
     from quizgen.render.jobs import RenderPool
+    from quizgen.timing import over_time
 
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -124,6 +125,7 @@ def build(
         say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
         out = Path(recipe.output)
         report = BuildReport(worksheet, folder=out, stem=recipe.name)
+        report.notes.extend(over_time(worksheet))  # the time the recipe gives, against the estimate
         exporters = _check_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
         if "pdf" in formats:
             for output in render_pdfs(worksheet, progress=say, pool=pool):
