@@ -304,12 +304,16 @@ def test_a_form_made_before_split_groups_were_joined_still_reads_the_letter_tick
         writer.write(out)
         return out.getvalue()
 
+    fields = PdfReader(io.BytesIO(old)).trailer["/Root"]["/AcroForm"]["/Fields"]
+    first, second = ([str(o) for o in f.get_object()["/Opt"]] for f in fields if f.get_object().get("/T") == name)
+    assert first + second == [letter_of(i) for i in range(len(item.question.choices))]
     path = tmp_path / "old.pdf"
-    for states, letter in ((["/Off", "/0"], "G"), (["/0", "/Off"], "A"), (["/5", "/Off"], "F"), (["/Off", "/Off"], None)):
+    for states, letter in ((["/Off", "/0"], second[0]), (["/0", "/Off"], "A"), ([f"/{len(first) - 1}", "/Off"], first[-1]),
+                           (["/Off", f"/{len(second) - 1}"], second[-1]), (["/Off", "/Off"], None)):
         path.write_bytes(tick(states))
         assert read_answers(path).answers[item.number].value == letter, states
     path.write_bytes(tick(["/0", "/0"]))
     with pytest.raises(ResponseError) as caught:
         read_answers(path)
-    assert caught.value.lines()[0] == (f"{path}: field '{name}': two choices are ticked, A and G (the question runs over"
-                                       " two pages): tick one")
+    assert caught.value.lines()[0] == (f"{path}: field '{name}': two choices are ticked, A and {second[0]} (the question"
+                                       " runs over two pages): tick one")
