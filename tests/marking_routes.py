@@ -512,10 +512,18 @@ def canvas_texts(qti_zip: bytes, version: str) -> dict[str, str]:
     for item in root.iterfind(".//q:item", ns):
         qid = item.get("title").split()[1]
         body = item.find("q:presentation/q:material/q:mattext", ns).text
-        # Rails' strip_tags: tags gone, the special characters escaped again.
-        text = html.unescape(re.sub(r"<[^>]*>", "", body))
-        out[qid] = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        # Canvas's own HtmlTextHelper.strip_tags (gems/html_text_helper): tags gone, numeric character
+        # references decoded, named ones (&amp; &lt; …) dropped.
+        text = re.sub(r"</?[^<>\n]*>?", "", body)
+        text = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), text)
+        out[qid] = re.sub(r"&\w+;", "", text)
     return out
+
+
+def canvas_choice(text: str) -> str:
+    """Return a choice's text as Canvas keeps it from the QTI's HTML (Qti::HtmlHelper#clear_html): named
+    entities dropped, spacing squeezed."""
+    return " ".join(re.sub(r"&\w+;", "", html.escape(text, quote=False)).split())
 
 
 def canvas_cell(item: model.WorksheetItem, answer: object) -> str:
@@ -524,11 +532,11 @@ def canvas_cell(item: model.WorksheetItem, answer: object) -> str:
     if answer is None:
         return ""
     if isinstance(q, model.SingleChoice):
-        return q.choices[ord(answer) - 65].text
+        return canvas_choice(q.choices[ord(answer) - 65].text)
     if isinstance(q, model.TrueFalse):
         return "True" if answer else "False"
     if isinstance(q, (model.MultipleResponse, model.MarkTheWords)):
-        return ",".join(t.replace(",", "\\,") for t in moodle_choice_texts(item, answer))
+        return ",".join(canvas_choice(t).replace(",", "\\,") for t in moodle_choice_texts(item, answer))
     if isinstance(q, (model.Matching, model.Ordering)):
         if isinstance(q, model.Matching):
             pairs = [(p.left, item.shuffled[ord(answer[n]) - 65] if answer.get(n) else "")

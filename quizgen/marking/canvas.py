@@ -203,14 +203,15 @@ def analysis_answer(position: dict, text: str) -> object:
     kind = position["kind"]
     if not text.strip():
         return None
+    # Canvas keeps a choice's text with its named entities dropped (lms.entities_dropped).
     if kind in ("single-choice", "true-false"):
-        return lms.choice_answer(position, [text])
+        return lms.choice_answer(position, [text], dropped=True)
     if kind in ("multiple-response", "mark-the-words"):
-        return lms.choice_answer(position, [t for t in split_escaped(text, ",") if t.strip()])
+        return lms.choice_answer(position, [t for t in split_escaped(text, ",") if t.strip()], dropped=True)
     if kind in ("matching", "ordering"):
         pairs = []
         for piece in split_escaped(text, ","):
             left, *right = split_escaped(piece, "=>")
             pairs.append((left, "=>".join(right)))
-        return lms.paired_answer(position, pairs)
+        return lms.paired_answer(position, pairs, dropped=True)
     return text
