@@ -330,11 +330,13 @@ def fill_marks_sheet(template: Path, roster: list[Student]) -> None:
 # Moodle
 
 
+# Dates as the attempts tables write them when downloading: strftimedatetime with its comma made a space
+# (mod/quiz/report/overview/overview_table.php and responses/last_responses_table.php, build_table).
 MOODLE_EN = {"last": "Last name", "first": "First name", "email": "Email address", "state": "State",
              "started": "Started on", "completed": "Completed", "duration": "Duration", "grade": "Grade",
              "question": "Question", "response": "Response", "right": "Right answer", "qbrief": "Q.",
              "finished": "Finished", "average": "Overall average", "requires": "Requires grading",
-             "true": "True", "false": "False", "decimal": ".", "dates": ["5 March 2024, 9:02 AM", "5 March 2024, 9:31 AM"]}
+             "true": "True", "false": "False", "decimal": ".", "dates": ["5 March 2024  9:02 AM", "5 March 2024  9:31 AM"]}
 MOODLE_FR = {"last": "Nom de famille", "first": "Prénom", "email": "Adresse de courriel", "state": "État",
              "started": "Commencé le", "completed": "Terminé", "duration": "Temps utilisé", "grade": "Note",
              "question": "Question", "response": "Réponse", "right": "Bonne réponse", "qbrief": "Q.",
