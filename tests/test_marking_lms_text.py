@@ -90,3 +90,40 @@ def test_a_text_that_fits_two_choices_once_entities_are_gone_is_refused(sample, 
     result = runner.invoke(main, ["mark", str(manifest_path), str(report), "-o", str(tmp_path / "out"), "--no-pdf"])
     assert result.exit_code == 1
     assert "'August 1945' fits two of the question's choices once '&', '<' and '>' are dropped" in result.stderr
+
+
+@pytest.mark.parametrize("columns", [
+    ["name", "id", "section", "section_id", "submitted"],
+    ["name", "id", "root_account", "section", "section_id", "submitted"],
+    ["name", "id", "section", "section_id", "submitted", "attempt"],
+    ["name", "id", "root_account", "section", "section_id", "submitted", "attempt"],
+    ["name", "id", "sis_id", "section", "section_id", "section_sis_id", "submitted"],
+    ["name", "id", "sis_id", "root_account", "section", "section_id", "section_sis_id", "submitted"],
+    ["name", "id", "sis_id", "root_account", "section", "section_id", "section_sis_id", "submitted", "attempt"],
+])
+def test_canvas_student_columns_with_and_without_sis_ids_root_account_and_attempt(sample, runner, tmp_path, columns):
+    """student_analysis.rb#to_csv adds sis_id and section_sis_id (a course with SIS ids), root_account (an
+    account with trusts) and attempt (every attempt listed): the section and SIS id are found in each case."""
+    import json
+
+    worksheet, manifest_path = sample
+    version = worksheet.versions[0]
+    stems = {p["position"]: p["lms_stem"] for p in json.loads(manifest_path.read_text(encoding="utf-8"))["versions"][0]["positions"]}
+    cell = {"name": "Ada Lovelace", "id": "311", "sis_id": "S311", "root_account": "school.instructure.com",
+            "section": "Period 2", "section_id": "88", "section_sis_id": "P2", "submitted": "2024-03-05 09:31:12 UTC",
+            "attempt": "1"}
+    head, row = list(columns), [cell[c] for c in columns]
+    for item in version.items:
+        head += [f"{5000 + item.number}: {canvas_text(stems[item.number])}", f"{float(item.question.points)}"]
+        row += ["", "0.0"]
+    head += ["n correct", "n incorrect", "score"]
+    row += ["0", str(len(version.items)), "0.0"]
+    report = tmp_path / "quiz-A.csv"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([head, row])
+    report.write_text(out.getvalue(), encoding="utf-8")
+    result = runner.invoke(main, ["mark", str(manifest_path), str(report), "-o", str(tmp_path / "out"), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    gradebook = next(csv.DictReader(io.StringIO((tmp_path / "out" / "worksheet-gradebook.csv").read_text(encoding="utf-8-sig"))))
+    assert (gradebook["ID"], gradebook["Section"]) == ("311", "Period 2")
+    assert gradebook["SIS User ID"] == ("S311" if "sis_id" in columns else "")
