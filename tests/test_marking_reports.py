@@ -277,3 +277,22 @@ def test_most_missed_open_question_lists_no_other_answers(built):
     context = class_report_context(mark(build, subs, rubric), inline_css=True)
     missed = next(m for m in context["most_missed"] if m["question"] == opened["question"])
     assert missed["wrong"] == []
+
+
+def test_item_analysis_lists_the_commonest_written_answers(built):
+    """A short answer or number: the answers written most often, with their counts, the right ones flagged
+    (the items CSV had them; the class report showed nothing)."""
+    from quizgen import scoring
+    from quizgen.marking.report import class_report_context
+
+    _, _, build = built
+    letter, short = next((v.letter, p) for v in build.versions.values() for p in v.positions.values()
+                         if p["kind"] == "short-answer")
+    accepted = short["scoring"]["accepted"][0]
+    typed = [accepted.upper() + ".", accepted, "propaganda", "propaganda", "Propaganda ", "tokyo", None]
+    subs = [_submission(build, letter, f"Student {i}", {short["position"]: t}) for i, t in enumerate(typed)]
+    row = next(r for r in class_report_context(mark(build, subs, {}), inline_css=True)["items"]
+               if r["question"] == short["question"])
+    assert [(c["text"], c["count"], c["right"]) for c in row["choices"]] == [
+        ("propaganda", 3, False), (accepted, 2, True), ("tokyo", 1, False), ("(blank)", 1, False)]
+    assert scoring.score(short, "propaganda").status == scoring.WRONG

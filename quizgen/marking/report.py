@@ -256,10 +256,32 @@ def _item_row(item) -> dict:
             choices.append({"text": shorten(text, 70), "count": item.choices.get(text, 0), "right": text in item.right})
         if item.choices.get("(blank)"):
             choices.append({"text": "(blank)", "count": item.choices["(blank)"], "right": False})
+    elif p["kind"] in ("numeric", "short-answer"):
+        choices = _written_answers(item)
     return {"question": p["question"], "kind": p["kind"], "subskill": p["subskill"],
             "students": len(item.scores) + item.to_mark, "facility": "—" if item.facility is None else f"{float(item.facility):.2f}",
             "discrimination": "—" if d is None else f"{d:.2f}", "flags": item.flags, "choices": choices,
             "to_mark": item.to_mark}
+
+
+#: The written answers (short answer, number) the item analysis lists, commonest first.
+WRITTEN_ANSWERS = 5
+
+
+def _written_answers(item) -> list[dict]:
+    """Return the commonest written answers, as the key compares them (case, spacing, a final stop set aside)."""
+    counts: dict[str, int] = {}
+    for text, count in item.choices.items():
+        if text != "(blank)":
+            key = scoring.normalize_text(text) if item.position["kind"] == "short-answer" else text
+            counts[key] = counts.get(key, 0) + count
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:WRITTEN_ANSWERS]
+    out = [{"text": shorten(text, 70), "count": n,
+            "right": any(scoring.score(p, text).status == scoring.CORRECT for p in item.positions.values())}
+           for text, n in top]
+    if item.choices.get("(blank)"):
+        out.append({"text": "(blank)", "count": item.choices["(blank)"], "right": False})
+    return out
 
 
 def class_report_html(results: ClassResults) -> str:

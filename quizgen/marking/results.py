@@ -116,9 +116,14 @@ class Item:
     right: dict[str, list[str]] = field(default_factory=dict)
     #: Every choice's text in the versions answered, first seen first (choices differ in a parametric question).
     options: list[str] = field(default_factory=list)
+    #: The position holding the question in each version answered.
+    positions: dict[str, dict] = field(default_factory=dict)
 
     def saw(self, version: str, position: dict) -> None:
         """Note what one version's position holds: its key and its choices."""
+        if version in self.positions:
+            return
+        self.positions[version] = position
         if position["kind"] != "open-response":
             versions = self.right.setdefault(in_words(position, scoring.key_answer(position)), [])
             if version not in versions:
