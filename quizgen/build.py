@@ -11,7 +11,7 @@ Files, for a recipe named ``sampler``::
     sampler-worksheet.pdf         one version: the student worksheet
     sampler-class-pack.pdf        several versions: all of them, ready to print
     sampler-worksheet-A.pdf …     one per version, with per_version_files
-    sampler-answer-key.pdf        answer grid, then every version's key
+    sampler-answer-key.pdf        answer grid, then each distinct question once
     sampler-source-texts.pdf      without excerpts: the whole sources the questions cite
     sampler-moodle-xml.xml …      one per export format
 
@@ -157,10 +157,8 @@ def render_workers(recipe: model.Recipe, workers: int | None = None) -> int:
     """Return how many processes to render ``recipe``'s PDFs with: no more than it has chunks."""
     from quizgen.render.jobs import chunk_count, default_workers
 
-    # The worksheet job has a document per version; the key one more (the grid), except that a
-    # one-version key is a single document (see answer_key_contexts).
-    key_documents = recipe.versions + 1 if recipe.versions > 1 else 1
-    counts = [recipe.versions, key_documents] + ([] if recipe.excerpts else [1])  # the source texts
+    # The worksheet job has a document per version; the key is one document (see answer_key_contexts).
+    counts = [recipe.versions, 1] + ([] if recipe.excerpts else [1])  # the source texts
     return max(1, min(workers or default_workers(), chunk_count(counts)))
 
 
@@ -271,10 +269,10 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
     versions = f"{count} version{'s' if count != 1 else ''}"
     say(f"rendering {versions}, the answer key and the source texts" if len(jobs) > 2
         else f"rendering {versions} and the answer key")
-    labels = {sheets_name: "worksheets", "answer-key": "answer key parts", "source-texts": "source texts"}
+    labels = {sheets_name: "worksheets", "answer-key": "answer key", "source-texts": "source texts"}
 
     def step(name: str, done: int, total: int) -> None:
-        say(f"  {labels[name]}: {done} of {total} rendered")
+        say(f"  {labels[name]}: {done} of {total} rendered" if total > 1 else f"  {labels[name]}: rendered")
 
     results = {r.name: r for r in render_jobs(jobs, progress=step, pool=pool)}
     sheets = results[sheets_name]
