@@ -518,6 +518,12 @@ class Recipe:
     #: The class pack is for double-sided printing: a blank page after every
     #: version of an odd number of pages, so each version starts a new sheet.
     double_sided: bool = True
+    #: Answer-sheet mode: a reusable question booklet per version, without
+    #: room to write, and a short answer sheet per student.
+    answer_sheet: bool = False
+    #: With answer_sheet: how many answer sheets the class pack holds, versions
+    #: dealt round-robin (0: one blank sheet per version, to copy).
+    students: int = 0
     name: str = "worksheet"
     #: The short instruction printed at the head of each skill's part, as
     #: (skill id, text) pairs; templates/defaults.yml gives the defaults.

@@ -40,12 +40,17 @@ def _formats_help() -> str:
 @click.option("--double-sided/--single-sided", "double_sided", default=None,
               help="Class pack for double-sided printing (the default): a blank page after a version"
                    " with an odd number of pages, so each version starts a new sheet.")
+@click.option("--answer-sheet/--no-answer-sheet", "answer_sheet", default=None,
+              help="Print a reusable question booklet per version, without room to write, and a short answer"
+                   " sheet per student instead of worksheets.")
+@click.option("--students", default=None, metavar="N",
+              help="With --answer-sheet: put N answer sheets in the class pack, versions dealt in turn.")
 @click.option("--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
 def build_command(recipe, bank_dir, output, title, instructions, name, skills, kinds, sources, difficulty,
-                  grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, formats, workers,
-                  quiet):
+                  grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, answer_sheet,
+                  students, formats, workers, quiet):
     """Build worksheets, answer key and class pack from RECIPE.
 
     With no RECIPE, builds the shipped 12-question sampler. Options override
@@ -59,7 +64,7 @@ def build_command(recipe, bank_dir, output, title, instructions, name, skills, k
         output=output, title=title, instructions=instructions, name=name, questions=list(skills), kinds=kinds,
         sources=sources, difficulty=difficulty, grade_band=grade_band, versions=versions, seed=seed, paper=paper,
         large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
-        double_sided=double_sided,
+        double_sided=double_sided, answer_sheet=answer_sheet, students=students,
     )
     loaded = load_recipe(recipe if recipe is not None else paths.default_recipe(bank_dir), options)
     progress = None if quiet else (lambda message: click.echo(message, err=True))

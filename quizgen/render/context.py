@@ -829,3 +829,175 @@ def answer_grid(worksheet: model.Worksheet, entries: dict[str, int] | None = Non
             "last": start + per_block >= width,
         })
     return {"blocks": blocks, "versions": len(rows), "questions": width}
+
+
+# --------------------------------------------------------------------------
+# Answer-sheet mode: a reusable booklet per version, a short answer sheet per student
+
+
+#: What a booklet tells the student to do, per kind: the answer goes on the answer sheet.
+BOOKLET_HINTS: dict[str, str] = {
+    "single-choice": "On your answer sheet, fill in one bubble.",
+    "multiple-response": "On your answer sheet, fill in every box that applies.",
+    "true-false": "On your answer sheet, fill in T or F.",
+    "short-answer": "Write your answer in the box on your answer sheet.",
+    "numeric": "Write the number in the box on your answer sheet.",
+    "matching": "On your answer sheet, fill in one letter for each numbered item.",
+    "ordering": "On your answer sheet, give each lettered item its place: 1 for the first.",
+    "open-response": "Write your answer in full sentences on your answer sheet.",
+    "mark-the-words": "On your answer sheet, write each word or phrase you would circle.",
+}
+
+#: Ruled lines an answer sheet gives a mark-the-words question: the words are
+#: copied out instead of circled (the same number for every such question, so
+#: the lines do not tell how many words to find).
+MARK_THE_WORDS_LINES = 3
+
+
+def booklet_context(worksheet: model.Worksheet, version: model.Version, *, link: bool = True) -> dict:
+    """Return the context of one version's question booklet: the worksheet without room to write.
+
+    The booklet is reused from class to class: no name fields, no boxes,
+    bubbles or lines to write in (``answer_space`` false, and
+    css/booklet.css for what the templates still draw); each hint says to
+    answer on the answer sheet; a timeline's items are lettered, as the
+    answer sheet's grid names them.
+    """
+    recipe = worksheet.recipe
+    ctx = worksheet_context(worksheet, version, link=link)
+    doc = ctx["doc"]
+    ctx["doc"] = {
+        **doc,
+        "title": f"{recipe.title} — Version {version.letter} booklet",
+        "stylesheets": [*doc["stylesheets"], "css/booklet.css"],
+        "classes": f"{doc['classes']} booklet",
+    }
+    ctx["answer_space"] = False
+    note = (f"Question booklet, Version {version.letter}: do not write in it. "
+            f"Answer on the Version {version.letter} answer sheet.")
+    ctx["instructions"] = f"{note} {ctx['instructions']}".strip()
+    for part in ctx["parts"]:
+        for item in part["questions"]:
+            item["hint"] = BOOKLET_HINTS[item["kind"]]
+            if item["kind"] == "matching" and (unused := len(item["right"]) - len(item["left"])):
+                item["hint"] += " One lettered choice is not used." if unused == 1 else f" {unused} lettered choices are not used."
+    return ctx
+
+
+def student_versions(worksheet: model.Worksheet) -> list[tuple[int | None, model.Version]]:
+    """Return the answer sheets a class pack holds: (student number, version), versions dealt round-robin.
+
+    Without ``students`` in the recipe, one blank sheet per version (student None), to copy.
+    """
+    versions = worksheet.versions
+    count = worksheet.recipe.students
+    if not count:
+        return [(None, version) for version in versions]
+    return [(n, versions[(n - 1) % len(versions)]) for n in range(1, count + 1)]
+
+
+def answer_sheet_context(worksheet: model.Worksheet, version: model.Version, *, link: bool = True) -> dict:
+    """Return the context of a version's answer sheet: a row per question, sized by kind, no answers.
+
+    Bubbles for choice and true/false, a box for a number or a short answer,
+    a grid for matching (numbered items × letters) and ordering (lettered
+    items × places), ruled lines for open answers and for the words a
+    mark-the-words question asks for. The header names the version and the
+    build id, so a marks sheet can be tied to the build. The sheet is the
+    same for every student of a version, so it is laid out once; each
+    student's number is stamped on it (``answer_sheet_stamp_context``).
+    """
+    recipe = worksheet.recipe
+    return {
+        "doc": _sheet_document(recipe, f"{recipe.title} — Version {version.letter} answer sheet",
+                               f"Answer sheet · Version {version.letter}", link),
+        "title": recipe.title,
+        "version": version.letter,
+        "build_id": build_id(worksheet),
+        "points": version.points,
+        "summary": f"{len(version.items)} questions · {_plural_points(version.points)}",
+        "blocks": answer_blocks([_answer_row(item) for item in version.items]),
+    }
+
+
+def answer_sheet_stamp_context(worksheet: model.Worksheet, version: model.Version, student: int, *,
+                               link: bool = True) -> dict:
+    """Return the context of what is printed over one student's copy of a sheet: 'Student 7 of 30 · Version A'."""
+    recipe = worksheet.recipe
+    label = f"Student {student} of {recipe.students}"
+    doc = _sheet_document(recipe, f"{recipe.title} — {label}", "", link)
+    return {"doc": {**doc, "classes": f"{doc['classes']} as-stamp-page"}, "label": f"{label} · Version {version.letter}"}
+
+
+def _sheet_document(recipe: model.Recipe, title: str, running: str, link: bool) -> dict:
+    # The booklets' stylesheets and the sheet's own: booklets and sheets are laid out in one job.
+    return {
+        "title": title,
+        "stylesheets": ["css/print.css", f"css/paper-{recipe.paper}.css", "css/answer_sheet.css"],
+        "link": link,
+        "classes": f"answer-sheet paper-{recipe.paper}",
+        "running": running,
+        "lang": "en",
+    }
+
+
+def answer_blocks(rows: list[dict]) -> list[dict]:
+    """Group answer rows for the page: a run of short rows in two columns, rows of ruled lines across.
+
+    Each run is cut where the two columns come out most even (rows read down
+    the left column, then the right). Worked out here: CSS columns with
+    spanning rows took WeasyPrint most of a second a page.
+    """
+    blocks: list[dict] = []
+    run: list[dict] = []
+
+    def close_run() -> None:
+        if run:
+            heights = [_row_height(row) for row in run]
+            cut = min(range(1, len(run) + 1), key=lambda k: (max(sum(heights[:k]), sum(heights[k:])), -k))
+            blocks.append({"wide": None, "left": run[:cut], "right": run[cut:]})
+            run.clear()
+
+    for row in rows:
+        if row["space"] == "lines":
+            close_run()
+            blocks.append({"wide": row, "left": [], "right": []})
+        else:
+            run.append(row)
+    close_run()
+    return blocks
+
+
+def _row_height(row: dict) -> float:
+    """Return a row's height in rows of bubbles (a grid adds one per line of bubbles)."""
+    return 1 + 0.8 * len(row["grid"]["rows"]) if row["grid"] else 1
+
+
+def _answer_row(item: model.WorksheetItem) -> dict:
+    """Return one question's row on the answer sheet: its number, points and the space its kind needs."""
+    q = item.question
+    row: dict = {"number": item.number, "points": q.points, "kind": q.kind, "space": "", "unit": "",
+                 "marks": [], "grid": None, "lines": 0, "note": ""}
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
+        row["space"] = "boxes" if isinstance(q, model.MultipleResponse) else "bubbles"
+        row["marks"] = [letter_of(i) for i in range(len(q.choices))]
+    elif isinstance(q, model.TrueFalse):
+        row["space"], row["marks"] = "bubbles", ["T", "F"]
+    elif isinstance(q, model.Numeric):
+        row["space"], row["unit"] = "number", q.unit
+    elif isinstance(q, model.ShortAnswer):
+        row["space"] = "words"
+    elif isinstance(q, model.Matching):
+        row["space"] = "grid"
+        row["grid"] = {"rows": [str(n) for n in range(1, len(q.pairs) + 1)],
+                       "columns": [letter_of(i) for i in range(len(item.shuffled))], "corner": "Item"}
+    elif isinstance(q, model.Ordering):
+        row["space"] = "grid"
+        row["grid"] = {"rows": [letter_of(i) for i in range(len(item.shuffled))],
+                       "columns": [str(n) for n in range(1, len(item.shuffled) + 1)], "corner": "Place"}
+    elif isinstance(q, model.OpenResponse):
+        row["space"], row["lines"] = "lines", q.lines
+    elif isinstance(q, model.MarkTheWords):
+        row["space"], row["lines"] = "lines", MARK_THE_WORDS_LINES
+        row["note"] = "The words or phrases you would circle:"
+    return row

@@ -33,7 +33,10 @@ class PdfJob:
     per version), cut from the same layout. ``blank`` is the HTML of a page
     put after every document of an odd number of pages but the last, so
     that printed double-sided each document starts a new sheet; the files of
-    ``split`` leave it out.
+    ``split`` leave it out. ``stamps``, when given, holds an HTML page per
+    document ("" for none) printed over the document's first page: the
+    documents can then be the same (one version's blank answer sheet), laid
+    out once and reused, each copy stamped with its student's number.
     """
 
     name: str
@@ -42,6 +45,7 @@ class PdfJob:
     title: str = ""
     split: bool = False
     blank: str = ""
+    stamps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class _Chunk:
     first: int
     documents: tuple[str, ...]
     last: bool = True  # holds the job's last document
+    stamps: tuple[str, ...] = ()
 
 
 #: Most documents (versions) laid out in one chunk. The cut depends on the
@@ -87,7 +92,8 @@ def _chunks(jobs: Sequence[PdfJob]) -> list[_Chunk]:
         first = 0
         for k in range(pieces):
             size = count // pieces + (1 if k < count % pieces else 0)
-            out.append(_Chunk(j, first, job.documents[first : first + size], last=k == pieces - 1))
+            out.append(_Chunk(j, first, job.documents[first : first + size], last=k == pieces - 1,
+                              stamps=job.stamps[first : first + size]))
             first += size
     return out
 
@@ -96,7 +102,8 @@ def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResul
     from quizgen.render.pdf import render_documents
 
     return render_documents(job.name, chunk.documents, job.stylesheets, job.split, job.title,
-                            Path(templates) if templates else None, blank=job.blank, blank_after_last=not chunk.last)
+                            Path(templates) if templates else None, blank=job.blank, blank_after_last=not chunk.last,
+                            stamps=chunk.stamps)
 
 
 def _die_with(parent: int) -> None:

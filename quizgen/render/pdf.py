@@ -91,12 +91,12 @@ class _Renderer:
         return out
 
     def render(self, name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool, title: str = "",
-               blank: str = "", blank_after_last: bool = False) -> PdfResult:
+               blank: str = "", blank_after_last: bool = False, stamps: Sequence[str] = ()) -> PdfResult:
         started = time.perf_counter()
         refused_before = len(self.fetcher.refused)
         try:
             sheets = self.stylesheets(stylesheets)
-            laid_out = [self._layout(html, sheets) for html in documents]
+            laid_out = self._layout_all(documents, sheets, stamps)
             refused = self.fetcher.refused[refused_before:]
             if refused:
                 log.warning("rendering refused %d resource(s) outside templates/, e.g. %s", len(refused), refused[0])
@@ -121,10 +121,39 @@ class _Renderer:
             raise RenderError(f"cannot render {name}", [Diagnostic(Location(name), f"{type(err).__name__}: {err}")]) from err
         return PdfResult(name, pdf, parts, time.perf_counter() - started, len(whole.pages))
 
+    def _layout_all(self, documents: Sequence[str], sheets: list, stamps: Sequence[str]) -> list:
+        """Lay out each distinct document once; a stamped copy gets its stamp over its first page."""
+        once: dict[str, object] = {}
+        out = []
+        for n, html in enumerate(documents):
+            if html not in once:
+                once[html] = self._layout(html, sheets)
+            document = once[html]
+            if n < len(stamps) and stamps[n]:
+                stamp = self._layout(stamps[n], sheets).pages[0]
+                document = document.copy([_Stamped(document.pages[0], stamp), *document.pages[1:]])
+            out.append(document)
+        return out
+
     def _layout(self, html: str, sheets: list):
         return weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
             stylesheets=sheets, font_config=self.fonts
         )
+
+
+class _Stamped:
+    """A laid-out page with another page's content painted over it: a reused answer sheet and its
+    student's number. WeasyPrint paints a page through ``paint``; the stamp is painted as an
+    artifact, outside the structure tree that tagged PDFs build from the page's own boxes."""
+
+    def __init__(self, page, stamp):
+        self.__dict__.update(page.__dict__)  # size, links, anchors and boxes: the sheet's own
+        self._base, self._stamp = page, stamp
+
+    def paint(self, stream, scale=1):
+        self._base.paint(stream, scale)
+        with stream.artifact():
+            self._stamp.paint(stream, scale)
 
 
 #: One renderer per templates folder and process: a cache, like lru_cache, so
@@ -169,14 +198,16 @@ def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int], documents: Seq
 
 def render_documents(name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool = False,
                      title: str = "", templates: Path | None = None, blank: str = "",
-                     blank_after_last: bool = False) -> PdfResult:
+                     blank_after_last: bool = False, stamps: Sequence[str] = ()) -> PdfResult:
     """Lay out ``documents`` in this process and write one PDF of them (and each one with ``split``).
 
     With ``blank`` (HTML), that page follows every document of an odd number
     of pages but the last, and the last too with ``blank_after_last`` (when
-    more documents follow in another chunk).
+    more documents follow in another chunk). ``stamps`` (HTML, one per
+    document, "" for none) are painted over each document's first page;
+    documents that are the same are laid out once.
     """
-    return _renderer(templates).render(name, documents, stylesheets, split, title, blank, blank_after_last)
+    return _renderer(templates).render(name, documents, stylesheets, split, title, blank, blank_after_last, stamps)
 
 
 def warm(templates: Path | None = None) -> None:
