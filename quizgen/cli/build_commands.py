@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from quizgen import exporters, paths
+from quizgen import exporters, workspace
 
 
 def _formats_help() -> str:
@@ -16,10 +16,11 @@ def _formats_help() -> str:
 @click.command("build")
 @click.argument("recipe", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Bank folder to use (default: the bank shipped with quizgen).")
+              help="Bank folder to use (default: the workspace's, else the bank shipped with quizgen, read-only).")
 @click.option("-o", "--output", default=None, help="Folder to write into (default: the recipe's, else output).")
 @click.option("--title", default=None, help="Title printed on every page.")
 @click.option("--instructions", default=None, help="Instructions printed under the title.")
+@click.option("--about-sources", default=None, help="Where the texts come from, printed before the instructions.")
 @click.option("--name", default=None, help="Start of the file names, e.g. unit3 → unit3-answer-key.pdf.")
 @click.option("--skill", "skills", multiple=True, metavar="SKILL=COUNT",
               help="Questions to draw, e.g. --skill date-checking=4 --skill B1=2 (replaces the recipe's list).")
@@ -40,6 +41,7 @@ def _formats_help() -> str:
 @click.option("--double-sided/--single-sided", "double_sided", default=None,
               help="Class pack for double-sided printing (the default): a blank page after a version"
                    " with an odd number of pages, so each version starts a new sheet.")
+<<<<<<< HEAD
 @click.option("--answer-sheet/--no-answer-sheet", "answer_sheet", default=None,
               help="Print a reusable question booklet per version, without room to write, and a short answer"
                    " sheet per student instead of worksheets.")
@@ -51,9 +53,20 @@ def _formats_help() -> str:
 def build_command(recipe, bank_dir, output, title, instructions, name, skills, kinds, sources, difficulty,
                   grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, answer_sheet,
                   students, formats, workers, quiet):
+=======
+@click.option("--shuffle/--no-shuffle", default=None,
+              help="Shuffle question order in each version (default: yes, unless the recipe names questions by id).")
+@click.option("--format", "formats", default=None, help=_formats_help())
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
+def build_command(recipe, bank_dir, output, title, instructions, about_sources, name, skills, kinds, sources, difficulty,
+                  grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, shuffle,
+                  formats, workers, quiet):
+>>>>>>> main
     """Build worksheets, answer key and class pack from RECIPE.
 
-    With no RECIPE, builds the shipped 12-question sampler. Options override
+    With no RECIPE, builds the workspace's recipes/default.yaml (outside a
+    workspace, the shipped 12-question sampler). Options override
     what the recipe says. Every file is made before any is written: if
     something fails, nothing is left half-written.
     """
@@ -64,11 +77,17 @@ def build_command(recipe, bank_dir, output, title, instructions, name, skills, k
         output=output, title=title, instructions=instructions, name=name, questions=list(skills), kinds=kinds,
         sources=sources, difficulty=difficulty, grade_band=grade_band, versions=versions, seed=seed, paper=paper,
         large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
+<<<<<<< HEAD
         double_sided=double_sided, answer_sheet=answer_sheet, students=students,
+=======
+        double_sided=double_sided, about_sources=about_sources, shuffle=shuffle,
+>>>>>>> main
     )
-    loaded = load_recipe(recipe if recipe is not None else paths.default_recipe(bank_dir), options)
+    bank = workspace.bank_dir(bank_dir)
+    loaded = load_recipe(recipe if recipe is not None else workspace.default_recipe(bank_dir), options, bank=bank,
+                         default_output=workspace.default_output())
     progress = None if quiet else (lambda message: click.echo(message, err=True))
-    report = build(loaded, bank_dir, progress=progress, workers=workers)
+    report = build(loaded, bank, progress=progress, workers=workers)
     for note in [] if quiet else report.notes:
         click.echo(note.format(), err=True)
     for out in report.outputs:

@@ -139,7 +139,8 @@ def answer_text(item: "WorksheetItem") -> str:
     if isinstance(q, model.OpenResponse):
         return rubric_text(q)
     if isinstance(q, model.MarkTheWords):
-        return "\n".join(q.answers)
+        either = [f"(credit either way: {phrase})" for phrase in q.optional]
+        return "\n".join(list(q.answers) + either)
     raise AssertionError(q.kind)  # pragma: no cover
 
 

@@ -134,7 +134,7 @@ def _line(worksheet: "Worksheet", item: "WorksheetItem") -> tuple[list[str], lis
         notes.append(("adapted", "essay: the rubric and model answer are carried as the sample answer "
                                  "(the upload format has no rubric field)"))
     elif isinstance(q, model.MarkTheWords):
-        words = mark_the_words_choices(q.passage, q.answers)
+        words = mark_the_words_choices(q.passage, q.answers, q.optional)
         text = html_field(question_text(worksheet, item, passage=q.passage))
         fields = choices("MA", words)
         notes.append(("adapted", f"mark the words carried as multiple answer over the passage's words "

@@ -131,7 +131,7 @@ def _block(worksheet: "Worksheet", item: "WorksheetItem") -> tuple[list[list[str
     elif isinstance(q, (model.MultipleResponse, model.MarkTheWords)):
         kind = "MS"
         if isinstance(q, model.MarkTheWords):
-            pairs = [(w, ok, "") for w, ok in mark_the_words_choices(q.passage, q.answers)]
+            pairs = [(w, ok, "") for w, ok in mark_the_words_choices(q.passage, q.answers, q.optional)]
             passage = q.passage
             notes.append(("adapted", f"mark the words carried as multi-select over the passage's words "
                                      f"({len(pairs)} choices){select_note(q)}"))

@@ -173,7 +173,7 @@ def _assessment(worksheet: m.Worksheet, version: m.Version, quiz_id: str, title:
 
 def _choices(q) -> list[m.Choice]:
     if isinstance(q, m.MarkTheWords):
-        return [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers)]
+        return [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers, q.optional)]
     if isinstance(q, m.TrueFalse):
         return [m.Choice("True", q.answer), m.Choice("False", not q.answer)]
     return list(q.choices)

@@ -290,7 +290,7 @@ class _Planner:
         return [item]
 
     def _mark_the_words(self, q: model.MarkTheWords) -> list[CcItem]:
-        choices = mark_the_words_choices(q.passage, q.answers)
+        choices = mark_the_words_choices(q.passage, q.answers, q.optional)
         html = _html(question_text(self.worksheet, self.item, passage=q.passage))
         self.note(
             "adapted",

@@ -513,17 +513,22 @@ def forbidden_char_report(format_name: str, worksheet: "Worksheet") -> list:
 _WORD = re.compile(r"\w[\w'’\-]*", re.UNICODE)
 
 
-def mark_the_words_choices(passage: str, answers: Iterable[str]) -> list[tuple[str, bool]]:
+def mark_the_words_choices(passage: str, answers: Iterable[str], optional: Iterable[str] = ()) -> list[tuple[str, bool]]:
     """Return the choices of a mark-the-words question carried as multiple response.
 
     The phrases to mark are the correct choices; every other word of the
     passage (once each, in passage order) is a wrong choice, so a student
     still picks the loaded words out of the whole passage. Choices come in
-    passage order.
+    passage order. The words of an ``optional`` phrase (credited either way)
+    are not offered at all: a choice cannot be right and wrong at once.
     """
     answers = [a for a in answers if a]
     spans: list[tuple[int, str, bool]] = []
     taken: list[tuple[int, int]] = []
+    for phrase in optional:
+        at = passage.find(phrase) if phrase else -1
+        if at != -1:
+            taken.append((at, at + len(phrase)))
     for phrase in answers:
         at = passage.find(phrase)
         while at != -1 and any(s < at + len(phrase) and at < e for s, e in taken):

@@ -161,7 +161,7 @@ def _answers(q: m.Question, item: m.WorksheetItem) -> list[str] | None:
         return [("=" if c.correct else "~") + _html(c.text) + _feedback(c.feedback) for c in q.choices]
     if isinstance(q, (m.MultipleResponse, m.MarkTheWords)):
         if isinstance(q, m.MarkTheWords):
-            choices = [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers)]
+            choices = [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers, q.optional)]
         else:
             choices = list(q.choices)
         # Only "~%w%" lines: Moodle makes a question multiple-answer when its

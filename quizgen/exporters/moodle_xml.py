@@ -219,7 +219,7 @@ def _answer(el: etree._Element, fraction: str, text: str, feedback: str, fmt: st
 
 def _multichoice(el: etree._Element, q, item: m.WorksheetItem) -> None:
     if isinstance(q, m.MarkTheWords):
-        choices = [m.Choice(text, correct) for text, correct in esc.mark_the_words_choices(q.passage, q.answers)]
+        choices = [m.Choice(text, correct) for text, correct in esc.mark_the_words_choices(q.passage, q.answers, q.optional)]
         single = False
     else:
         choices = list(q.choices)

@@ -232,7 +232,7 @@ def item_xml(worksheet: m.Worksheet, version: m.Version, item: m.WorksheetItem) 
             _mapped_score(processing)
 
     elif isinstance(q, m.MarkTheWords):
-        segments, choices = hottext_segments(q.passage, q.answers)
+        segments, choices = hottext_segments(q.passage, q.answers, q.optional)
         idents = [f"word{n + 1}" for n in range(len(choices))]
         response.set("cardinality", "multiple")
         response.set("baseType", "identifier")
@@ -372,7 +372,7 @@ def _choice_mapping(response: etree._Element, choices, idents, points: int) -> N
 _WORD = re.compile(r"\w[\w'’\-]*", re.UNICODE)
 
 
-def hottext_segments(passage: str, answers) -> tuple[list[tuple[str, int | None]], list[tuple[str, bool]]]:
+def hottext_segments(passage: str, answers, optional=()) -> tuple[list[tuple[str, int | None]], list[tuple[str, bool]]]:
     """Split the passage into text runs and hottexts; return (segments, choices).
 
     The choices are the same as ``escaping.mark_the_words_choices`` (each
@@ -381,10 +381,15 @@ def hottext_segments(passage: str, answers) -> tuple[list[tuple[str, int | None]
     appended after it as its own hottext, so it can still be marked.
     """
     passage = esc.xml_text(passage)
-    choices = esc.mark_the_words_choices(passage, [esc.xml_text(a) for a in answers])
+    choices = esc.mark_the_words_choices(passage, [esc.xml_text(a) for a in answers], [esc.xml_text(a) for a in optional])
     index = {text: n for n, (text, _) in enumerate(choices)}
     spans: list[tuple[int, int, int]] = []
     used: set[int] = set()
+    # An optional phrase (credited either way) stays plain text: nothing in it can be selected.
+    for phrase in (esc.xml_text(a) for a in optional):
+        at = passage.find(phrase) if phrase else -1
+        if at != -1:
+            spans.append((at, at + len(phrase), -1))
     for n, (text, right) in enumerate(choices):
         if not right:
             continue
@@ -408,7 +413,7 @@ def hottext_segments(passage: str, answers) -> tuple[list[tuple[str, int | None]
     for start, end, n in spans:
         if start > at:
             segments.append((passage[at:start], None))
-        segments.append((passage[start:end], n))
+        segments.append((passage[start:end], n if n >= 0 else None))
         at = end
     if at < len(passage):
         segments.append((passage[at:], None))

@@ -89,7 +89,7 @@ def expected_rows(worksheet: m.Worksheet) -> list[list]:
             rows.append(["ESS", text, q])
         elif isinstance(q, m.MarkTheWords):
             text = expected_text(question_text(worksheet, item, passage=q.passage))
-            rows.append(["MA", text, *[(expected_text(w), ok) for w, ok in mark_the_words_choices(q.passage, q.answers)]])
+            rows.append(["MA", text, *[(expected_text(w), ok) for w, ok in mark_the_words_choices(q.passage, q.answers, q.optional)]])
     return rows
 
 

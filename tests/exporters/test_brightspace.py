@@ -119,7 +119,7 @@ def compare(worksheet: m.Worksheet, data: bytes) -> None:
         elif isinstance(q, m.MarkTheWords):
             assert read["type"] == "MS"
             assert read["options"] == [
-                (expected_text(w), "1" if ok else "0", "") for w, ok in mark_the_words_choices(q.passage, q.answers)
+                (expected_text(w), "1" if ok else "0", "") for w, ok in mark_the_words_choices(q.passage, q.answers, q.optional)
             ], where
         elif isinstance(q, m.TrueFalse):
             assert read["type"] == "TF"

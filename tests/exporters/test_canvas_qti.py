@@ -99,7 +99,7 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
                 if isinstance(q, m.TrueFalse):
                     choices = [m.Choice("True", q.answer), m.Choice("False", not q.answer)]
                 elif isinstance(q, m.MarkTheWords):
-                    choices = [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers)]
+                    choices = [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers, q.optional)]
                 else:
                     choices = list(q.choices)
                 assert [mattext(lb) for lb in labels] == [expected_text(c.text) for c in choices]

@@ -56,7 +56,7 @@ def expected_questions(ws: m.Worksheet):
 
 def choices_of(q):
     if isinstance(q, m.MarkTheWords):
-        return [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers)]
+        return [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers, q.optional)]
     return list(q.choices)
 
 

@@ -75,7 +75,7 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
             if isinstance(q, (m.SingleChoice, m.MultipleResponse, m.MarkTheWords)):
                 assert el.get("type") == "multichoice"
                 if isinstance(q, m.MarkTheWords):
-                    choices = [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers)]
+                    choices = [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers, q.optional)]
                 else:
                     choices = list(q.choices)
                 assert el.findtext("single") == ("true" if isinstance(q, m.SingleChoice) else "false")

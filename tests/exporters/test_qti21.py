@@ -179,7 +179,7 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
                     assert (text_of(fb) if fb is not None else "") == expected_text(c.feedback)
             elif isinstance(q, m.MarkTheWords):
                 hot = body.findall(".//q:hottext", NS)
-                _, choices = hottext_segments(q.passage, q.answers)
+                _, choices = hottext_segments(q.passage, q.answers, q.optional)
                 assert sorted(h.text for h in hot) == sorted(t for t, _ in choices)
                 key = set(Item(files[href]).key())
                 assert {h.text for h in hot if h.get("identifier") in key} == {expected_text(a) for a in q.answers}
