@@ -22,12 +22,9 @@ A recipe file looks like this (every key is optional except ``questions``)::
     formats: [pdf, moodle-xml]
     per_version_files: false    # also one PDF per version
     double_sided: true          # class pack: blank page after an odd-length version
-<<<<<<< HEAD
+    shuffle: false              # default: true, or false once a line names questions by id
     answer_sheet: false         # a reusable booklet per version and a short answer sheet per student
     students: 30                # with answer_sheet: answer sheets in the class pack, versions dealt in turn
-=======
-    shuffle: false              # default: true, or false once a line names questions by id
->>>>>>> main
     questions:
       - id: [memq-juche-year, naeq-order-events]   # picked by hand (or one: `- id: x`)
       - skill: identify-bias    # a skill id or a sub-skill code (B1)
@@ -103,13 +100,10 @@ KEYS: dict[str, str] = {
     "formats": "--format",
     "per_version_files": "--per-version",
     "double_sided": "--double-sided",
-<<<<<<< HEAD
-    "answer_sheet": "--answer-sheet",
-    "students": "--students",
-=======
     "shuffle": "--shuffle",
     "about_sources": "--about-sources",
->>>>>>> main
+    "answer_sheet": "--answer-sheet",
+    "students": "--students",
     "questions": "--skill",
     "skill_instructions": "",
 }

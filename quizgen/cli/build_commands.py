@@ -41,7 +41,8 @@ def _formats_help() -> str:
 @click.option("--double-sided/--single-sided", "double_sided", default=None,
               help="Class pack for double-sided printing (the default): a blank page after a version"
                    " with an odd number of pages, so each version starts a new sheet.")
-<<<<<<< HEAD
+@click.option("--shuffle/--no-shuffle", default=None,
+              help="Shuffle question order in each version (default: yes, unless the recipe names questions by id).")
 @click.option("--answer-sheet/--no-answer-sheet", "answer_sheet", default=None,
               help="Print a reusable question booklet per version, without room to write, and a short answer"
                    " sheet per student instead of worksheets.")
@@ -50,19 +51,9 @@ def _formats_help() -> str:
 @click.option("--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
-def build_command(recipe, bank_dir, output, title, instructions, name, skills, kinds, sources, difficulty,
-                  grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, answer_sheet,
-                  students, formats, workers, quiet):
-=======
-@click.option("--shuffle/--no-shuffle", default=None,
-              help="Shuffle question order in each version (default: yes, unless the recipe names questions by id).")
-@click.option("--format", "formats", default=None, help=_formats_help())
-@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
-@click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
 def build_command(recipe, bank_dir, output, title, instructions, about_sources, name, skills, kinds, sources, difficulty,
                   grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, shuffle,
-                  formats, workers, quiet):
->>>>>>> main
+                  answer_sheet, students, formats, workers, quiet):
     """Build worksheets, answer key and class pack from RECIPE.
 
     With no RECIPE, builds the workspace's recipes/default.yaml (outside a
@@ -77,11 +68,8 @@ def build_command(recipe, bank_dir, output, title, instructions, about_sources, 
         output=output, title=title, instructions=instructions, name=name, questions=list(skills), kinds=kinds,
         sources=sources, difficulty=difficulty, grade_band=grade_band, versions=versions, seed=seed, paper=paper,
         large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
-<<<<<<< HEAD
-        double_sided=double_sided, answer_sheet=answer_sheet, students=students,
-=======
-        double_sided=double_sided, about_sources=about_sources, shuffle=shuffle,
->>>>>>> main
+        double_sided=double_sided, about_sources=about_sources, shuffle=shuffle, answer_sheet=answer_sheet,
+        students=students,
     )
     bank = workspace.bank_dir(bank_dir)
     loaded = load_recipe(recipe if recipe is not None else workspace.default_recipe(bank_dir), options, bank=bank,
