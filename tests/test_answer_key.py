@@ -34,6 +34,12 @@ def asked_at(sheet: model.Worksheet, question_id: str) -> str:
     return "ASKED AT " + " · ".join(parts)
 
 
+def key_text(pdf: bytes, sheet: model.Worksheet) -> str:
+    """Return the key's text as one run, without the page footers (an entry may run across a page)."""
+    footer = re.compile(r"\s*" + re.escape(squash(f"{sheet.recipe.title} · Answer key")) + r" Page \d+ of \d+$")
+    return " ".join(footer.sub("", page) for page in pdf_pages_text(pdf))
+
+
 def _entry_heads(text: str, sheet: model.Worksheet) -> dict[str, re.Match]:
     """Find each question's entry head, '20 B3 Sequence … · 1 point · naeq-order-events ASKED AT'; exactly one each."""
     heads = {}
@@ -94,7 +100,7 @@ def test_the_grid_gives_all_30_versions_on_the_first_page(thirty, tmp_path):
     sheet, pdf = thirty
     pages = pdf_pages_text(pdf)
     assert "Answer grid" in pages[0] and all("Answer grid" not in p for p in pages[1:])
-    numbers = entry_numbers(" ".join(pages), sheet)
+    numbers = entry_numbers(key_text(pdf, sheet), sheet)
     (tmp_path / "key.pdf").write_bytes(pdf)
     laid_out = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(tmp_path / "key.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout
@@ -107,7 +113,7 @@ def test_the_grid_gives_all_30_versions_on_the_first_page(thirty, tmp_path):
 def test_each_question_is_one_entry_with_its_positions_in_every_version(thirty):
     """No repeated entry; each entry's 'Asked at' matches the assembled worksheet, position by position."""
     sheet, pdf = thirty
-    entries = key_entries_text(" ".join(pdf_pages_text(pdf)), sheet)
+    entries = key_entries_text(key_text(pdf, sheet), sheet)
     assert len(entries) == len({i.question.id for v in sheet.versions for i in v.items})
     for qid, text in entries.items():
         line = asked_at(sheet, qid)
@@ -118,7 +124,7 @@ def test_each_question_is_one_entry_with_its_positions_in_every_version(thirty):
 def test_a_parametric_question_shows_each_versions_numbers_and_answer(thirty):
     """One table per parametric question: a row per case drawn, naming every position that drew it."""
     sheet, pdf = thirty
-    entries = key_entries_text(" ".join(pdf_pages_text(pdf)), sheet)
+    entries = key_entries_text(key_text(pdf, sheet), sheet)
     rows: dict[tuple, list] = {}
     for version in sheet.versions:
         for item in version.items:
@@ -138,7 +144,7 @@ def test_a_parametric_question_shows_each_versions_numbers_and_answer(thirty):
 
 def test_the_key_holds_every_claims_verdict_and_reference_once(thirty):
     sheet, pdf = thirty
-    text = " ".join(pdf_pages_text(pdf))
+    text = key_text(pdf, sheet)
     claims = {c for v in sheet.versions for i in v.items for c in i.question.claims}
     for cid in claims:
         claim = sheet.claims[cid]

@@ -201,12 +201,12 @@ def test_worksheets_hold_no_answer_rubric_or_explanation(built):
 
 def test_answer_key_matches_what_each_version_asks(built):
     """Each question once, with the positions every version gives it and what to look for there."""
-    from test_answer_key import asked_at, key_entries_text
+    from test_answer_key import asked_at, key_entries_text, key_text
 
     sheet, files = built
     key = pdf_pages_text(files["sampler-answer-key.pdf"])
     assert "Answer grid" in key[0]
-    entries = key_entries_text(" ".join(key), sheet)
+    entries = key_entries_text(key_text(files["sampler-answer-key.pdf"], sheet), sheet)
     for version in sheet.versions:
         for item in version.items:
             q = item.question

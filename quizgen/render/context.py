@@ -716,11 +716,17 @@ def _key_entry(worksheet: model.Worksheet, number: int, uses: list, shown: dict)
         "explanation": q.explanation,
         "model_answer": q.model_answer if isinstance(q, model.OpenResponse) else "",
         "rubric": rubric_levels(q) if isinstance(q, model.OpenResponse) else None,
-        "claims": [c for c in (_claim_details(worksheet, cid, shown, where) for cid in claims) if c is not None],
+        "claims": [_unquoted(c, q) for c in (_claim_details(worksheet, cid, shown, where) for cid in claims) if c is not None],
         "outside_source": {"kind": q.outside_source.kind, "says": q.outside_source.says} if q.outside_source else None,
         "teacher_note": q.teacher_note,
     }
     return entry
+
+
+def _unquoted(claim: dict, question: model.Question) -> dict:
+    """Return a claim without its quote when the entry already prints it (in the stem or the passage to mark)."""
+    printed = " ".join([question.stem, getattr(question, "passage", "")])
+    return {**claim, "quote": ""} if claim["quote"] and claim["quote"] in printed else claim
 
 
 def _plural_points(points: int) -> str:
