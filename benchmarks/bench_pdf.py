@@ -280,7 +280,9 @@ def quizgen_version_pages(folder: Path, name: str = "sampler") -> list[int]:
 def spread(counts: list[int]) -> str:
     if not counts:
         return "n/a"
-    return f"{min(counts)}–{max(counts)} (median {statistics.median(counts):g})" if len(counts) > 1 else str(counts[0])
+    if min(counts) == max(counts):
+        return f"{counts[0]} each" if len(counts) > 1 else str(counts[0])
+    return f"{min(counts)}–{max(counts)} (median {statistics.median(counts):g})"
 
 
 def main() -> None:
@@ -348,8 +350,9 @@ def report(median: dict[str, float], outs: dict[str, Path], work: Path, title: s
         raw = median.get(f"raw-{name}")
         cells = (f"{amc:7.2f} {amc_pages:6d} {amc / amc_pages:7.3f} {ours / amc:6.2f}" if amc
                  else f"{'n/a':>7} {'':>6} {'':>7} {'n/a':>6}")
-        print(f"{label:46} {ours:9.2f} {our_pages:6d} {ours / our_pages:7.3f} {cells} {(ours / raw if raw else 0):6.2f}")
-    print("\npages per copy or version (questions only, without key or solution):")
+        print(f"{label:46} {ours:9.2f} {our_pages:6d} {ours / our_pages:7.3f} {cells} "
+              + (f"{ours / raw:6.2f}" if raw else f"{'n/a':>6}"))
+    print("\npages per copy or version (quizgen: a worksheet or booklet; AMC: a copy, with its answer sheet in (c)):")
     for name in ("a", "b", "c", "d"):
         line = f"  {labels[name]:46} quizgen {spread(quizgen_version_pages(outs[name]))}"
         folder = work / f"amc-{name}"

@@ -23,7 +23,7 @@ A recipe file looks like this (every key is optional except ``questions``)::
     per_version_files: false    # also one PDF per version
     double_sided: true          # class pack: blank page after an odd-length version
     shuffle: false              # default: true, or false once a line names questions by id
-    answer_sheet: false         # a reusable booklet per version and a short answer sheet per student
+    answer_sheet: true          # a reusable booklet per version and a short answer sheet per student
     students: 30                # with answer_sheet: answer sheets in the class pack, versions dealt in turn
     questions:
       - id: [memq-juche-year, naeq-order-events]   # picked by hand (or one: `- id: x`)

@@ -113,7 +113,7 @@ class _Renderer:
             if title:  # else the file would carry its first document's title
                 whole.metadata = copy.copy(whole.metadata)  # copy() shares it with laid_out[0]
                 whole.metadata.title = title
-            pdf = _write(whole, documents)
+            pdf = _write(whole, [*documents, *stamps])  # the stamps too: they change the pages
             parts = _split(pdf, laid_out, starts, documents) if split else ()
         except RenderError:
             raise
