@@ -483,8 +483,9 @@ def _ids(value: object, path: tuple, r: _Reader) -> tuple[str, ...]:
 
 def _formats(values: dict, r: _Reader) -> tuple[str, ...]:
     from quizgen import exporters
+    from quizgen.build import RENDERED_FORMATS
 
-    known = ["pdf", *exporters.names()]
+    known = [*RENDERED_FORMATS, *exporters.names()]
     out = []
     for i, name in enumerate(_list(values.get("formats", ["pdf"]), ("formats",), r)):
         where = ("formats", i) if isinstance(values.get("formats"), list) else ("formats",)

@@ -33,10 +33,12 @@ class PdfJob:
     per version), cut from the same layout. ``blank`` is the HTML of a page
     put after every document of an odd number of pages but the last, so
     that printed double-sided each document starts a new sheet; the files of
-    ``split`` leave it out. ``stamps``, when given, holds an HTML page per
-    document ("" for none) printed over the document's first page: the
-    documents can then be the same (one version's blank answer sheet), laid
-    out once and reused, each copy stamped with its student's number.
+    ``split`` leave it out. With ``forms``, the documents' inputs become
+    PDF form fields (the fillable worksheet). ``stamps``, when given, holds
+    an HTML page per document ("" for none) printed over the document's
+    first page: the documents can then be the same (one version's blank
+    answer sheet), laid out once and reused, each copy stamped with its
+    student's number.
     """
 
     name: str
@@ -46,6 +48,7 @@ class PdfJob:
     split: bool = False
     blank: str = ""
     stamps: tuple[str, ...] = ()
+    forms: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResul
 
     return render_documents(job.name, chunk.documents, job.stylesheets, job.split, job.title,
                             Path(templates) if templates else None, blank=job.blank, blank_after_last=not chunk.last,
-                            stamps=chunk.stamps)
+                            forms=job.forms, stamps=chunk.stamps)
 
 
 def _die_with(parent: int) -> None:
