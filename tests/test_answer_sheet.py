@@ -214,3 +214,25 @@ def test_without_students_the_pack_holds_one_blank_sheet_per_version(tmp_path):
     pages = pdf_pages_text(next(o.data for o in report.outputs if o.path.name == "sampler-class-pack.pdf"))
     sheets = [p for p in pages if "Answer sheet ·" in p]
     assert len([p for p in sheets if "Use the Version" in p]) == 2 and all("Student " not in p for p in sheets)
+
+
+def test_a_stamped_sheet_can_be_written_as_a_tagged_pdf(worksheet_bank):
+    """The student's number is painted as an artifact, so WeasyPrint's structure tree (pdf_tags) still builds."""
+    from quizgen.render import pdf
+    from quizgen.render.context import answer_sheet_stamp_context
+
+    sheet = whole_bank(worksheet_bank, seed=3)
+    sheet = dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, answer_sheet=True, students=2))
+    version = sheet.versions[0]
+    ctx = answer_sheet_context(sheet, version, link=False)
+    html = render_html("answer_sheet.html.j2", ctx)
+    stamps = [render_html("answer_sheet_stamp.html.j2", answer_sheet_stamp_context(sheet, version, n, link=False))
+              for n in (1, 2)]
+    renderer = pdf._renderer(None)
+    documents = renderer._layout_all([html, html], renderer.stylesheets(ctx["doc"]["stylesheets"]), stamps, False)
+    whole = documents[0].copy([page for document in documents for page in document.pages])
+    data = whole.write_pdf(pdf_tags=True)
+    reader = PdfReader(io.BytesIO(data))
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    texts = [page.extract_text() for page in reader.pages]
+    assert "Student 1 of 2" in texts[0] and "Student 2 of 2" in " ".join(texts[1:])

@@ -153,7 +153,12 @@ class _Stamped:
     def paint(self, stream, scale=1):
         self._base.paint(stream, scale)
         with stream.artifact():
-            self._stamp.paint(stream, scale)
+            # Untagged inside the artifact: a tagged PDF maps every tag to a box of the page's own tree.
+            tags, stream._tags = stream._tags, None
+            try:
+                self._stamp.paint(stream, scale)
+            finally:
+                stream._tags = tags
 
 
 #: One renderer per templates folder and process: a cache, like lru_cache, so
