@@ -193,9 +193,9 @@ def test_a_versions_sheet_is_laid_out_once_for_all_its_students(monkeypatch):
     calls: list[str] = []
     layout = pdf._Renderer._layout
 
-    def counted(self, html, sheets):
+    def counted(self, html, sheets, *rest):
         calls.append("stamp" if "as-stamp-page" in html else "sheet" if "as-header" in html else "other")
-        return layout(self, html, sheets)
+        return layout(self, html, sheets, *rest)
 
     monkeypatch.setattr(pdf._Renderer, "_layout", counted)
     recipe = load_recipe(None, {"versions": "2", "answer_sheet": True, "students": "6", "questions": ["corroborate=2"],
