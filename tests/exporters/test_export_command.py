@@ -39,12 +39,14 @@ def test_whole_bank_to_every_one_of_my_formats(run, tmp_path):
     result = run("--format", "moodle-xml,gift", "-f", "canvas-qti,qti21", "--bank", str(BANK), "--output", str(out))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["bank-canvas-qti.canvas-qti.zip", "bank-gift.gift.txt", "bank-moodle-xml.xml", "bank-qti21.qti21.zip"]
+    assert names == ["bank-canvas-qti.canvas-qti.zip", "bank-gift.gift.txt", "bank-manifest.json", "bank-moodle-xml.xml",
+                     "bank-qti21.qti21.zip"]
     lines = result.output.splitlines()
     # Adaptations come first, one line per question and format, then the files.
     assert any(line.startswith("moodle-xml: adapted: question ") and "ordering carried as matching" in line for line in lines)
-    assert lines[-4:] == [f"wrote {out / n}" for n in ("bank-moodle-xml.xml", "bank-gift.gift.txt",
-                                                         "bank-canvas-qti.canvas-qti.zip", "bank-qti21.qti21.zip")]
+    assert lines[-5:] == [f"wrote {out / n}" for n in ("bank-moodle-xml.xml", "bank-gift.gift.txt",
+                                                         "bank-canvas-qti.canvas-qti.zip", "bank-qti21.qti21.zip",
+                                                         "bank-manifest.json")]
     root = etree.parse(str(out / "bank-moodle-xml.xml")).getroot()
     assert len([q for q in root if q.get("type") != "category"]) > 0
     with zipfile.ZipFile(out / "bank-qti21.qti21.zip") as z:
