@@ -53,7 +53,8 @@ def test_recipe_and_options_name_answer_sheet_and_students_alike(tmp_path, runne
     result = runner.invoke(main, ["build", "--bank", str(project("worksheet")), "--skill", "B1=1", "--answer-sheet",
                                   "--students", "3", "--no-per-version", "--workers", "1", "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["sampler-answer-key.pdf", "sampler-class-pack.pdf"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["sampler-answer-key.pdf", "sampler-class-pack.pdf",
+                                                               "sampler-manifest.json"]
 
 
 @pytest.mark.parametrize("text, message", [
@@ -236,3 +237,12 @@ def test_a_stamped_sheet_can_be_written_as_a_tagged_pdf(worksheet_bank):
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     texts = [page.extract_text() for page in reader.pages]
     assert "Student 1 of 2" in texts[0] and "Student 2 of 2" in " ".join(texts[1:])
+
+
+def test_answer_sheets_and_worksheets_of_one_draw_share_the_build_id(worksheet_bank):
+    """A marks sheet from answer sheets ties to the same build as the worksheets, forms and pages of that draw."""
+    sheet = whole_bank(worksheet_bank, seed=3)
+    as_sheets = dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, answer_sheet=True, students=30))
+    assert build_id(as_sheets) == build_id(sheet)
+    reseeded = whole_bank(worksheet_bank, seed=4)
+    assert build_id(reseeded) != build_id(sheet)
