@@ -341,7 +341,8 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
     versions = f"{count} version{'s' if count != 1 else ''}"
     say(f"rendering {versions}, the answer key and the source texts" if len(jobs) > 2
         else f"rendering {versions} and the answer key")
-    labels = {sheets_name: "worksheets", "answer-key": "answer key", "source-texts": "source texts"}
+    labels = {sheets_name: "booklets and answer sheets" if recipe.answer_sheet else "worksheets", "answer-key": "answer key",
+              "source-texts": "source texts"}
 
     def step(name: str, done: int, total: int) -> None:
         say(f"  {labels[name]}: {done} of {total} rendered" if total > 1 else f"  {labels[name]}: rendered")
