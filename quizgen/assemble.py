@@ -16,7 +16,10 @@ same worksheet. Per version:
    group them by skill (one part per skill, in the order the recipe first
    names each skill, a named question's skill where it is named) and
    shuffle the order inside each part, then move the shortest question to
-   the front (it shares a page with the heading). Without: keep the
+   the front (it shares a page with the heading), and put questions of
+   a part that print the same passage next to each other
+   (``group_by_passage``: the worksheet prints the passage once, above
+   them). Without: keep the
    recipe's order, line by line, named questions as listed and each drawn
    line's questions in drawn order; the worksheet's parts are then the
    runs of one skill, so a recipe that goes back to a skill opens a new
@@ -37,10 +40,10 @@ import logging
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
+from quizgen import excerpts as trimming
 from quizgen import model
 from quizgen.errors import Diagnostic, Location, RecipeError, close_match
 from quizgen.parametric import CASE_CLAIMS, GENERATORS, instantiate
@@ -70,20 +73,33 @@ def _where(recipe: model.Recipe, index: int, selection: model.Selection) -> Loca
     return Location(recipe.path or "recipe", selection.line, f"questions[{index}]")
 
 
+def _id_where(recipe: model.Recipe, index: int, selection: model.Selection, k: int) -> Location:
+    """Where the ``k``-th id of a naming line is written: questions[N].id or questions[N].id[K], on its own line."""
+    if selection.option or len(selection.id_places) != len(selection.id):
+        return _where(recipe, index, selection)
+    field, line = selection.id_places[k]
+    return Location(recipe.path or "recipe", line or selection.line, field)
+
+
 def _named_pool(bank: model.Bank, recipe: model.Recipe, index: int, selection: model.Selection,
                 unknown_names: list[Diagnostic], problems: list[Diagnostic]) -> list[model.Question]:
     """Return the questions a line names, in its order; report ids the bank lacks and look-ups cards leave out."""
     pool = []
-    for ident in selection.id:
+    for k, ident in enumerate(selection.id):
         question = bank.questions.get(ident)
         if question is None:
-            unknown_names.append(Diagnostic(_where(recipe, index, selection),
+            unknown_names.append(Diagnostic(_id_where(recipe, index, selection, k),
                                             f"unknown question '{ident}'{close_match(ident, bank.questions)}"))
         elif recipe.cards and model.LOOK_IT_UP in question.tags:
-            problems.append(Diagnostic(_where(recipe, index, selection),
+            problems.append(Diagnostic(_id_where(recipe, index, selection, k),
                                        f"question '{ident}' needs students to look something up, which cards: true "
                                        "leaves out; name another question or set cards: false"))
         else:
+            if recipe.grade_band and model.GRADE_BANDS.index(question.grade_band) > model.GRADE_BANDS.index(recipe.grade_band):
+                # The teacher chose it; a drawn line would not have (see catalog.matches).
+                log.warning(Diagnostic(_id_where(recipe, index, selection, k), (
+                    f"question '{ident}' is written for grades {question.grade_band}, above the recipe's grade_band "
+                    f"{recipe.grade_band}; it is printed because the recipe names it"), severity="warning").format())
             pool.append(question)
     return pool
 
@@ -213,6 +229,8 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     order = _pick_order(pools, recipe)
     skills = list(dict.fromkeys(skill for i, s in enumerate(recipe.questions)
                                 for skill in ([q.skill for q in pools[i]] if s.id else [_skill_of(s.skill)])))
+    named = {q.id for i, s in enumerate(recipe.questions) if s.id for q in pools[i]}
+    _warn_named_give_aways(bank, recipe, [q for i in order if recipe.questions[i].id for q in pools[i]])
     versions = []
     # Points, kinds, difficulties and sub-skills per recipe line, as version A
     # drew them: every later version draws the same points on each line, so all
@@ -241,7 +259,7 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
             # longer looked up, and two questions on the very same claims ask one
             # thing twice: draw the version again, keeping the best draw (the bank
             # may leave no other way).
-            away = given_away(bank, list(chosen.values()))
+            away = [pair for pair in given_away(bank, list(chosen.values())) if not set(pair) <= named]
             faults = (len(away), len(same_claims(list(chosen.values()))))
             if best is None or faults < best[0]:
                 best = (faults, chosen, drew, away, by_line)
@@ -257,8 +275,19 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
             parts = _shuffled_parts(bank, skills, list(chosen.values()), rng)
         else:  # the recipe's order, as the teacher listed it
             parts = [q for i in range(len(recipe.questions)) for q in by_line[i]]
-        versions.append(_version(bank, recipe, letter, index, parts, rng))
+        versions.append(_version(bank, recipe, letter, index, parts, rng, grouped=recipe.shuffle))
     return _worksheet(bank, recipe, versions)
+
+
+def _warn_named_give_aways(bank: model.Bank, recipe: model.Recipe, named: list[model.Question]) -> None:
+    """Warn once of each give-away between two questions the recipe names: no draw can avoid it."""
+    places = {ident: (i, k) for i, s in enumerate(recipe.questions) for k, ident in enumerate(s.id)}
+    for asked, telling in given_away(bank, named):
+        index, k = places[telling]
+        log.warning(Diagnostic(_id_where(recipe, index, recipe.questions[index], k), (
+            f"question '{telling}' prints the answer that look-it-up question '{asked}' asks students to look up; "
+            "both were named in the recipe, so every version prints both (name one of them to keep the look-up)"),
+            severity="warning").format())
 
 
 def _shuffled_parts(bank: model.Bank, skills: list[str], chosen: list[model.Question],
@@ -463,7 +492,7 @@ def whole_bank(bank: model.Bank, seed: int = 1) -> model.Worksheet:
         name="bank",
     )
     rng = random.Random(f"quizgen/{seed}/version/A")
-    version = _version(bank, recipe, "A", 0, list(bank.questions.values()), rng)
+    version = _version(bank, recipe, "A", 0, list(bank.questions.values()), rng, grouped=False)
     return _worksheet(bank, recipe, [version])
 
 
@@ -485,14 +514,45 @@ def _worksheet(bank: model.Bank, recipe: model.Recipe, versions: list[model.Vers
     )
 
 
-def _version(bank, recipe, letter: str, index: int, questions: list[model.Question], rng: random.Random) -> model.Version:
+def _version(bank, recipe, letter: str, index: int, questions: list[model.Question], rng: random.Random,
+             grouped: bool = True) -> model.Version:
+    instances = [_instance(bank, question, recipe.seed, index) for question in questions]
+    if grouped:  # a shuffled worksheet's order; the recipe's own order and the whole bank's are kept
+        instances = group_by_passage(bank, instances)
     items = []
-    for number, question in enumerate(questions, start=1):
-        question = _instance(bank, question, recipe.seed, index)
+    for number, question in enumerate(instances, start=1):
         question, shuffled = _shuffle(question, rng)
         excerpts = excerpts_of(bank, question)
         items.append(model.WorksheetItem(number, question, answer_key(question, shuffled), excerpts, shuffled))
     return model.Version(letter, tuple(items))
+
+
+def group_by_passage(bank: model.Bank, questions: list[model.Question]) -> list[model.Question]:
+    """Return ``questions`` with those of one part (skill) that print lines of the same passage next to each other.
+
+    The worksheet then prints the passage once, above the first of them
+    (render.context.passage_plan). Order is otherwise kept: a question joins
+    the end of the first group before it whose lines it shares, so a part
+    still opens with its shortest question and the grouping is as seeded as
+    the shuffle it follows.
+    """
+    groups: list[tuple[str, set[tuple[str, int]], list[model.Question]]] = []  # (skill, lines printed, questions)
+    for question in questions:
+        lines = _passage_lines(bank, question)
+        group = next((g for g in groups if g[0] == question.skill and g[1] & lines), None)
+        if group is None:
+            groups.append((question.skill, set(lines), [question]))
+        else:
+            group[1].update(lines)
+            group[2].append(question)
+    return [question for _, _, members in groups for question in members]
+
+
+def _passage_lines(bank: model.Bank, question: model.Question) -> set[tuple[str, int]]:
+    """Return the (source, line) pairs a question prints as excerpts (none for a passage to mark or a quoting stem)."""
+    if not question.print_excerpts or isinstance(question, model.MarkTheWords):
+        return set()
+    return {(e.source, n) for e in excerpts_of(bank, question) for n in range(e.first, e.last + 1)}
 
 
 def _instance(bank: model.Bank, question: model.Question, seed: int, index: int) -> model.Question:
@@ -637,24 +697,36 @@ def excerpts_of(bank: model.Bank, question: model.Question) -> tuple[model.Excer
     """Return the passages printed with a question: its own, else its claims' spans.
 
     A claim's span is narrowed to the lines its quote stands on (see
-    quote_span). Spans of the same source that overlap or touch are merged,
-    so a passage is never printed twice for one question.
+    quote_span), and each of those lines to the sentences that hold the
+    quote, with a little context (see quizgen.excerpts). Spans of the same
+    source that overlap or touch are merged, so a passage is never printed
+    twice for one question. Lines the question names itself (its
+    ``excerpts`` field) print whole: its stem may ask about any word of them.
     """
-    spans: Iterable[tuple[str, int, int]] = question.excerpts or [
-        quote_span(bank.sources[bank.claims[c].source], bank.claims[c]) for c in question.claims if c in bank.claims
-    ]
+    if question.excerpts:
+        spans = [(sid, first, last, ()) for sid, first, last in question.excerpts]
+    else:
+        spans = []
+        for cid in question.claims:
+            if cid in bank.claims:
+                claim = bank.claims[cid]
+                parts = tuple(p.strip() for p in claim.quote.split(QUOTE_GAP) if p.strip())
+                spans.append((*quote_span(bank.sources[claim.source], claim), parts))
     merged: list[list] = []
-    for sid, first, last in spans:
+    for sid, first, last, needs in spans:
         for span in merged:
             if span[0] == sid and first <= span[2] + 1 and last >= span[1] - 1:
                 span[1], span[2] = min(span[1], first), max(span[2], last)
+                span[3] += needs
                 break
         else:
-            merged.append([sid, first, last])
+            merged.append([sid, first, last, needs])
+    quoted = trimming.needed_texts(question)
     out = []
-    for sid, first, last in merged:
-        source = bank.sources[sid]
-        out.append(model.Excerpt(sid, first, last, tuple(source.lines[first - 1 : last])))
+    for sid, first, last, needs in merged:
+        lines = bank.sources[sid].lines[first - 1 : last]
+        needs = tuple(dict.fromkeys(needs + quoted)) if needs else ()
+        out.append(model.Excerpt(sid, first, last, tuple(trimming.trim(line, needs) for line in lines), needs))
     return tuple(out)
 
 

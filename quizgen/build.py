@@ -115,6 +115,7 @@ def build(
     no file was written.
     """
     from quizgen.render.jobs import RenderPool
+    from quizgen.timing import over_time
 
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -128,6 +129,7 @@ def build(
         say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
         out = Path(recipe.output)
         report = BuildReport(worksheet, folder=out, stem=recipe.name)
+        report.notes.extend(over_time(worksheet))  # the time the recipe gives, against the estimate
         exporters = _check_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
         if "pdf" in formats:
             for output in render_pdfs(worksheet, progress=say, pool=pool):
@@ -137,11 +139,11 @@ def build(
         for mode in ("practice", "assessment"):
             if f"html-{mode}" in rendered:
                 report.outputs += [Output(out / o.path, o.label, o.data) for o in render_pages(worksheet, mode)]
-                say(f"wrote the {mode} pages")
+                say(f"made the {mode} pages")  # in memory: written (or not) at the end
     for exporter in exporters:
         data = exporter.export(worksheet)
         report.outputs.append(Output(out / f"{recipe.name}-{exporter.name}{exporter.suffix}", exporter.label or exporter.name, data))
-        say(f"exported {exporter.name}")
+        say(f"made the {exporter.name} export")
     if write:
         write_outputs(report, bank_dir, force=force, progress=say)
     report.seconds = time.perf_counter() - started

@@ -341,6 +341,9 @@ class Question:
     #: labels, titles, words a student might write (see quizgen.bankrules).
     quoted_terms: tuple[str, ...] = ()
     parametric: Parametric | None = None
+    #: Minutes a student needs for it, when the kind's usual time
+    #: (quizgen.timing.MINUTES_PER_KIND) is not right; None: the kind's.
+    minutes: Decimal | None = None
     #: For an instantiated parametric question: the values it was drawn with.
     instance: tuple[tuple[str, object], ...] = ()
 
@@ -509,6 +512,10 @@ class Selection:
     #: order; such a line draws nothing (``skill`` is empty, ``count`` is
     #: how many it names).
     id: tuple[str, ...] = ()
+    #: Where each of ``id`` is written in the recipe: (field, line), e.g.
+    #: ("questions[0].id[1]", 4), so a message points at that id; not
+    #: part of what the line selects, so not compared.
+    id_places: tuple[tuple[str, int | None], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -538,6 +545,9 @@ class Recipe:
     #: The class pack is for double-sided printing: a blank page after every
     #: version of an odd number of pages, so each version starts a new sheet.
     double_sided: bool = True
+    #: The time the class has, in minutes; the build warns when a version's
+    #: estimated working time (quizgen.timing) is longer. None: no limit.
+    minutes: int | None = None
     #: Answer-sheet mode: a reusable question booklet per version, without
     #: room to write, and a short answer sheet per student.
     answer_sheet: bool = False
@@ -559,12 +569,19 @@ class Recipe:
 
 @dataclass(frozen=True)
 class Excerpt:
-    """A passage of a source printed with a worksheet, with its line numbers."""
+    """A passage of a source printed with a worksheet, with its line numbers.
+
+    ``lines`` is what each line prints: the source line, or for a claim's
+    passage only the sentences the question needs with "…" for the rest
+    (see quizgen.excerpts); ``needs`` is the quoted text those lines were
+    trimmed around (empty: every line printed whole).
+    """
 
     source: str
     first: int
     last: int
     lines: tuple[str, ...]
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ A recipe file looks like this (every key is optional except ``questions``)::
     formats: [pdf, moodle-xml]
     per_version_files: false    # also one PDF per version
     double_sided: true          # class pack: blank page after an odd-length version
+    minutes: 40                 # the lesson's time: the build warns when a version needs longer
     shuffle: false              # default: true, or false once a line names questions by id
     answer_sheet: true          # a reusable booklet per version and a short answer sheet per student
     students: 30                # with answer_sheet: answer sheets in the class pack, versions dealt in turn
@@ -76,6 +77,8 @@ PAPERS = ("letter", "a4")
 #: every page; a longer one is a paste gone wrong, and would take minutes to lay out.
 MAX_TITLE = 200
 MAX_INSTRUCTIONS = 2000
+#: Longest lesson a recipe's ``minutes`` may give (a school day).
+MAX_MINUTES = 480
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
@@ -100,6 +103,7 @@ KEYS: dict[str, str] = {
     "formats": "--format",
     "per_version_files": "--per-version",
     "double_sided": "--double-sided",
+    "minutes": "--minutes",
     "shuffle": "--shuffle",
     "about_sources": "--about-sources",
     "answer_sheet": "--answer-sheet",
@@ -351,6 +355,7 @@ def _build(values: dict, r: _Reader, path: Path, defaults: dict, allow_outside: 
     cards = _bool(values, "cards", r, False)
     per_version = _bool(values, "per_version_files", r, False)
     double_sided = _bool(values, "double_sided", r, True)
+    minutes = _int(values, "minutes", r, 0, 1, MAX_MINUTES) if "minutes" in values else None
     answer_sheet = _bool(values, "answer_sheet", r, False)
     students = _int(values, "students", r, 0, 1, MAX_STUDENTS) if "students" in values else 0
     if students and not answer_sheet:
@@ -386,6 +391,7 @@ def _build(values: dict, r: _Reader, path: Path, defaults: dict, allow_outside: 
         formats=formats,
         per_version_files=per_version,
         double_sided=double_sided,
+        minutes=minutes,
         answer_sheet=answer_sheet,
         students=students,
         name=name if isinstance(name, str) else "worksheet",
@@ -622,7 +628,7 @@ def _pick(item: dict, path: tuple, r: _Reader, named: dict[str, str]) -> model.S
     if listed and not value:
         r.bad(path + (PICK_KEY,), "names no question; write '- id: question-id' or a list of ids")
         return None
-    ids = []
+    ids, places = [], []
     for j, ident in enumerate(value if listed else [value]):
         where = path + (PICK_KEY, j) if listed else path + (PICK_KEY,)
         if not isinstance(ident, str) or not ident.strip():
@@ -635,9 +641,10 @@ def _pick(item: dict, path: tuple, r: _Reader, named: dict[str, str]) -> model.S
             continue
         named[ident] = place
         ids.append(ident)
+        places.append((field_path(where), r.line(where)))
     if not ids:
         return None
-    return model.Selection("", len(ids), line=r.line(path), id=tuple(ids))
+    return model.Selection("", len(ids), line=r.line(path), id=tuple(ids), id_places=tuple(places))
 
 
 class _Sub:

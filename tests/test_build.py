@@ -238,7 +238,7 @@ def test_help_imports_no_rendering_libraries():
 
 
 def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
-    """`quizgen build` with no recipe: the 12-question sampler, whole questions on every page."""
+    """`quizgen build` with no recipe: the 12-question sampler; questions break only between their parts."""
     from quizgen import paths
     from quizgen.bank import load_bank
     from quizgen.errors import QuizgenError
@@ -268,11 +268,12 @@ def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
 
 
 def test_large_print_breaks_tall_questions_outside_the_response_and_says_so(tmp_path):
-    """Large print makes some of the sampler's questions taller than a page (long excerpts).
+    """In large print some of the sampler's questions run on to the next page (long excerpts).
 
-    Such a question starts a page of its own and breaks before its response,
-    never inside the choices, boxes or lines students answer on; the page it
-    continues on is headed "Question N, continued", and no other page is.
+    Such a question breaks between its parts (in large print also between
+    its stem and its excerpt), never inside the choices, boxes or lines
+    students answer on; the page it continues on is headed "Question N,
+    continued", and no other page is.
     """
     import io
 
@@ -299,9 +300,9 @@ def test_large_print_breaks_tall_questions_outside_the_response_and_says_so(tmp_
     for name, data in outputs.items():
         assert continued_label_problems(data) == [], name
         if not name.endswith("answer-key.pdf"):  # entries, not questions: see test_answer_key.py
-            assert page_break_problems(data, key=False) == [], name
+            assert page_break_problems(data, key=False, large_print=True) == [], name
     # A part's heading is never left at the foot of a page: it is on the page where its
-    # first question begins (large print makes that question start a page of its own).
+    # first question begins.
     from conftest import pdf_pages_text, squash
 
     for version in report.worksheet.versions:
@@ -411,3 +412,24 @@ def test_render_workers_end_when_the_build_is_killed(tmp_path):
                 os.kill(w, 9)
             except ProcessLookupError:
                 pass
+
+
+def test_progress_never_says_wrote_before_anything_is_written(runner, tmp_path, monkeypatch):
+    """Pages and exports are made in memory; an unwritable folder then writes nothing, and no line claimed otherwise."""
+    import errno
+
+    from quizgen import outputs
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(outputs.tempfile, "mkstemp", denied)
+    result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format",
+                                  "html-practice,html-assessment,gift", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert lines[-2].endswith("cannot write: Permission denied") and lines[-1] == "nothing was written"
+    assert "made the practice pages" in lines and "made the assessment pages" in lines and "made the gift export" in lines
+    claims = [line for line in lines if line.split()[0] in ("wrote", "exported", "written", "saved")]
+    assert claims == [] and result.stdout == ""
+    assert not list((tmp_path / "out").glob("*.html"))

@@ -47,6 +47,8 @@ def _formats_help() -> str:
                    " with an odd number of pages, so each version starts a new sheet.")
 @click.option("--shuffle/--no-shuffle", default=None,
               help="Shuffle question order in each version (default: yes, unless the recipe names questions by id).")
+@click.option("--minutes", default=None, metavar="N",
+              help="The time the class has: the build warns when a version's estimated working time is longer.")
 @click.option("--answer-sheet/--no-answer-sheet", "answer_sheet", default=None,
               help="Print a reusable question booklet per version, without room to write, and a short answer"
                    " sheet per student instead of worksheets.")
@@ -60,7 +62,7 @@ def _formats_help() -> str:
                    " output: points outside its folder.")
 def build_command(recipe, bank_dir, output, title, instructions, about_sources, name, skills, kinds, sources, difficulty,
                   grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, shuffle,
-                  answer_sheet, students, formats, workers, quiet, force):
+                  minutes, answer_sheet, students, formats, workers, quiet, force):
     """Build worksheets, answer key and class pack from RECIPE.
 
     With no RECIPE, builds the workspace's recipes/default.yaml (outside a
@@ -75,8 +77,8 @@ def build_command(recipe, bank_dir, output, title, instructions, about_sources, 
         output=output, title=title, instructions=instructions, name=name, questions=list(skills), kinds=kinds,
         sources=sources, difficulty=difficulty, grade_band=grade_band, versions=versions, seed=seed, paper=paper,
         large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
-        double_sided=double_sided, about_sources=about_sources, shuffle=shuffle, answer_sheet=answer_sheet,
-        students=students,
+        double_sided=double_sided, about_sources=about_sources, shuffle=shuffle, minutes=minutes,
+        answer_sheet=answer_sheet, students=students,
     )
     bank = workspace.bank_dir(bank_dir)
     loaded = load_recipe(recipe if recipe is not None else workspace.default_recipe(bank_dir), options, bank=bank,

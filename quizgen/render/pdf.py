@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -114,7 +115,7 @@ class _Renderer:
                 whole.metadata = copy.copy(whole.metadata)  # copy() shares it with laid_out[0]
                 whole.metadata.title = title
             pdf = _write(whole, [*documents, *stamps], forms)  # the stamps too: they change the pages
-            parts = _split(pdf, laid_out, starts, documents) if split else ()
+            parts = _split(pdf, laid_out, starts) if split else ()
         except RenderError:
             raise
         except Exception as err:  # WeasyPrint's errors share no base class
@@ -176,7 +177,9 @@ def _renderer(templates: Path | None) -> _Renderer:
 def _write(document, html: Sequence[str], forms: bool = False) -> bytes:
     # A content hash for the file identifier: same HTML, same id, same bytes.
     digest = hashlib.sha256("\x00".join(html).encode("utf-8")).hexdigest()[:32]
-    options: dict = {"pdf_identifier": digest.encode("ascii")}
+    # Tagged: a structure tree in reading order (headings, paragraphs, lists, tables) for screen
+    # readers, the language from <html lang>, and the title shown in the window.
+    options: dict = {"pdf_identifier": digest.encode("ascii"), "pdf_tags": True}
     if forms:  # a form keeps its fields and the build id its <meta> tags give (responses.read_form reads them)
         options.update(pdf_forms=True, custom_metadata=True)
     pdf = document.write_pdf(**options)
@@ -191,6 +194,8 @@ def _tidy_radio_groups(pdf: bytes) -> bytes:
     the group "q2" and may keep the answer there. Here a widget with a parent
     loses its own name and its place in the form's field list, and the group
     is described by its question ("Question 2"), not its first choice.
+    Check boxes and radio groups get the default appearance WeasyPrint leaves
+    out (``_give_buttons_a_font``).
     """
     import io
 
@@ -212,32 +217,62 @@ def _tidy_radio_groups(pdf: bytes) -> bytes:
             field[NameObject("/TU")] = TextStringObject(str(field["/TU"]).split(":")[0])
         kept.append(reference)
     form[NameObject("/Fields")] = kept
+    _give_buttons_a_font(writer, form)
     writer._ID = reader.trailer["/ID"]  # pypdf has no public setter; keep WeasyPrint's content-hash identifier
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int], documents: Sequence[str]) -> tuple[bytes, ...]:
+def _give_buttons_a_font(writer, form) -> None:
+    """Give every check box and radio group a default appearance (/DA) naming a font, ZapfDingbats.
+
+    WeasyPrint 70 writes /DA on text fields only. Once a reader fills the
+    form and sets NeedAppearances (pypdf does), poppler redraws a ticked box
+    with the check mark of its /DA's font, and without one says "Missing 'Tf'
+    operator in field's DA string" for every box. ZapfDingbats is the font
+    PDF readers draw check marks with; size 0 fits it to the box; colour and
+    opacity are those of WeasyPrint's own mark (a word to mark is ticked
+    see-through, so it stays legible), else the box's border colour.
+    """
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    fonts = form["/DR"].get_object()["/Font"].get_object()
+    if "/ZaDb" not in fonts:
+        fonts[NameObject("/ZaDb")] = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/ZapfDingbats")}))
+    for reference in form["/Fields"]:
+        field = reference.get_object()
+        if field.get("/FT") != "/Btn" or "/DA" in field:
+            continue
+        widget = field["/Kids"][0].get_object() if "/Kids" in field else field
+        field[NameObject("/DA")] = TextStringObject(_mark_appearance(widget))
+
+
+def _mark_appearance(widget) -> str:
+    """Return a /DA for a button: ZapfDingbats, in the opacity and colour its "on" appearance draws with."""
+    on = [state.get_object() for name, state in widget.get("/AP", {}).get("/N", {}).items() if name != "/Off"]
+    drawn = re.match(rb"\s*(/\S+ gs)?\s*((?:[\d.]+ ){3}rg)", on[0].get_data()) if on else None
+    if drawn:
+        opacity = drawn.group(1).decode() + " " if drawn.group(1) else ""
+        return f"{opacity}/ZaDb 0 Tf {drawn.group(2).decode()}"
+    border = [float(c) for c in widget.get("/MK", {}).get("/BC", [])]
+    return "/ZaDb 0 Tf " + (" ".join(f"{c:g}" for c in border) + " rg" if len(border) == 3 else "0 g")
+
+
+def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int]) -> tuple[bytes, ...]:
     """Cut ``pdf`` into one file per laid-out document, by page ranges (``starts``: each one's first page).
 
     Cutting the written file is several times cheaper than painting and
-    writing every document a second time; each part keeps its pages' links
-    and named destinations, and gets its document's title and its own
-    content-hash identifier.
+    writing every document a second time; each part keeps its pages' links,
+    named destinations and structure tags (quizgen.render.pages), and gets
+    its document's title.
     """
-    import io
+    from quizgen.render.pages import cut
 
-    from pypdf import PdfReader
-
-    from quizgen.render.jobs import copy_pages
-
-    reader = PdfReader(io.BytesIO(pdf))
-    parts = []
-    for document, first, html in zip(laid_out, starts, documents):
-        digest = hashlib.sha256(html.encode("utf-8")).digest()[:16]
-        parts.append(copy_pages(reader, (first, first + len(document.pages)), document.metadata.title or "", digest))
-    return tuple(parts)
+    return tuple(cut(pdf, [(first, first + len(document.pages)) for document, first in zip(laid_out, starts)],
+                     [document.metadata.title or "" for document in laid_out]))
 
 
 def render_documents(name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool = False,
