@@ -576,9 +576,13 @@ def write_canvas(path: Path, roster: list[Student], qti_zip: bytes, *, sis: bool
                 share = Fraction(override[2])
             points = (share or 0) * item.question.points
             lms[(s.name, item.number)] = None if share is None else points
-            row += [canvas_cell(item, answer), f"{float(points)}" if answer is not None else ""]
-            correct += share == 1
-            incorrect += share != 1
+            # Every question has its entry in submission_data, a blank one too: its points are 0.0. An
+            # ungraded essay is correct: "undefined" and a partial answer "partial", both truthy in Ruby, so
+            # "n correct" counts them (student_analysis.rb: submission_data.select { |a| a[:correct] }).
+            row += [canvas_cell(item, answer), f"{float(points)}"]
+            counted = answer is not None and (share is None or share > 0)
+            correct += counted
+            incorrect += not counted
             score += points
         row += [str(correct), str(incorrect), f"{float(score)}"]
         rows.append(row)
