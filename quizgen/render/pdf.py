@@ -195,7 +195,8 @@ def _tidy_radio_groups(pdf: bytes) -> bytes:
     loses its own name and its place in the form's field list, and the group
     is described by its question ("Question 2"), not its first choice.
     Check boxes and radio groups get the default appearance WeasyPrint leaves
-    out (``_give_buttons_a_font``).
+    out (``_give_buttons_a_font``), and every field keeps its own looks
+    (``_settle_appearances``).
     """
     import io
 
@@ -219,6 +220,7 @@ def _tidy_radio_groups(pdf: bytes) -> bytes:
         kept.append(reference)
     form[NameObject("/Fields")] = kept
     _give_buttons_a_font(writer, form)
+    _settle_appearances(writer, form)
     writer._ID = reader.trailer["/ID"]  # pypdf has no public setter; keep WeasyPrint's content-hash identifier
     out = io.BytesIO()
     writer.write(out)
@@ -292,6 +294,52 @@ def _give_buttons_a_font(writer, form) -> None:
             continue
         widget = field["/Kids"][0].get_object() if "/Kids" in field else field
         field[NameObject("/DA")] = TextStringObject(_mark_appearance(widget))
+
+
+def _settle_appearances(writer, form) -> None:
+    """Give every field an appearance of its own, radio buttons a caption, and ask no reader to redraw.
+
+    WeasyPrint sets NeedAppearances, which tells a viewer to redraw every
+    field from its value rather than show its appearance. Poppler then draws
+    a ticked bubble only if the group's /V is the name of the button's state:
+    pypdf writes it as a string (py-pdf/pypdf#3630), and the bubble came out
+    empty. Without the flag a viewer shows the "on" appearance of the state
+    the filling program set. Text fields had none, so each gets an empty one
+    (its field is empty); a reader that fills one draws its text, as pypdf,
+    Acrobat, pdf.js and poppler do. A viewer asked to redraw anyway (a
+    filling program may set the flag) draws a radio button's caption: /CA
+    "l", ZapfDingbats' disc, in the colour of its /DA, fills the bubble
+    where poppler drew a dot without one.
+    """
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    for page in writer.pages:
+        for widget in (a.get_object() for a in page.get("/Annots", [])):
+            if widget.get("/Subtype") != "/Widget":
+                continue
+            field = widget["/Parent"].get_object() if "/Parent" in widget else widget
+            if "/N" not in widget.get("/AP", {}):
+                widget[NameObject("/AP")] = _empty_appearance(writer, widget)
+            if field.get("/FT") == "/Btn" and int(field.get("/Ff", 0)) & _RADIO:
+                if "/MK" not in widget:
+                    widget[NameObject("/MK")] = DictionaryObject()
+                widget["/MK"][NameObject("/CA")] = TextStringObject("l")
+    if "/NeedAppearances" in form:
+        del form[NameObject("/NeedAppearances")]
+
+
+_RADIO = 1 << 15  # the /Ff bit of a radio group
+
+
+def _empty_appearance(writer, widget):
+    """Return an /AP whose normal appearance draws nothing, the size of ``widget``."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+
+    x1, y1, x2, y2 = (float(c) for c in widget["/Rect"])
+    stream = DecodedStreamObject()
+    stream.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                   NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (0, 0, abs(x2 - x1), abs(y2 - y1)))})
+    return DictionaryObject({NameObject("/N"): writer._add_object(stream)})
 
 
 def _mark_appearance(widget) -> str:

@@ -242,6 +242,93 @@ def test_a_filled_form_renders_its_ticks_without_poppler_complaining(all_kinds, 
         assert ink[1] > ink[0], f"{widget['/T']}: no tick drawn (ink {ink[0]} empty, {ink[1]} ticked)"
 
 
+RADIO = 1 << 15  # the /Ff bit of a radio group
+
+
+def _ink(image, page, widget) -> int:
+    """Return the ink (255 - grey, summed) in ``widget``'s rectangle on ``image``, ``page``'s picture at 72 dpi."""
+    x1, y1, x2, y2 = (float(c) for c in widget["/Rect"])
+    height = float(page.mediabox.height)
+    box = (round(min(x1, x2)), round(height - max(y1, y2)), round(max(x1, x2)), round(height - min(y1, y2)))
+    return sum((255 - grey) * count for grey, count in enumerate(image.crop(box).histogram()))
+
+
+def _area(widget) -> float:
+    x1, y1, x2, y2 = (float(c) for c in widget["/Rect"])
+    return abs(x2 - x1) * abs(y2 - y1)
+
+
+def _ticked_bubbles(reader) -> list[tuple[int, object]]:
+    """Return (page index, widget) of every radio button whose state is on."""
+    return [(number, widget) for number, page in enumerate(reader.pages)
+            for widget in (a.get_object() for a in page.get("/Annots", []))
+            if "/Parent" in widget and int(widget["/Parent"].get_object().get("/Ff", 0)) & RADIO
+            and widget.get("/AS", "/Off") != "/Off"]
+
+
+def _filled_with_right_answers(all_kinds, forms, auto_regenerate) -> bytes:
+    version = all_kinds.versions[0]
+    values = {"name": "Ada Lovelace"}
+    for item in version.items:
+        values.update(_field_values(item, right_answer(item))[0])
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(forms["A"])))
+    writer.update_page_form_field_values(None, values, auto_regenerate=auto_regenerate)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_every_field_has_its_appearance_and_the_form_asks_no_reader_to_redraw(forms):
+    """A form whose fields all carry their looks needs no NeedAppearances: set, it makes poppler redraw every
+    field from its value, and a radio group's value written as a string (pypdf does) then draws no bubble."""
+    reader = PdfReader(io.BytesIO(forms["A"]))
+    assert not reader.trailer["/Root"]["/AcroForm"].get("/NeedAppearances", False)
+    widgets = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    widgets = [w for w in widgets if w.get("/Subtype") == "/Widget"]
+    assert widgets and all("/N" in w.get("/AP", {}) for w in widgets), "a field has no appearance of its own"
+
+
+def test_a_ticked_bubble_shows_when_the_filling_program_leaves_the_form_as_it_was(all_kinds, forms, tmp_path):
+    """Filled by a program that sets the values and states and leaves the form's NeedAppearances as it found it
+    (pypdf with auto_regenerate=None), poppler drew an empty bubble: WeasyPrint set the flag, so poppler redrew
+    the group from its /V, which pypdf writes as a string, not the name poppler compares with the state."""
+    filled = _filled_with_right_answers(all_kinds, forms, auto_regenerate=None)
+    reader = PdfReader(io.BytesIO(filled))
+    pages, _ = _render(filled, tmp_path, "filled")
+    empty, _ = _render(forms["A"], tmp_path, "empty")
+    ticked = _ticked_bubbles(reader)
+    assert ticked, "no bubble was ticked: the test tests nothing"
+    for number, widget in ticked:
+        added = _ink(pages[number], reader.pages[number], widget) - _ink(empty[number], reader.pages[number], widget)
+        # The form's own "on" look is a disc the size of the bubble: far more than a third of it inked.
+        assert added > 255 * _area(widget) / 3, f"page {number + 1}: bubble {widget['/Rect']} is not filled in"
+    name = next(a.get_object() for a in reader.pages[0]["/Annots"] if a.get_object().get("/T") == "name")
+    assert _ink(pages[0], reader.pages[0], name) > _ink(empty[0], reader.pages[0], name), "the typed name is not shown"
+
+
+def test_a_bubble_redrawn_by_the_reader_fills_the_bubble(all_kinds, forms, tmp_path):
+    """A reader that sets NeedAppearances and writes the group's value as a name (as the standard has it) makes
+    poppler redraw the bubble from its /MK: without a caption that was a dot a fifth of the bubble across."""
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_filled_with_right_answers(all_kinds, forms, True))))
+    for field in (f.get_object() for f in writer.root_object["/AcroForm"]["/Fields"]):
+        if int(field.get("/Ff", 0)) & RADIO and "/V" in field:
+            field[NameObject("/V")] = NameObject(str(field["/V"]))  # pypdf writes a string (py-pdf/pypdf#3630)
+    out = io.BytesIO()
+    writer.write(out)
+    filled = out.getvalue()
+    reader = PdfReader(io.BytesIO(filled))
+    assert reader.trailer["/Root"]["/AcroForm"]["/NeedAppearances"].value is True
+    pages, said = _render(filled, tmp_path, "filled")
+    empty, _ = _render(forms["A"], tmp_path, "empty")
+    ticked = _ticked_bubbles(reader)
+    assert ticked, "no bubble was ticked: the test tests nothing"
+    for number, widget in ticked:
+        added = _ink(pages[number], reader.pages[number], widget) - _ink(empty[number], reader.pages[number], widget)
+        assert added > 255 * _area(widget) / 8, f"page {number + 1}: bubble {widget['/Rect']} is barely marked"
+
+
 def _long_choices(worksheet):
     """Return ``worksheet``'s first version with its single choice given seven choices too long for one page."""
     import dataclasses
