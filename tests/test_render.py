@@ -518,30 +518,33 @@ def test_a_reference_whose_title_names_its_author_prints_the_name_once():
 
 
 def test_right_choices_in_the_key_are_joined_by_a_middle_dot():
-    from quizgen.render.context import answer_words
+    from quizgen.render.context import _entry_answer
 
     q = model.MultipleResponse("m", "corroborate", "C1", ("c",), "s", "e", 1, "9-10",
                                choices=(model.Choice("It is dated.", True), model.Choice("No."), model.Choice("It names KCNA.", True)))
     item = model.WorksheetItem(1, q, "AC", (), ())
-    assert answer_words(item) == "It is dated. · It names KCNA."
+    assert _entry_answer(item) == "It is dated. · It names KCNA."
 
 
-def test_a_timeline_key_says_which_numbers_go_in_the_boxes():
-    from quizgen.render.context import answer_words
+def test_a_timeline_key_gives_the_order_in_words_and_the_boxes_per_position():
+    from quizgen.render.context import _entry_answer, _position_key
 
     q = model.Ordering("o", "date-checking", "B3", ("c",), "s", "e", 1, "9-10", items=("First", "Second", "Third"))
     item = model.WorksheetItem(1, q, "3-1-2", (), ("Third", "First", "Second"))
-    assert answer_words(item) == "(the numbers in the boxes, top to bottom). In order: 1 First; 2 Second; 3 Third"
+    assert _entry_answer(item) == "In order: 1 First; 2 Second; 3 Third"
+    assert _position_key(item) == "3-1-2"
 
 
-def test_large_print_is_for_the_students_pages_not_the_key():
+def test_large_print_is_for_the_students_pages_not_the_key(sheet):
     """The key is the teacher's: regular print, which also keeps each entry with its answer line."""
     from quizgen.render.context import document
 
     recipe = model.Recipe("T", "", (), large_print=True)
     for kind in ("worksheet", "source_texts"):
         assert "css/large-print.css" in document(recipe, "T", kind, "T")["stylesheets"], kind
-    key = document(recipe, "T", "answer_key", "T")
+    large = dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, large_print=True))
+    assert "large-print" in worksheet_context(large, large.versions[0])["doc"]["classes"]
+    key = answer_key_contexts(large)[0]["doc"]
     assert "css/large-print.css" not in key["stylesheets"] and "large-print" not in key["classes"]
 
 

@@ -148,11 +148,11 @@ def test_an_anki_card_gives_the_optional_phrase_on_its_back(reviewed):
 
 
 def test_the_key_names_the_optional_phrases_beside_the_required_ones():
-    from quizgen.render.context import answer_words
+    from quizgen.render.context import _entry_answer
 
     item = model.WorksheetItem(1, SENTINEL, answer_key(SENTINEL))
     assert item.key == "rampant; vile"  # what marking reads: the required phrases only
-    assert answer_words(item) == "(credit either way, marked or not: zorblax forces)"
+    assert _entry_answer(item) == "Circled: rampant; vile (credit either way, marked or not: zorblax forces)"
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")

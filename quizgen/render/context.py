@@ -5,10 +5,10 @@ totals, answer-line sizes, excerpt numbering and citations are worked out
 here, once, in plain text (the templates escape it).
 
 A student worksheet's context holds no answer at all: no key, no
-explanation, no rubric, no ``correct`` flag on a choice. The partials test
-``show_answers`` before they print an answer, and StrictUndefined turns any
-slip (an answer field read while rendering a worksheet) into an error
-instead of a leak.
+explanation, no rubric, no ``correct`` flag on a choice. The answer key has
+contexts of its own (``answer_key_contexts``) and shares no question layout
+with the worksheet, and StrictUndefined turns any slip (an answer field
+read while rendering a worksheet) into an error instead of a leak.
 """
 
 from __future__ import annotations
@@ -59,15 +59,11 @@ def document(recipe: model.Recipe, title: str, kind: str, running: str, link: bo
     PDF renderer applies them already parsed, once per process instead of
     once per version.
     """
-    # The key reuses the worksheet's question partials, so it takes their look too.
     sheets = ["css/print.css", f"css/paper-{recipe.paper}.css", "css/worksheet.css"]
-    if kind == "answer_key":
-        sheets.append("css/answer_key.css")
-    # Large print is for the students' pages; the key is the teacher's, in regular print.
-    large = recipe.large_print and kind != "answer_key"
-    if large:
+    # Large print is for the students' pages (the key, the teacher's, has its own _key_document).
+    if recipe.large_print:
         sheets.append("css/large-print.css")
-    classes = [kind.replace("_", "-"), f"paper-{recipe.paper}"] + (["large-print"] if large else [])
+    classes = [kind.replace("_", "-"), f"paper-{recipe.paper}"] + (["large-print"] if recipe.large_print else [])
     return {"title": title, "stylesheets": sheets, "link": link, "classes": " ".join(classes), "running": running, "lang": "en"}
 
 
@@ -82,16 +78,9 @@ def blank_page_context(recipe: model.Recipe, *, link: bool = True) -> dict:
 
 def worksheet_context(worksheet: model.Worksheet, version: model.Version, *, link: bool = True) -> dict:
     """Return the context of one version's student worksheet (no answers in it)."""
-    return _version_context(worksheet, version, show_answers=False, link=link)
-
-
-def _version_context(
-    worksheet: model.Worksheet, version: model.Version, *, show_answers: bool, shown: dict | None = None, link: bool = True
-) -> dict:
     recipe = worksheet.recipe
     instructions = dict(recipe.skill_instructions)
-    # Where each excerpt prints (the key prints claims instead of excerpts).
-    seen = {} if show_answers else passage_plan(worksheet, version)
+    seen = passage_plan(worksheet, version)  # where each excerpt prints
     parts: list[dict] = []
     for item in version.items:
         skill = model.SKILLS_BY_ID[item.question.skill]
@@ -103,14 +92,12 @@ def _version_context(
                 "instruction": instructions.get(skill.id, ""),
                 "questions": [],
             })
-        ctx = _item(worksheet, version, item, seen, show_answers=show_answers, shown=shown)
-        parts[-1]["questions"].append(ctx)
+        parts[-1]["questions"].append(_item(worksheet, version, item, seen))
     count = len(version.items)
-    kind = "answer_key" if show_answers else "worksheet"
     # No-break spaces: where the running title wraps (large print), "Version A" stays whole.
-    running = f"{recipe.title} ·\u00a0Version\u00a0{version.letter}" + (" ·\u00a0Answer\u00a0key" if show_answers else "")
+    running = f"{recipe.title} ·\u00a0Version\u00a0{version.letter}"
     return {
-        "doc": document(recipe, f"{recipe.title} — Version {version.letter}" + (" — answer key" if show_answers else ""), kind, running, link),
+        "doc": document(recipe, f"{recipe.title} — Version {version.letter}", "worksheet", running, link),
         "title": recipe.title,
         "instructions": recipe.instructions,
         "version": version.letter,
@@ -118,16 +105,13 @@ def _version_context(
         "points": version.points,
         "time": f"about {timing.version_minutes(version)} minutes",
         "parts": parts,
-        "source_texts": not recipe.excerpts and bool(cited_sources(worksheet)) and not show_answers,
+        "source_texts": not recipe.excerpts and bool(cited_sources(worksheet)),
         "large_print": recipe.large_print,
-        "show_answers": show_answers,
         "multi_part": len(parts) > 1,
     }
 
 
-def _item(
-    worksheet: model.Worksheet, version: model.Version, item: model.WorksheetItem, seen: dict, *, show_answers: bool, shown: dict | None
-) -> dict:
+def _item(worksheet: model.Worksheet, version: model.Version, item: model.WorksheetItem, seen: dict) -> dict:
     q = item.question
     anchor = f"v{version.letter}-q{item.number}"
     ctx: dict = {
@@ -152,34 +136,27 @@ def _item(
         "citation": "",
         "quoted_from": "",
         "card": None,
-        "look_it_up": model.LOOK_IT_UP in q.tags and not show_answers,
+        "look_it_up": model.LOOK_IT_UP in q.tags,
         "look_where": "",
     }
-    if not show_answers:  # the key quotes each claim with its verdict instead of the excerpts
-        if not q.print_excerpts:
-            ctx["quoted_from"] = quoted_from(worksheet, item)
-        elif worksheet.recipe.excerpts or isinstance(q, model.MarkTheWords):
-            _excerpts(worksheet, item, seen, ctx)  # a passage to mark is printed either way
-        else:
-            # Printed without excerpts: point to the lines in the source texts handed out with it.
-            ctx["quoted_from"] = quoted_from(worksheet, item, "In the source texts: ")
-    if not show_answers:
-        card = outside_card(q)
-        if worksheet.recipe.cards:
-            ctx["card"] = card
-        elif card is not None and not q.outside_source.in_stem:
-            # The verdict rests on the card's evidence; without the card, students must find it.
-            ctx["look_it_up"] = True
-            ctx["look_where"] = card["kind"]
-    getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item, show_answers)
-    if "choice_layout" in ctx and worksheet.recipe.large_print and not show_answers:
+    if not q.print_excerpts:
+        ctx["quoted_from"] = quoted_from(worksheet, item)
+    elif worksheet.recipe.excerpts or isinstance(q, model.MarkTheWords):
+        _excerpts(worksheet, item, seen, ctx)  # a passage to mark is printed either way
+    else:
+        # Printed without excerpts: point to the lines in the source texts handed out with it.
+        ctx["quoted_from"] = quoted_from(worksheet, item, "In the source texts: ")
+    card = outside_card(q)
+    if worksheet.recipe.cards:
+        ctx["card"] = card
+    elif card is not None and not q.outside_source.in_stem:
+        # The verdict rests on the card's evidence; without the card, students must find it.
+        ctx["look_it_up"] = True
+        ctx["look_where"] = card["kind"]
+    getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item)
+    if "choice_layout" in ctx and worksheet.recipe.large_print:
         ctx["choice_layout"] = choice_layout([c["text"] for c in ctx["choices"]], large=True)
         ctx["long_response"] = ctx["choice_layout"] == "stacked" and len(ctx["choices"]) > 3
-    if show_answers:
-        where = f"Version {version.letter}, question {item.number}"
-        record = shown if shown is not None else {}
-        first = record.setdefault(item.question.id, where)
-        ctx.update(_key_details(worksheet, item, None if first == where else first, record, where))
     return ctx
 
 
@@ -533,27 +510,24 @@ def _repaired_lines(lines: list[int]) -> str:
 
 
 class _Kinds:
-    """Per-kind parts of an item's context; answers only with ``show_answers``."""
+    """Per-kind parts of an item's context (what the student sees: no answers)."""
 
     @staticmethod
-    def single_choice(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+    def single_choice(ctx: dict, item: model.WorksheetItem) -> None:
         choices = item.question.choices
-        ctx["choices"] = [_choice(i, c, show) for i, c in enumerate(choices)]
+        ctx["choices"] = [{"letter": letter_of(i), "text": c.text} for i, c in enumerate(choices)]
         ctx["choice_layout"] = choice_layout([c.text for c in choices])
         ctx["long_response"] = ctx["choice_layout"] == "stacked" and len(choices) > 3
 
     multiple_response = single_choice
 
     @staticmethod
-    def true_false(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+    def true_false(ctx: dict, item: model.WorksheetItem) -> None:
         ctx["inline_response"] = True
-        ctx["choices"] = [
-            {"letter": "T", "text": "True", **({"correct": item.question.answer} if show else {})},
-            {"letter": "F", "text": "False", **({"correct": not item.question.answer} if show else {})},
-        ]
+        ctx["choices"] = [{"letter": "T", "text": "True"}, {"letter": "F", "text": "False"}]
 
     @staticmethod
-    def short_answer(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+    def short_answer(ctx: dict, item: model.WorksheetItem) -> None:
         q = item.question
         longest = max(len(a) for a in q.answers)
         size = next((name for limit, name in _LINE_SIZES if longest <= limit), "long")
@@ -561,25 +535,16 @@ class _Kinds:
         ctx["line_size"] = size if q.lines == 1 else "long"
         ctx["lines"] = list(range(q.lines))
         ctx["inline_response"] = ctx["line_size"] != "long"
-        if show:
-            # The other accepted wordings follow on the key's answer line.
-            ctx["written"] = q.answers[0]
 
     @staticmethod
-    def numeric(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+    def numeric(ctx: dict, item: model.WorksheetItem) -> None:
         ctx["inline_response"] = True
         ctx["unit"] = item.question.unit
-        if show:
-            ctx["number_answer"] = format_number(item.question.answer)
-            ctx["tolerance"] = format_number(item.question.tolerance) if item.question.tolerance else ""
 
     @staticmethod
-    def matching(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+    def matching(ctx: dict, item: model.WorksheetItem) -> None:
         q = item.question
-        ctx["left"] = [
-            {"number": n, "text": p.left, **({"letter": letter_of(item.shuffled.index(p.right))} if show else {})}
-            for n, p in enumerate(q.pairs, start=1)
-        ]
+        ctx["left"] = [{"number": n, "text": p.left} for n, p in enumerate(q.pairs, start=1)]
         ctx["right"] = [{"letter": letter_of(i), "text": text} for i, text in enumerate(item.shuffled)]
         ctx["match_layout"] = match_layout(item.shuffled)
         ctx["long_response"] = True
@@ -594,32 +559,24 @@ class _Kinds:
             ctx["hint"] = f"Write the letter of the match in each box. {unused} lettered choices are not used."
 
     @staticmethod
-    def ordering(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
-        q = item.question
-        n = len(item.shuffled)
-        ctx["hint"] = f"Write 1 to {n} in the boxes, 1 for the first."
+    def ordering(ctx: dict, item: model.WorksheetItem) -> None:
+        ctx["hint"] = f"Write 1 to {len(item.shuffled)} in the boxes, 1 for the first."
         ctx["long_response"] = True
-        ctx["entries"] = [
-            {"text": text, **({"position": q.items.index(text) + 1} if show else {})} for text in item.shuffled
-        ]
-        if show:
-            ctx["correct_order"] = list(q.items)
+        ctx["entries"] = [{"text": text} for text in item.shuffled]
 
     @staticmethod
-    def open_response(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+    def open_response(ctx: dict, item: model.WorksheetItem) -> None:
         ctx["lines"] = list(range(item.question.lines))
         ctx["long_response"] = item.question.lines > OPEN_LINES_WHOLE
 
     @staticmethod
-    def mark_the_words(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+    def mark_the_words(ctx: dict, item: model.WorksheetItem) -> None:
         from quizgen.responses import passage_tokens
 
         passage = item.question.passage
         ctx["passage"] = passage
         # Word by word, as the fillable form sets it (a box over each word): the two then wrap alike.
         ctx["words"] = [{"text": text, "word": index is not None} for text, index in passage_tokens(passage)]
-        if show:
-            ctx["segments"] = marked_segments(passage, item.question.answers, item.question.optional)
 
 
 #: Longest choice set four to a row, two to a row; longer ones take a line each.
@@ -646,13 +603,6 @@ def match_layout(right: tuple[str, ...] | list[str]) -> str:
     return "bank" if max((len(t) for t in right), default=0) <= MATCH_BANK_LIMIT else "table"
 
 
-def _choice(index: int, choice: model.Choice, show: bool) -> dict:
-    out = {"letter": letter_of(index), "text": choice.text}
-    if show:
-        out["correct"] = choice.correct
-    return out
-
-
 def marked_segments(passage: str, phrases: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
     """Split ``passage`` into runs of text, marking the first occurrence of each phrase (``optional`` ones as such)."""
     spans: list[tuple[int, int, bool]] = []
@@ -676,45 +626,6 @@ def marked_segments(passage: str, phrases: tuple[str, ...], optional: tuple[str,
 
 # --------------------------------------------------------------------------
 # Answer key
-
-
-def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at: str | None,
-                 shown: dict | None = None, where: str = "") -> dict:
-    """Return the teacher's details of an item.
-
-    The claims, their verdicts and references are the same in every version,
-    so a class pack's key prints them once, where the question first
-    appears, and points back there after (``shown_at``); the answer,
-    explanation and rubric, which marking needs at hand, print every time.
-    A claim that another question already printed (``shown``: "claim:<id>" →
-    where) gets its quote and verdict label here, and a pointer for the rest.
-    """
-    q = item.question
-    skill, sub = model.SUBSKILLS[q.subskill]
-    shown = shown if shown is not None else {}
-    claims = [c for c in (_claim_details(worksheet, cid, shown, where) for cid in q.claims) if c is not None]
-    details: dict = {
-        "shown_at": shown_at or "",
-        # Printed again in full only where the question first appears; after
-        # that the key gives the answer in words instead of the whole layout.
-        "compact": bool(shown_at),
-        "answer": item.key,
-        "answer_words": answer_words(item),
-        "explanation": q.explanation,
-        "skill": skill.name,
-        "subskill": f"{sub.code} {sub.name}",
-        "question_id": q.id,
-        "techniques": [t.replace("-", " ") for t in q.techniques],
-        "teacher_note": q.teacher_note,
-        "claims": [] if shown_at else claims,
-        "outside_source": {"kind": q.outside_source.kind, "says": q.outside_source.says} if q.outside_source and not shown_at else None,
-        "rubric": None,
-        "model_answer": "",
-    }
-    if isinstance(q, model.OpenResponse):
-        details["rubric"] = rubric_levels(q)
-        details["model_answer"] = q.model_answer
-    return details
 
 
 def rubric_levels(question: model.OpenResponse) -> dict:
@@ -779,25 +690,6 @@ def reference_link(reference: model.Reference) -> dict:
     if reference.author.startswith("Wikipedia") and host and not host.endswith("wikipedia.org"):
         return {"url": "", "copy_at": host.removeprefix("www.")}
     return {"url": reference.url, "copy_at": ""}
-
-
-def answer_words(item: model.WorksheetItem) -> str:
-    """Return what the key's letters and numbers stand for, in words ('' when the key says it all)."""
-    q = item.question
-    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
-        # Choices are often whole sentences: "; " after their full stops read as ".;".
-        return " · ".join(c.text for c in q.choices if c.correct)
-    if isinstance(q, model.Matching):
-        return "; ".join(f"{n} {p.left} → {p.right}" for n, p in enumerate(q.pairs, start=1))
-    if isinstance(q, model.Ordering):
-        # "5-2-3-4-1" next to "1 The unit shrinks…" reads two ways; say which is which.
-        return "(the numbers in the boxes, top to bottom). In order: " + "; ".join(
-            f"{n} {text}" for n, text in enumerate(q.items, start=1))
-    if isinstance(q, model.ShortAnswer) and len(q.answers) > 1:
-        return "also accepted: " + "; ".join(q.answers[1:])
-    if isinstance(q, model.MarkTheWords) and q.optional:
-        return "(credit either way, marked or not: " + "; ".join(q.optional) + ")"
-    return ""
 
 
 def _half(points: int) -> str:
