@@ -296,3 +296,47 @@ def test_item_analysis_lists_the_commonest_written_answers(built):
     assert [(c["text"], c["count"], c["right"]) for c in row["choices"]] == [
         ("propaganda", 3, False), (accepted, 2, True), ("tokyo", 1, False), ("(blank)", 1, False)]
     assert scoring.score(short, "propaganda").status == scoring.WRONG
+
+
+def test_the_charts_say_what_waits_for_the_rubric_sheet(built):
+    """Before the rubric sheet is filled in, every student has an open answer to mark: the score chart was
+    an empty frame and the skill chart drew a mean of 0 %, with nothing saying why. Now each says how many
+    answers it waits for, and draws what is marked once some are."""
+    from lxml import html as lxml_html
+
+    from quizgen import scoring
+    from quizgen.marking.report import class_report_html
+
+    _, _, build = built
+    version = build.versions["A"]
+    opened = next(p for p in version.positions.values() if p["kind"] == "open-response")
+    answers = {n: "It says so." if p["kind"] == "open-response" else scoring.key_answer(p)
+               for n, p in version.positions.items()}
+    subs = [_submission(build, "A", f"Student {i}", answers) for i in range(5)]
+
+    def charts(rubric: dict):
+        tree = lxml_html.fromstring(class_report_html(mark(build, subs, rubric)))
+        scores, skills = tree.xpath("//figure[contains(@class, 'chart')]")
+        return scores, skills
+
+    scores, skills = charts({})
+    assert "Scores appear once the open answers are marked (5 to mark)" in " ".join(scores.text_content().split())
+    assert not scores.xpath(".//svg"), "an empty score chart is drawn"
+    waiting = next(r for r in skills.xpath(".//svg/text") if r.text == skill_name_of(opened))
+    row = waiting.getparent().index(waiting)
+    lines = [e.text for e in waiting.getparent()[row + 1: row + 3]]
+    assert lines == ["none marked yet", "5 open answers to mark"], lines
+    assert not [e for e in skills.xpath(".//svg/line") if float(e.get("y1")) == float(waiting.get("y")) - 11], \
+        "a mean line is drawn for a skill with nothing marked"
+
+    done = {(s.student.key, "A", opened["position"]): (Fraction(opened["points"]), "It says so.") for s in subs[:2]}
+    scores, skills = charts(done)
+    assert "2 of 5 students; the others appear once their open answers are marked (3 to mark)" in " ".join(
+        scores.text_content().split())
+    assert sum(float(r.get("height")) > 0 for r in scores.xpath(".//svg//rect")) == 1  # both at 100 %
+
+
+def skill_name_of(position: dict) -> str:
+    from quizgen.marking.results import skill_name
+
+    return skill_name(position["skill"])

@@ -91,7 +91,8 @@ def class_report_context(results: ClassResults, *, inline_css: bool) -> dict:
             "versions": _versions_text(sorted({s.version for s in results.students}, key=lambda v: (len(v), v))),
             "routes": ", ".join(sorted({_ROUTES.get(s.submission.route, s.submission.route) for s in results.students})),
         },
-        "distribution": distribution_chart(marked),
+        "distribution": distribution_chart(marked) if marked else None,
+        "distribution_note": _waiting_note(len(marked), results),
         "skills": skills_chart(results),
         "subskills": _subskills(results),
         # A table of every student lays out slowly in print (a page per 35 students): the PDF shows it for a
@@ -116,6 +117,17 @@ def _versions_text(letters: list[str]) -> str:
     if len(letters) > 6:
         return f"{len(letters)} versions ({letters[0]}–{letters[-1]})"
     return ("version " if len(letters) == 1 else "versions ") + ", ".join(letters)
+
+
+def _waiting_note(marked: int, results: ClassResults) -> str:
+    """Return what the score chart says of the students it leaves out: those with open answers still to mark."""
+    waiting = sum(len(s.to_mark) for s in results.students)
+    if not waiting:
+        return ""
+    if not marked:
+        return f"Scores appear once the open answers are marked ({waiting} to mark)."
+    return (f"{marked} of {len(results.students)} students; the others appear once their open answers are"
+            f" marked ({waiting} to mark).")
 
 
 def distribution_chart(percents: list[Fraction]) -> dict:
@@ -150,12 +162,21 @@ def skills_chart(results: ClassResults) -> dict:
             w = span * count / len(values) if values else 0
             segments.append({"band": band, "x": round(x, 1), "width": round(w, 1), "count": count})
             x += w
+        waiting = sum(1 for a in (a for s in results.students for a in s.to_mark) if a.position["skill"] == skill)
         rows.append({"name": skill_name(skill), "y": 8 + i * row_h, "mean": pct(mean), "segments": segments,
-                     "mean_x": round(left + span * float(mean or 0) / 100, 1), "students": len(values)})
+                     # No mean to draw until some of the skill is marked: a line at 0 % would say the class scored 0.
+                     "mean_x": None if mean is None else round(left + span * float(mean) / 100, 1),
+                     "students": len(values), "lines": _skill_row_text(mean, len(values), waiting)})
     return {"width": width, "height": 16 + len(rows) * row_h, "rows": rows, "left": left, "span": span,
             "label": "Per skill, students under 50 %, from 50 to 79 % and 80 % or more; "
-                     + "; ".join(f"{r['name']}: mean {r['mean']}, " + ", ".join(str(s["count"]) for s in r["segments"])
+                     + "; ".join(f"{r['name']}: {', '.join(line for line in r['lines'] if line)}, " + ", ".join(str(s["count"]) for s in r["segments"])
                                  for r in rows)}
+
+
+def _skill_row_text(mean: Fraction | None, students: int, waiting: int) -> tuple[str, str]:
+    """Return the two lines under a skill's name: its mean over the students marked, and what is still to mark."""
+    marked = "none marked yet" if mean is None else f"mean {pct(mean)}, {students} student{'s' if students != 1 else ''}"
+    return marked, f"{waiting} open answer{'s' if waiting != 1 else ''} to mark" if waiting else ""
 
 
 def _subskills(results: ClassResults) -> list[dict]:
