@@ -129,6 +129,33 @@ def test_marks_sheet_errors_name_line_and_column(built, runner, tmp_path):
     ]
 
 
+def test_the_marks_sheet_asks_for_orders_a_spreadsheet_leaves_alone(built, runner, tmp_path):
+    """'3-1-2' typed in Excel or LibreOffice is saved as a date (3/1/2002): the sheet's header asks for 3 1 2,
+    and a date where an order belongs is named as one, with its line and column."""
+    worksheet, manifest, _ = built
+    sheet = tmp_path / "sheet.csv"
+    runner.invoke(main, ["mark", "--template", str(manifest), "-o", str(sheet)])
+    text = sheet.read_text(encoding="utf-8-sig")
+    how = text.splitlines()[1]
+    assert "with spaces: 3 1 2 (not 3-1-2, which a spreadsheet turns into a date)" in how
+    ordering = next(i for i in worksheet.versions[0].items if i.question.kind == "ordering")
+    places = [ordering.question.items.index(t) + 1 for t in ordering.shuffled]
+    row = ["Ada Lovelace", "A"] + [""] * len(worksheet.versions[0].items)
+    row[1 + ordering.number] = " ".join(map(str, places))
+    sheet.write_text(text + ",".join(row) + "\r\n", encoding="utf-8-sig")
+    result = runner.invoke(main, ["mark", str(manifest), str(sheet), "-o", str(tmp_path / "out"), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    answers = routes.read_csv(tmp_path / "out" / "sampler-answers.csv")
+    assert next(r for r in answers if r["position"] == str(ordering.number))["status"] == "correct"
+    row[1 + ordering.number] = "3/1/2002"
+    sheet.write_text(text + ",".join(row) + "\r\n", encoding="utf-8-sig")
+    line = text.count("\n") + 1
+    assert _fails(runner, manifest, str(sheet))[0] == (
+        f"{sheet}:{line}: column '{ordering.number}': ordering: '3/1/2002' is a date, not an order: a spreadsheet"
+        " turns an order typed with dashes (3-1-2) into a date; type the places with spaces (3 1 2) and check the"
+        " column's other orders")
+
+
 def test_marks_sheet_of_another_build(built, runner, tmp_path):
     _, manifest, build_id = built
     sheet = tmp_path / "sheet.csv"

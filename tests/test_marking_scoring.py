@@ -158,6 +158,7 @@ def test_short_answer_ignores_case_spacing_quotes_and_a_final_stop(typed, right)
     ("B", "B"), ("a c", ["A", "C"]), ("AC", ["A", "C"]), ("A,C", ["A", "C"]), ("T", True), ("faux", False),
     ("1C 2A 3B", {1: "C", 2: "A", 3: "B"}), ("1-C, 2-A", {1: "C", 2: "A", 3: None}), ("C A B", {1: "C", 2: "A", 3: "B"}),
     ("3-1-2", [3, 1, 2]), ("312", [3, 1, 2]), ("3 ? 2", [3, None, 2]), ("", None), ("-", None),
+    ("3 1 2", [3, 1, 2]), (" 3  1 2 ", [3, 1, 2]), ("3, 1, 2", [3, 1, 2]), ("3.1.2", [3, 1, 2]), ("312.", [3, 1, 2]),
 ])
 def test_typed_answers(text, answer):
     kinds = {str: "single-choice", list: "multiple-response", bool: "true-false", dict: "matching"}
@@ -166,6 +167,16 @@ def test_typed_answers(text, answer):
         kind = "ordering"
     p = {"kind": kind, "scoring": {"prompts": ["x", "y", "z"], "items": ["x", "y", "z"]}}
     assert typed_answer(p, text) == answer
+
+
+@pytest.mark.parametrize("cell", ["3/1/2002", "03/01/2002", "2002-03-01", "03/01/02", "1-Mar", "Mar-01", "1. Mar.",
+                                  "01.03.2002"])
+def test_an_order_a_spreadsheet_turned_into_a_date_is_named_as_one(cell):
+    """Typed as 3-1-2 and saved by Excel or LibreOffice, an order comes back as a date: it was read as the
+    places 3, 1 and 2002 (or refused as 'Mar' is not a place); the teacher is told what happened instead."""
+    p = {"kind": "ordering", "scoring": {"prompts": [], "items": ["x", "y", "z"]}}
+    with pytest.raises(ValueError, match=r"is a date, not an order: .* type the places with spaces \(3 1 2\)"):
+        typed_answer(p, cell)
 
 
 def test_a_value_the_question_cannot_take():

@@ -85,7 +85,9 @@ def typed_answer(position: dict, text: str) -> object:
     The forms a teacher types on a marks sheet (see ``HINTS``): a letter; letters
     ("A C", "A,C" or "AC"); T or F; a number; words; matching as "1C 2A 3B",
     "1-C, 2-A" (as the key prints it) or "C A B" in prompt order; an order
-    as "3 1 2" or "3-1-2"; words to mark separated by ";" or ",".
+    as "3 1 2" or "312" (and "3-1-2", the key's form, though a spreadsheet
+    may have turned that into a date: ``_places`` says so); words to mark
+    separated by ";" or ",".
     """
     text = unicodedata.normalize("NFKC", str(text)).strip()
     kind = position["kind"]
@@ -128,9 +130,18 @@ def _matching(text: str, prompts: int) -> dict[int, str | None]:
     return {n: None if c in _BLANK_MARKS else c.upper() for n, c in enumerate(cells, start=1)}
 
 
+#: What a spreadsheet leaves of an order typed with dashes or slashes ("3-1-2" → 3/1/2002, 03/01/02,
+#: 2002-03-01; "2-1" → 1-Feb): a month's name, a four-digit year, a day or month with a leading zero.
+_DATE_PART = re.compile(r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^\d{4}$|^0\d$")
+
+
 def _places(text: str, count: int) -> list[int | None]:
-    cells = re.split(r"[\s,;\-/]+", text) if re.search(r"[\s,;\-/]", text) else list(text)
-    cells = [c for c in cells if c != ""]
+    cells = [c for c in re.split(r"[\s,;\-/.]+", text) if c != ""]
+    if len(cells) == 1:  # "312": a place per digit
+        cells = list(cells[0])
+    if len(cells) > 1 and any(_DATE_PART.match(c) for c in cells):
+        raise ValueError(f"'{text}' is a date, not an order: a spreadsheet turns an order typed with dashes"
+                         " (3-1-2) into a date; type the places with spaces (3 1 2) and check the column's other orders")
     if len(cells) != count:
         raise ValueError(f"'{text}' gives {len(cells)} places for {count} items (type e.g. 3 1 2)")
     out: list[int | None] = []

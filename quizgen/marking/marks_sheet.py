@@ -32,7 +32,8 @@ MARK = "# quizgen marks sheet"
 _BUILD_ID = re.compile(r"qg-[0-9a-f]{12}")
 
 HOW_TO_TYPE = ("# what to type: letter: B · letters: A C · T or F · number: 1934 · words: as written"
-               " · matching: 1C 2A 3B · order: the numbers in the boxes top to bottom, 3 1 2"
+               " · matching: 1C 2A 3B · order: the numbers in the boxes top to bottom, with spaces: 3 1 2"
+               " (not 3-1-2, which a spreadsheet turns into a date)"
                " · mark the words: the words circled, separated by ; · open: the first words"
                " (you mark it on the rubric sheet) · leave a cell empty for no answer")
 
