@@ -85,6 +85,42 @@ def check_gradebook(path: Path, roster: list[routes.Student]) -> None:
                 assert abs(Fraction(cell) - percent) <= Fraction(1, 200), (s.name, skill, cell, percent)
 
 
+def _response(item: model.WorksheetItem, answer: object) -> tuple[str, str] | None:
+    """Return the "response" and "response in words" the answers CSV gives ``answer`` (None: not checked here)."""
+    q = item.question
+    if answer is None:
+        return "", ""
+    if isinstance(q, model.SingleChoice):
+        return answer, q.choices[ord(answer) - 65].text
+    if isinstance(q, model.MultipleResponse):
+        return ", ".join(answer), " + ".join(q.choices[ord(x) - 65].text for x in answer)
+    if isinstance(q, model.TrueFalse):
+        return str(answer), ""
+    if isinstance(q, model.Matching):
+        return ", ".join(f"{n}-{letter or '?'}" for n, letter in sorted(answer.items())), ""
+    if isinstance(q, model.Ordering):
+        return " ".join(str(n) for n in answer), ""
+    return None
+
+
+def check_answers_csv(path: Path, roster: list[routes.Student]) -> None:
+    """The answers CSV gives each response as the key is written, whatever the route: a choice by its letter
+    (a Moodle or Canvas report names it by its text), the chosen texts beside it; an order with spaces."""
+    rows = {(r["student"], int(r["position"])): r for r in routes.read_csv(path)}
+    checked = set()
+    for s in roster:
+        for item in s.version.items:
+            row = rows[(s.name, item.number)]
+            want = _response(item, s.answer(item.number))
+            if isinstance(item.question, model.Ordering):
+                assert row["correct answer"] == " ".join(str(item.question.items.index(t) + 1) for t in item.shuffled)
+            if want is not None:
+                assert (row["response"], row["response in words"]) == want, (s.name, item.number, item.question.kind)
+                if s.answer(item.number) is not None:
+                    checked.add(item.question.kind)
+    assert checked >= {"single-choice", "ordering"}, checked
+
+
 def _num(value: Fraction) -> str:
     from quizgen.scoring import number_text
 
@@ -110,6 +146,7 @@ def test_response_files_then_rubric_sheet(built, runner, tmp_path):
     results = tmp_path / "results"
     run_mark(runner, str(built.manifest), str(folder), "-o", str(results))
     check_gradebook(results / "sampler-gradebook.csv", roster)
+    check_answers_csv(results / "sampler-answers.csv", roster)
 
     # Open answers: "to mark" in every table until the teacher marks them.
     skills = routes.read_csv(results / "sampler-skills.csv")
@@ -166,6 +203,7 @@ def test_marks_sheet(built, runner, tmp_path):
     routes.fill_marks_sheet(sheet, roster)
     run_mark(runner, str(built.manifest), str(sheet), "-o", str(tmp_path / "results"), "--no-pdf")
     check_gradebook(tmp_path / "results" / "sampler-gradebook.csv", roster)
+    check_answers_csv(tmp_path / "results" / "sampler-answers.csv", roster)
 
 
 def _lms_roster(built, seed: int) -> list[list[routes.Student]]:
@@ -193,6 +231,7 @@ def test_moodle_reports_english_and_french(built, runner, tmp_path):
     roster = [s for quiz in quizzes for s in quiz]
     run_mark(runner, str(built.manifest), str(folder), "-o", str(tmp_path / "results"), "--no-pdf")
     check_gradebook(tmp_path / "results" / "sampler-gradebook.csv", roster)
+    check_answers_csv(tmp_path / "results" / "sampler-answers.csv", roster)
     _check_disagreements(tmp_path / "results" / "sampler-disagreements.csv", roster, lms)
 
 
@@ -212,6 +251,7 @@ def test_canvas_student_analysis(built, runner, tmp_path):
     roster = [s for quiz in quizzes for s in quiz]
     run_mark(runner, str(built.manifest), str(folder), "-o", str(tmp_path / "results"), "--no-pdf")
     check_gradebook(tmp_path / "results" / "sampler-gradebook.csv", roster)
+    check_answers_csv(tmp_path / "results" / "sampler-answers.csv", roster)
     rows = {r["Student"]: r for r in routes.read_csv(tmp_path / "results" / "sampler-gradebook.csv")}
     assert rows[quizzes[0][0].name]["ID"] == "900" and rows[quizzes[0][0].name]["SIS User ID"] == "S0900"
     _check_disagreements(tmp_path / "results" / "sampler-disagreements.csv", roster, lms)

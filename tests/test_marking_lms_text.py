@@ -67,6 +67,12 @@ def test_canvas_choice_texts_that_lost_their_ampersand_are_still_the_choices(sam
         (out / "worksheet-answers.csv").read_text(encoding="utf-8-sig")))}
     assert rows[single.number]["status"] == ("correct" if single.question.choices[chosen].correct else "wrong")
     assert rows[several.number]["status"] == "correct"
+    # The response is the letters, as the key beside it, whatever the report wrote; the texts are the bank's.
+    letters = ", ".join(chr(65 + i) for i, c in enumerate(several.question.choices) if c.correct)
+    assert (rows[several.number]["response"], rows[several.number]["correct answer"]) == (letters, letters)
+    assert rows[several.number]["response in words"] == " + ".join(ticked)
+    assert rows[single.number]["response"] == chr(65 + chosen)
+    assert rows[single.number]["response in words"] == single.question.choices[chosen].text
 
 
 def test_a_text_that_fits_two_choices_once_entities_are_gone_is_refused(sample, runner, tmp_path):

@@ -33,7 +33,7 @@ from fractions import Fraction
 
 from quizgen import scoring
 from quizgen.exporters.escaping import spreadsheet_cell
-from quizgen.marking.results import ClassResults, StudentResult, skill_name
+from quizgen.marking.results import Answer, ClassResults, StudentResult, in_words, skill_name
 
 TO_MARK = "to mark"
 
@@ -76,19 +76,56 @@ def gradebook(results: ClassResults) -> bytes:
 
 
 def answers_long(results: ClassResults) -> bytes:
-    """Return every answer: student × question, with the response, the key and the points."""
+    """Return every answer: student × question, with the response, the key and the points.
+
+    The response is written as the key beside it, whatever route it came
+    by: a choice's letter (a Moodle or Canvas report names the choice by
+    its text, a marks sheet by what the teacher typed), the chosen texts in
+    "response in words"; an order's places are set apart by spaces, in the
+    key too, as a spreadsheet takes "3-1-2" for a date.
+    """
     rows: list[list[object]] = [["student", "student id", "version", "position", "question", "kind", "skill", "subskill",
-                                 "response", "correct answer", "points", "maximum", "status", "LMS points", "route"]]
+                                 "response", "response in words", "correct answer", "points", "maximum", "status",
+                                 "LMS points", "route"]]
     for s in results.students:
         for a in s.answers:
             p = a.position
             rows.append([
                 spreadsheet_cell(s.student.name), s.student.id, s.version, p["position"], p["question"], p["kind"],
-                p["skill"], p["subskill"], spreadsheet_cell(a.given), spreadsheet_cell(p["key"]),
+                p["skill"], p["subskill"], spreadsheet_cell(response_cell(a)), spreadsheet_cell(_chosen_texts(a)),
+                spreadsheet_cell(_key_cell(p)),
                 TO_MARK if not a.score.counted else num(a.score.points), num(a.score.maximum), a.score.status,
                 "" if a.lms is None else num(a.lms * a.score.maximum), s.submission.route,
             ])
     return _csv(rows)
+
+
+def response_cell(a: Answer) -> str:
+    """Return an answer as the answers CSV's "response" gives it: in the form of the key ('' for a blank)."""
+    if scoring.is_blank(a.answer):
+        return ""
+    kind = a.position["kind"]
+    if kind == "open-response":
+        return a.given  # as the rubric sheet shows it
+    if kind == "ordering":
+        return _places(a.answer)
+    return scoring.answer_text(a.position, a.answer)
+
+
+def _chosen_texts(a: Answer) -> str:
+    """Return the texts of the choices chosen (single and multiple choice), '' otherwise."""
+    if a.position["kind"] not in ("single-choice", "multiple-response") or scoring.is_blank(a.answer):
+        return ""
+    return in_words(a.position, a.answer)
+
+
+def _key_cell(position: dict) -> str:
+    """Return the key as the answers CSV gives it: the manifest's, an order's places set apart by spaces."""
+    return _places(scoring.key_answer(position)) if position["kind"] == "ordering" else position["key"]
+
+
+def _places(places: list) -> str:
+    return " ".join("?" if n is None else str(n) for n in places)
 
 
 def skills_wide(results: ClassResults) -> bytes:
