@@ -13,7 +13,8 @@ Files, for a recipe named ``sampler``::
     sampler-worksheet-A.pdf …     one per version, with per_version_files
     sampler-answer-key.pdf        answer grid, then every version's key
     sampler-source-texts.pdf      without excerpts: the whole sources the questions cite
-    sampler-moodle-xml.xml …      one per export format
+    sampler-moodle-xml.xml …      one per export format: NAME-FORMAT.EXT
+    sampler-export-report.txt     with exports: what each format adapted or left out, per question
 
 PDFs of that set left in the folder by an earlier build of the same name
 (a class pack of other versions, say) are removed once the new set is
@@ -53,6 +54,8 @@ class BuildReport:
     worksheet: model.Worksheet
     outputs: list[Output] = field(default_factory=list)
     notes: list[Diagnostic] = field(default_factory=list)
+    #: One line per export format: questions written, adapted, left out, and the file.
+    summaries: list[str] = field(default_factory=list)
     seconds: float = 0.0
     #: PDFs of an earlier build under the same name, removed after this one was written.
     removed: list[Path] = field(default_factory=list)
@@ -102,7 +105,7 @@ def build(
     """Build everything ``recipe`` asks for from the bank in ``bank_dir``; return what was written.
 
     ``formats`` defaults to the recipe's. With ``write=False`` nothing is
-    written (``quizgen check``); the report still holds every output.
+    written; the report still holds every output.
     Raises QuizgenError subclasses (BankError, RecipeError, ExportError,
     RenderError, OutputError); when one is raised, no file was written.
     """
@@ -118,15 +121,12 @@ def build(
         count = len(worksheet.versions)
         say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
         report = BuildReport(worksheet)
-        exporters = _check_exports(worksheet, [f for f in formats if f != "pdf"], report)
+        planned = _plan_exports(worksheet, [f for f in formats if f != "pdf"], report)
         out = Path(recipe.output)
         if "pdf" in formats:
             for output in render_pdfs(worksheet, progress=say, pool=pool):
                 report.outputs.append(Output(out / output.path, output.label, output.data))
-    for exporter in exporters:
-        data = exporter.export(worksheet)
-        report.outputs.append(Output(out / f"{recipe.name}-{exporter.name}{exporter.suffix}", exporter.label or exporter.name, data))
-        say(f"exported {exporter.name}")
+    _export_outputs(planned, out, recipe.name, report, say)
     if write:
         write_files({o.path: o.data for o in report.outputs})
         if "pdf" in formats:
@@ -209,20 +209,37 @@ def export(
     if not any(v.items for v in worksheet.versions):
         raise ExportError("nothing to export: the bank has no questions; nothing was written")
     report = BuildReport(worksheet)
-    for exporter in _check_exports(worksheet, formats, report):
-        report.outputs.append(Output(folder / f"{stem}-{exporter.name}{exporter.suffix}", exporter.label or exporter.name,
-                                     exporter.export(worksheet)))
+    _export_outputs(_plan_exports(worksheet, formats, report), folder, stem, report)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _check_exports(worksheet: model.Worksheet, names: list[str], report: BuildReport) -> list:
-    """Run every exporter's check before any export; stop on errors, keep the rest as notes."""
-    from quizgen.exporters import check_all, get_exporter
+def _plan_exports(worksheet: model.Worksheet, names: list[str], report: BuildReport) -> list:
+    """Plan every export before any is written (each question once); stop on errors, keep the notes."""
+    from quizgen.exporters import get_exporter, plan_all
 
     exporters = [get_exporter(name) for name in names]
-    report.notes.extend(check_all(worksheet, exporters))
-    return exporters
+    plans = plan_all(worksheet, exporters)
+    for plan in plans.values():
+        report.notes.extend(plan.notes)
+    return [(exporter, plans[exporter.name]) for exporter in exporters]
+
+
+def _export_outputs(planned: list, folder: Path, stem: str, report: BuildReport, say: Progress | None = None) -> None:
+    """Write each planned export to bytes (files NAME-FORMAT.EXT) and the report of what each adapted."""
+    from quizgen.exporters.summary import REPORT_SUFFIX, report_text, summary_line
+
+    entries = []
+    for exporter, plan in planned:
+        path = folder / exporter.file_name(stem)
+        report.outputs.append(Output(path, exporter.label or exporter.name, exporter.write(plan)))
+        report.summaries.append(summary_line(plan, path))
+        entries.append((plan, path))
+        if say:
+            say(f"exported {exporter.name}")
+    if entries:
+        text = report_text(report.worksheet.recipe.title, entries)
+        report.outputs.append(Output(folder / f"{stem}{REPORT_SUFFIX}", "export report", text.encode("utf-8")))
 
 
 def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None, pool=None) -> list[Output]:

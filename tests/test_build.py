@@ -16,7 +16,8 @@ from conftest import continued_label_problems, page_break_problems, project, wri
 from quizgen import model
 from quizgen.build import build, output_names
 from quizgen.cli import main
-from quizgen.errors import Diagnostic, Location
+from quizgen.exporters.base import Exporter
+from quizgen.exporters.plan import Profile
 from quizgen.recipe import load_recipe
 
 BANK = ["--bank", str(project("worksheet"))]
@@ -156,20 +157,17 @@ def test_write_false_writes_nothing(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-class FakeExporter:
+class FakeExporter(Exporter):
+    """A format that carries single-choice questions only, as text; the plan leaves the rest out."""
+
     name = "fake"
     suffix = ".txt"
     label = "fake format"
-    question_kinds = frozenset({"single-choice"})
+    profile = Profile(converts={k: ("single-choice", "fake converts it") for k in model.QUESTION_KINDS
+                                if k != "single-choice"})
 
-    def check(self, worksheet):
-        return [
-            Diagnostic(Location("fake"), "carried as text", f"question {item.question.id}", "adapted")
-            for item in worksheet.versions[0].items if item.question.kind != "single-choice"
-        ]
-
-    def export(self, worksheet):
-        return "\n".join(i.question.id for v in worksheet.versions for i in v.items).encode()
+    def write(self, plan):
+        return "\n".join(c.question.id for _, carried in plan.written() for c in carried).encode()
 
 
 def test_export_formats_call_the_exporter_and_report_adaptations(runner, tmp_path):
@@ -179,28 +177,31 @@ def test_export_formats_call_the_exporter_and_report_adaptations(runner, tmp_pat
     get.assert_called_once_with("gift")
     assert (tmp_path / "sampler-fake.txt").read_text().count("\n") == 2
     assert not (tmp_path / "sampler-worksheet.pdf").exists()
-    notes = [line for line in result.stderr.splitlines() if "carried as text" in line]
-    assert notes and all(line.startswith("fake: adapted: question ") for line in notes)
+    (summary,) = [line for line in result.stderr.splitlines() if line.startswith("fake: ")]
+    converted = sum(1 for line in (tmp_path / "sampler-export-report.txt").read_text().splitlines() if "fake converts" in line)
+    assert converted and summary == f"fake: 3 questions, {converted} adapted, 0 left out \u2192 {tmp_path / 'sampler-fake.txt'}"
+    assert "fake converts it" in (tmp_path / "sampler-export-report.txt").read_text()
     # -q prints only what was written: not the adaptations either.
     with mock.patch("quizgen.exporters.get_exporter", return_value=FakeExporter()):
         quiet = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format", "gift", "-q", "-o", str(tmp_path)])
     assert quiet.exit_code == 0 and quiet.stderr == ""
-    assert [line.split(" (")[0] for line in quiet.stdout.splitlines()] == [f"wrote {tmp_path / 'sampler-fake.txt'}"]
+    assert [line.split(" (")[0] for line in quiet.stdout.splitlines()] == [
+        f"wrote {tmp_path / 'sampler-fake.txt'}", f"wrote {tmp_path / 'sampler-export-report.txt'}"]
 
 
 def test_exporter_errors_stop_the_build_before_writing(runner, tmp_path):
     fake = FakeExporter()
-    fake.check = lambda worksheet: [Diagnostic(Location("fake"), "cannot carry this", "question x", "error")]
+    fake.profile = Profile(leaves_out={k: "fake takes nothing" for k in model.QUESTION_KINDS}, empty="cannot carry this")
     with mock.patch("quizgen.exporters.get_exporter", return_value=fake):
         result = runner.invoke(main, ["build", *BANK, *SMALL, "--format", "pdf,gift", "-o", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-2:] == ["fake: question x: cannot carry this", "cannot export (1 problem above); nothing was written"]
+    assert result.stderr.splitlines()[-2:] == ["fake: version A: cannot carry this", "cannot export (1 problem above); nothing was written"]
     assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_wiring(runner, tmp_path):
     path = write_recipe(tmp_path, "questions:\n  - skill: B1\n    count: 1\n")
-    report = mock.Mock(notes=[], outputs=[], removed=[], seconds=0.0)
+    report = mock.Mock(notes=[], summaries=[], outputs=[], removed=[], seconds=0.0)
     with mock.patch("quizgen.build.build", autospec=True, return_value=report) as fake:
         result = runner.invoke(main, ["build", str(path), "--versions", "4", "--seed", "9", "--paper", "a4",
                                       "--large-print", "--no-excerpts", "--single-sided", "--workers", "3", *BANK])

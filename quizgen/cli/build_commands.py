@@ -64,8 +64,8 @@ def build_command(recipe, bank_dir, output, title, instructions, name, skills, k
     loaded = load_recipe(recipe if recipe is not None else paths.default_recipe(bank_dir), options)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     report = build(loaded, bank_dir, progress=progress, workers=workers)
-    for note in [] if quiet else report.notes:
-        click.echo(note.format(), err=True)
+    for line in [] if quiet else report.summaries:  # one line per export format; the detail is in its report
+        click.echo(line, err=True)
     for out in report.outputs:
         click.echo(f"wrote {out.path} ({out.label}, {_size(len(out.data))})")
     for path in report.removed:
