@@ -31,8 +31,8 @@ A recipe file looks like this (every key is optional except ``questions``)::
     skill_instructions:         # overrides templates/defaults.yml
       corroborate: Say which outside source would settle the claim.
 
-Options given on the command line replace the file's values; ``--skill``
-replaces the whole ``questions`` list and ``--kinds``, ``--sources`` and
+Options given on the command line replace the file's values; ``--questions``
+(alias ``--skill``) replaces the whole ``questions`` list and ``--kinds``, ``--sources`` and
 ``--difficulty`` apply to every line. Every problem is collected and
 reported at once, each naming the file, line and field (or the option).
 """
@@ -78,10 +78,10 @@ KEYS: dict[str, str] = {
     "kinds": "--kinds",
     "sources": "--sources",
     "output": "--output",
-    "formats": "--format",
-    "per_version_files": "--per-version",
+    "formats": "--formats",
+    "per_version_files": "--per-version-files",
     "double_sided": "--double-sided",
-    "questions": "--skill",
+    "questions": "--questions",
     "skill_instructions": "",
 }
 SELECTION_KEYS = ("skill", "count", "kinds", "sources", "difficulty")
@@ -359,7 +359,7 @@ def _formats(values: dict, r: _Reader) -> tuple[str, ...]:
         if name not in out:
             out.append(name)
     if not out and "formats" in values and not any(d.location.field and d.location.field.startswith("formats")
-                                                   or d.location.path == "--format" for d in r.diagnostics):
+                                                   or d.location.path == "--formats" for d in r.diagnostics):
         r.bad(("formats",), "name at least one format")
     return tuple(out or ["pdf"])
 
@@ -381,7 +381,7 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
         r.bad(("questions",), "missing required field 'questions' (a list of skills and counts)")
         return ()
     if "questions" in r.from_options:
-        # --skill date-checking=4 (repeatable): skill and count only.
+        # --questions date-checking=4 (repeatable): skill and count only.
         for text in _list(raw, ("questions",), r):
             m = _SKILL_COUNT_RE.match(str(text))
             if not m:
@@ -393,7 +393,7 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
                 r.bad(("questions",), f"{count} is out of range (1 to {MAX_COUNT})")
                 continue
             if skill:
-                out.append(model.Selection(skill, count, kinds, sources, difficulty, option=f"--skill {str(text).strip()}",
+                out.append(model.Selection(skill, count, kinds, sources, difficulty, option=f"--questions {str(text).strip()}",
                                            sources_option="--sources" if "sources" in r.from_options else ""))
         return tuple(out)
     if not isinstance(raw, list) or not raw:

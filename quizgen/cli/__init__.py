@@ -63,7 +63,7 @@ def main(debug: bool) -> None:
       quizgen build                      the default 12-question sampler as PDFs
       quizgen build my-recipe.yaml       your own recipe
       quizgen bank validate              check the bank after editing it
-      quizgen export --format moodle-xml my-recipe.yaml
+      quizgen export --formats moodle-xml my-recipe.yaml
     """
 
 

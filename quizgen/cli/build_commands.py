@@ -10,7 +10,8 @@ from quizgen import exporters, paths
 
 
 def _formats_help() -> str:
-    return "Comma-separated: pdf, " + ", ".join(exporters.names()) + " (default: the recipe's, else pdf)."
+    return ("Comma-separated: pdf, " + ", ".join(exporters.names())
+            + " (default: the recipe's, else pdf; --format is the same option).")
 
 
 @click.command("build")
@@ -21,8 +22,9 @@ def _formats_help() -> str:
 @click.option("--title", default=None, help="Title printed on every page.")
 @click.option("--instructions", default=None, help="Instructions printed under the title.")
 @click.option("--name", default=None, help="Start of the file names, e.g. unit3 → unit3-answer-key.pdf.")
-@click.option("--skill", "skills", multiple=True, metavar="SKILL=COUNT",
-              help="Questions to draw, e.g. --skill date-checking=4 --skill B1=2 (replaces the recipe's list).")
+@click.option("--questions", "--skill", "skills", multiple=True, metavar="SKILL=COUNT",
+              help="Questions to draw, e.g. --questions date-checking=4 --questions B1=2 (replaces the recipe's"
+                   " questions list; --skill is the same option).")
 @click.option("--kinds", default=None, help="Question kinds allowed, comma-separated (e.g. single-choice,numeric).")
 @click.option("--sources", default=None, help="Source ids to draw from, comma-separated (e.g. memoir,kcna).")
 @click.option("--difficulty", default=None, help="Difficulty or range: 1 (easy) to 3 (hard), e.g. 1-2.")
@@ -35,12 +37,12 @@ def _formats_help() -> str:
 @click.option("--cards/--no-cards", default=None,
               help="For a class without web access: print the outside evidence for verdict questions"
                    " and leave out questions that need a look-up.")
-@click.option("--per-version/--no-per-version", "per_version", default=None,
-              help="Also write one worksheet PDF per version.")
+@click.option("--per-version-files/--no-per-version-files", "--per-version/--no-per-version", "per_version",
+              default=None, help="Also write one worksheet PDF per version (--per-version is the same option).")
 @click.option("--double-sided/--single-sided", "double_sided", default=None,
               help="Class pack for double-sided printing (the default): a blank page after a version"
                    " with an odd number of pages, so each version starts a new sheet.")
-@click.option("--format", "formats", default=None, help=_formats_help())
+@click.option("--formats", "--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
 def build_command(recipe, bank_dir, output, title, instructions, name, skills, kinds, sources, difficulty,
