@@ -29,7 +29,7 @@ CITATION_DASH = "\u2014 "
 ORDERING_HINT = "For each item, choose its place in the order (1 = first)."
 
 
-def citation(worksheet: Worksheet, source_id: str, ranges: list[tuple[int, int]]) -> str:
+def _citation(worksheet: Worksheet, source_id: str, ranges: list[tuple[int, int]]) -> str:
     """Return the printed worksheet's citation of runs of one source's lines (never raw metadata)."""
     source = worksheet.sources.get(source_id)
     if source is None:
@@ -56,7 +56,7 @@ def excerpt_blocks(worksheet: Worksheet, item: WorksheetItem) -> list[tuple[str,
             if numbered:
                 numbered.append(EXCERPT_GAP)
             numbered += [f"{n}{LINE_NUMBER_GAP}{lines[n]}" for n in range(first, last + 1)]
-        cite = CITATION_DASH + citation(worksheet, source_id, ranges)
+        cite = CITATION_DASH + _citation(worksheet, source_id, ranges)
         source = worksheet.sources.get(source_id)
         repairs = printed.repair_note(source, ranges) if source is not None else ""
         if repairs:

@@ -9,7 +9,8 @@ identifier is a hash of the HTML, so the same HTML gives the same bytes.
 A PDF is made of one or more HTML documents. Each document is laid out on
 its own, so page numbers ("Page n of N") restart with each version of a
 class pack, and the pages are then written as one file. Parallel rendering
-(``quizgen.render.jobs``) calls ``render_documents`` in worker processes.
+(``quizgen.render.jobs``) calls ``render_documents`` in worker processes; what both sides share
+of a rendered PDF is in ``quizgen.render.pages``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from quizgen import paths
 from quizgen.errors import Diagnostic, Location, RenderError
-from quizgen.render.jobs import PdfResult
+from quizgen.render.pages import PdfResult, copy_pages
 from quizgen.render.native import import_weasyprint
 
 weasyprint = import_weasyprint()
@@ -156,8 +157,6 @@ def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int], documents: Seq
     import io
 
     from pypdf import PdfReader
-
-    from quizgen.render.jobs import copy_pages
 
     reader = PdfReader(io.BytesIO(pdf))
     parts = []
