@@ -34,6 +34,7 @@ def test_build_writes_the_worksheet_and_key(runner, tmp_path):
         assert path.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_multi_version_build_shows_progress_and_lists_files(runner, tmp_path):
     result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "3", "--per-version", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -48,6 +49,7 @@ def test_multi_version_build_shows_progress_and_lists_files(runner, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(w).name for w in written)
 
 
+@pytest.mark.slow
 def test_a_new_build_removes_the_pdfs_an_earlier_build_of_the_name_left(runner, tmp_path):
     """A class pack of other versions would not match the new key; other files stay."""
     first = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "2", "--per-version", "-o", str(tmp_path)])
@@ -228,6 +230,7 @@ def test_help_imports_no_rendering_libraries():
     assert "weasyprint" not in out.stderr and "jinja2" not in out.stderr
 
 
+@pytest.mark.slow
 def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
     """`quizgen build` with no recipe: the 12-question sampler, whole questions on every page."""
     from quizgen import paths
@@ -257,6 +260,7 @@ def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
         assert reader.get_destination_page_number(reader.named_destinations[f"v{version.letter}-q1"]) == 0, version.letter
 
 
+@pytest.mark.slow
 def test_large_print_breaks_tall_questions_outside_the_response_and_says_so(tmp_path):
     """Large print makes some of the sampler's questions taller than a page (long excerpts).
 
@@ -373,6 +377,7 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.slow
 def test_render_workers_end_when_the_build_is_killed(tmp_path):
     """A build stopped with SIGTERM ran no clean-up: its two workers went on for eleven minutes."""
     import signal

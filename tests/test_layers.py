@@ -8,6 +8,7 @@ only type checkers read.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,11 @@ def _modules() -> dict[str, Path]:
 MODULES = _modules()
 
 
+@functools.lru_cache(maxsize=None)
+def tree_of(name: str) -> ast.Module:
+    return ast.parse(MODULES[name].read_text(encoding="utf-8"))
+
+
 def _type_checking_lines(tree: ast.Module) -> set[int]:
     lines: set[int] = set()
     for node in ast.walk(tree):
@@ -37,7 +43,7 @@ def _type_checking_lines(tree: ast.Module) -> set[int]:
 
 def imports_of(name: str) -> set[str]:
     """Return the quizgen modules ``name`` imports (a package's submodule when it names one)."""
-    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    tree = tree_of(name)
     skip = _type_checking_lines(tree)
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -81,9 +87,8 @@ def test_exporters_import_neither_the_renderer_nor_the_recipe_reader(name):
 
 def _defined(function: str) -> list[str]:
     out = []
-    for name, path in MODULES.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        out += [name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == function]
+    for name in MODULES:
+        out += [name for node in tree_of(name).body if isinstance(node, ast.FunctionDef) and node.name == function]
     return out
 
 
@@ -101,10 +106,10 @@ def test_one_home_for_each_helper(function, home):
 def test_exporter_functions_read_as_steps():
     """No function of the export code runs past ~50 lines (the issue's measure for rooms with one job)."""
     long = []
-    for name, path in MODULES.items():
+    for name in MODULES:
         if not name.startswith("quizgen.exporters") and name != "quizgen.scoring":
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(tree_of(name)):
             if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > 55:
                 long.append(f"{name}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
     assert long == []

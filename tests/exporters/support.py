@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 
+from conftest import squash  # noqa: F401  (one copy for all tests; re-exported for the exporter tests)
 from hypothesis import strategies as st
 
 
@@ -133,9 +134,14 @@ def html_to_text(fragment: str) -> str:
     return "\n\n".join(out)
 
 
-def squash(text: str) -> str:
-    """Collapse runs of whitespace and trim (for parsers that normalise whitespace)."""
-    return " ".join(text.split())
+def unzip(data: bytes) -> dict[str, bytes]:
+    """Return the entries of a zip export by name (the zip itself checked)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        return {name: z.read(name) for name in z.namelist()}
 
 
 def plan_of(fmt: str, worksheet):

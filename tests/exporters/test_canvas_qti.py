@@ -26,16 +26,11 @@ from .support import (
     passage_words,
     plan_of,
     single_words,
+    unzip,
 )
 
 EXPORTER = get_exporter("canvas-qti")
 NS = {"q": QTI_NS}
-
-
-def unzip(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert z.testzip() is None
-        return {name: z.read(name) for name in z.namelist()}
 
 
 def without_namespace(doc: etree._Element) -> etree._Element:

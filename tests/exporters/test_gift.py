@@ -298,6 +298,7 @@ def test_short_answer_with_arrow_is_adapted_and_reported():
     assert "=%100%소련군" in text and "=%100%Soviet" not in text
 
 
+@pytest.mark.slow  # thirty runs of the Node parser
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(hostile_text())
 def test_hostile_text_round_trips_through_gift_pegjs(tmp_path, text):
@@ -312,6 +313,7 @@ def test_hostile_text_round_trips_through_pygiftparser(text):
     compare_pygiftparser(ws, EXPORTER.export(ws))
 
 
+@pytest.mark.slow
 def test_very_long_text(tmp_path):
     ws = worksheet_all_kinds(long_text())
     data = EXPORTER.export(ws)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from decimal import Decimal
 
 import pytest
@@ -16,16 +14,20 @@ from quizgen.exporters.qti21 import QTI_NS, assessment_test_identifier, item_ide
 
 from .qti_eval import Item
 from .sample import worksheet_all_kinds
-from .support import assert_carries, expected_text, grader_only, hostile_text, long_text, passage_words, plan_of, single_words
+from .support import (
+    assert_carries,
+    expected_text,
+    grader_only,
+    hostile_text,
+    long_text,
+    passage_words,
+    plan_of,
+    single_words,
+    unzip,
+)
 
 EXPORTER = get_exporter("qti21")
 NS = {"q": QTI_NS}
-
-
-def unzip(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert z.testzip() is None
-        return {name: z.read(name) for name in z.namelist()}
 
 
 @pytest.fixture(scope="module")
