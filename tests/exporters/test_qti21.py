@@ -277,3 +277,26 @@ def test_evaluator_runs_the_standard_templates(worksheet_all_kinds, schemas):
         rp.set("template", f"http://www.imsglobal.org/question/qti_v2p1/rptemplates/{template}")
         item = Item(etree.tostring(root), templates)
         assert item.score(item.key())["SCORE"] == expected
+
+
+def test_the_scoring_is_quizgen_scorings(worksheet_all_kinds):
+    """Each part alone scores what quizgen.scoring says it is worth (floored at 0): one table, not a second copy."""
+    from quizgen.scoring import scoring_of
+
+    files = unzip(EXPORTER.export(worksheet_all_kinds))
+    version = worksheet_all_kinds.versions[0]
+    checked = 0
+    for witem in version.items:
+        q = witem.question
+        if not isinstance(q, (m.MultipleResponse, m.MarkTheWords, m.Matching)):
+            continue
+        item = Item(files[f"items/{item_identifier(version, q)}.xml"])
+        parts = scoring_of(q).parts
+        mapping = item.declarations["RESPONSE"].find("q:mapping", NS)
+        keys = [e.get("mapKey") for e in mapping.findall("q:mapEntry", NS)]
+        assert [Decimal(e.get("mappedValue")) for e in mapping.findall("q:mapEntry", NS)] == [p.value for p in parts]
+        for key, part in zip(keys, parts):
+            response = [key] if not isinstance(q, m.Matching) else [tuple(key.split())]
+            assert item.score(response)["SCORE"] == max(Decimal(0), part.value), (q.id, key)
+            checked += 1
+    assert checked > 15
