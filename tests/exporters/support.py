@@ -118,7 +118,7 @@ _P = re.compile(r"<p>(.*?)</p>", re.S)
 
 
 def html_to_text(fragment: str) -> str:
-    """Undo ``escaping.html_paragraphs`` and the excerpt markup: back to plain text.
+    """Undo ``escape.html_paragraphs`` and the excerpt markup: back to plain text.
 
     ``<p>`` boundaries become blank lines, ``<br>`` newlines; ``<blockquote>``
     and ``<cite>`` wrappers are dropped; entities are decoded.
