@@ -5,15 +5,22 @@ seed and the version letter, so version B is the same whether a recipe asks
 for 2 versions or 30, and the same bank + recipe + seed always gives the
 same worksheet. Per version:
 
-1. pick each recipe line's questions from the questions that pass its
+1. take the questions the recipe names by id (every version has them),
+   then pick each other line's questions from the questions that pass its
    filters (skill or sub-skill, kinds, sources, difficulty, grade band),
-   most constrained line first, never the same question twice; a version
-   where one question prints the answer a look-it-up question asks for
-   (``given_away``), or where two stand on the same claims (``same_claims``),
-   is drawn again;
-2. group them by skill (one part per skill, in the order the recipe first
-   names each skill) and shuffle the order inside each part, then move the
-   shortest question to the front (it shares a page with the heading);
+   most constrained line first, never the same question twice and never a
+   named one; a version where one question prints the answer a look-it-up
+   question asks for (``given_away``), or where two stand on the same claims
+   (``same_claims``), is drawn again;
+2. with ``shuffle`` (the default for a recipe that names no question):
+   group them by skill (one part per skill, in the order the recipe first
+   names each skill, a named question's skill where it is named) and
+   shuffle the order inside each part, then move the shortest question to
+   the front (it shares a page with the heading). Without: keep the
+   recipe's order, line by line, named questions as listed and each drawn
+   line's questions in drawn order; the worksheet's parts are then the
+   runs of one skill, so a recipe that goes back to a skill opens a new
+   part for it;
 3. shuffle choices, the right-hand column of matching questions and the
    items of ordering questions; give parametric questions their own case;
 4. write the printable answer (``WorksheetItem.key``).
@@ -39,7 +46,7 @@ from quizgen.errors import Diagnostic, Location, RecipeError, close_match
 from quizgen.parametric import CASE_CLAIMS, GENERATORS, instantiate
 from quizgen.printed import format_number, letter_of
 from quizgen.bank import QUOTE_GAP
-from quizgen.catalog import sources_of
+from quizgen.catalog import matches, sources_of
 from quizgen.recipe import describe
 
 log = logging.getLogger(__name__)
@@ -58,38 +65,41 @@ def version_letter(index: int) -> str:
     return letters
 
 
-def matches(bank: model.Bank, question: model.Question, selection: model.Selection, grade_band: str | None) -> bool:
-    """Return whether ``question`` passes every filter of a recipe line."""
-    if selection.skill in model.SUBSKILLS:
-        if question.subskill != selection.skill:
-            return False
-    elif question.skill != selection.skill:
-        return False
-    if selection.kinds and question.kind not in selection.kinds:
-        return False
-    low, high = selection.difficulty
-    if not low <= question.difficulty <= high:
-        return False
-    # A class's band takes questions written for it or for younger students, never older ones.
-    if grade_band and model.GRADE_BANDS.index(question.grade_band) > model.GRADE_BANDS.index(grade_band):
-        return False
-    if selection.sources and not set(sources_of(bank, question)) & set(selection.sources):
-        return False
-    return True
-
-
 def _where(recipe: model.Recipe, index: int, selection: model.Selection) -> Location:
     if selection.option:  # typed on the command line: name the option, not the recipe file
         return Location(selection.option)
     return Location(recipe.path or "recipe", selection.line, f"questions[{index}]")
 
 
+def _named_pool(bank: model.Bank, recipe: model.Recipe, index: int, selection: model.Selection,
+                unknown_names: list[Diagnostic], problems: list[Diagnostic]) -> list[model.Question]:
+    """Return the questions a line names, in its order; report ids the bank lacks and look-ups cards leave out."""
+    pool = []
+    for ident in selection.id:
+        question = bank.questions.get(ident)
+        if question is None:
+            unknown_names.append(Diagnostic(_where(recipe, index, selection),
+                                            f"unknown question '{ident}'{close_match(ident, bank.questions)}"))
+        elif recipe.cards and model.LOOK_IT_UP in question.tags:
+            problems.append(Diagnostic(_where(recipe, index, selection),
+                                       f"question '{ident}' needs students to look something up, which cards: true "
+                                       "leaves out; name another question or set cards: false"))
+        else:
+            pool.append(question)
+    return pool
+
+
 def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]:
-    """Return each recipe line's candidate questions (bank order); raise on a shortfall."""
+    """Return each recipe line's candidate questions (bank order; a named line's in its order); raise on a shortfall."""
     problems: list[Diagnostic] = []
     unknown_sources: list[Diagnostic] = []
+    unknown_names: list[Diagnostic] = []
     pools: list[list[model.Question]] = []
+    named = {ident: index for index, selection in enumerate(recipe.questions) for ident in selection.id}
     for index, selection in enumerate(recipe.questions):
+        if selection.id:
+            pools.append(_named_pool(bank, recipe, index, selection, unknown_names, problems))
+            continue
         unknown = [s for s in selection.sources if s not in bank.sources]
         if unknown:
             known = ", ".join(bank.sources)
@@ -104,18 +114,28 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
         # Cards stand for a class without web access: nothing there to look up with.
         offline = [q for q in pool if model.LOOK_IT_UP not in q.tags] if recipe.cards else pool
         left_out, pool = len(pool) - len(offline), offline
+        # A question named by id is on the sheet already: never drawn a second time.
+        taken = sorted({named[q.id] for q in pool if q.id in named})
+        picked, pool = len(pool), [q for q in pool if q.id not in named]
+        picked -= len(pool)
         if len(pool) < selection.count:
             have = len(pool) or "none"
             needs = "needs" if left_out == 1 else "need"
             why = f" ({left_out} more {needs} students to look something up, which cards: true leaves out)" if left_out else ""
+            if picked:
+                lines = ", ".join(f"questions[{i}]" for i in taken)
+                why += f" ({picked} more {'is' if picked == 1 else 'are'} named by {lines}, and a question is printed once)"
             problems.append(Diagnostic(
                 _where(recipe, index, selection),
                 f"asked for {describe(selection, recipe.grade_band)}; the bank has {have}{why}",
             ))
         pools.append(pool)
-    if unknown_sources:  # a misspelt name, not a bank too small: say only that
-        noun = "source" if len(unknown_sources) == 1 else "sources"
-        raise RecipeError(f"{len(unknown_sources)} unknown {noun}; nothing was written", unknown_sources)
+    if unknown_sources or unknown_names:  # a misspelt name, not a bank too small: say only that
+        parts = []
+        for found, noun in ((unknown_sources, "source"), (unknown_names, "question")):
+            if found:
+                parts.append(f"{len(found)} unknown {noun}{'' if len(found) == 1 else 's'}")
+        raise RecipeError(f"{' and '.join(parts)}; nothing was written", unknown_sources + unknown_names)
     if not problems:
         problems += _overlaps(recipe, pools)
     if problems:
@@ -124,13 +144,13 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
     return pools
 
 
-def _pick_order(pools: list[list[model.Question]]) -> list[int]:
-    """Return the order in which to fill recipe lines: the narrowest pool first.
+def _pick_order(pools: list[list[model.Question]], recipe: model.Recipe) -> list[int]:
+    """Return the order in which to fill recipe lines: named questions, then the narrowest pool first.
 
     Filling narrow lines (a sub-skill) before broad ones (its skill) means a
     broad line never takes the only questions a narrow line could use.
     """
-    return sorted(range(len(pools)), key=lambda i: (len(pools[i]), i))
+    return sorted(range(len(pools)), key=lambda i: (not recipe.questions[i].id, len(pools[i]), i))
 
 
 def _overlaps(recipe: model.Recipe, pools: list[list[model.Question]]) -> list[Diagnostic]:
@@ -142,8 +162,10 @@ def _overlaps(recipe: model.Recipe, pools: list[list[model.Question]]) -> list[D
     """
     problems = []
     filled: list[int] = []
-    for i in _pick_order(pools):
+    for i in _pick_order(pools, recipe):
         selection = recipe.questions[i]
+        if selection.id:  # named questions are out of every drawn line's pool already
+            continue
         pool = {q.id for q in pools[i]}
         taken = 0
         takers = []
@@ -162,10 +184,12 @@ def _overlaps(recipe: model.Recipe, pools: list[list[model.Question]]) -> list[D
     return problems
 
 
-def check_recipes(bank: model.Bank, folder: Path) -> int:
+def check_recipes(bank: model.Bank, folder: Path, bank_dir: Path | None = None) -> int:
     """Check that each recipe in ``folder`` reads and that ``bank`` can fill it; return how many.
 
-    Raises RecipeError listing the problems of every recipe at once.
+    ``bank_dir`` is the bank's folder, whose bank.yaml gives the recipes'
+    defaults (default: the shipped bank's). Raises RecipeError listing the
+    problems of every recipe at once.
     """
     from quizgen.recipe import load_recipe
 
@@ -175,7 +199,7 @@ def check_recipes(bank: model.Bank, folder: Path) -> int:
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")) if folder.is_dir() else []
     for path in files:
         try:
-            make_worksheet(bank, load_recipe(path))
+            make_worksheet(bank, load_recipe(path, bank=bank_dir))
         except RecipeError as err:
             problems += err.diagnostics
     if problems:
@@ -187,8 +211,9 @@ def check_recipes(bank: model.Bank, folder: Path) -> int:
 def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     """Return the worksheet ``recipe`` asks for, drawn from ``bank`` with the recipe's seed."""
     pools = _pools(bank, recipe)
-    order = _pick_order(pools)
-    skills = list(dict.fromkeys(_skill_of(s.skill) for s in recipe.questions))
+    order = _pick_order(pools, recipe)
+    skills = list(dict.fromkeys(skill for i, s in enumerate(recipe.questions)
+                                for skill in ([q.skill for q in pools[i]] if s.id else [_skill_of(s.skill)])))
     versions = []
     # Points, kinds, difficulties and sub-skills per recipe line, as version A
     # drew them: every later version draws the same points on each line, so all
@@ -202,10 +227,15 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
         for _ in range(_REDRAWS):
             chosen: dict[str, model.Question] = {}
             drew: dict[int, list[tuple[int, str, int, str]]] = {}
+            by_line: dict[int, list[model.Question]] = {}
             for i in order:
-                free = [q for q in pools[i] if q.id not in chosen]
-                drawn = _draw(free, recipe.questions[i].count, profiles.get(i), rng)
-                drew[i] = sorted(_slot(q) for q in drawn)
+                if recipe.questions[i].id:
+                    drawn = list(pools[i])  # named: on every version, as listed
+                else:
+                    free = [q for q in pools[i] if q.id not in chosen]
+                    drawn = _draw(free, recipe.questions[i].count, profiles.get(i), rng)
+                    drew[i] = sorted(_slot(q) for q in drawn)
+                by_line[i] = drawn
                 for question in drawn:
                     chosen[question.id] = question
             # A look-it-up answer printed by another question of the sheet is no
@@ -215,27 +245,37 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
             away = given_away(bank, list(chosen.values()))
             faults = (len(away), len(same_claims(list(chosen.values()))))
             if best is None or faults < best[0]:
-                best = (faults, chosen, drew, away)
+                best = (faults, chosen, drew, away, by_line)
             if faults == (0, 0):
                 break
-        _, chosen, drew, away = best
+        _, chosen, drew, away, by_line = best
         for asked, telling in away:
             log.warning("version %s: question %s prints the answer to look-it-up question %s (no other draw found)",
                         letter, telling, asked)
         for i, profile in drew.items():
             profiles.setdefault(i, profile)
-        parts = []
-        for skill in skills:
-            part = [q for q in chosen.values() if q.skill == skill]
-            rng.shuffle(part)
-            if part:
-                # A part's first question shares its page with the part's heading (and
-                # question 1 with the sheet's header): the shortest to print goes there,
-                # so a near-page-tall question does not leave the heading alone on a page.
-                part.insert(0, part.pop(part.index(min(part, key=lambda q: _print_length(bank, q)))))
-            parts.extend(part)
+        if recipe.shuffle:
+            parts = _shuffled_parts(bank, skills, list(chosen.values()), rng)
+        else:  # the recipe's order, as the teacher listed it
+            parts = [q for i in range(len(recipe.questions)) for q in by_line[i]]
         versions.append(_version(bank, recipe, letter, index, parts, rng))
     return _worksheet(bank, recipe, versions)
+
+
+def _shuffled_parts(bank: model.Bank, skills: list[str], chosen: list[model.Question],
+                    rng: random.Random) -> list[model.Question]:
+    """Return ``chosen`` grouped by skill in the order of ``skills``, shuffled inside each part."""
+    parts = []
+    for skill in skills:
+        part = [q for q in chosen if q.skill == skill]
+        rng.shuffle(part)
+        if part:
+            # A part's first question shares its page with the part's heading (and
+            # question 1 with the sheet's header): the shortest to print goes there,
+            # so a near-page-tall question does not leave the heading alone on a page.
+            part.insert(0, part.pop(part.index(min(part, key=lambda q: _print_length(bank, q)))))
+        parts.extend(part)
+    return parts
 
 
 def _slot(question: model.Question) -> tuple[int, str, int, str]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from quizgen import model
+from quizgen import model, quotecheck
 from quizgen.bankformat import (
     CLAIMS_FILE,
     COMMON_FIELDS,
@@ -32,6 +32,7 @@ from quizgen.bankformat import (
     question_fields,
 )
 from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, as_written, close_match, type_name
+from quizgen.quotecheck import QUOTE_GAP, _normalise_space, quote_in_text  # noqa: F401 (QUOTE_GAP: assemble reads it here)
 from quizgen.parametric import CASE_CLAIMS, GENERATORS, JUCHE_OFFSET, case_values, fill
 from quizgen.yamlfile import Lines, load_yaml
 
@@ -44,8 +45,6 @@ _ID_RE = re.compile(ID_PATTERN)
 _SPAN_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _EXCERPT_RE = re.compile(r"^\s*([a-z0-9-]+)\s*:\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _GREGORIAN_RE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?$")
-#: Joins parts of a quote that appear in order with text left out between them.
-QUOTE_GAP = " … "
 
 
 @dataclass
@@ -233,27 +232,6 @@ def _span(value: object) -> tuple[int, int] | None:
     return (first, last) if 1 <= first <= last else None
 
 
-def _normalise_space(text: str) -> str:
-    return " ".join(text.split())
-
-
-def quote_in_text(quote: str, text: str) -> bool:
-    """Return whether ``quote`` stands verbatim in ``text``.
-
-    Line breaks in the text count as single spaces (a quote may run across
-    paragraphs); parts joined by " … " must appear in order.
-    """
-    haystack = _normalise_space(text)
-    position = 0
-    for part in quote.split(QUOTE_GAP):
-        part = _normalise_space(part)
-        found = haystack.find(part, position)
-        if not part or found < 0:
-            return False
-        position = found + len(part)
-    return True
-
-
 # --------------------------------------------------------------------------
 # Loading
 
@@ -300,14 +278,26 @@ def check_bank(bank_dir: Path) -> tuple[model.Bank | None, _Checker]:
 
     sources = _load_sources(bank_dir, display, checker)
     claims, claim_sites = _load_claims(bank_dir, display, checker, sources)
-    questions, used = _load_questions(bank_dir, display, checker, sources, claims)
+    questions, used, question_sites = _load_questions(bank_dir, display, checker, sources, claims)
     checker.summarise_unresolved()
     for claim_id, (file, path) in claim_sites.items():
         if claim_id not in used and "question" not in checker.unread:  # an unread file may use it
             checker.add(file, path, f"claim {claim_id}", None, "no question uses this claim [claim.unused]", severity="warning")
     if checker.errors:
         return None, checker
-    return model.Bank(sources=sources, claims=claims, questions=questions), checker
+    bank = model.Bank(sources=sources, claims=claims, questions=questions)
+    _content_rules(bank, checker, {"claim": claim_sites, "question": question_sites})
+    return bank, checker
+
+
+def _content_rules(bank: model.Bank, checker: _Checker, sites: dict) -> None:
+    """Report what quizgen.bankrules finds in a bank whose records are all valid, as warnings."""
+    from quizgen import bankrules
+
+    for finding in bankrules.check(bank):
+        file, path = sites[finding.record][finding.ident]
+        checker.add(file, path + finding.field, f"{finding.record} {finding.ident}", _field_path(finding.field),
+                    finding.text(), severity="warning")
 
 
 def _yaml_files(bank_dir: Path, name: str, display, checker: _Checker) -> list[Path]:
@@ -432,9 +422,9 @@ def _claim(raw, index: int, file: _File, checker: _Checker, source_id: str, sour
         if last > len(source.lines):
             shape.report(("lines",), f"line {last} is past the end of source '{source_id}' ({len(source.lines)} lines)")
             ok = False
-        elif not quote_in_text(raw["quote"], source.text(first, last)):
-            span = f"line {first}" if first == last else f"lines {first}-{last}"
-            shape.report(("quote",), f"quote is not verbatim in source '{source_id}' {span}")
+        elif problem := quotecheck.mismatch(raw["quote"], source, first, last):
+            dates = tuple(str(d["as_written"]) for d in raw.get("dates") or [] if isinstance(d, dict) and d.get("as_written"))
+            shape.report(("quote",), quotecheck.describe(problem, raw["quote"], source, first, last, dates))
             ok = False
     dates = []
     for i, d in enumerate(raw.get("dates") or []):
@@ -477,11 +467,13 @@ def _claim(raw, index: int, file: _File, checker: _Checker, source_id: str, sour
         techniques=tuple(raw.get("techniques") or ()),
         teacher_note=raw.get("teacher_note") or "",
         dossier=raw.get("dossier") or "",
+        quoted_terms=tuple(raw.get("quoted_terms") or ()),
     )
 
 
 def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims):
     questions: dict[str, model.Question] = {}
+    sites: dict[str, tuple[_File, tuple]] = {}
     first_file: dict[str, str] = {}
     used: set[str] = set()
     for path in _yaml_files(bank_dir, "questions", display, checker):
@@ -507,7 +499,8 @@ def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims)
             if question is None or duplicate:
                 continue
             questions[question.id] = question
-    return questions, used
+            sites[question.id] = (file, ("questions", index))
+    return questions, used, sites
 
 
 def _question(raw, index: int, file: _File, checker: _Checker, sources, claims) -> model.Question | None:
@@ -590,6 +583,7 @@ class _QuestionBuilder:
             print_excerpts=raw.get("print_excerpts", True),
             teacher_note=raw.get("teacher_note") or "",
             answer_terms=tuple(raw.get("answer_terms") or ()),
+            quoted_terms=tuple(raw.get("quoted_terms") or ()),
         )
         if raw.get("parametric"):
             return self.parametric(common)
@@ -694,11 +688,20 @@ class _QuestionBuilder:
         elif claims:
             source = self.sources.get(claims[0].source)
             if source is not None and not quote_in_text(passage, "\n".join(source.lines)):
-                self.bad(("passage",), f"passage is not verbatim in source '{claims[0].source}'")
+                problem = quotecheck.mismatch(passage, source, 1, len(source.lines))
+                answers = tuple(a for a in self.raw["answers"] if isinstance(a, str))
+                self.bad(("passage",), quotecheck.describe(problem, passage, source, 1, len(source.lines), answers,
+                                                           field="passage", whole_source=True))
         for i, phrase in enumerate(self.raw["answers"]):
             if passage and phrase not in passage:
                 self.bad(("answers", i), f"'{phrase}' does not appear in the passage")
-        return {"passage": passage, "answers": tuple(self.raw["answers"])}
+        optional = tuple(self.raw.get("optional") or ())
+        for i, phrase in enumerate(optional):
+            if passage and phrase not in passage:
+                self.bad(("optional", i), f"'{phrase}' does not appear in the passage")
+            elif phrase in self.raw["answers"]:
+                self.bad(("optional", i), f"'{phrase}' is also in answers; a phrase is either required or optional")
+        return {"passage": passage, "answers": tuple(self.raw["answers"]), "optional": optional}
 
     # -- parametric -----------------------------------------------------
 

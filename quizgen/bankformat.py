@@ -68,6 +68,9 @@ CLAIM_FIELDS = (
     _f("techniques", "list", "Propaganda techniques the quote shows.", item=_f("technique", "id", "Technique name.")),
     _f("teacher_note", "string", "Note for the teacher (sensitivity, nuance)."),
     _f("dossier", "string", "Claim number in the reference dossier (C01-C40), if any."),
+    _f("quoted_terms", "list", "Words the claim's notes put in quotation marks that quote no source (terms, labels,"
+       " titles); every other quoted span must be verbatim in a source or in what a reference quotes.",
+       item=_f("term", "text", "A term, label or title, as it stands between the marks.")),
 )
 
 CHOICE = (
@@ -117,6 +120,10 @@ COMMON_FIELDS = (
     _f("answer_terms", "list", "look-it-up questions: words or numbers that give the answer away if another question"
        " on the sheet prints them (default: the answer itself); such questions are never drawn together.",
        item=_f("term", "text", "A word, name or number.")),
+    _f("quoted_terms", "list", "Words the question puts in quotation marks that quote no source: terms, labels,"
+       " titles, words a student might write; every other quoted span must be verbatim in a source or in what a"
+       " reference of its claims quotes.",
+       item=_f("term", "text", "A term, label, title or student's words, as it stands between the marks.")),
     _f("parametric", "object", "Makes the question parametric (numeric or single-choice only).", fields=(
         _f("generator", "enum", "Generator name.", required=True, choices=tuple(GENERATORS)),
         _f("cases", "list", "Values from the sources to draw from.", required=True, min_items=1,
@@ -167,6 +174,9 @@ KIND_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("passage", "text", "Passage to mark; verbatim from the claim's source. Default: the first claim's quote."),
         _f("answers", "list", "Words or phrases to mark; each appears in the passage.", required=True, min_items=1,
            item=_f("answer", "text", "A phrase.")),
+        _f("optional", "list", "Phrases of the passage credited either way, marked or not (the key shows them as"
+           " optional; they neither earn nor cost marks).",
+           item=_f("phrase", "text", "A phrase of the passage.")),
     ),
 }
 

@@ -172,12 +172,14 @@ def export(
     version: str = "all",
     seed: int | None = None,
     output: Path | None = None,
+    default_output: str | None = None,
 ) -> BuildReport:
     """Make LMS exports in memory (nothing is written): of a recipe's worksheet, or of the whole bank.
 
     ``version`` is a version letter or "all". Without a recipe every question
     of the bank goes into one version (seed 1 unless given), for an LMS's
-    question bank. Raises RecipeError for a version the worksheet lacks and
+    question bank. ``default_output`` is the folder when neither ``output``
+    nor the recipe names one (a workspace's). Raises RecipeError for a version the worksheet lacks and
     ExportError when there is nothing to export or an exporter's check fails.
     """
     import dataclasses
@@ -188,14 +190,15 @@ def export(
     if recipe_path is not None:
         from quizgen.recipe import load_recipe
 
-        recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None})
+        recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None}, bank=bank_dir,
+                             default_output=default_output)
         worksheet = _assemble(recipe, bank_dir)
         stem, folder = recipe.name, Path(output or recipe.output)
     else:
         from quizgen.assemble import whole_bank
 
         worksheet = whole_bank(_load_bank(bank_dir), seed if seed is not None else 1)
-        stem, folder = "bank", Path(output or "output")
+        stem, folder = "bank", Path(output or default_output or "output")
     if version.lower() != "all":
         chosen = [v for v in worksheet.versions if v.letter.upper() == version.upper()]
         if not chosen:

@@ -11,14 +11,15 @@ from quizgen import model
 
 @dataclasses.dataclass(frozen=True)
 class QuestionFilter:
-    """What `quizgen bank list` may filter on; empty means any."""
+    """What `quizgen bank list` and `bank show` filter on: a recipe line's filters, and two more."""
 
-    skill: str = ""
+    #: Skill or sub-skill, kinds, sources and difficulty, as a recipe line gives them (empty: any).
+    line: model.Selection = model.Selection("", 0)
+    #: The class's grade band: questions written for it or younger, as in a recipe.
+    grade_band: str | None = None
+    #: As a recipe's ``cards: true``: leave out questions that need a look-up.
+    cards: bool = False
     subskill: str = ""
-    kind: str = ""
-    source: str = ""
-    difficulty: tuple[int, int] = (1, 3)
-    grade_band: str = ""
     tag: str = ""
 
 
@@ -29,27 +30,57 @@ def sources_of(bank: model.Bank, question: model.Question) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
+def matches(bank: model.Bank, question: model.Question, selection: model.Selection, grade_band: str | None) -> bool:
+    """Return whether ``question`` passes every filter of a recipe line (an empty skill: any skill)."""
+    if selection.skill in model.SUBSKILLS:
+        if question.subskill != selection.skill:
+            return False
+    elif selection.skill and question.skill != selection.skill:
+        return False
+    if selection.kinds and question.kind not in selection.kinds:
+        return False
+    low, high = selection.difficulty
+    if not low <= question.difficulty <= high:
+        return False
+    # A class's band takes questions written for it or for younger students, never older ones.
+    if grade_band and model.GRADE_BANDS.index(question.grade_band) > model.GRADE_BANDS.index(grade_band):
+        return False
+    if selection.sources and not set(sources_of(bank, question)) & set(selection.sources):
+        return False
+    return True
+
+
 def select(bank: model.Bank, flt: QuestionFilter) -> list[model.Question]:
     """Return the questions that pass the filter, in bank order."""
-    low, high = flt.difficulty
     out = []
     for q in bank.questions.values():
-        if flt.skill and q.skill != flt.skill:
+        if not matches(bank, q, flt.line, flt.grade_band):
+            continue
+        if flt.cards and model.LOOK_IT_UP in q.tags:
             continue
         if flt.subskill and q.subskill != flt.subskill:
-            continue
-        if flt.kind and q.kind != flt.kind:
-            continue
-        if flt.source and flt.source not in sources_of(bank, q):
-            continue
-        if flt.grade_band and q.grade_band != flt.grade_band:
-            continue
-        if not low <= q.difficulty <= high:
             continue
         if flt.tag and flt.tag not in q.tags:
             continue
         out.append(q)
     return out
+
+
+def list_rows(bank: model.Bank, questions: list[model.Question]) -> list[dict]:
+    """Return one flat row per question for `quizgen bank list` (text and CSV): its facts and whole stem."""
+    return [{
+        "id": q.id,
+        "skill": q.skill,
+        "subskill": q.subskill,
+        "kind": q.kind,
+        "difficulty": q.difficulty,
+        "grade_band": q.grade_band,
+        "points": q.points,
+        "sources": ",".join(sources_of(bank, q)),
+        "tags": ",".join(q.tags),
+        "parametric": q.parametric is not None,
+        "stem": " ".join(q.stem.split()),
+    } for q in questions]
 
 
 def stats(bank: model.Bank) -> dict:

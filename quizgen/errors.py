@@ -139,3 +139,7 @@ def close_match(word: str, options) -> str:
 
     match = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+class WorkspaceError(QuizgenError):
+    """Raised by quizgen.workspace: a broken workspace file, `quizgen init` refused, a write into the shipped bank."""

@@ -102,6 +102,8 @@ def version_record(version: model.Version) -> dict:
             "shuffled": list(item.shuffled),
             "instance": {name: _plain(value) for name, value in question.instance},
             "choices": [_plain(c) for c in getattr(question, "choices", ())],
+            # mark-the-words: phrases credited either way, marked or not (not in "key")
+            "optional": list(getattr(question, "optional", ())),
         })
     return {"letter": version.letter, "points": version.points, "positions": positions}
 

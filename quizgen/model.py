@@ -240,6 +240,9 @@ class Claim:
     techniques: tuple[str, ...] = ()
     teacher_note: str = ""
     dossier: str = ""
+    #: Words the claim's prose puts in quotation marks that quote no source:
+    #: terms, labels, titles (quizgen.bankrules checks every other quoted span).
+    quoted_terms: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -334,6 +337,9 @@ class Question:
     #: Look-it-up questions: words or numbers that give the answer away if
     #: another question on the sheet prints them (default: the answer itself).
     answer_terms: tuple[str, ...] = ()
+    #: Words the question puts in quotation marks that quote no source: terms,
+    #: labels, titles, words a student might write (see quizgen.bankrules).
+    quoted_terms: tuple[str, ...] = ()
     parametric: Parametric | None = None
     #: For an instantiated parametric question: the values it was drawn with.
     instance: tuple[tuple[str, object], ...] = ()
@@ -419,10 +425,15 @@ class OpenResponse(Question):
 
 @dataclass(frozen=True)
 class MarkTheWords(Question):
-    """Mark the loaded words in ``passage``; ``answers`` are the phrases to mark."""
+    """Mark the loaded words in ``passage``; ``answers`` are the phrases to mark.
+
+    ``optional`` phrases are credited either way, marked or not: they earn
+    nothing and cost nothing (banks/README.md, "Marking mark-the-words").
+    """
 
     passage: str = ""
     answers: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
     kind = "mark-the-words"
 
 
@@ -494,11 +505,20 @@ class Selection:
     option: str = ""
     #: "--sources" when the command line gave the sources, for messages.
     sources_option: str = ""
+    #: Questions named by id (``- id: …`` in the recipe), in the recipe's
+    #: order; such a line draws nothing (``skill`` is empty, ``count`` is
+    #: how many it names).
+    id: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """What a teacher asks for."""
+    """What a teacher asks for.
+
+    ``instructions`` is the paragraph printed under the title: the text
+    about the sources (``about_sources``, also kept on its own), then the
+    instructions proper.
+    """
 
     title: str
     instructions: str
@@ -524,6 +544,11 @@ class Recipe:
     skill_instructions: tuple[tuple[str, str], ...] = ()
     #: Display path of the recipe file, for messages ("" when built in code).
     path: str = ""
+    #: Where the texts come from, in a sentence or two (the recipe's, else the bank's bank.yaml).
+    about_sources: str = ""
+    #: Shuffle question order in each version (grouped in parts by skill); False keeps
+    #: the recipe's order, the default once a line names questions by id.
+    shuffle: bool = True
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,14 @@ def _near(answer: int, *offsets: int) -> list[int]:
     return [answer + o for o in offsets]
 
 
+#: Generators that count years or days between two points. A count can be
+#: made three usual ways: the difference (from the 1st to the 2nd is 1 day;
+#: what the generators compute), counting both ends (2) or neither (0), so a
+#: question built on one says in its stem how to count, and one more or one
+#: less than its answer is never offered as a wrong choice.
+COUNTING = frozenset({"years-between", "days-between", "start-year"})
+
+
 GENERATORS: dict[str, Generator] = {
     g.name: g
     for g in (
@@ -92,7 +100,8 @@ GENERATORS: dict[str, Generator] = {
             {"first_event": str, "first_year": int, "second_event": str, "second_year": int},
             lambda c: c["second_year"] - c["first_year"],
             lambda c: None if c["second_year"] > c["first_year"] else "second_year must be after first_year",
-            lambda c, a: [a - 1, a + 1, a + 10],
+            # Typical slips: ten years out, and a subtraction carried wrongly.
+            lambda c, a: [a + 10, a - 10, a + 2, a + 20],
         ),
         Generator(
             "start-year",
@@ -100,7 +109,7 @@ GENERATORS: dict[str, Generator] = {
             {"duration": int, "end_year": int, "written": str},
             lambda c: c["end_year"] - c["duration"],
             lambda c: None if 0 < c["duration"] < 200 else "duration must be between 1 and 199 years",
-            lambda c, a: [a + 5, a - 5, a + 1],
+            lambda c, a: [a + 5, a - 5, a + 10],
             quoted=("written",),
         ),
         Generator(
@@ -117,7 +126,8 @@ GENERATORS: dict[str, Generator] = {
             {"first_event": str, "first_date": str, "second_event": str, "second_date": str},
             _days,
             _check_dates,
-            lambda c, a: [a - 1, a + 1, a + 7],
+            # Typical slips: a week out, and a month taken as 30 days when it has 31.
+            lambda c, a: [a + 7, a - 7, a + 2, a + 14],
         ),
     )
 }
@@ -143,6 +153,26 @@ def fill(template: str, values: dict) -> str:
     Raises KeyError naming an unknown placeholder.
     """
     return _FORMATTER.vformat(template, (), values)
+
+
+def alternatives(generator: Generator, case: dict, answer: int) -> list[int]:
+    """Return the answers a usual alternative way of counting gives: both ends or neither (see COUNTING)."""
+    if generator.name not in COUNTING:
+        return []
+    return [answer + 1, answer - 1]
+
+
+def distractors(generator: Generator, case: dict, answer: int) -> list[int]:
+    """Return the (up to three) wrong choices a single-choice instance offers for ``case``.
+
+    They are the generator's, in its order, less the answer and, for a count,
+    any that is not a positive number. quizgen.bankrules checks that none is
+    right by a usual alternative way of counting (``alternatives``).
+    """
+    wrong = [d for d in dict.fromkeys(generator.distractors(case, answer)) if d != answer]
+    if generator.name in COUNTING - {"start-year"}:
+        wrong = [d for d in wrong if d > 0]
+    return wrong[:3]
 
 
 def case_values(generator: Generator, case: dict) -> dict:
@@ -172,7 +202,7 @@ def instantiate(question: Question, rng: random.Random) -> Question:
         instance=tuple(sorted((k, v) for k, v in values.items())),
     )
     if isinstance(question, SingleChoice):
-        wrong = [d for d in dict.fromkeys(generator.distractors(case, answer)) if d != answer][:3]
+        wrong = distractors(generator, case, answer)
         choices = (Choice(str(answer), True),) + tuple(Choice(str(d)) for d in wrong)
         return dataclasses.replace(question, choices=choices, **common)
     if isinstance(question, Numeric):

@@ -4,6 +4,10 @@ In a wheel they are inside the package (``quizgen/templates``,
 ``quizgen/banks``; see pyproject.toml). In a source checkout they sit at the
 top level beside ``quizgen/``. Either way the installed command finds them
 from any working directory.
+
+``bank_dir`` is always the shipped bank. Which bank a command uses (a
+workspace's, the clone's, or this one, read-only) is decided in
+quizgen.workspace.
 """
 
 from __future__ import annotations

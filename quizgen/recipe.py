@@ -5,6 +5,7 @@ A recipe file looks like this (every key is optional except ``questions``)::
 
     title: Liberation of Korea, 1945
     instructions: Read each excerpt before you answer.
+    about_sources: The texts come from North Korean state media.
     name: sampler               # file names: sampler-worksheets.pdf …
     versions: 4
     seed: 1945
@@ -21,7 +22,9 @@ A recipe file looks like this (every key is optional except ``questions``)::
     formats: [pdf, moodle-xml]
     per_version_files: false    # also one PDF per version
     double_sided: true          # class pack: blank page after an odd-length version
+    shuffle: false              # default: true, or false once a line names questions by id
     questions:
+      - id: [memq-juche-year, naeq-order-events]   # picked by hand (or one: `- id: x`)
       - skill: identify-bias    # a skill id or a sub-skill code (B1)
         count: 4
         kinds: [mark-the-words, single-choice]
@@ -32,9 +35,21 @@ A recipe file looks like this (every key is optional except ``questions``)::
       corroborate: Say which outside source would settle the claim.
 
 Options given on the command line replace the file's values; ``--questions``
-(alias ``--skill``) replaces the whole ``questions`` list and ``--kinds``, ``--sources`` and
-``--difficulty`` apply to every line. Every problem is collected and
-reported at once, each naming the file, line and field (or the option).
+(alias ``--skill``) replaces the whole ``questions`` list and ``--kinds``,
+``--sources`` and ``--difficulty`` apply to every line drawn at random. Every
+problem is collected and reported at once, each naming the file, line and
+field (or the option).
+
+Title, instructions, the text about the sources and the skill instructions
+come from the recipe, else from the bank's own ``bank.yaml``, else from
+templates/defaults.yml (plain wording true of any bank). ``instructions`` of
+the Recipe is the paragraph printed under the title: the text about the
+sources, then the instructions.
+
+A line may name questions instead of drawing them (``- id: x`` or ``- id:
+[x, y]``): those questions are on every version. Whether they exist is
+checked against the bank when the worksheet is assembled; a question named
+twice is reported here.
 """
 
 from __future__ import annotations
@@ -45,7 +60,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from quizgen import model, paths
-from quizgen.errors import Diagnostic, Location, QuizgenError, RecipeError, as_written, close_match, field_path
+from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, RecipeError, as_written, close_match, field_path
 from quizgen.yamlfile import Lines, load_yaml, unprintable
 
 #: Most versions a recipe may ask for (A … Z, AA … CV).
@@ -81,10 +96,17 @@ KEYS: dict[str, str] = {
     "formats": "--formats",
     "per_version_files": "--per-version-files",
     "double_sided": "--double-sided",
+    "shuffle": "--shuffle",
+    "about_sources": "--about-sources",
     "questions": "--questions",
     "skill_instructions": "",
 }
 SELECTION_KEYS = ("skill", "count", "kinds", "sources", "difficulty")
+#: The key of a recipe line that names questions instead of drawing them.
+PICK_KEY = "id"
+#: A bank's own defaults for what its worksheets print, beside its sources/ (see load_defaults).
+BANK_INFO = "bank.yaml"
+BANK_INFO_KEYS = ("title", "instructions", "about_sources", "skill_instructions")
 
 
 class _Reader:
@@ -111,11 +133,71 @@ class _Reader:
         return self.lines.of(path)
 
 
-def load_defaults(templates: Path | None = None) -> dict:
-    """Return templates/defaults.yml: default title, instructions, per-skill instructions."""
+def load_defaults(templates: Path | None = None, bank: Path | None = None) -> dict:
+    """Return what a worksheet prints unless its recipe says otherwise.
+
+    templates/defaults.yml gives plain wording true of any bank; the bank's
+    own bank.yaml (``bank``, default: the shipped bank) replaces any of it,
+    skill instructions one skill at a time. Raises BankError naming file,
+    line and field for a bank.yaml that is not right.
+    """
     path = (templates or paths.templates_dir()) / "defaults.yml"
     data, _ = load_yaml(path, "templates/defaults.yml")
-    return data if isinstance(data, dict) else {}
+    defaults = dict(data) if isinstance(data, dict) else {}
+    own = read_bank_info(Path(bank) if bank is not None else paths.bank_dir())
+    skills = {**(defaults.get("skill_instructions") or {}), **own.pop("skill_instructions", {})}
+    return {**defaults, **own, "skill_instructions": skills}
+
+
+def read_bank_info(bank: Path) -> dict:
+    """Return the fields of ``bank``/bank.yaml ({} when it has none); BankError listing what is wrong."""
+    path = bank / BANK_INFO
+    if not path.exists() and not path.is_symlink():
+        return {}
+    display = f"{bank.name or 'bank'}/{BANK_INFO}"
+    data, lines = load_yaml(path, display)
+    if data is None:
+        return {}
+    problems = []
+
+    def bad(where: tuple, message: str, key: bool = False) -> None:
+        problems.append(Diagnostic(Location(display, lines.of(where, key=key), field_path(where)), message))
+
+    if not isinstance(data, dict):
+        bad((), f"expected fields such as 'title:' ({', '.join(BANK_INFO_KEYS)})")
+        data = {}
+    out: dict = {}
+    for key, value in data.items():
+        if key not in BANK_INFO_KEYS:
+            bad((key,), f"unknown field '{key}'{close_match(key, BANK_INFO_KEYS)}; bank.yaml has {', '.join(BANK_INFO_KEYS)}", True)
+        elif key == "skill_instructions":
+            out[key] = _bank_skill_instructions(value, bad)
+        elif not isinstance(value, str) and not (isinstance(value, (int, float)) and not isinstance(value, bool)):
+            bad((key,), f"expected text, found {as_written(value)}")
+        elif len(str(value)) > (longest := MAX_TITLE if key == "title" else MAX_INSTRUCTIONS):
+            bad((key,), f"{len(str(value)):,} characters is too long; keep it to {longest:,}")
+        else:
+            out[key] = str(value)
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise BankError(f"{len(problems)} {noun} in {display}", problems)
+    return out
+
+
+def _bank_skill_instructions(value: object, bad) -> dict:
+    skills = [s.id for s in model.SKILLS]
+    if not isinstance(value, dict):
+        bad(("skill_instructions",), "expected a mapping of skill id to instruction")
+        return {}
+    out = {}
+    for key, text in value.items():
+        if key not in skills:
+            bad(("skill_instructions", key), f"'{key}' is not a skill; use one of: {', '.join(skills)}{close_match(key, skills)}", True)
+        elif not isinstance(text, str):
+            bad(("skill_instructions", key), f"expected text, found {as_written(text)}")
+        else:
+            out[key] = text
+    return out
 
 
 def load_recipe(
@@ -124,12 +206,17 @@ def load_recipe(
     *,
     display: str | None = None,
     templates: Path | None = None,
+    bank: Path | None = None,
+    default_output: str | None = None,
 ) -> model.Recipe:
     """Return the Recipe in ``path`` (default: the shipped sampler) with ``options`` applied.
 
     ``options`` maps recipe keys (see KEYS) to command-line values: strings
     as typed, booleans for flags, lists for repeatable options, or None for
-    "not given". Raises RecipeError listing every problem.
+    "not given". ``bank`` is the bank whose bank.yaml gives the defaults
+    (default: the shipped bank); ``default_output`` the folder to write to
+    when neither the recipe nor the options name one (a workspace's output/;
+    default: output). Raises RecipeError listing every problem.
     """
     path = Path(path) if path is not None else paths.default_recipe()
     if display is None:
@@ -153,7 +240,10 @@ def load_recipe(
             reader.bad((key,), f"unknown field '{key}'{close_match(key, KEYS)}", key=True)
     values = {k: v for k, v in data.items() if k in KEYS}
     values.update(given)
-    recipe = _build(values, reader, path, templates)
+    defaults = load_defaults(templates, bank)
+    if default_output is not None:
+        defaults["output"] = default_output
+    recipe = _build(values, reader, path, defaults)
     if reader.diagnostics:
         # The file's problems in line order, then the options' (stable within a line).
         reader.diagnostics.sort(key=lambda d: (d.location.path.startswith("--"), d.location.line or 0))
@@ -184,11 +274,12 @@ def _display(path: Path) -> str:
             return str(path)
 
 
-def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> model.Recipe | None:
-    defaults = load_defaults(templates)
+def _build(values: dict, r: _Reader, path: Path, defaults: dict) -> model.Recipe | None:
     title = _text(values, "title", r, defaults.get("title", "Worksheet"), longest=MAX_TITLE)
     instructions = _text(values, "instructions", r, defaults.get("instructions", ""), empty_ok=True,
                          longest=MAX_INSTRUCTIONS)
+    about_sources = _text(values, "about_sources", r, defaults.get("about_sources", ""), empty_ok=True,
+                          longest=MAX_INSTRUCTIONS)
     name = values.get("name", path.stem if path.stem != "default" else "worksheet")
     if isinstance(name, str) and (problem := unprintable(name)):
         r.bad(("name",) if "name" in values else (), problem)
@@ -214,7 +305,7 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
         grade_band = str(grade_band)
         if grade_band not in model.GRADE_BANDS:
             r.bad(("grade_band",), f"'{grade_band}' is not one of: {', '.join(model.GRADE_BANDS)}{close_match(grade_band, model.GRADE_BANDS)}")
-    output = values.get("output", "output")
+    output = values.get("output", defaults.get("output", "output"))
     if not isinstance(output, str) or not output.strip():
         r.bad(("output",), f"expected a folder name, found {as_written(output)}")
         output = "output"
@@ -226,10 +317,13 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
     kinds = _kinds(values.get("kinds", []), ("kinds",), r)
     sources = _ids(values.get("sources", []), ("sources",), r)
     selections = _selections(values, r, difficulty, kinds, sources)
+    shuffle = _bool(values, "shuffle", r, not any(s.id for s in selections))
     skill_instructions = _skill_instructions(values, defaults, r)
     return model.Recipe(
         title=title,
-        instructions=instructions,
+        instructions=_printed_instructions(about_sources, instructions),
+        about_sources=about_sources,
+        shuffle=shuffle,
         questions=selections,
         grade_band=grade_band,
         versions=versions,
@@ -246,6 +340,39 @@ def _build(values: dict, r: _Reader, path: Path, templates: Path | None) -> mode
         skill_instructions=skill_instructions,
         path=r.display,
     )
+
+
+def read_filter(options: Mapping[str, object]) -> tuple[model.Selection, str | None, bool]:
+    """Return the question filter that command-line options describe, read as a recipe line is.
+
+    ``options`` may hold ``skill`` (a skill or sub-skill code), ``kinds``,
+    ``sources``, ``difficulty``, ``grade_band`` and ``cards``; None or empty
+    means "any". Returns (line, grade band, cards) for catalog.select, so
+    `quizgen bank list` and `bank show` filter exactly as a recipe draws.
+    Raises RecipeError naming each option at fault.
+    """
+    given = {k: v for k, v in options.items() if v is not None and v != "" and v != () and v != []}
+    r = _Reader("", Lines(), frozenset(given) | {"questions"})
+    skill = _skill(given["skill"], ("questions",), r) if "skill" in given else ""
+    kinds = _kinds(given.get("kinds", []), ("kinds",), r)
+    sources = _ids(given.get("sources", []), ("sources",), r)
+    difficulty = _range(given.get("difficulty", "1-3"), ("difficulty",), r)
+    grade_band = given.get("grade_band")
+    if grade_band is not None and str(grade_band) not in model.GRADE_BANDS:
+        r.bad(("grade_band",), f"'{grade_band}' is not one of: {', '.join(model.GRADE_BANDS)}"
+                               f"{close_match(grade_band, model.GRADE_BANDS)}")
+    if r.diagnostics:
+        # The filter's option is --skill (questions of a skill), where a recipe's is --questions.
+        raise RecipeError("", [Diagnostic(Location("--skill"), d.message, d.subject, d.severity)
+                               if d.location.path == KEYS["questions"] else d for d in r.diagnostics])
+    line = model.Selection(skill or "", 0, kinds, sources, difficulty)
+    return line, str(grade_band) if grade_band is not None else None, bool(given.get("cards"))
+
+
+def _printed_instructions(about_sources: str, instructions: str) -> str:
+    """Return the paragraph printed under the title: the text about the sources, then the instructions."""
+    parts = [p for p in (about_sources, instructions) if p]
+    return ("\n\n" if any("\n\n" in p for p in parts) else " ").join(parts)
 
 
 # -- field readers ----------------------------------------------------------
@@ -401,10 +528,17 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
         return ()
     # A command-line --kinds/--sources/--difficulty beats what each line says.
     forced = {k for k in ("kinds", "sources", "difficulty") if k in r.from_options}
+    named: dict[str, str] = {}  # question id -> where it was first named
     for i, item in enumerate(raw):
         path = ("questions", i)
+        if isinstance(item, dict) and PICK_KEY in item:
+            pick = _pick(item, path, r, named)
+            if pick is not None:
+                out.append(pick)
+            continue
         if not isinstance(item, dict):
-            r.bad(path, f"expected 'skill:' and 'count:', found {as_written(item)}")
+            hint = f"; to name a question, write '- id: {item}'" if isinstance(item, str) else ""
+            r.bad(path, f"expected 'skill:' and 'count:' (or 'id:'), found {as_written(item)}{hint}")
             continue
         for key in item:
             if key not in SELECTION_KEYS:
@@ -424,6 +558,35 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
             out.append(model.Selection(skill, count, line_kinds, line_sources, line_diff, line=r.line(path),
                                        sources_option="--sources" if "sources" in forced else ""))
     return tuple(out)
+
+
+def _pick(item: dict, path: tuple, r: _Reader, named: dict[str, str]) -> model.Selection | None:
+    """Read a line that names questions (``id: x`` or ``id: [x, y]``); report a question named twice."""
+    for key in item:
+        if key != PICK_KEY:
+            r.bad(path + (key,), f"a line names questions with 'id:' or draws them with 'skill:' and 'count:', "
+                                 f"not both; put '{key}:' on a line of its own", key=True)
+    value = item[PICK_KEY]
+    listed = isinstance(value, list)
+    if listed and not value:
+        r.bad(path + (PICK_KEY,), "names no question; write '- id: question-id' or a list of ids")
+        return None
+    ids = []
+    for j, ident in enumerate(value if listed else [value]):
+        where = path + (PICK_KEY, j) if listed else path + (PICK_KEY,)
+        if not isinstance(ident, str) or not ident.strip():
+            r.bad(where, f"expected a question id, found {as_written(ident)}")
+            continue
+        ident = ident.strip()
+        place = f"{field_path(where)}" + (f", line {r.line(where)}" if r.line(where) else "")
+        if ident in named:
+            r.bad(where, f"question '{ident}' is named twice (first at {named[ident]}); each question is printed once")
+            continue
+        named[ident] = place
+        ids.append(ident)
+    if not ids:
+        return None
+    return model.Selection("", len(ids), line=r.line(path), id=tuple(ids))
 
 
 class _Sub:

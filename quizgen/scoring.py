@@ -76,7 +76,8 @@ RULES: dict[str, Rule] = {
     "mark-the-words": Rule(
         "each word", True,
         "Each word to mark that is marked earns points ÷ (number of words to mark; a phrase counts as its "
-        "words); each other word marked takes away as much; the total is never below 0.",
+        "words); each other word marked takes away as much, except the words of a phrase credited either way, "
+        "which earn and cost nothing; the total is never below 0.",
     ),
 }
 
@@ -184,7 +185,7 @@ def scoring_of(question: model.Question) -> Scoring:
         return Scoring(q.kind, points, tuple(
             Part(str(n), True, share, text) for n, (text, share) in enumerate(zip(q.items, shares(points, len(q.items))), 1)))
     if isinstance(q, model.MarkTheWords):
-        words = passage_words(q.passage, q.answers)
+        words = passage_words(q.passage, q.answers, q.optional)
         return Scoring(q.kind, points, each_choice(points, [w.text for w in words], [w.marked for w in words]))
     if isinstance(q, model.OpenResponse):
         return Scoring(q.kind, points)
@@ -220,15 +221,23 @@ class Word:
     marked: bool
 
 
-def passage_words(passage: str, phrases: tuple[str, ...] | list[str]) -> tuple[Word, ...]:
-    """Return every word of ``passage`` in order, each marked when it is inside a phrase to mark.
+def passage_words(passage: str, phrases: tuple[str, ...] | list[str], optional: tuple[str, ...] | list[str] = ()
+                  ) -> tuple[Word, ...]:
+    """Return the words of ``passage`` a student may mark, in order, each marked when inside a phrase to mark.
 
     Every occurrence is its own word: "the" inside "tumbling … to the
     grave" is to be marked, the "the" before "East" is not. Each phrase
     takes its first occurrence (whole words only) that no longer phrase
-    has taken; longer phrases are placed first.
+    has taken; longer phrases are placed first. The words of an
+    ``optional`` phrase (credited either way) are left out: marking them
+    earns and costs nothing, so they are nobody's choice.
     """
-    taken: list[tuple[int, int]] = []
+    either: list[tuple[int, int]] = []
+    for phrase in optional:
+        span = _find_phrase(passage, phrase, either) if phrase and phrase.strip() else None
+        if span is not None:
+            either.append(span)
+    taken: list[tuple[int, int]] = list(either)
     missing: list[str] = []
     for phrase in sorted((p for p in phrases if p and p.strip()), key=len, reverse=True):
         span = _find_phrase(passage, phrase, taken)
@@ -236,9 +245,11 @@ def passage_words(passage: str, phrases: tuple[str, ...] | list[str]) -> tuple[W
             missing.append(phrase)
         else:
             taken.append(span)
+    taken = taken[len(either):]
     words = [
         Word(m.group(), m.start(), m.end(), any(a <= m.start() and m.end() <= b for a, b in taken))
         for m in WORD.finditer(passage)
+        if not any(a <= m.start() and m.end() <= b for a, b in either)
     ]
     for phrase in missing:
         words += [Word(m.group(), -1, -1, True) for m in WORD.finditer(phrase)]

@@ -195,9 +195,11 @@ CASES = [
     ("bad question id", Q, "id: q-choice", "id: Q Choice",
      "id: Q Choice", "question Q Choice: field 'id': 'Q Choice' is not a valid id (lower-case letters, digits and single hyphens)"),
     ("quote not verbatim", C, "the harshest and arduous war", "the harshest and most arduous war",
-     "most arduous", "claim nae-harshest: field 'quote': quote is not verbatim in source 'naenara' line 1"),
+     "most arduous", "claim nae-harshest: field 'quote': quote is not verbatim in source 'naenara' line 1; "
+                     "the closest passage is at line 1 (differences marked ^):"),
     ("quote at the wrong lines", C, "    lines: 4\n", "    lines: 5\n",
-     "quote: \"whose members", "claim nae-luozigou: field 'quote': quote is not verbatim in source 'naenara' line 5"),
+     "quote: \"whose members", "claim nae-luozigou: field 'quote': quote is not verbatim in source 'naenara' line 5; "
+                               "it stands at line 4: write 'lines: 4'"),
     ("line span past the end", C, "    lines: 1\n", "    lines: 1-900\n",
      "lines: 1-900", "claim nae-harshest: field 'lines': line 900 is past the end of source 'naenara' ({naenara_lines} lines)"),
     ("line span backwards", C, "    lines: 4\n", "    lines: 9-4\n",

@@ -340,3 +340,21 @@ def test_every_parametric_case_prints_passages_about_its_own_dates(bank):
             for claim in chosen:
                 text = " ".join(line for e in excerpts_of(bank, dataclasses.replace(question, claims=(claim,))) for line in e.lines)
                 assert any(w in text for w in wanted), (question.id, case, claim)
+
+
+def test_no_drawn_count_offers_the_inclusive_or_exclusive_count_as_wrong(bank):
+    """A day or year count is keyed as a difference; a student who counts both ends (or neither) must
+    not find that number among the wrong choices (issue 22: broq-days-param offered answer + 1)."""
+    from quizgen.bankrules import COUNTING_RULE
+    from quizgen.parametric import COUNTING
+
+    counts = [q for q in bank.questions.values() if q.parametric and q.parametric.generator in COUNTING
+              and isinstance(q, model.SingleChoice)]
+    assert counts
+    for question in counts:
+        for seed in range(60):
+            concrete = instantiate(question, random.Random(seed))
+            answer = int(next(c.text for c in concrete.choices if c.correct))
+            wrong = {int(c.text) for c in concrete.choices if not c.correct}
+            assert not wrong & {answer - 1, answer + 1}, (question.id, seed)
+            assert COUNTING_RULE.search(concrete.stem), question.id  # and it says how to count

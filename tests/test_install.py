@@ -83,3 +83,118 @@ def test_installed_build_writes_into_the_working_folder(installed, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     pdfs = sorted(p.name for p in (tmp_path / "output").rglob("*.pdf"))
     assert pdfs, result.stdout
+
+
+# --------------------------------------------------------------------------
+# A teacher's workspace, with the installed (non-editable) quizgen: the
+# README's first command installs quizgen as a copy in .venv/.
+
+
+def _tree_digest(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _edit_stem(bank: Path, question_id: str, prefix: str) -> None:
+    """Put ``prefix`` before the stem of ``question_id`` in the bank's YAML, as a teacher would by hand."""
+    from quizgen.bank import load_bank
+
+    stem = " ".join(load_bank(bank).questions[question_id].stem.split())
+    for path in sorted((bank / "questions").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if f"- id: {question_id}\n" not in text:
+            continue
+        start = text.index(f"- id: {question_id}\n")
+        head = stem[:25]
+        at = text.index(head, start)
+        path.write_text(text[:at] + prefix + text[at:], encoding="utf-8")
+        return
+    raise AssertionError(f"no question {question_id}")
+
+
+def test_installed_quizgen_in_a_workspace_builds_the_teachers_edit(installed, tmp_path):
+    from quizgen.assemble import make_worksheet
+    from quizgen.bank import load_bank
+    from quizgen.recipe import load_recipe
+
+    from conftest import pdf_pages_text
+
+    shipped = _tree_digest(installed / "quizgen" / "banks")
+    result = run_installed(installed, tmp_path, "init", "mywork")
+    assert result.returncode == 0, result.stderr
+    ws = tmp_path / "mywork"
+    # The question `quizgen build --versions 1` puts first, edited by hand in the workspace.
+    recipe = load_recipe(ws / "recipes" / "default.yaml", {"versions": "1"}, bank=ws / "bank")
+    first = make_worksheet(load_bank(ws / "bank"), recipe).versions[0].items[0].question.id
+    _edit_stem(ws / "bank", first, "(Edited by the teacher) ")
+    result = run_installed(installed, ws / "recipes", "build", "--versions", "1", "--workers", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "wrote ../output/sampler-worksheet.pdf" in result.stdout
+    text = " ".join(pdf_pages_text((ws / "output" / "sampler-worksheet.pdf").read_bytes()))
+    assert "(Edited by the teacher)" in text
+    assert _tree_digest(installed / "quizgen" / "banks") == shipped
+
+
+def test_installed_ingest_lands_in_the_workspace_and_is_refused_outside(installed, tmp_path):
+    shipped = _tree_digest(installed / "quizgen" / "banks")
+    page = (ROOT / "tests" / "projects" / "sources-synthetic" / "page.html").read_bytes()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "page.html").write_bytes(page)
+    refused = run_installed(installed, outside, "sources", "ingest", "page.html")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "make a workspace with `quizgen init DIR`" in refused.stderr
+    # Naming the installed bank itself is refused too.
+    named = run_installed(installed, outside, "sources", "ingest", "page.html", "--bank", str(installed / "quizgen" / "banks"))
+    assert named.returncode == 1 and "it is the bank shipped with quizgen, which is read-only" in named.stderr
+
+    assert run_installed(installed, tmp_path, "init", "--empty", "mywork").returncode == 0
+    (tmp_path / "mywork" / "page.html").write_bytes(page)
+    result = run_installed(installed, tmp_path / "mywork", "sources", "ingest", "page.html")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("wrote bank/sources/page.txt")
+    assert (tmp_path / "mywork" / "bank" / "sources" / "page.txt").read_text(encoding="utf-8").startswith("The Final March")
+    assert _tree_digest(installed / "quizgen" / "banks") == shipped
+
+
+def test_installed_bank_show_and_a_broken_quote_in_a_workspace(installed, tmp_path):
+    assert run_installed(installed, tmp_path, "init", "--empty", "mywork").returncode == 0
+    ws = tmp_path / "mywork"
+    shown = run_installed(installed, ws, "bank", "show", "naeq-date-true", "--key")
+    assert shown.returncode == 0, shown.stderr
+    text = " ".join(shown.stdout.split())
+    for part in ("True or false: outside histories confirm the article's date", "12 │", "answer space: bubbles for True and False",
+                 "answer: True", "explanation: The article is right here.", "verdict: Corroborated.",
+                 "reference: Wikipedia contributors, Surrender of Japan"):
+        assert part in text, part
+    claims = ws / "bank" / "claims" / "naenara.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(
+        '"the historic cause of national liberation on August 15, 1945"',
+        '"the historic cause of the national liberation on August 15, 1945"'), encoding="utf-8")
+    line = next(n for n, text in enumerate(claims.read_text(encoding="utf-8").splitlines(), 1) if "quote:" in text)
+    result = run_installed(installed, ws, "bank", "validate")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:4] == [
+        f"bank/claims/naenara.yaml:{line}: claim nae-liberation-date: field 'quote': quote is not verbatim in source "
+        "'naenara' line 12; the closest passage is at line 12 (differences marked ^):",
+        "  quote:  the historic cause of the national liberation…",
+        "  source: the historic cause of     national liberation…",
+        "                               ^^^^",
+    ]
+
+
+def test_installed_quizgen_run_from_the_clone_reads_the_clones_bank(installed, tmp_path):
+    """The README's first command installs a copy; run from the clone, quizgen still reads the clone's banks/."""
+    clone = tmp_path / "clone"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+    for name in tracked.stdout.decode().split("\0"):
+        if name and (ROOT / name).is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, clone / name)
+    _edit_stem(clone / "banks", "naeq-who-publishes", "(Edited in the clone) ")
+    result = run_installed(installed, clone / "docs", "bank", "show", "naeq-who-publishes")
+    assert result.returncode == 0, result.stderr
+    assert "(Edited in the clone)" in " ".join(result.stdout.split())
+    untouched = run_installed(installed, tmp_path, "bank", "show", "naeq-who-publishes")
+    assert "(Edited in the clone)" not in untouched.stdout  # elsewhere: the installed copy
+    help_text = "".join(run_installed(installed, clone, "--help").stdout.split())
+    assert "".join(f"Here: the workspace {clone}, whose bank is {clone / 'banks'}.".split()) in help_text

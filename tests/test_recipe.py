@@ -54,6 +54,7 @@ def test_full_recipe(tmp_path):
     path = write_recipe(tmp_path, """\
         title: Dates in the memoir
         instructions: Use a pen.
+        about_sources: A memoir attributed to Kim Il Sung.
         name: memoir-dates
         versions: 4
         seed: 7
@@ -80,13 +81,14 @@ def test_full_recipe(tmp_path):
           corroborate: Name the   outside source.
     """)
     recipe = load_recipe(path)
-    assert recipe.title == "Dates in the memoir" and recipe.instructions == "Use a pen."
+    assert recipe.title == "Dates in the memoir" and recipe.about_sources == "A memoir attributed to Kim Il Sung."
+    assert recipe.instructions == "A memoir attributed to Kim Il Sung. Use a pen."  # as printed: about, then instructions
     assert (recipe.name, recipe.versions, recipe.seed, recipe.paper) == ("memoir-dates", 4, 7, "a4")
     assert recipe.large_print and not recipe.excerpts and recipe.per_version_files and recipe.cards
     assert recipe.grade_band == "9-10" and recipe.output == "out/pdfs" and recipe.formats == ("pdf", "gift")
     assert recipe.questions == (
-        model.Selection("B1", 2, ("numeric",), ("memoir",), (1, 2), line=18),
-        model.Selection("corroborate", 1, ("true-false", "single-choice"), ("kcna",), (3, 3), line=20),
+        model.Selection("B1", 2, ("numeric",), ("memoir",), (1, 2), line=19),
+        model.Selection("corroborate", 1, ("true-false", "single-choice"), ("kcna",), (3, 3), line=21),
     )
     assert dict(recipe.skill_instructions)["corroborate"] == "Name the outside source."
 

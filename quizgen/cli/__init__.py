@@ -23,6 +23,13 @@ from quizgen.errors import QuizgenError
 class QuizgenGroup(click.Group):
     """A click group that reports QuizgenError as clean lines, not tracebacks."""
 
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Say which bank the commands use from this folder (a workspace's, or the shipped one, read-only)."""
+        super().format_epilog(ctx, formatter)
+        if ctx.parent is None:
+            formatter.write_paragraph()
+            formatter.write_text(_bank_in_use())
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -54,23 +61,48 @@ class QuizgenGroup(click.Group):
 def main(debug: bool) -> None:
     """Make media-literacy worksheets and LMS quizzes from a checked question bank.
 
-    The bank (banks/) holds five source documents about the liberation of
-    Korea in 1945, the checkable claims in them, and questions that train
-    three skills: identify bias, check dates, corroborate.
+    A bank holds source documents, the checkable claims in them, and
+    questions that train three skills: identify bias, check dates,
+    corroborate. The shipped bank is built on five documents about the
+    liberation of Korea in 1945.
+
+    Your own bank lives in a workspace: `quizgen init mywork` makes one (a
+    copy of the shipped bank, or --empty). Every command run inside it, or
+    in a folder below, uses its bank and recipes; a clone of quizgen is a
+    workspace too. Outside any workspace, commands read the bank shipped
+    with quizgen, read-only, and nothing is ever written into it.
 
     \b
     Typical use:
-      quizgen build                      the default 12-question sampler as PDFs
-      quizgen build my-recipe.yaml       your own recipe
+      quizgen init mywork && cd mywork   a workspace of your own
+      quizgen build                      recipes/default.yaml (elsewhere: the shipped sampler) as PDFs
+      quizgen build recipes/unit3.yaml   your own recipe
+      quizgen bank list                  every question, its id and its whole stem
+      quizgen bank show ID --key         one question as students see it, and its key
       quizgen bank validate              check the bank after editing it
-      quizgen export --formats moodle-xml my-recipe.yaml
+      quizgen export --formats moodle-xml recipes/unit3.yaml
     """
 
 
-def _register() -> None:
-    from quizgen.cli import bank_commands, build_commands, export_commands, source_commands
+def _bank_in_use() -> str:
+    """Return a line saying which bank commands run here use."""
+    from quizgen import workspace
 
-    for module in (build_commands, export_commands, bank_commands, source_commands):
+    marker = workspace.find_marker()
+    if marker is None:
+        return (f"Here (in no workspace) commands read the bank shipped with quizgen, read-only: "
+                f"{workspace.shipped().bank}. Make a workspace with `quizgen init DIR`.")
+    try:
+        found = workspace.load(marker)
+    except QuizgenError:
+        return f"Here: the workspace of {marker}, which has a problem (any command prints it)."
+    return f"Here: the workspace {found.root}, whose bank is {found.bank}."
+
+
+def _register() -> None:
+    from quizgen.cli import bank_commands, build_commands, export_commands, source_commands, workspace_commands
+
+    for module in (workspace_commands, build_commands, export_commands, bank_commands, source_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import click
 
-from quizgen import paths
+from quizgen import workspace
 
 bank_option = click.option(
     "--bank",
     "bank_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Bank folder to use (default: the bank shipped with quizgen).",
+    help="Bank folder to use (default: the workspace's, else the bank shipped with quizgen, read-only).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
@@ -22,7 +22,40 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 def _load(bank_dir: Path | None, strict: bool = False):
     from quizgen.bank import load_bank
 
-    return load_bank(bank_dir or paths.bank_dir(), strict=strict)
+    return load_bank(workspace.bank_dir(bank_dir), strict=strict)
+
+
+def filter_options(command):
+    """Add the question filters a recipe line has (same names, same meaning), and two more."""
+    options = [
+        click.option("--skill", default=None, help="A skill (identify-bias, date-checking, corroborate) or a sub-skill code, e.g. B1."),
+        click.option("--kinds", "--kind", "kinds", default=None, help="Question kinds, comma-separated, e.g. numeric,ordering."),
+        click.option("--sources", "--source", "sources", default=None, help="Source ids, comma-separated, e.g. memoir,kcna."),
+        click.option("--difficulty", default=None, help="Difficulty or range, 1 (easy) to 3, e.g. 2 or 1-2."),
+        click.option("--grade-band", default=None, help="The class: 6-8, 9-10 or 11-12 (its questions and younger ones)."),
+        click.option("--cards", is_flag=True, default=None, help="As a recipe with cards: true: leave out look-it-up questions."),
+        click.option("--subskill", default="", help="Sub-skill code, e.g. B1 (the same as --skill B1)."),
+        click.option("--tag", default="", help="Teaching tag, e.g. look-it-up (questions that need an outside look-up)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _filter(bank, skill, kinds, sources, difficulty, grade_band, cards, subskill, tag):
+    """Return the QuestionFilter the options describe; bad values are usage errors (exit 2)."""
+    from quizgen.catalog import QuestionFilter
+    from quizgen.errors import RecipeError
+    from quizgen.recipe import read_filter
+
+    try:
+        line, band, cards = read_filter({"skill": skill, "kinds": kinds, "sources": sources, "difficulty": difficulty,
+                                         "grade_band": grade_band, "cards": cards})
+    except RecipeError as err:
+        raise click.UsageError("\n".join(err.lines())) from None
+    flt = QuestionFilter(line, band, cards, subskill, tag)
+    _check_filter(flt, bank)
+    return flt
 
 
 @click.group("bank")
@@ -42,10 +75,13 @@ def validate(bank_dir: Path | None, strict: bool) -> None:
     from quizgen.assemble import check_recipes
     from quizgen.bank import check_bank, raise_problems
 
-    folder = bank_dir or paths.bank_dir()
+    from quizgen.recipe import read_bank_info
+
+    folder = workspace.bank_dir(bank_dir)
     bank, checker = check_bank(folder)
     raise_problems(checker, strict)
-    recipes = check_recipes(bank, Path(folder) / "recipes")
+    read_bank_info(folder)
+    recipes = check_recipes(bank, workspace.recipes_dir(bank_dir), folder)
     for warning in checker.diagnostics:
         click.echo(warning.format(), err=True)
     click.echo(f"bank is valid: {len(bank.sources)} sources, {len(bank.claims)} claims, {len(bank.questions)} questions"
@@ -62,30 +98,97 @@ def schema() -> None:
 
 @bank_group.command("list")
 @bank_option
-@click.option("--skill", default="", help="identify-bias, date-checking or corroborate.")
-@click.option("--subskill", default="", help="Sub-skill code, e.g. B1.")
-@click.option("--kind", default="", help="Question kind, e.g. numeric.")
-@click.option("--source", default="", help="Source id, e.g. memoir.")
-@click.option("--difficulty", default="1-3", help="Difficulty or range, e.g. 2 or 1-2.")
-@click.option("--grade-band", default="", help="6-8, 9-10 or 11-12.")
-@click.option("--tag", default="", help="Teaching tag, e.g. look-it-up (questions that need an outside look-up).")
-@json_option
-def list_questions(bank_dir, skill, subskill, kind, source, difficulty, grade_band, tag, as_json) -> None:
-    """List questions, optionally filtered."""
-    from quizgen.catalog import QuestionFilter, plain, select, sources_of
+@filter_options
+@click.option("--format", "output_format", type=click.Choice(["text", "csv", "json"]), default="text",
+              help="text: each question's facts and whole stem, wrapped to the terminal; csv or json for other tools.")
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="The same as --format json.")
+def list_questions(bank_dir, output_format, as_json, **filters) -> None:
+    """List questions with their ids and whole stems, filtered as a recipe line filters.
+
+    Name the questions you want on a worksheet in a recipe: `- id: ID`.
+    """
+    from quizgen.catalog import list_rows, plain, select
 
     bank = _load(bank_dir)
-    flt = QuestionFilter(skill, subskill, kind, source, _range(difficulty), grade_band, tag)
-    _check_filter(flt, bank)
-    found = select(bank, flt)
-    if as_json:
+    found = select(bank, _filter(bank, **filters))
+    if as_json or output_format == "json":
         click.echo(json.dumps([plain(q) for q in found], indent=2, ensure_ascii=False))
-        return
-    for q in found:
-        stem = " ".join(q.stem.split())
-        stem = stem if len(stem) <= 70 else stem[:69] + "…"
-        click.echo(f"{q.id:34} {q.subskill} {q.kind:17} d{q.difficulty} {','.join(sources_of(bank, q)):22} {stem}")
-    click.echo(f"{len(found)} question{'s' if len(found) != 1 else ''}")
+    elif output_format == "csv":
+        click.echo(_csv(list_rows(bank, found)), nl=False)
+    else:
+        rows = list_rows(bank, found)
+        click.echo(_listing(rows, _width()))
+        click.echo(f"{len(found)} question{'s' if len(found) != 1 else ''}")
+
+
+@bank_group.command("show")
+@click.argument("ids", nargs=-1, metavar="[ID]...")
+@bank_option
+@filter_options
+@click.option("--key", is_flag=True, help="Also show what the answer key shows: answer, explanation, rubric, "
+                                          "the claims' verdicts and references.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", help="text or json.")
+@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Seed for the choice order and a parametric question's numbers (as a recipe's seed).")
+def show(ids, bank_dir, key, output_format, seed, **filters) -> None:
+    """Show questions whole, as a student sees them on a worksheet.
+
+    Each ID is a question id (`quizgen bank list` shows them); with no ID,
+    every question that passes the filters. Shows the stem, the excerpts
+    with their line numbers, the choices (in version A's shuffled order)
+    and what the answer space is; --key adds the answer key's part.
+    """
+    from quizgen.catalog import select
+    from quizgen.errors import close_match
+    from quizgen.preview import format_preview, preview
+
+    bank = _load(bank_dir)
+    flt = _filter(bank, **filters)
+    for ident in ids:
+        if ident not in bank.questions:
+            raise click.BadParameter(f"no question '{ident}' in the bank{close_match(ident, bank.questions)}",
+                                     param_hint="ID")
+    passing = {q.id for q in select(bank, flt)}
+    chosen = [i for i in dict.fromkeys(ids) if i in passing] if ids else [q for q in bank.questions if q in passing]
+    entries = preview(bank, chosen, key=key, cards=flt.cards, seed=seed) if chosen else []
+    if output_format == "json":
+        click.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+    elif entries:
+        click.echo(format_preview(entries, _width()))
+    else:
+        click.echo("no question passes the filters", err=True)
+
+
+def _width() -> int:
+    """Return the terminal's width (80 when the output is not a terminal and COLUMNS is not set)."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
+def _listing(rows: list[dict], width: int) -> str:
+    """Return the text listing: per question, its id and facts, then its whole stem wrapped and indented."""
+    import textwrap
+
+    out = []
+    for row in rows:
+        facts = f"{row['subskill']} {row['kind']} · d{row['difficulty']} · {row['grade_band']} · {row['sources']}"
+        tags = f" · {row['tags']}" if row["tags"] else ""
+        tags += " · parametric: {names} change per version" if row["parametric"] else ""
+        out += textwrap.wrap(f"{row['id']}  {facts}{tags}", width, subsequent_indent="    ", break_on_hyphens=False)
+        out += textwrap.wrap(row["stem"], width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
+    return "\n".join(out)
+
+
+def _csv(rows: list[dict]) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["id"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 @bank_group.command("stats")
@@ -123,27 +226,13 @@ def dump(bank_dir, output) -> None:
     click.echo(f"wrote {output}")
 
 
-def _range(text: str) -> tuple[int, int]:
-    parts = text.split("-")
-    try:
-        low, high = int(parts[0]), int(parts[-1])
-    except ValueError:
-        raise click.BadParameter(f"'{text}' is not a difficulty like 2 or 1-3", param_hint="--difficulty") from None
-    if len(parts) > 2 or not 1 <= low <= high <= 3:
-        raise click.BadParameter(f"'{text}' is not a difficulty like 2 or 1-3", param_hint="--difficulty")
-    return low, high
-
-
 def _check_filter(flt, bank) -> None:
     from quizgen import model
 
     checks = [
-        ("--skill", flt.skill, [s.id for s in model.SKILLS]),
         ("--subskill", flt.subskill, list(model.SUBSKILLS)),
-        ("--kind", flt.kind, list(model.QUESTION_KINDS)),
-        ("--source", flt.source, list(bank.sources)),
-        ("--grade-band", flt.grade_band, list(model.GRADE_BANDS)),
         ("--tag", flt.tag, list(model.QUESTION_TAGS)),
+        ("--sources", next((s for s in flt.line.sources if s not in bank.sources), ""), list(bank.sources)),
     ]
     for hint, value, options in checks:
         if value and value not in options:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from quizgen import exporters, paths
+from quizgen import exporters, workspace
 
 
 def _formats_help() -> str:
@@ -17,10 +17,11 @@ def _formats_help() -> str:
 @click.command("build")
 @click.argument("recipe", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Bank folder to use (default: the bank shipped with quizgen).")
+              help="Bank folder to use (default: the workspace's, else the bank shipped with quizgen, read-only).")
 @click.option("-o", "--output", default=None, help="Folder to write into (default: the recipe's, else output).")
 @click.option("--title", default=None, help="Title printed on every page.")
 @click.option("--instructions", default=None, help="Instructions printed under the title.")
+@click.option("--about-sources", default=None, help="Where the texts come from, printed before the instructions.")
 @click.option("--name", default=None, help="Start of the file names, e.g. unit3 → unit3-answer-key.pdf.")
 @click.option("--questions", "--skill", "skills", multiple=True, metavar="SKILL=COUNT",
               help="Questions to draw, e.g. --questions date-checking=4 --questions B1=2 (replaces the recipe's"
@@ -42,15 +43,18 @@ def _formats_help() -> str:
 @click.option("--double-sided/--single-sided", "double_sided", default=None,
               help="Class pack for double-sided printing (the default): a blank page after a version"
                    " with an odd number of pages, so each version starts a new sheet.")
+@click.option("--shuffle/--no-shuffle", default=None,
+              help="Shuffle question order in each version (default: yes, unless the recipe names questions by id).")
 @click.option("--formats", "--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
-def build_command(recipe, bank_dir, output, title, instructions, name, skills, kinds, sources, difficulty,
-                  grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, formats, workers,
-                  quiet):
+def build_command(recipe, bank_dir, output, title, instructions, about_sources, name, skills, kinds, sources, difficulty,
+                  grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, shuffle,
+                  formats, workers, quiet):
     """Build worksheets, answer key and class pack from RECIPE.
 
-    With no RECIPE, builds the shipped 12-question sampler. Options override
+    With no RECIPE, builds the workspace's recipes/default.yaml (outside a
+    workspace, the shipped 12-question sampler). Options override
     what the recipe says. Every file is made before any is written: if
     something fails, nothing is left half-written.
     """
@@ -61,11 +65,13 @@ def build_command(recipe, bank_dir, output, title, instructions, name, skills, k
         output=output, title=title, instructions=instructions, name=name, questions=list(skills), kinds=kinds,
         sources=sources, difficulty=difficulty, grade_band=grade_band, versions=versions, seed=seed, paper=paper,
         large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
-        double_sided=double_sided,
+        double_sided=double_sided, about_sources=about_sources, shuffle=shuffle,
     )
-    loaded = load_recipe(recipe if recipe is not None else paths.default_recipe(bank_dir), options)
+    bank = workspace.bank_dir(bank_dir)
+    loaded = load_recipe(recipe if recipe is not None else workspace.default_recipe(bank_dir), options, bank=bank,
+                         default_output=workspace.default_output())
     progress = None if quiet else (lambda message: click.echo(message, err=True))
-    report = build(loaded, bank_dir, progress=progress, workers=workers)
+    report = build(loaded, bank, progress=progress, workers=workers)
     for line in [] if quiet else report.summaries:  # one line per export format; the detail is in its report
         click.echo(line, err=True)
     for out in report.outputs:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from quizgen import exporters
+from quizgen import exporters, workspace
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> list[str]:
@@ -47,7 +47,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write to (default: the recipe's output folder, else output/).")
 @click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Bank folder to use (default: the bank shipped with quizgen).")
+              help="Bank folder to use (default: the workspace's, else the bank shipped with quizgen, read-only).")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for shuffling and parametric numbers (default: the recipe's, or 1 for the whole bank).")
 @click.option("--verbose", "-v", is_flag=True, help="Also print what each format adapted or left out, question by question.")
@@ -68,7 +68,8 @@ def export_command(formats: list[str], recipe: Path | None, version_letter: str,
     from quizgen.build import export
     from quizgen.outputs import write_files
 
-    report = export(formats, recipe, bank_dir, version=version_letter, seed=seed, output=output)
+    report = export(formats, recipe, workspace.bank_dir(bank_dir), version=version_letter, seed=seed, output=output,
+                    default_output=workspace.default_output())
     written = write_files({o.path: o.data for o in report.outputs})
     if verbose:
         for note in report.notes:

@@ -18,14 +18,14 @@ _BANK_OPTION = click.option(
     "--bank",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Bank folder (holds sources/). Default: the shipped bank.",
+    help="Bank folder (holds sources/). Default: the workspace's, else the bank shipped with quizgen, read-only.",
 )
 
 
 def _bank(bank: Path | None) -> Path:
-    from quizgen.paths import bank_dir
+    from quizgen import workspace
 
-    return bank if bank is not None else bank_dir()
+    return workspace.bank_dir(bank)
 
 
 @click.group("sources")
@@ -51,11 +51,16 @@ def sources_group() -> None:
                                             "unless given again).")
 @_BANK_OPTION
 def ingest_command(file: Path, source_id: str | None, bank: Path | None, force: bool, **meta) -> None:
-    """Clean a raw .txt or .html document into the bank, with its repair log."""
-    from quizgen import sources
+    """Clean a raw .txt or .html document into the bank, with its repair log.
 
-    source, text = sources.ingest_file(file, _bank(bank), force=force, id=source_id, **meta)
-    text_path, yaml_path = sources.write_source(_bank(bank), source, text)
+    Writes into the workspace's bank (or --bank); never into the bank shipped
+    with quizgen: outside a workspace, make one first with `quizgen init`.
+    """
+    from quizgen import sources, workspace
+
+    target = workspace.writable_bank(bank)
+    source, text = sources.ingest_file(file, target, force=force, id=source_id, **meta)
+    text_path, yaml_path = sources.write_source(target, source, text)
     counts = sources.summary(source)["repairs"]
     detail = ", ".join(f"{rule} ×{n}" for rule, n in counts.items()) or "none"
     click.echo(f"wrote {sources.display_path(text_path)} ({len(source.lines)} lines) and "

@@ -123,7 +123,8 @@ def answer_text(carried: Carried) -> str:
     if isinstance(q, model.OpenResponse):
         return carried.plan.rubric
     if isinstance(q, model.MarkTheWords):
-        return "\n".join(q.answers)
+        either = [f"(credit either way: {phrase})" for phrase in q.optional]
+        return "\n".join(list(q.answers) + either)
     raise AssertionError(q.kind)  # pragma: no cover
 
 

@@ -241,7 +241,7 @@ def carry(plan: ItemPlan, profile: Profile) -> Carried:
     passage, words, shuffled = "", (), tuple(plan.item.shuffled)
     carried_q = q
     if isinstance(q, model.MarkTheWords):
-        words = passage_words(q.passage, q.answers)
+        words = passage_words(q.passage, q.answers, q.optional)
         if target != q.kind:
             carried_q = convert(q, model.MultipleResponse, choices=tuple(model.Choice(w.text, w.marked) for w in words))
             to_mark = sum(c.correct for c in carried_q.choices)

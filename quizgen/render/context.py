@@ -342,7 +342,7 @@ class _Kinds:
         passage = item.question.passage
         ctx["passage"] = passage
         if show:
-            ctx["segments"] = marked_segments(passage, item.question.answers)
+            ctx["segments"] = marked_segments(passage, item.question.answers, item.question.optional)
 
 
 def choice_layout(texts: list[str]) -> str:
@@ -362,21 +362,21 @@ def _choice(index: int, choice: model.Choice, show: bool) -> dict:
     return out
 
 
-def marked_segments(passage: str, phrases: tuple[str, ...]) -> list[dict]:
-    """Split ``passage`` into runs of text, marking the first occurrence of each phrase."""
-    spans: list[tuple[int, int]] = []
-    for phrase in phrases:
+def marked_segments(passage: str, phrases: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[dict]:
+    """Split ``passage`` into runs of text, marking the first occurrence of each phrase (``optional`` ones as such)."""
+    spans: list[tuple[int, int, bool]] = []
+    for phrase, either in [(p, False) for p in phrases] + [(p, True) for p in optional]:
         start = passage.find(phrase)
-        while start >= 0 and any(a < start + len(phrase) and start < b for a, b in spans):
+        while start >= 0 and any(a < start + len(phrase) and start < b for a, b, _ in spans):
             start = passage.find(phrase, start + 1)
         if start >= 0:
-            spans.append((start, start + len(phrase)))
+            spans.append((start, start + len(phrase), either))
     spans.sort()
     out, position = [], 0
-    for a, b in spans:
+    for a, b, either in spans:
         if a > position:
             out.append({"text": passage[position:a], "marked": False})
-        out.append({"text": passage[a:b], "marked": True})
+        out.append({"text": passage[a:b], "marked": True, "optional": either})
         position = b
     if position < len(passage):
         out.append({"text": passage[position:], "marked": False})
@@ -482,6 +482,8 @@ def answer_words(item: model.WorksheetItem) -> str:
             f"{n} {text}" for n, text in enumerate(q.items, start=1))
     if isinstance(q, model.ShortAnswer) and len(q.answers) > 1:
         return "also accepted: " + "; ".join(q.answers[1:])
+    if isinstance(q, model.MarkTheWords) and q.optional:
+        return "(credit either way, marked or not: " + "; ".join(q.optional) + ")"
     return ""
 
 

@@ -157,6 +157,11 @@ def single_words(texts) -> bool:
     return all(t and not re.search(r"\s", t) and re.fullmatch(r"\w[\w'’\-]*", t) for t in texts)
 
 
-def passage_words(text: str) -> list[str]:
-    """Return the words of ``text`` a student can mark, as an export shows them (written here, not taken from quizgen)."""
+def passage_words(text: str, optional=()) -> list[str]:
+    """Return the words of ``text`` a student can mark, as an export shows them (written here, not taken from quizgen).
+
+    The words of an ``optional`` phrase (credited either way) are nobody's choice: left out.
+    """
+    for phrase in optional:
+        text = text.replace(phrase, " ", 1)
     return [w for w in (expected_text(w) for w in re.findall(r"\w[\w'’\-]*", text)) if w]

@@ -89,7 +89,7 @@ def expected_rows(worksheet: m.Worksheet) -> list[list]:
         elif isinstance(q, m.OpenResponse):
             rows.append(["ESS", text])
         elif isinstance(q, m.MarkTheWords):
-            words = passage_words(q.passage)
+            words = passage_words(q.passage, q.optional)
             marked = sorted(w for phrase in q.answers for w in passage_words(phrase))
             rows.append(["MA", text, q, words, marked])
     return rows

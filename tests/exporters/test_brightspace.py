@@ -119,7 +119,7 @@ def compare(worksheet: m.Worksheet, data: bytes) -> None:
         elif isinstance(q, m.MarkTheWords):
             # One option per word of the passage, in order; the words of the phrases are the correct ones.
             assert read["type"] == "MS"
-            assert [text for text, _w, _fb in read["options"]] == passage_words(q.passage), where
+            assert [text for text, _w, _fb in read["options"]] == passage_words(q.passage, q.optional), where
             assert sorted(text for text, w, _fb in read["options"] if w == "1") == sorted(
                 w for phrase in q.answers for w in passage_words(phrase)), where
         elif isinstance(q, m.TrueFalse):

@@ -99,7 +99,7 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
                 assert [mattext(lb) for lb in labels] == [expected_text(ch.text) for ch in choices]
                 if isinstance(original, m.MarkTheWords):
                     assert single_words([mattext(lb) for lb in labels])
-                    assert [mattext(lb) for lb in labels] == passage_words(original.passage)
+                    assert [mattext(lb) for lb in labels] == passage_words(original.passage, original.optional)
                 for lb, ch in zip(labels, choices):
                     assert feedback.get(lb.get("ident") + "_fb", "") == expected_text(ch.feedback)
                 (score,) = scoring

@@ -68,7 +68,7 @@ def expected_questions(ws: m.Worksheet):
 def check_words(c, choices: list[str]) -> None:
     """A mark-the-words question's choices are the passage's words, one word each, in order."""
     if isinstance(c.plan.question, m.MarkTheWords):
-        assert single_words(choices) and choices == passage_words(c.plan.question.passage), c.question.id
+        assert single_words(choices) and choices == passage_words(c.plan.question.passage, c.plan.question.optional), c.question.id
 
 
 def moodle_shortanswer(text: str) -> str:

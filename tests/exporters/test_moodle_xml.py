@@ -83,7 +83,7 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
                 if isinstance(original, m.MarkTheWords):
                     # Every word of the passage in order, one word each; the marked ones right.
                     words = [html_to_text(a.findtext("text")) for a in answers]
-                    assert single_words(words) and words == passage_words(original.passage)
+                    assert single_words(words) and words == passage_words(original.passage, original.optional)
                     right = [w for w, a in zip(words, answers) if not a.get("fraction").startswith("-")]
                     assert sorted(right) == sorted(w for phrase in original.answers for w in passage_words(phrase))
                 choices = list(q.choices)

@@ -187,7 +187,7 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
             elif isinstance(q, m.MarkTheWords):
                 hot = body.findall(".//q:hottext", NS)
                 # Every word of the passage is a hottext, one word each, in order; the punctuation stays in the text.
-                assert single_words([h.text for h in hot]) and [h.text for h in hot] == passage_words(q.passage)
+                assert single_words([h.text for h in hot]) and [h.text for h in hot] == passage_words(q.passage, q.optional)
                 key = set(Item(files[href]).key())
                 assert sorted(h.text for h in hot if h.get("identifier") in key) == sorted(
                     w for phrase in q.answers for w in passage_words(phrase))
