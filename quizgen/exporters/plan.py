@@ -236,44 +236,48 @@ def carry(plan: ItemPlan, profile: Profile) -> Carried:
     if q.kind in profile.leaves_out:
         return Carried(plan, q, q.stem, "", "", "", (left_out(f"left out: {profile.leaves_out[q.kind]}"),))
     notes: list[Note] = []
-    target, why = profile.converts.get(q.kind, (q.kind, ""))
-    stem = wording.select_stem(q) if profile.select else q.stem
-    passage, words, shuffled = "", (), tuple(plan.item.shuffled)
-    carried_q = q
-    if isinstance(q, model.MarkTheWords):
-        words = passage_words(q.passage, q.answers, q.optional)
-        if target != q.kind:
-            carried_q = convert(q, model.MultipleResponse, choices=tuple(model.Choice(w.text, w.marked) for w in words))
-            to_mark = sum(c.correct for c in carried_q.choices)
-            notes.append(adapted(f"mark-the-words carried as {target.replace('-', ' ')} ({why}): every word of the "
-                                 f"passage is a choice, in order, and the {to_mark} words to mark are the correct ones"
-                                 f"{wording.select_note(q) if profile.select else ''}"))
-        if not (profile.words and target == q.kind):
-            passage, words = q.passage, ()
-    elif isinstance(q, model.Ordering) and target == "matching":
-        printed = shuffled or q.items
-        pairs = tuple(model.Pair(text, str(q.items.index(text) + 1)) for text in printed)
-        carried_q = convert(q, model.Matching, pairs=pairs)
-        shuffled = tuple(dict.fromkeys(p.right for p in pairs))
-        notes.append(adapted(f"ordering carried as matching: each item is matched to its position ({why})"))
-    elif isinstance(q, model.Numeric) and target == "short-answer":
-        answers = typed_numbers(plan.scoring)
-        carried_q = convert(q, model.ShortAnswer, answers=tuple(answers))
-        notes.append(adapted(f"numeric carried as short answer {_numbers_note(plan.scoring, answers)} ({why})"))
-    elif target != q.kind:
-        notes.append(adapted(f"{q.kind} carried as {target} ({why})"))
-    hint = ""
-    if isinstance(q, model.Numeric) and q.unit and (not profile.units or target != q.kind):
+    carried, passage, words, shuffled = _kind(plan, profile, notes)
+    if isinstance(q, model.Numeric) and q.unit and (not profile.units or carried is not q):
         passage = f"Answer in {q.unit}."
-        notes.append(adapted(f"numeric unit '{q.unit}' written in the question text ('{passage}'): the format has no unit field"))
-    if isinstance(q, model.Ordering) and target == "matching":
-        hint = wording.ORDERING_HINT
+        notes.append(adapted(f"numeric unit '{q.unit}' written in the question text ('{passage}'): the format "
+                             "has no unit field"))
+    hint = wording.ORDERING_HINT if isinstance(q, model.Ordering) and isinstance(carried, model.Matching) else ""
+    stem = wording.select_stem(q) if profile.select else q.stem
     grader = _grader(plan, profile, notes)
-    text = question_text(plan, stem, passage, hint)
     feedback = wording.feedback_text(q) if profile.answer_side else plan.feedback
     if plan.forbidden:
         notes.append(adapted(f"characters the format cannot hold were dropped ({escape.describe_chars(plan.forbidden)})"))
-    return Carried(plan, carried_q, stem, text, feedback, grader, tuple(notes), shuffled, words)
+    return Carried(plan, carried, stem, question_text(plan, stem, passage, hint), feedback, grader, tuple(notes),
+                   shuffled, words)
+
+
+def _kind(plan: ItemPlan, profile: Profile, notes: list[Note]):
+    """Return the question as the kind the format carries, its passage, words to select and printed column."""
+    q = plan.question
+    target, why = profile.converts.get(q.kind, (q.kind, ""))
+    shuffled = tuple(plan.item.shuffled)
+    if isinstance(q, model.MarkTheWords):
+        words = passage_words(q.passage, q.answers, q.optional)
+        if profile.words and target == q.kind:
+            return q, "", words, shuffled  # the passage is the interaction: its words are selected in place
+        if target == q.kind:
+            return q, q.passage, (), shuffled  # printed, to mark on the card
+        choices = tuple(model.Choice(w.text, w.marked) for w in words)
+        notes.append(adapted(f"mark-the-words carried as {target.replace('-', ' ')} ({why}): every word of the "
+                             f"passage is a choice, in order, and the {sum(w.marked for w in words)} words to mark "
+                             f"are the correct ones{wording.select_note(q) if profile.select else ''}"))
+        return convert(q, model.MultipleResponse, choices=choices), q.passage, (), shuffled
+    if isinstance(q, model.Ordering) and target == "matching":
+        pairs = tuple(model.Pair(text, str(q.items.index(text) + 1)) for text in shuffled or q.items)
+        notes.append(adapted(f"ordering carried as matching: each item is matched to its position ({why})"))
+        return convert(q, model.Matching, pairs=pairs), "", (), tuple(dict.fromkeys(p.right for p in pairs))
+    if isinstance(q, model.Numeric) and target == "short-answer":
+        answers = typed_numbers(plan.scoring)
+        notes.append(adapted(f"numeric carried as short answer {_numbers_note(plan.scoring, answers)} ({why})"))
+        return convert(q, model.ShortAnswer, answers=tuple(answers)), "", (), shuffled
+    if target != q.kind:  # a profile asked for a conversion the plan does not know
+        raise ValueError(f"the export plan cannot carry {q.kind} as {target}")
+    return q, "", (), shuffled
 
 
 def convert(q: model.Question, cls: type, **fields) -> model.Question:
