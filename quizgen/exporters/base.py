@@ -30,15 +30,18 @@ class Exporter:
     label: ClassVar[str] = ""
     #: What the format can carry; the plan converts, adapts or leaves out the rest.
     profile: ClassVar[Profile] = Profile()
-    #: Question kinds the format carries as they are (derived from the profile).
+    #: Question kinds the format carries as they are: by default every kind the
+    #: profile neither converts nor leaves out (a format whose ``adapt`` reshapes
+    #: more, such as Common Cartridge, declares its own).
     question_kinds: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         from quizgen.model import QUESTION_KINDS
 
-        cls.question_kinds = frozenset(k for k in QUESTION_KINDS if k not in cls.profile.converts
-                                       and k not in cls.profile.leaves_out)
+        if "question_kinds" not in cls.__dict__:
+            cls.question_kinds = frozenset(k for k in QUESTION_KINDS if k not in cls.profile.converts
+                                           and k not in cls.profile.leaves_out)
 
     def adapt(self, carried: Carried) -> Carried:
         """Return ``carried`` with the decisions only this format makes (limits, its own item types) and their notes."""

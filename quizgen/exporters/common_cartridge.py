@@ -212,6 +212,8 @@ class CommonCartridgeExporter(Exporter):
     #: Schoology, Brightspace and Blackboard look for the .imscc suffix.
     suffix = ".imscc"
     label = "IMS Common Cartridge 1.1 (.imscc): Schoology, Brightspace, Blackboard, Canvas, Moodle"
+    #: Kinds the CC QTI profile carries as they are; ``adapt`` splits matching and ordering into parts.
+    question_kinds = frozenset({"single-choice", "multiple-response", "true-false", "short-answer", "open-response"})
     profile = Profile(
         converts={"mark-the-words": ("multiple-response", "the CC profile has no mark-the-words type"),
                   "numeric": ("short-answer", "CC 1.1 has no numeric type: a fill-in-the-blank item")},
