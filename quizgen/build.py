@@ -15,6 +15,9 @@ Files, for a recipe named ``sampler``::
     sampler-source-texts.pdf      without excerpts: the whole sources the questions cite
     sampler-moodle-xml.xml …      one per export format: NAME-FORMAT.EXT
     sampler-export-report.txt     with exports: what each format adapted or left out, per question
+    sampler-practice-A.html …     html-practice: an interactive page per version (checks answers)
+    sampler-assessment-A.html …   html-assessment: an interactive page per version (saves a response file)
+    sampler-form-A.pdf …          pdf-form: a fillable worksheet per version
 
 PDFs of that set left in the folder by an earlier build of the same name
 (a class pack of other versions, say) are removed once the new set is
@@ -32,10 +35,12 @@ from pathlib import Path
 
 from quizgen import model
 from quizgen.errors import Diagnostic
+from quizgen.recipe import RENDERED_FORMATS  # noqa: F401  (read here by the CLI and the tests too)
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+
 
 
 @dataclass(frozen=True)
@@ -79,14 +84,26 @@ def output_names(recipe: model.Recipe) -> dict[str, str]:
     return names
 
 
-def _stale_pdfs(folder: Path, name: str, written: list[Path]) -> list[Path]:
-    """Return the PDFs in ``folder`` that an earlier build named ``name`` wrote and this one did not.
+#: The files of each rendered format that a later build of the same name replaces.
+_STALE = {
+    "pdf": r"(worksheet|worksheet-[A-Z]+|class-pack|answer-key|source-texts)\.pdf",
+    "pdf-form": r"form-[A-Z]+\.pdf",
+    "html-practice": r"practice-[A-Z]+\.html",
+    "html-assessment": r"assessment-[A-Z]+\.html",
+}
+
+
+def _stale_pdfs(folder: Path, name: str, written: list[Path], formats: tuple[str, ...] = ("pdf",)) -> list[Path]:
+    """Return the files of ``formats`` in ``folder`` that an earlier build named ``name`` wrote and this one did not.
 
     A class pack, per-version sheets or a worksheet left from an earlier
     build (another seed, other versions) would not match this answer key,
-    and a teacher prints what the folder holds.
+    and a teacher prints what the folder holds; nor would its pages and forms.
     """
-    ours = re.compile(re.escape(name) + r"-(worksheet|worksheet-[A-Z]+|class-pack|answer-key|source-texts)\.pdf")
+    kinds = [_STALE[f] for f in formats if f in _STALE]
+    if not kinds:
+        return []
+    ours = re.compile(re.escape(name) + "-(?:" + "|".join(f"(?:{k})" for k in kinds) + ")")
     keep = {p.resolve() for p in written}
     if not folder.is_dir():
         return []
@@ -116,21 +133,29 @@ def build(
     say = progress or (lambda message: None)
     formats = tuple(formats or recipe.formats)
     # The render workers start first: they import WeasyPrint while the bank loads.
-    with RenderPool(render_workers(recipe, workers) if "pdf" in formats else 1) as pool:
+    rendered = [f for f in formats if f in RENDERED_FORMATS]
+    with RenderPool(render_workers(recipe, workers, forms="pdf-form" in formats) if {"pdf", "pdf-form"} & set(formats)
+                    else 1) as pool:
         worksheet = _assemble(recipe, bank_dir)
         count = len(worksheet.versions)
         say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
         report = BuildReport(worksheet)
-        planned = _plan_exports(worksheet, [f for f in formats if f != "pdf"], report)
+        planned = _plan_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
         out = Path(recipe.output)
         if "pdf" in formats:
             for output in render_pdfs(worksheet, progress=say, pool=pool):
                 report.outputs.append(Output(out / output.path, output.label, output.data))
+        if "pdf-form" in formats:
+            report.outputs += [Output(out / o.path, o.label, o.data) for o in render_forms(worksheet, progress=say, pool=pool)]
+        for mode in ("practice", "assessment"):
+            if f"html-{mode}" in rendered:
+                report.outputs += [Output(out / o.path, o.label, o.data) for o in render_pages(worksheet, mode)]
+                say(f"wrote the {mode} pages")
     _export_outputs(planned, out, recipe.name, report, say)
     if write:
         write_files({o.path: o.data for o in report.outputs})
-        if "pdf" in formats:
-            for stale in _stale_pdfs(out, recipe.name, report.written):
+        if rendered:
+            for stale in _stale_pdfs(out, recipe.name, report.written, tuple(rendered)):
                 try:
                     stale.unlink()
                     report.removed.append(stale)
@@ -153,7 +178,7 @@ def _assemble(recipe: model.Recipe, bank_dir: Path | None) -> model.Worksheet:
     return make_worksheet(_load_bank(bank_dir), recipe)
 
 
-def render_workers(recipe: model.Recipe, workers: int | None = None) -> int:
+def render_workers(recipe: model.Recipe, workers: int | None = None, forms: bool = False) -> int:
     """Return how many processes to render ``recipe``'s PDFs with: no more than it has chunks."""
     from quizgen.render.jobs import chunk_count, default_workers
 
@@ -161,6 +186,7 @@ def render_workers(recipe: model.Recipe, workers: int | None = None) -> int:
     # one-version key is a single document (see answer_key_contexts).
     key_documents = recipe.versions + 1 if recipe.versions > 1 else 1
     counts = [recipe.versions, key_documents] + ([] if recipe.excerpts else [1])  # the source texts
+    counts += [1] * recipe.versions if forms else []  # a fillable PDF per version
     return max(1, min(workers or default_workers(), chunk_count(counts)))
 
 
@@ -305,3 +331,32 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
     if "source-texts" in results:
         outputs.append(Output(Path(names["source-texts"]), "source texts", results["source-texts"].pdf))
     return outputs
+
+
+def render_forms(worksheet: model.Worksheet, *, progress: Progress | None = None, pool=None) -> list[Output]:
+    """Return the fillable PDF of every version (``pdf-form``), paths relative to the output folder.
+
+    One job per version, so each file is laid out and written whole: cutting
+    a merged PDF apart would leave its form fields behind.
+    """
+    from quizgen.render import render_html
+    from quizgen.render.form import form_context, form_name
+    from quizgen.render.jobs import PdfJob, render_jobs
+
+    say = progress or (lambda message: None)
+    recipe = worksheet.recipe
+    jobs = []
+    for version in worksheet.versions:
+        ctx = form_context(worksheet, version)
+        jobs.append(PdfJob(form_name(recipe, version.letter), (render_html("worksheet.html.j2", ctx),),
+                           tuple(ctx["doc"]["stylesheets"]), title=f"{ctx['doc']['title']} — form", forms=True))
+    say(f"rendering {len(jobs)} fillable PDF{'s' if len(jobs) != 1 else ''}")
+    results = render_jobs(jobs, pool=pool)
+    return [Output(Path(r.name), f"fillable PDF, version {v.letter}", r.pdf) for r, v in zip(results, worksheet.versions)]
+
+
+def render_pages(worksheet: model.Worksheet, mode: str) -> list[Output]:
+    """Return the interactive page of every version in ``mode`` (practice or assessment)."""
+    from quizgen.render.html import page_paths
+
+    return [Output(path, label, html.encode("utf-8")) for path, label, html in page_paths(worksheet, mode)]

@@ -1,8 +1,9 @@
 """How the bank's text is printed, whatever the medium: numbers, letters, line runs, citations, cards.
 
-The PDF worksheet (``render.context``) and every export (``exporters.plan``)
-print the same numbers, choice letters, citations, repair notes and
-outside-source cards, so they take them from here; an export never cites a
+The PDF worksheet (``render.context``), the screen pages (``render.html``)
+and every export (``exporters.plan``) print the same numbers, choice
+letters, citations, repair notes, outside-source cards and "Select" stems,
+so they take them from here; an export never cites a
 source differently from the paper. Plain text only: escaping belongs to
 the templates and the exporters.
 """
@@ -159,3 +160,32 @@ def outside_card(question: model.Question) -> dict | None:
     if question.subskill not in CARD_SUBSKILLS or question.outside_source is None:
         return None
     return {"kind": question.outside_source.kind, "says": question.outside_source.says}
+
+
+# --------------------------------------------------------------------------
+# Mark the words where words are selected, not circled
+
+
+#: The verbs a mark-the-words stem starts with on paper, and what it says
+#: instead where the question becomes choices to tick or words to select.
+_PAPER_VERBS, _SELECT = ("Circle ", "Mark "), "Select "
+
+
+def select_stem(question: model.Question) -> str:
+    """Return the stem of a question carried as words to select: "Circle …" or "Mark …" reads "Select …".
+
+    Only a mark-the-words stem, and only its first word: in an LMS the
+    student ticks or clicks the words, there is nothing to circle or mark.
+    """
+    stem = question.stem
+    verb = next((v for v in _PAPER_VERBS if stem.startswith(v)), None)
+    if question.kind == "mark-the-words" and verb:
+        return _SELECT + stem[len(verb):]
+    return stem
+
+
+def select_note(question: model.Question) -> str:
+    """Return the words an adaptation line adds when ``select_stem`` changed the stem, else ''."""
+    if select_stem(question) == question.stem:
+        return ""
+    return f"; the stem says 'Select' instead of '{question.stem.split()[0]}'"

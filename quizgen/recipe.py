@@ -63,6 +63,9 @@ from quizgen import model, paths
 from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, RecipeError, as_written, close_match, field_path
 from quizgen.yamlfile import Lines, load_yaml, unprintable
 
+#: Formats quizgen renders itself (the others are exporters): the printed
+#: PDFs, the interactive pages and the fillable PDF.
+RENDERED_FORMATS: tuple[str, ...] = ("pdf", "html-practice", "html-assessment", "pdf-form")
 #: Most versions a recipe may ask for (A … Z, AA … CV).
 MAX_VERSIONS = 100
 #: Most questions one line may ask for.
@@ -473,7 +476,7 @@ def _ids(value: object, path: tuple, r: _Reader) -> tuple[str, ...]:
 def _formats(values: dict, r: _Reader) -> tuple[str, ...]:
     from quizgen import exporters
 
-    known = ["pdf", *exporters.names()]
+    known = [*RENDERED_FORMATS, *exporters.names()]
     out = []
     for i, name in enumerate(_list(values.get("formats", ["pdf"]), ("formats",), r)):
         where = ("formats", i) if isinstance(values.get("formats"), list) else ("formats",)

@@ -20,6 +20,7 @@ multi-word choices were exactly the answers).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -102,6 +103,10 @@ class Part:
     correct: bool
     value: Decimal
     answer: str = ""
+    #: For a word of a passage: its index among all the passage's words (from 0), as
+    #: response files number them (quizgen.responses.passage_words); -1 for a word
+    #: of a phrase missing from the passage.
+    index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -186,7 +191,8 @@ def scoring_of(question: model.Question) -> Scoring:
             Part(str(n), True, share, text) for n, (text, share) in enumerate(zip(q.items, shares(points, len(q.items))), 1)))
     if isinstance(q, model.MarkTheWords):
         words = passage_words(q.passage, q.answers, q.optional)
-        return Scoring(q.kind, points, each_choice(points, [w.text for w in words], [w.marked for w in words]))
+        parts = each_choice(points, [w.text for w in words], [w.marked for w in words])
+        return Scoring(q.kind, points, tuple(dataclasses.replace(p, index=w.index) for p, w in zip(parts, words)))
     if isinstance(q, model.OpenResponse):
         return Scoring(q.kind, points)
     raise TypeError(f"no scoring rule for question kind {q.kind!r}")
@@ -210,15 +216,17 @@ WORD = re.compile(r"\w[\w'’\-]*")
 class Word:
     """One word of a passage to mark: its text, where it stands, and whether it is to be marked.
 
-    ``start`` and ``end`` index the passage; a word of a phrase that is
-    not in the passage (which the bank check refuses) stands after it with
-    ``start == end == -1``.
+    ``start`` and ``end`` index the passage and ``index`` counts the
+    passage's words from 0 (every word, as a response file numbers them); a
+    word of a phrase that is not in the passage (which the bank check
+    refuses) stands after it with ``start == end == index == -1``.
     """
 
     text: str
     start: int
     end: int
     marked: bool
+    index: int = -1
 
 
 def passage_words(passage: str, phrases: tuple[str, ...] | list[str], optional: tuple[str, ...] | list[str] = ()
@@ -247,8 +255,8 @@ def passage_words(passage: str, phrases: tuple[str, ...] | list[str], optional: 
             taken.append(span)
     taken = taken[len(either):]
     words = [
-        Word(m.group(), m.start(), m.end(), any(a <= m.start() and m.end() <= b for a, b in taken))
-        for m in WORD.finditer(passage)
+        Word(m.group(), m.start(), m.end(), any(a <= m.start() and m.end() <= b for a, b in taken), n)
+        for n, m in enumerate(WORD.finditer(passage))
         if not any(a <= m.start() and m.end() <= b for a, b in either)
     ]
     for phrase in missing:

@@ -2,11 +2,13 @@
 # Install the Debian packages quizgen needs: WeasyPrint's Pango stack and the
 # fonts the print CSS names (Noto for Latin and Hangul, DejaVu as fallback).
 # With "test", also what the test suite needs: poppler-utils (pdftotext,
-# pdftoppm, pdffonts) and Node.js for an independent GIFT parser.
+# pdftoppm, pdffonts), Node.js for an independent GIFT parser and axe-core,
+# and Chromium, the real browser the interactive pages are tested in
+# (Playwright drives /usr/bin/chromium; it downloads no browser of its own).
 set -eu
 packages="python3 python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-noto-cjk fonts-dejavu-core"
 if [ "${1:-}" = "test" ]; then
-  packages="$packages poppler-utils"
+  packages="$packages poppler-utils chromium"
   command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
 fi
 missing=""

@@ -97,6 +97,7 @@ def _defined(function: str) -> list[str]:
     ("line_runs", "quizgen.printed"), ("repair_note", "quizgen.printed"), ("outside_card", "quizgen.printed"),
     ("shares", "quizgen.scoring"), ("identifier", "quizgen.exporters.package"), ("zip_bytes", "quizgen.exporters.package"),
     ("rubric_text", "quizgen.exporters.wording"), ("xml_text", "quizgen.exporters.escape"),
+    ("select_stem", "quizgen.printed"), ("type_name", "quizgen.errors"),
 ])
 def test_one_home_for_each_helper(function, home):
     """Number formatting, letters, citations, scoring shares, ids: defined once, imported everywhere else."""

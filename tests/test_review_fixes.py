@@ -160,6 +160,7 @@ def test_the_key_names_the_optional_phrases_beside_the_required_ones():
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+@pytest.mark.slow  # lays out PDFs
 def test_each_fix_is_in_the_pdf_key_and_no_key_text_is_on_the_sheet(reviewed, tmp_path):
     from quizgen.build import render_pdfs
 

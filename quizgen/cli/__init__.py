@@ -100,9 +100,10 @@ def _bank_in_use() -> str:
 
 
 def _register() -> None:
-    from quizgen.cli import bank_commands, build_commands, export_commands, source_commands, workspace_commands
+    from quizgen.cli import (bank_commands, build_commands, export_commands, response_commands, source_commands,
+                             workspace_commands)
 
-    for module in (workspace_commands, build_commands, export_commands, bank_commands, source_commands):
+    for module in (workspace_commands, build_commands, export_commands, bank_commands, source_commands, response_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -10,8 +10,11 @@ from quizgen import exporters, workspace
 
 
 def _formats_help() -> str:
-    return ("Comma-separated: pdf, " + ", ".join(exporters.names())
-            + " (default: the recipe's, else pdf; --format is the same option).")
+    from quizgen.build import RENDERED_FORMATS
+
+    return ("Comma-separated: " + ", ".join([*RENDERED_FORMATS, *exporters.names()])
+            + " (default: the recipe's, else pdf; --format is the same option). html-practice and"
+            " html-assessment: an interactive page per version; pdf-form: a fillable PDF per version.")
 
 
 @click.command("build")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from quizgen import model, printed
+from quizgen.printed import select_note, select_stem  # noqa: F401  (the plan reads them here)
 
 if TYPE_CHECKING:
     from quizgen.model import Question, Worksheet, WorksheetItem
@@ -75,31 +76,6 @@ def card_text(worksheet: Worksheet, question: Question) -> str:
     """
     card = printed.outside_card(question) if worksheet.recipe.cards else None
     return f"Outside source card ({card['kind']}): {card['says']}" if card else ""
-
-
-#: The verbs a mark-the-words stem starts with on paper, and what it says
-#: instead where the question becomes choices to tick or words to select.
-_PAPER_VERBS, _SELECT = ("Circle ", "Mark "), "Select "
-
-
-def select_stem(question: Question) -> str:
-    """Return the stem of a question carried as words to select: "Circle …" or "Mark …" reads "Select …".
-
-    Only a mark-the-words stem, and only its first word: in an LMS the
-    student ticks or clicks the words, there is nothing to circle or mark.
-    """
-    stem = question.stem
-    verb = next((v for v in _PAPER_VERBS if stem.startswith(v)), None)
-    if isinstance(question, model.MarkTheWords) and verb:
-        return _SELECT + stem[len(verb):]
-    return stem
-
-
-def select_note(question: Question) -> str:
-    """Return the words an adaptation line adds when ``select_stem`` changed the stem, else ''."""
-    if select_stem(question) == question.stem:
-        return ""
-    return f"; the stem says 'Select' instead of '{question.stem.split()[0]}'"
 
 
 def feedback_text(question: Question) -> str:

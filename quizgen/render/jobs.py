@@ -35,7 +35,8 @@ class PdfJob:
     per version), cut from the same layout. ``blank`` is the HTML of a page
     put after every document of an odd number of pages but the last, so
     that printed double-sided each document starts a new sheet; the files of
-    ``split`` leave it out.
+    ``split`` leave it out. With ``forms``, the documents' inputs become
+    PDF form fields (the fillable worksheet).
     """
 
     name: str
@@ -44,6 +45,7 @@ class PdfJob:
     title: str = ""
     split: bool = False
     blank: str = ""
+    forms: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResul
     from quizgen.render.pdf import render_documents
 
     return render_documents(job.name, chunk.documents, job.stylesheets, job.split, job.title,
-                            Path(templates) if templates else None, blank=job.blank, blank_after_last=not chunk.last)
+                            Path(templates) if templates else None, blank=job.blank, blank_after_last=not chunk.last,
+                            forms=job.forms)
 
 
 def _die_with(parent: int) -> None:

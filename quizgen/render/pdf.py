@@ -92,12 +92,12 @@ class _Renderer:
         return out
 
     def render(self, name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool, title: str = "",
-               blank: str = "", blank_after_last: bool = False) -> PdfResult:
+               blank: str = "", blank_after_last: bool = False, forms: bool = False) -> PdfResult:
         started = time.perf_counter()
         refused_before = len(self.fetcher.refused)
         try:
             sheets = self.stylesheets(stylesheets)
-            laid_out = [self._layout(html, sheets) for html in documents]
+            laid_out = [self._layout(html, sheets, forms) for html in documents]
             refused = self.fetcher.refused[refused_before:]
             if refused:
                 log.warning("rendering refused %d resource(s) outside templates/, e.g. %s", len(refused), refused[0])
@@ -114,7 +114,7 @@ class _Renderer:
             if title:  # else the file would carry its first document's title
                 whole.metadata = copy.copy(whole.metadata)  # copy() shares it with laid_out[0]
                 whole.metadata.title = title
-            pdf = _write(whole, documents)
+            pdf = _write(whole, documents, forms)
             parts = _split(pdf, laid_out, starts, documents) if split else ()
         except RenderError:
             raise
@@ -122,9 +122,9 @@ class _Renderer:
             raise RenderError(f"cannot render {name}", [Diagnostic(Location(name), f"{type(err).__name__}: {err}")]) from err
         return PdfResult(name, pdf, parts, time.perf_counter() - started, len(whole.pages))
 
-    def _layout(self, html: str, sheets: list):
+    def _layout(self, html: str, sheets: list, forms: bool = False):
         return weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            stylesheets=sheets, font_config=self.fonts
+            stylesheets=sheets, font_config=self.fonts, pdf_forms=forms
         )
 
 
@@ -140,10 +140,49 @@ def _renderer(templates: Path | None) -> _Renderer:
     return _renderers[root]
 
 
-def _write(document, html: Sequence[str]) -> bytes:
+def _write(document, html: Sequence[str], forms: bool = False) -> bytes:
     # A content hash for the file identifier: same HTML, same id, same bytes.
     digest = hashlib.sha256("\x00".join(html).encode("utf-8")).hexdigest()[:32]
-    return document.write_pdf(pdf_identifier=digest.encode("ascii"))
+    options: dict = {"pdf_identifier": digest.encode("ascii")}
+    if forms:  # a form keeps its fields and the build id its <meta> tags give (responses.read_form reads them)
+        options.update(pdf_forms=True, custom_metadata=True)
+    pdf = document.write_pdf(**options)
+    return _tidy_radio_groups(pdf) if forms else pdf
+
+
+def _tidy_radio_groups(pdf: bytes) -> bytes:
+    """Return a form whose radio buttons are widgets of their group only, as the PDF standard has them.
+
+    WeasyPrint 70 gives each radio button's widget the group's name and lists
+    it as a field of its own as well, so readers see a field "q2.q2" beside
+    the group "q2" and may keep the answer there. Here a widget with a parent
+    loses its own name and its place in the form's field list, and the group
+    is described by its question ("Question 2"), not its first choice.
+    """
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    form = writer.root_object["/AcroForm"]
+    kept = ArrayObject()
+    for reference in form["/Fields"]:
+        field = reference.get_object()
+        if "/Parent" in field:
+            for key in ("/T", "/TU"):
+                if key in field:
+                    del field[NameObject(key)]
+            continue
+        if "/Kids" in field and "/TU" in field:
+            field[NameObject("/TU")] = TextStringObject(str(field["/TU"]).split(":")[0])
+        kept.append(reference)
+    form[NameObject("/Fields")] = kept
+    writer._ID = reader.trailer["/ID"]  # pypdf has no public setter; keep WeasyPrint's content-hash identifier
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int], documents: Sequence[str]) -> tuple[bytes, ...]:
@@ -168,14 +207,15 @@ def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int], documents: Seq
 
 def render_documents(name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool = False,
                      title: str = "", templates: Path | None = None, blank: str = "",
-                     blank_after_last: bool = False) -> PdfResult:
+                     blank_after_last: bool = False, forms: bool = False) -> PdfResult:
     """Lay out ``documents`` in this process and write one PDF of them (and each one with ``split``).
 
     With ``blank`` (HTML), that page follows every document of an odd number
     of pages but the last, and the last too with ``blank_after_last`` (when
-    more documents follow in another chunk).
+    more documents follow in another chunk). With ``forms``, inputs become
+    PDF form fields (``render.form``).
     """
-    return _renderer(templates).render(name, documents, stylesheets, split, title, blank, blank_after_last)
+    return _renderer(templates).render(name, documents, stylesheets, split, title, blank, blank_after_last, forms)
 
 
 def warm(templates: Path | None = None) -> None:

@@ -1,0 +1,1 @@
+"""Tests of the screen formats: interactive pages, response files, the fillable PDF."""

@@ -1,0 +1,185 @@
+"""The fillable PDF (pdf-form): fields named per position and part, filled by program and read back.
+
+pypdf fills the fields as a PDF reader would and ``read_answers`` reads the
+file; the page images of the empty form are compared with the printed
+worksheet's (poppler's pdftoppm), and its tags with the worksheet's.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from quizgen import model
+from quizgen.assemble import letter_of
+from quizgen.manifest import build_id
+from quizgen.render import render_html
+from quizgen.render.context import worksheet_context
+from quizgen.render.form import form_context
+from quizgen.render.pdf import render_documents
+from quizgen.responses import form_fields, passage_words, read_answers
+
+from .driver import Planned, right_answer, wrong_answer
+
+# Lays out the fillable PDFs with WeasyPrint.
+pytestmark = pytest.mark.slow
+
+
+def _form(worksheet, version) -> bytes:
+    ctx = form_context(worksheet, version)
+    return render_documents("form", [render_html("worksheet.html.j2", ctx)], ctx["doc"]["stylesheets"], forms=True).pdf
+
+
+def _sheet(worksheet, version) -> bytes:
+    ctx = worksheet_context(worksheet, version, link=False)
+    return render_documents("sheet", [render_html("worksheet.html.j2", ctx)], ctx["doc"]["stylesheets"]).pdf
+
+
+@pytest.fixture(scope="module")
+def forms(all_kinds):
+    return {v.letter: _form(all_kinds, v) for v in all_kinds.versions}
+
+
+def _expected_fields(version: model.Version) -> set[str]:
+    names = {"name", "class", "date"}
+    for item in version.items:
+        q = item.question
+        names |= set(form_fields(item.number, q.kind, choices=len(getattr(q, "choices", ())),
+                                 parts=len(q.pairs) if isinstance(q, model.Matching) else len(item.shuffled),
+                                 words=len(passage_words(q.passage)) if isinstance(q, model.MarkTheWords) else 0))
+    return names
+
+
+def test_one_field_per_position_and_part(all_kinds, forms):
+    for version in all_kinds.versions:
+        fields = PdfReader(io.BytesIO(forms[version.letter])).get_fields()
+        assert set(fields) == _expected_fields(version)
+        for item in version.items:
+            base = f"q{item.number}"
+            if item.question.kind in ("single-choice", "true-false"):
+                group = fields[base]
+                assert group["/FT"] == "/Btn" and "/Kids" in group
+                expected = ["True", "False"] if item.question.kind == "true-false" else [
+                    letter_of(i) for i in range(len(item.question.choices))]
+                assert [str(o) for o in group["/Opt"]] == expected
+            elif item.question.kind in ("numeric", "short-answer", "open-response"):
+                assert fields[base]["/FT"] == "/Tx"
+        assert all(str(f.get("/V", "")) in ("", "/Off") for f in fields.values()), "a field is filled in already"
+
+
+def _fill(data: bytes, values: dict[str, str]) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=False)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _field_values(item: model.WorksheetItem, planned: Planned) -> tuple[dict[str, str], object]:
+    """Return the field values a student's PDF reader writes for ``planned``, and the value read back."""
+    n, q, answer = item.number, item.question, planned.answer
+    if q.kind == "single-choice":
+        return {f"q{n}": f"/{ord(answer) - 65}"}, answer
+    if q.kind == "true-false":
+        return {f"q{n}": "/0" if answer else "/1"}, answer
+    if q.kind == "multiple-response":
+        return {f"q{n}-{letter}": "/on" for letter in answer}, tuple(answer)
+    if q.kind in ("numeric", "short-answer", "open-response"):
+        return {f"q{n}": answer}, answer
+    if q.kind == "matching":
+        return {f"q{n}-{k}": letter.lower() for k, letter in enumerate(answer, start=1)}, tuple(answer)
+    if q.kind == "ordering":
+        places = planned.expected
+        return {f"q{n}-{k}": str(place) for k, place in enumerate(places, start=1)}, places
+    if q.kind == "mark-the-words":
+        return {f"q{n}-w{i}": "/on" for i in answer}, planned.expected
+    raise TypeError(q.kind)
+
+
+def test_filled_form_reads_back_as_filled(all_kinds, forms, tmp_path):
+    for version in all_kinds.versions:
+        values, expected = {"name": "Ada Lovelace", "class": "10B"}, {}
+        for item in version.items:
+            planned = right_answer(item) if item.number % 2 or item.question.kind == "open-response" else wrong_answer(item)
+            fields, value = _field_values(item, planned)
+            values.update(fields)
+            expected[item.number] = value
+        path = tmp_path / f"filled-{version.letter}.pdf"
+        path.write_bytes(_fill(forms[version.letter], values))
+        response = read_answers(path)
+        assert (response.build, response.version, response.student, response.source) == (
+            build_id(all_kinds), version.letter, "Ada Lovelace", "pdf-form")
+        assert {n: a.value for n, a in response.answers.items()} == expected
+        assert [a.kind for a in response.answers.values()] == [i.question.kind for i in version.items]
+
+
+def test_an_empty_form_reads_as_unanswered_but_needs_a_name(all_kinds, forms, tmp_path):
+    version = all_kinds.versions[0]
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(forms["A"])
+    with pytest.raises(Exception, match="was not read") as caught:
+        read_answers(path)
+    assert "Name field is empty" in " ".join(caught.value.lines())
+    path.write_bytes(_fill(forms["A"], {"name": "Ada"}))
+    assert all(a.value is None for a in read_answers(path).answers.values())
+    ordering = next(i for i in version.items if i.question.kind == "ordering")
+    path.write_bytes(_fill(forms["A"], {"name": "Ada", f"q{ordering.number}-1": "first"}))
+    with pytest.raises(Exception) as caught:
+        read_answers(path)
+    assert f"field 'q{ordering.number}-1'" in caught.value.lines()[0] and "whole number" in caught.value.lines()[0]
+
+
+def _pages_as_images(pdf: bytes, tmp_path, stem: str) -> list[bytes]:
+    path = tmp_path / f"{stem}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "50", "-gray", str(path), str(tmp_path / stem)], check=True)
+    return [p.read_bytes() for p in sorted(tmp_path.glob(f"{stem}-*.pgm"))]
+
+
+def test_the_empty_form_prints_as_the_worksheet(sampler, tmp_path):
+    """Page for page, the empty form's pixels are the worksheet's: the fields add nothing to the print.
+
+    The words of a passage to mark are set one by one in the form (each
+    holds a check box), which moves their anti-aliasing by a fraction of a
+    pixel: grey levels may differ a little there, nothing more.
+    """
+    version = sampler.versions[0]
+    form = _pages_as_images(_form(sampler, version), tmp_path, "form")
+    sheet = _pages_as_images(_sheet(sampler, version), tmp_path, "sheet")
+    assert len(form) == len(sheet)
+    for number, (a, b) in enumerate(zip(form, sheet), start=1):
+        assert len(a) == len(b)
+        differing = sum(abs(x - y) > 85 for x, y in zip(a, b))
+        assert differing <= 10, f"page {number}: {differing} pixels differ by more than a third of the grey scale"
+
+
+def test_the_form_is_tagged_like_the_worksheet(sampler):
+    version = sampler.versions[0]
+    form, sheet = (PdfReader(io.BytesIO(d)).trailer["/Root"] for d in (_form(sampler, version), _sheet(sampler, version)))
+    for key in ("/Lang", "/MarkInfo", "/StructTreeRoot", "/ViewerPreferences"):
+        assert (key in form) == (key in sheet), key
+    if "/Lang" in sheet:
+        assert form["/Lang"] == sheet["/Lang"]
+
+
+def test_the_form_holds_no_answer(sampler, tmp_path):
+    from .test_pages import _teacher_texts
+
+    version = sampler.versions[0]
+    pdf = _form(sampler, version)
+    path = tmp_path / "form.pdf"
+    path.write_bytes(pdf)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    printed = " ".join(subprocess.run(["pdftotext", "-", "-"], input=_sheet(sampler, version), capture_output=True,
+                                      check=True).stdout.decode().split())
+    for item in version.items:
+        for secret in _teacher_texts(sampler, item):
+            if len(secret) > 12:
+                assert secret not in text or secret in printed, item.question.id
+    info = PdfReader(io.BytesIO(pdf)).metadata
+    assert set(k.lower() for k in info) >= {"/quizgenbuild", "/quizgenversion", "/quizgenkinds"}
+    assert info["/quizgenbuild"] == build_id(sampler)
