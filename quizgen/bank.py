@@ -32,6 +32,7 @@ from quizgen.bankformat import (
     question_fields,
 )
 from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, as_written, close_match, type_name
+from quizgen.inputs import describe
 from quizgen.quotecheck import QUOTE_GAP, _normalise_space, quote_in_text  # noqa: F401 (QUOTE_GAP: assemble reads it here)
 from quizgen.parametric import CASE_CLAIMS, GENERATORS, JUCHE_OFFSET, case_values, fill
 from quizgen.yamlfile import Lines, load_yaml
@@ -307,7 +308,7 @@ def _yaml_files(bank_dir: Path, name: str, display, checker: _Checker) -> list[P
     files = [p for p in entries if p.is_file()]
     for entry in entries:
         if not entry.is_file():
-            what = "a folder" if entry.is_dir() else "a broken link"
+            what = describe(entry)  # a folder, a FIFO (named pipe), a broken link …
             checker.diagnostics.append(Diagnostic(Location(display(entry)), f"is {what}, not a YAML file; remove or rename it"))
     if not files:
         checker.diagnostics.append(Diagnostic(Location(f"{bank_dir.name}/{name}"), f"no {name[:-1]} files ({name}/*.yaml)"))

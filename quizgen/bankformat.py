@@ -264,11 +264,14 @@ def json_schema() -> dict:
         "required": ["questions"],
         "additionalProperties": False,
     }
+    from quizgen.sources.schema import source_file_schema
+
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://quizgen.invalid/bank.schema.json",
-        "title": "quizgen bank file (banks/claims/*.yaml or banks/questions/*.yaml)",
-        "description": "A claims file has 'source' and 'claims'; a questions file has 'questions'.",
-        "oneOf": [_object(CLAIMS_FILE), questions_file],
+        "title": "quizgen bank file (banks/claims/*.yaml, banks/questions/*.yaml or banks/sources/*.yaml)",
+        "description": "A claims file has 'source' and 'claims'; a questions file has 'questions'; a source record "
+                       "has 'id', 'text', 'repairs' and the other fields `quizgen sources ingest` writes.",
+        "oneOf": [_object(CLAIMS_FILE), questions_file, source_file_schema()],
         "$defs": {"claim": _object(CLAIM_FIELDS)},
     }

@@ -4,7 +4,7 @@
 make everything in memory first (bank loaded and checked, worksheet
 assembled, every exporter's check run, every PDF rendered, every export
 made); files are written only when all of it succeeded, through
-``outputs.write_files``, which writes all files or none.
+``write_outputs``, which writes all files or none.
 
 Files, for a recipe named ``sampler``::
 
@@ -19,15 +19,18 @@ Files, for a recipe named ``sampler``::
     sampler-assessment-A.html …   html-assessment: an interactive page per version (saves a response file)
     sampler-form-A.pdf …          pdf-form: a fillable worksheet per version
 
-PDFs of that set left in the folder by an earlier build of the same name
-(a class pack of other versions, say) are removed once the new set is
-written: they would not match the new answer key.
+    sampler-manifest.json         what was built and written (see manifest.py); teacher-only
+
+Every set is written through ``outputset.write_set``: under a lock on the
+folder, refusing to overwrite a file the last manifest does not list
+(unless ``force``), and removing afterwards the files an earlier build of
+the same name wrote and this one did not (a class pack of other versions,
+say), if they are unchanged since: they would not match the new answer key.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,8 +65,13 @@ class BuildReport:
     #: One line per export format: questions written, adapted, left out, and the file.
     summaries: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    #: PDFs of an earlier build under the same name, removed after this one was written.
+    #: Where the set goes and the start of its file names (the manifest is ``STEM-manifest.json``).
+    folder: Path = Path("output")
+    stem: str = ""
+    #: Files of an earlier build under the same name, removed after this one was written.
     removed: list[Path] = field(default_factory=list)
+    #: Files of an earlier build left alone, each with why (changed since, say).
+    kept: list[tuple[Path, str]] = field(default_factory=list)
 
     @property
     def written(self) -> list[Path]:
@@ -84,32 +92,6 @@ def output_names(recipe: model.Recipe) -> dict[str, str]:
     return names
 
 
-#: The files of each rendered format that a later build of the same name replaces.
-_STALE = {
-    "pdf": r"(worksheet|worksheet-[A-Z]+|class-pack|answer-key|source-texts)\.pdf",
-    "pdf-form": r"form-[A-Z]+\.pdf",
-    "html-practice": r"practice-[A-Z]+\.html",
-    "html-assessment": r"assessment-[A-Z]+\.html",
-}
-
-
-def _stale_pdfs(folder: Path, name: str, written: list[Path], formats: tuple[str, ...] = ("pdf",)) -> list[Path]:
-    """Return the files of ``formats`` in ``folder`` that an earlier build named ``name`` wrote and this one did not.
-
-    A class pack, per-version sheets or a worksheet left from an earlier
-    build (another seed, other versions) would not match this answer key,
-    and a teacher prints what the folder holds; nor would its pages and forms.
-    """
-    kinds = [_STALE[f] for f in formats if f in _STALE]
-    if not kinds:
-        return []
-    ours = re.compile(re.escape(name) + "-(?:" + "|".join(f"(?:{k})" for k in kinds) + ")")
-    keep = {p.resolve() for p in written}
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if ours.fullmatch(p.name) and p.is_file() and p.resolve() not in keep)
-
-
 def build(
     recipe: model.Recipe,
     bank_dir: Path | None = None,
@@ -118,15 +100,17 @@ def build(
     progress: Progress | None = None,
     workers: int | None = None,
     write: bool = True,
+    force: bool = False,
 ) -> BuildReport:
     """Build everything ``recipe`` asks for from the bank in ``bank_dir``; return what was written.
 
     ``formats`` defaults to the recipe's. With ``write=False`` nothing is
     written; the report still holds every output.
-    Raises QuizgenError subclasses (BankError, RecipeError, ExportError,
-    RenderError, OutputError); when one is raised, no file was written.
+    ``force`` overwrites files in the output folder that quizgen did not
+    write (see ``write_outputs``). Raises QuizgenError subclasses (BankError,
+    RecipeError, ExportError, RenderError, OutputError); when one is raised,
+    no file was written.
     """
-    from quizgen.outputs import write_files
     from quizgen.render.jobs import RenderPool
 
     started = time.perf_counter()
@@ -139,9 +123,9 @@ def build(
         worksheet = _assemble(recipe, bank_dir)
         count = len(worksheet.versions)
         say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
-        report = BuildReport(worksheet)
-        planned = _plan_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
         out = Path(recipe.output)
+        report = BuildReport(worksheet, folder=out, stem=recipe.name)
+        planned = _plan_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
         if "pdf" in formats:
             for output in render_pdfs(worksheet, progress=say, pool=pool):
                 report.outputs.append(Output(out / output.path, output.label, output.data))
@@ -153,16 +137,32 @@ def build(
                 say(f"wrote the {mode} pages")
     _export_outputs(planned, out, recipe.name, report, say)
     if write:
-        write_files({o.path: o.data for o in report.outputs})
-        if rendered:
-            for stale in _stale_pdfs(out, recipe.name, report.written, tuple(rendered)):
-                try:
-                    stale.unlink()
-                    report.removed.append(stale)
-                except OSError as err:  # this build's files are written; say what is left
-                    log.warning("could not remove %s, left from an earlier build: %s", stale, err.strerror or err)
+        write_outputs(report, bank_dir, force=force, progress=say)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def write_outputs(report: BuildReport, bank_dir: Path | None = None, *, force: bool = False,
+                  progress: Progress | None = None) -> None:
+    """Write a report's outputs and its manifest into ``report.folder`` as one set (``outputset.write_set``).
+
+    The manifest (``STEM-manifest.json``, teacher-only) records the build and
+    every file written; it is added to ``report.outputs``, and the earlier
+    build's files removed or left alone go to ``report.removed`` and
+    ``report.kept``. A file in the way that quizgen did not write is refused
+    (OutputError, nothing written) unless ``force``.
+    """
+    from quizgen import manifest, paths
+    from quizgen.outputset import write_set
+
+    bank = manifest.bank_digest(Path(bank_dir) if bank_dir else paths.bank_dir())
+    record = manifest.make_manifest(report.worksheet, bank=bank)
+    path = report.folder / manifest.manifest_name(report.stem)
+    done = write_set({o.path: o.data for o in report.outputs}, report.folder, path, record, force=force,
+                     say=progress)
+    report.outputs.append(Output(path, "manifest: what was built and written, for marking; teacher only", done.manifest))
+    report.removed.extend(done.removed)
+    report.kept.extend(done.kept)
 
 
 def _load_bank(bank_dir: Path | None) -> model.Bank:
@@ -199,6 +199,7 @@ def export(
     seed: int | None = None,
     output: Path | None = None,
     default_output: str | None = None,
+    force: bool = False,
 ) -> BuildReport:
     """Make LMS exports in memory (nothing is written): of a recipe's worksheet, or of the whole bank.
 
@@ -216,10 +217,11 @@ def export(
     if recipe_path is not None:
         from quizgen.recipe import load_recipe
 
-        recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None}, bank=bank_dir,
-                             default_output=default_output)
+        recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None,
+                                           "output": str(output) if output is not None else None},
+                             bank=bank_dir, default_output=default_output, allow_outside=force)
         worksheet = _assemble(recipe, bank_dir)
-        stem, folder = recipe.name, Path(output or recipe.output)
+        stem, folder = recipe.name, Path(recipe.output)
     else:
         from quizgen.assemble import whole_bank
 
@@ -237,7 +239,7 @@ def export(
         stem = f"{stem}-{chosen[0].letter}"
     if not any(v.items for v in worksheet.versions):
         raise ExportError("nothing to export: the bank has no questions; nothing was written")
-    report = BuildReport(worksheet)
+    report = BuildReport(worksheet, folder=folder, stem=stem)
     _export_outputs(_plan_exports(worksheet, formats, report), folder, stem, report)
     report.seconds = time.perf_counter() - started
     return report
@@ -268,7 +270,8 @@ def _export_outputs(planned: list, folder: Path, stem: str, report: BuildReport,
             say(f"exported {exporter.name}")
     if entries:
         text = report_text(report.worksheet.recipe.title, entries)
-        report.outputs.append(Output(folder / f"{stem}{REPORT_SUFFIX}", "export report", text.encode("utf-8")))
+        report.outputs.append(Output(folder / f"{stem}{REPORT_SUFFIX}", "what each format adapted or left out, question by question",
+                                     text.encode("utf-8")))
 
 
 def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None, pool=None) -> list[Output]:

@@ -12,14 +12,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: a display path, a 1-based line, and a field path."""
+    """Where a problem is: a display path, a 1-based line, a field path, and a 1-based column where it helps."""
 
     path: str
     line: int | None = None
     field: str | None = None
+    column: int | None = None
 
     def prefix(self) -> str:
-        """Return ``path:line`` (or just ``path``) for the start of a message."""
+        """Return ``path:line:column``, ``path:line`` or just ``path`` for the start of a message."""
+        if self.line and self.column:
+            return f"{self.path}:{self.line}:{self.column}"
         return f"{self.path}:{self.line}" if self.line else self.path
 
 

@@ -16,6 +16,25 @@ student gets contains it. It holds
   build removes only files that were ours and are unchanged since.
 
 Plain JSON, sorted keys, so the same build writes the same bytes.
+
+Schema (version 1; sections other engineers add follow the same rules)::
+
+    {
+      "schema": 1,                       # readers refuse a newer number
+      "build": {"id": "qg-…", "name", "title", "seed", "recipe": sha256 of the recipe's choices,
+                "bank": sha256 of the bank's files, "quizgen": version},
+      "versions": [{"letter": "A", "points": n, "positions": [{"position", "question", "kind",
+                    "skill", "subskill", "points", "key", "shuffled", "instance", "choices"}, …]}, …],
+      "files": [{"name": "sampler-answer-key.pdf",   # path relative to the manifest's folder, '/'-separated
+                 "size": 123456,                      # bytes
+                 "sha256": "…"}, …]                   # of the bytes written; the manifest never lists itself
+    }
+
+``files`` is generic: any command that writes a set of files beside a
+manifest (PDFs, exports, screen formats, results) lists each of them, and
+``outputset.write_set`` uses the list to tell quizgen's files from a
+teacher's: only a file listed there, and unchanged since, is overwritten or
+removed without ``--force``.
 """
 
 from __future__ import annotations
@@ -66,12 +85,31 @@ def recipe_digest(recipe: model.Recipe) -> str:
     return _digest(dataclasses.replace(recipe, path="", output=""))
 
 
+#: The bank's own files: what the loader reads and the recipes beside them (never an output folder inside it).
+BANK_PARTS = ("sources", "claims", "questions", "recipes")
+
+
 def bank_digest(bank_dir: Path) -> str:
-    """Return a digest of every file of the bank in ``bank_dir`` (names and bytes)."""
+    """Return a digest of the bank's files in ``bank_dir`` (names and bytes of its YAML and texts).
+
+    Only its top-level YAML (bank.yaml) and the folders in BANK_PARTS
+    count: a workspace keeps its output/ folder beside them, and the PDFs
+    written there must not change the digest of the bank they came from.
+    """
+    from quizgen.inputs import Unreadable, read_limited
+
     digest = hashlib.sha256()
-    for path in sorted(p for p in Path(bank_dir).rglob("*") if p.is_file()):
+    bank_dir = Path(bank_dir)
+    files = sorted([p for p in bank_dir.glob("*.y*ml") if p.is_file()]  # bank.yaml: its wording
+                   + [p for part in BANK_PARTS for p in (bank_dir / part).rglob("*")
+                      if p.suffix in (".yaml", ".yml", ".txt") and p.is_file()])
+    for path in files:
+        try:
+            data = read_limited(path, MAX_MANIFEST_BYTES)
+        except Unreadable:
+            continue  # the loader has already said what is wrong with it
         digest.update(path.relative_to(bank_dir).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
 
 
@@ -129,6 +167,71 @@ def make_manifest(worksheet: model.Worksheet, *, bank: str = "", files: list[dic
         "versions": [version_record(v) for v in worksheet.versions],
         "files": files or [],
     }
+
+
+def file_entry(name: str, data: bytes) -> dict:
+    """Return the record of one written file: its name (relative to the manifest's folder), size and SHA-256."""
+    return {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+#: Largest manifest read back; one of 100 versions of 200 questions is a few megabytes.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+
+def read_manifest(path: Path) -> tuple[dict | None, str]:
+    """Return the manifest at ``path`` and '' , or (None, '') if there is none, or (None, why) if it cannot be read.
+
+    Reads only a regular file (a link to one included), at most
+    MAX_MANIFEST_BYTES, so a FIFO or a device in its place never blocks.
+    """
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None, ""
+    except OSError as err:
+        return None, f"cannot read it: {err.strerror or err}"
+    if not stat.S_ISREG(st.st_mode):
+        return None, "it is not a regular file"
+    if st.st_size > MAX_MANIFEST_BYTES:
+        return None, f"it is {st.st_size:,} bytes, more than a manifest ever is"
+    try:
+        data = json.loads(Path(path).read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        return None, f"it is not a quizgen manifest ({type(err).__name__})"
+    if not isinstance(data, dict) or not isinstance(data.get("schema"), int) or not isinstance(data.get("files", []), list):
+        return None, "it is not a quizgen manifest"
+    if data["schema"] > SCHEMA_VERSION:
+        return None, f"it was written by a newer quizgen (schema {data['schema']}); update quizgen"
+    return data, ""
+
+
+def recorded_files(manifest: dict | None) -> dict[str, dict]:
+    """Return the ``files`` entries of a manifest by name, leaving out any that is malformed or leaves its folder."""
+    entries = {}
+    for entry in (manifest or {}).get("files", []):
+        if not isinstance(entry, dict):
+            continue
+        name, size, digest = entry.get("name"), entry.get("size"), entry.get("sha256")
+        if (isinstance(name, str) and _inside(name) and isinstance(size, int) and not isinstance(size, bool)
+                and size >= 0 and isinstance(digest, str) and len(digest) == 64):
+            entries[name] = {"name": name, "size": size, "sha256": digest}
+    return entries
+
+
+def _inside(name: str) -> bool:
+    """Whether a recorded name stays inside the manifest's folder (no absolute path, no '..', no NUL)."""
+    from pathlib import PurePosixPath
+
+    path = PurePosixPath(name)
+    return bool(name) and "\0" not in name and not path.is_absolute() and ".." not in path.parts and "\\" not in name
+
+
+def same_papers(old: dict | None, new: dict) -> bool:
+    """Whether an earlier manifest describes the same versions as ``new`` (its files still match this build)."""
+    return old is not None and old.get("versions") == new.get("versions")
 
 
 def dump(manifest: dict) -> bytes:

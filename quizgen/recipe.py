@@ -18,7 +18,7 @@ A recipe file looks like this (every key is optional except ``questions``)::
     difficulty: 1-2             # default range for every line below
     kinds: [single-choice]      # default kinds for every line below
     sources: [memoir]           # default sources for every line below
-    output: output              # relative to the working directory
+    output: output              # relative to this file; ~ is your home folder
     formats: [pdf, moodle-xml]
     per_version_files: false    # also one PDF per version
     double_sided: true          # class pack: blank page after an odd-length version
@@ -211,6 +211,7 @@ def load_recipe(
     templates: Path | None = None,
     bank: Path | None = None,
     default_output: str | None = None,
+    allow_outside: bool = False,
 ) -> model.Recipe:
     """Return the Recipe in ``path`` (default: the shipped sampler) with ``options`` applied.
 
@@ -219,7 +220,11 @@ def load_recipe(
     "not given". ``bank`` is the bank whose bank.yaml gives the defaults
     (default: the shipped bank); ``default_output`` the folder to write to
     when neither the recipe nor the options name one (a workspace's output/;
-    default: output). Raises RecipeError listing every problem.
+    default: output). The file's ``output:`` is resolved against the file's
+    folder (``~`` expanded) and must stay inside ``output_area`` unless
+    ``allow_outside`` (``--force``); an ``--output`` option is the teacher's
+    own choice, relative to the working directory. Raises RecipeError
+    listing every problem.
     """
     path = Path(path) if path is not None else paths.default_recipe()
     if display is None:
@@ -246,7 +251,7 @@ def load_recipe(
     defaults = load_defaults(templates, bank)
     if default_output is not None:
         defaults["output"] = default_output
-    recipe = _build(values, reader, path, defaults)
+    recipe = _build(values, reader, path, defaults, allow_outside)
     if reader.diagnostics:
         # The file's problems in line order, then the options' (stable within a line).
         reader.diagnostics.sort(key=lambda d: (d.location.path.startswith("--"), d.location.line or 0))
@@ -277,7 +282,47 @@ def _display(path: Path) -> str:
             return str(path)
 
 
-def _build(values: dict, r: _Reader, path: Path, defaults: dict) -> model.Recipe | None:
+def output_area(recipe_file: Path) -> Path:
+    """Return the folder a recipe's ``output:`` may point into without --output or --force.
+
+    That is the workspace the recipe is in (the folder of its
+    quizgen-workspace.yaml), else the bank it belongs to (the folder above its
+    ``recipes/`` folder when that holds claims/, questions/ or sources/), else
+    the recipe's own folder. A recipe shared with a bank cannot send a build,
+    and its clean-up, into any other folder of the teacher's.
+    """
+    from quizgen.workspace import find_marker
+
+    folder = Path(os.path.abspath(recipe_file)).parent
+    marker = find_marker(folder)
+    if marker is not None:
+        return marker.parent
+    if folder.name == "recipes" and any((folder.parent / name).is_dir() for name in ("claims", "questions", "sources")):
+        return folder.parent
+    return folder
+
+
+def _output(values: dict, r: _Reader, path: Path, default: str, allow_outside: bool) -> str:
+    """Return the output folder: an option or the default as given (``~`` expanded), the file's resolved against it."""
+    output = values.get("output", default)
+    if not isinstance(output, str) or not output.strip():
+        r.bad(("output",), f"expected a folder name, found {as_written(output)}")
+        return "output"
+    if problem := unprintable(output, "the folder name"):
+        r.bad(("output",), problem)
+        return "output"
+    if "output" in r.from_options or "output" not in values:
+        return os.path.expanduser(output)
+    where = Path(os.path.normpath(Path(os.path.abspath(path)).parent / os.path.expanduser(output)))
+    area = output_area(path)
+    if not allow_outside and not where.resolve().is_relative_to(area.resolve()):
+        through = f" (a link to {where.resolve()})" if where.resolve() != where else ""
+        r.bad(("output",), f"'{output}' would write to {where}{through}, outside {area}, the folder of this recipe; to "
+                           f"write there, give --output {where} on the command line, or use --force")
+    return str(where)
+
+
+def _build(values: dict, r: _Reader, path: Path, defaults: dict, allow_outside: bool = False) -> model.Recipe | None:
     title = _text(values, "title", r, defaults.get("title", "Worksheet"), longest=MAX_TITLE)
     instructions = _text(values, "instructions", r, defaults.get("instructions", ""), empty_ok=True,
                          longest=MAX_INSTRUCTIONS)
@@ -308,13 +353,7 @@ def _build(values: dict, r: _Reader, path: Path, defaults: dict) -> model.Recipe
         grade_band = str(grade_band)
         if grade_band not in model.GRADE_BANDS:
             r.bad(("grade_band",), f"'{grade_band}' is not one of: {', '.join(model.GRADE_BANDS)}{close_match(grade_band, model.GRADE_BANDS)}")
-    output = values.get("output", defaults.get("output", "output"))
-    if not isinstance(output, str) or not output.strip():
-        r.bad(("output",), f"expected a folder name, found {as_written(output)}")
-        output = "output"
-    elif problem := unprintable(output, "the folder name"):
-        r.bad(("output",), problem)
-        output = "output"
+    output = _output(values, r, path, defaults.get("output", "output"), allow_outside)
     formats = _formats(values, r)
     difficulty = _range(values.get("difficulty", "1-3"), ("difficulty",), r)
     kinds = _kinds(values.get("kinds", []), ("kinds",), r)

@@ -19,7 +19,9 @@ from pathlib import Path
 
 import yaml
 
+from quizgen import characters
 from quizgen.errors import BankError, Diagnostic, Location, field_path
+from quizgen.inputs import Unreadable, read_limited
 
 #: Largest YAML file we read; a bank file is a few hundred kilobytes at most.
 MAX_BYTES = 2 * 1024 * 1024
@@ -85,7 +87,8 @@ class _Builder:
         self.lines.by_path.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             value = self.scalar(node)
-            if isinstance(value, str) and (problem := unprintable(value)):
+            # The file's own characters were checked before parsing: this one was written as an escape ("\u202e").
+            if isinstance(value, str) and (problem := unprintable(value, "the value", escaped=True)):
                 raise self.fail(node, problem, path)
             return value
         if isinstance(node, yaml.SequenceNode):
@@ -104,6 +107,8 @@ class _Builder:
                 key = self.scalar(key_node)
                 if not isinstance(key, (str, int)):
                     key = str(key)
+                if isinstance(key, str) and (problem := unprintable(key, "the key", escaped=True, allowed="")):
+                    raise self.fail(key_node, problem, path)
                 if key in result:
                     raise self.fail(key_node, f"key '{key}' appears twice in the same mapping")
                 self.lines.key_lines[path + (key,)] = key_node.start_mark.line + 1
@@ -123,18 +128,28 @@ class _Builder:
         return value
 
 
-#: Characters no worksheet should print: control characters (a YAML escape
-#: such as "\x01" makes them), lone surrogates (not text at all), and the
-#: bidirectional controls that can make printed text read backwards.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+def unprintable(text: str, what: str = "the text", *, escaped: bool = False, allowed: str = "\t\n") -> str:
+    """Return what is wrong with a text that holds a character no page should print, else ''.
 
-
-def unprintable(text: str, what: str = "the text") -> str:
-    """Return what is wrong with a text that holds a character no page should print, else ''."""
-    found = _UNPRINTABLE.search(text)
+    The rule (control, bidirectional and invisible format characters) is
+    ``quizgen.characters``'; the message names the character and where it is in the text.
+    """
+    found = characters.first(text, allowed=allowed)
     if found is None:
         return ""
-    return f"{what} holds an invisible or invalid character (U+{ord(found.group()):04X}); delete it"
+    index, ch, problem = found
+    where = f" (written as an escape, character {index + 1} of it)" if escaped else ""
+    return f"{what} holds {characters.name(ch)}{where}, {problem}; delete it"
+
+
+def _check_characters(text: str, display: str) -> None:
+    """Raise BankError naming line, column and character for the first one typed into the file that may not be there."""
+    found = characters.first(text, allowed="\t\n\r")
+    if found is not None:
+        index, ch, problem = found
+        line, column = characters.line_and_column(text, index)
+        raise BankError(f"cannot read {display}", [
+            Diagnostic(Location(display, line, column=column), characters.describe(ch, problem))])
 
 
 #: What usually causes PyYAML's commonest complaints, in a teacher's words.
@@ -200,18 +215,11 @@ def load_yaml(path: Path, display: str | None = None) -> tuple[object, Lines]:
     """
     display = display or str(path)
     try:
-        if path.is_dir():
-            raise IsADirectoryError(21, "is a folder, not a file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise BankError(
-                f"cannot read {display}",
-                [Diagnostic(Location(display), f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")],
-            )
-        raw = path.read_bytes()
-    except (OSError, RuntimeError) as err:  # RuntimeError: a symbolic link that loops
-        reason = getattr(err, "strerror", None) or "a symbolic link that points to itself"
-        raise BankError(f"cannot read {display}", [Diagnostic(Location(display), f"cannot open: {reason}")]) from None
+        raw = read_limited(path, MAX_BYTES)
+    except Unreadable as err:
+        reason = str(err)
+        reason = "cannot open: " + reason if reason.startswith("is a folder") else reason
+        raise BankError(f"cannot read {display}", [Diagnostic(Location(display), reason)]) from None
     return parse_yaml(raw, display)
 
 
@@ -249,9 +257,7 @@ def parse_yaml(raw: bytes, display: str) -> tuple[object, Lines]:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise BankError(f"cannot read {display}", [Diagnostic(Location(display, line), "file contains NUL bytes; is it a binary file?")])
-    if found := _UNPRINTABLE.search(text):  # typed into the file itself (PyYAML would give no line)
-        line = text[: found.start()].count("\n") + 1
-        raise BankError(f"cannot read {display}", [Diagnostic(Location(display, line), unprintable(found.group()))])
+    _check_characters(text, display)  # typed into the file itself (PyYAML would give no line)
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as err:

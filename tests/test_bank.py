@@ -144,7 +144,8 @@ C = "claims/naenara.yaml"
 CASES = [
     ("invisible character", Q, "    stem: How many fighters does the text say were left?\n",
      '    stem: "How many fighters \\u202edoes the text say were left?"\n', "u202e",
-     "field 'questions[1].stem': the text holds an invisible or invalid character (U+202E); delete it"),
+     "field 'questions[1].stem': the value holds U+202E RIGHT-TO-LEFT OVERRIDE (written as an escape, character 19 of it), "
+     "a bidirectional control: it can make the text read differently on screen than in the file; delete it"),
     ("answer terms without look-it-up", Q, "    difficulty: 1\n    grade_band: 6-8\n  - id: q-number",
      "    difficulty: 1\n    grade_band: 6-8\n    answer_terms: [\"1997\"]\n  - id: q-number",
      "answer_terms:", "question q-choice: field 'answer_terms': only a look-it-up question has answer terms (what students look up)"),
@@ -508,7 +509,8 @@ def test_a_banks_own_default_recipe_is_the_default_and_validate_checks_its_recip
     assert code == 0 and out[-1].endswith("; 1 recipe builds"), out
     result = CliRunner().invoke(main, ["build", "--bank", str(bank), "--workers", "1", "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["unit3-answer-key.pdf", "unit3-worksheet.pdf"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "unit3-answer-key.pdf", "unit3-manifest.json", "unit3-worksheet.pdf"]
     # A recipe the bank cannot fill, or cannot read, fails validation, naming the file.
     recipe.write_text("name: unit3\nquestions:\n  - skill: corroborate\n    count: 90\n", encoding="utf-8")
     (bank / "recipes" / "broken.yaml").write_text("name: [broken\n", encoding="utf-8")
@@ -583,7 +585,8 @@ def test_a_control_character_typed_into_a_file_is_named_with_its_line(tmp_path):
     questions = QUESTIONS.replace("How many fighters", "How many\x07 fighters")
     code, out = validate(make_bank(tmp_path, CLAIMS, questions))
     line = line_of(questions, "How many\x07")
-    assert code == 1 and out[0] == f"banks/questions/set.yaml:{line}: the text holds an invisible or invalid character (U+0007); delete it"
+    column = questions.split("\n")[line - 1].index("\x07") + 1
+    assert code == 1 and out[0] == f"banks/questions/set.yaml:{line}:{column}: U+0007 BELL is a control character; delete it"
 
 
 @pytest.mark.parametrize("damage", ["empty claims list", "source description deleted"])

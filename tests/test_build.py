@@ -27,10 +27,12 @@ SMALL = ["--skill", "corroborate=2", "--skill", "B1=1", "--workers", "1"]
 def test_build_writes_the_worksheet_and_key(runner, tmp_path):
     result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["sampler-answer-key.pdf", "sampler-worksheet.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "sampler-answer-key.pdf", "sampler-manifest.json", "sampler-worksheet.pdf"]
     assert f"wrote {tmp_path / 'sampler-worksheet.pdf'} (worksheet, " in result.stdout
     assert f"wrote {tmp_path / 'sampler-answer-key.pdf'} (answer key, " in result.stdout
-    for path in tmp_path.iterdir():
+    assert f"wrote {tmp_path / 'sampler-manifest.json'} (manifest: " in result.stdout
+    for path in tmp_path.glob("*.pdf"):
         assert path.read_bytes().startswith(b"%PDF")
 
 
@@ -44,7 +46,7 @@ def test_multi_version_build_shows_progress_and_lists_files(runner, tmp_path):
     written = [line.split()[1] for line in result.stdout.splitlines()]
     assert [Path(w).name for w in written] == [
         "sampler-class-pack.pdf", "sampler-worksheet-A.pdf", "sampler-worksheet-B.pdf", "sampler-worksheet-C.pdf",
-        "sampler-answer-key.pdf",
+        "sampler-answer-key.pdf", "sampler-manifest.json",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(w).name for w in written)
 
@@ -54,25 +56,32 @@ def test_a_new_build_removes_the_pdfs_an_earlier_build_of_the_name_left(runner, 
     """A class pack of other versions would not match the new key; other files stay."""
     first = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "2", "--per-version", "-o", str(tmp_path)])
     assert first.exit_code == 0, first.output
-    mine = ["notes.pdf", "other-class-pack.pdf", "sampler-class-pack.txt"]
+    mine = ["notes.pdf", "other-class-pack.pdf", "sampler-class-pack.txt", "sampler-worksheet-Z.pdf"]
     for name in mine:
         (tmp_path / name).write_bytes(b"a teacher's file")
     second = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--seed", "7", "-o", str(tmp_path)])
     assert second.exit_code == 0, second.output
     gone = ["sampler-class-pack.pdf", "sampler-worksheet-A.pdf", "sampler-worksheet-B.pdf"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(mine + ["sampler-answer-key.pdf", "sampler-worksheet.pdf"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        mine + ["sampler-answer-key.pdf", "sampler-worksheet.pdf", "sampler-manifest.json"])
     for name in gone:
         assert f"removed {tmp_path / name} (left from an earlier build; it would not match this answer key)" in second.stdout
-    # Exports alone leave the PDFs be: they are not a new set of papers.
-    third = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format", "gift", "-o", str(tmp_path)])
+    # Exports alone of the same versions leave the PDFs be: they are the same papers.
+    third = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--seed", "7", "--format", "gift",
+                                 "-o", str(tmp_path)])
     assert third.exit_code == 0, third.output
     assert (tmp_path / "sampler-worksheet.pdf").exists() and "removed" not in third.stdout
+    # Of other versions, they would not match the manifest marking reads: they go.
+    fourth = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format", "gift", "-o", str(tmp_path)])
+    assert fourth.exit_code == 0, fourth.output
+    assert not (tmp_path / "sampler-worksheet.pdf").exists() and f"removed {tmp_path / 'sampler-worksheet.pdf'}" in fourth.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(mine + ["sampler-gift.txt", "sampler-export-report.txt", "sampler-manifest.json"])
 
 
 def test_quiet_prints_only_the_files(runner, tmp_path):
     result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "2", "--no-per-version", "-q", "-o", str(tmp_path)])
     assert result.exit_code == 0 and result.stderr == ""
-    assert len(result.stdout.splitlines()) == 2
+    assert len(result.stdout.splitlines()) == 3  # class pack, key, manifest
 
 
 def test_a_recipe_the_bank_cannot_fill_fails_before_rendering(runner, tmp_path, monkeypatch):
@@ -120,7 +129,7 @@ def test_unwritable_output_leaves_nothing_behind(runner, tmp_path):
     result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "-o", str(blocker / "pdfs")])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == "nothing was written"
-    assert result.stderr.splitlines()[-2] == f"{blocker / 'pdfs'}/sampler-worksheet.pdf: cannot write: {blocker} is a file, not a folder"
+    assert result.stderr.splitlines()[-2] == f"{blocker / 'pdfs'}: cannot write: {blocker} is a file, not a folder"
     assert blocker.read_text() == "a file where the folder should be"
 
 
@@ -189,7 +198,8 @@ def test_export_formats_call_the_exporter_and_report_adaptations(runner, tmp_pat
         quiet = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format", "gift", "-q", "-o", str(tmp_path)])
     assert quiet.exit_code == 0 and quiet.stderr == ""
     assert [line.split(" (")[0] for line in quiet.stdout.splitlines()] == [
-        f"wrote {tmp_path / 'sampler-fake.txt'}", f"wrote {tmp_path / 'sampler-export-report.txt'}"]
+        f"wrote {tmp_path / 'sampler-fake.txt'}", f"wrote {tmp_path / 'sampler-export-report.txt'}",
+        f"wrote {tmp_path / 'sampler-manifest.json'}"]
 
 
 def test_exporter_errors_stop_the_build_before_writing(runner, tmp_path):
@@ -204,7 +214,7 @@ def test_exporter_errors_stop_the_build_before_writing(runner, tmp_path):
 
 def test_cli_wiring(runner, tmp_path):
     path = write_recipe(tmp_path, "questions:\n  - skill: B1\n    count: 1\n")
-    report = mock.Mock(notes=[], summaries=[], outputs=[], removed=[], seconds=0.0)
+    report = mock.Mock(notes=[], summaries=[], outputs=[], removed=[], kept=[], seconds=0.0)
     with mock.patch("quizgen.build.build", autospec=True, return_value=report) as fake:
         result = runner.invoke(main, ["build", str(path), "--versions", "4", "--seed", "9", "--paper", "a4",
                                       "--large-print", "--no-excerpts", "--single-sided", "--workers", "3", *BANK])

@@ -85,7 +85,7 @@ def test_full_recipe(tmp_path):
     assert recipe.instructions == "A memoir attributed to Kim Il Sung. Use a pen."  # as printed: about, then instructions
     assert (recipe.name, recipe.versions, recipe.seed, recipe.paper) == ("memoir-dates", 4, 7, "a4")
     assert recipe.large_print and not recipe.excerpts and recipe.per_version_files and recipe.cards
-    assert recipe.grade_band == "9-10" and recipe.output == "out/pdfs" and recipe.formats == ("pdf", "gift")
+    assert recipe.grade_band == "9-10" and recipe.output == str(tmp_path / "out/pdfs") and recipe.formats == ("pdf", "gift")
     assert recipe.questions == (
         model.Selection("B1", 2, ("numeric",), ("memoir",), (1, 2), line=19),
         model.Selection("corroborate", 1, ("true-false", "single-choice"), ("kcna",), (3, 3), line=21),
@@ -160,10 +160,11 @@ def test_skill_option_replaces_the_questions(tmp_path):
         ('title: "' + "Word " * 100 + '"\n' + MINIMAL,
          ["recipe.yaml:1: field 'title': 500 characters is too long; keep it to 200"]),
         ('title: "Quiz \\x01"\n' + MINIMAL,
-         ["recipe.yaml:1: field 'title': the text holds an invisible or invalid character (U+0001); delete it"]),
-        ('title: "bad \\uD800"\n' + MINIMAL, ["recipe.yaml:1: field 'title': the text holds an invisible or invalid character (U+D800)"]),
-        ('title: "\\u202eQuiz"\n' + MINIMAL, ["recipe.yaml:1: field 'title': the text holds an invisible or invalid character (U+202E)"]),
-        ('output: "out\\x00x"\n' + MINIMAL, ["recipe.yaml:1: field 'output': the text holds an invisible or invalid character (U+0000)"]),
+         ["recipe.yaml:1: field 'title': the value holds U+0001 START OF HEADING (written as an escape, character 6 of it), "
+          "a control character; delete it"]),
+        ('title: "bad \\uD800"\n' + MINIMAL, ["recipe.yaml:1: field 'title': the value holds U+D800 (written as an escape, character 5 of it), half of a surrogate"]),
+        ('title: "\\u202eQuiz"\n' + MINIMAL, ["recipe.yaml:1: field 'title': the value holds U+202E RIGHT-TO-LEFT OVERRIDE (written as an escape, character 1"]),
+        ('output: "out\\x00x"\n' + MINIMAL, ["recipe.yaml:1: field 'output': the value holds U+0000 NULL (written as an escape, character 4 of it), a control"]),
         ('name: "good\\n"\n' + MINIMAL, ["recipe.yaml:1: field 'name': 'good\n' is not a file name"]),
     ],
 )
@@ -187,7 +188,7 @@ def test_a_file_name_that_cannot_name_the_pdfs_is_blamed_on_the_file_name(tmp_pa
 def test_a_number_is_a_title_and_options_are_checked_like_the_file(tmp_path):
     assert load_recipe(write_recipe(tmp_path, "title: 1945\n" + MINIMAL)).title == "1945"
     assert errors(write_recipe(tmp_path, MINIMAL), {"title": "Quiz\x07"})[0] == (
-        "--title: the text holds an invisible or invalid character (U+0007); delete it")
+        "--title: the text holds U+0007 BELL, a control character; delete it")
 
 
 def test_a_list_option_that_names_nothing_is_an_error_and_one_format_error_is_enough(tmp_path):
@@ -310,6 +311,6 @@ def test_a_title_with_its_quote_left_open_is_reported_at_its_line(tmp_path):
 
 def test_an_option_holding_a_control_character_is_refused_without_printing_it(tmp_path):
     lines = errors(write_recipe(tmp_path, MINIMAL), {"kinds": "numeric\x07", "name": "a\x1b[31mRED"})
-    assert sorted(lines[:2]) == ["--kinds: the text holds an invisible or invalid character (U+0007); delete it",
-                                 "--name: the text holds an invisible or invalid character (U+001B); delete it"]
+    assert sorted(lines[:2]) == ["--kinds: the text holds U+0007 BELL, a control character; delete it",
+                                 "--name: the text holds U+001B ESCAPE, a control character; delete it"]
     assert not any("\x07" in line or "\x1b" in line for line in lines)

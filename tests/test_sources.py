@@ -683,3 +683,79 @@ def test_html_pre_keeps_its_lines_for_the_join_rule():
     assert text == "Crossing the River\nIn 1925 a boy stood at a ferry on the river that flows along the border.\n"
     (join,) = by_rule(source, "hard-line-break")
     assert join.raw_lines == (4, 5)
+
+
+# --------------------------------------------------------------------------
+# The declared schema of a source record
+
+
+def _bank_schema(runner) -> dict:
+    result = runner.invoke(main, ["bank", "schema"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_bank_schema_declares_the_source_record_and_every_shipped_record_fits_it(runner):
+    import jsonschema
+    import yaml
+
+    schema = _bank_schema(runner)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted(COMMITTED.glob("*.yaml")):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert list(validator.iter_errors(record)) == [], path.name
+    record = yaml.safe_load((COMMITTED / "naenara.yaml").read_text(encoding="utf-8"))
+    for broken in ({**record, "outlett": "x"}, {**record, "sha256": "XYZ"},
+                   {**record, "repairs": [{**record["repairs"][0], "rule": "tidy-up"}]},
+                   {k: v for k, v in record.items() if k != "dates"}):
+        assert not validator.is_valid(broken)
+
+
+def test_the_loader_and_the_schema_name_the_same_fields(runner, bank_copy):
+    """The loader's 'expected one of' list is the schema's properties, in the same order."""
+    properties = next(s for s in _bank_schema(runner)["oneOf"] if "repairs" in s.get("properties", {}))["properties"]
+    path = bank_copy / "naenara.yaml"
+    _edit(path, "outlet:", "outlett:")
+    first = _load_error(path)[0]
+    assert first.split("expected one of: ")[1] == ", ".join(properties)
+
+
+# --------------------------------------------------------------------------
+# Invisible characters: repaired and logged as what was done, or refused
+
+
+def test_a_zero_width_space_between_words_becomes_a_space_and_the_log_says_so():
+    raw = "The Final March\nThe columns\u200bcrossed the river \u200b at dawn; a soft\u00adhyphen and a word\u2060joiner.\n"
+    source, text = sources.ingest(raw.encode(), "doc.txt")
+    assert text.split("\n")[1] == "The columns crossed the river at dawn; a softhyphen and a wordjoiner."
+    (odd,) = by_rule(source, "odd-whitespace")
+    assert odd.reason.startswith("1 odd space character ([U+200B] zero width space between two words ×1) replaced "
+                                 "by plain spaces")
+    (gone,) = by_rule(source, "invisible-characters")
+    assert gone.reason.startswith("3 invisible characters ([U+00AD] soft hyphen ×1, [U+200B] zero width space ×1, "
+                                  "[U+2060] word joiner ×1) deleted")
+    assert "[U+00AD]" in gone.before and "[U+00AD]" not in gone.after
+    # What the log says is what happened: the record loads back and its text is the one returned.
+    assert sources.check_record(Path("doc.yaml"), sources.dump_source(source, text).encode(), text.encode()).lines \
+        == source.lines
+
+
+@pytest.mark.parametrize(("character", "name"), [
+    ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE is a bidirectional control"),
+    ("\u061c", "U+061C ARABIC LETTER MARK is a bidirectional control"),
+    ("\x1b", "U+001B ESCAPE is a control character"),
+    ("\u2028", "U+2028 LINE SEPARATOR is an invisible line break"),
+    ("\U000e0001", "U+E0001 LANGUAGE TAG is an invisible format character"),
+])
+def test_ingest_refuses_a_hidden_character_it_cannot_repair_naming_line_column_and_name(character, name):
+    with pytest.raises(SourceError) as info:
+        sources.ingest(f"The Final March\nThe col{character}umns crossed.\n".encode(), "doc.txt")
+    (line,) = info.value.lines()
+    assert line.startswith(f"doc.txt:2:8: {name}")
+    assert line.endswith("; remove it from the file and ingest it again")
+
+
+def test_a_zero_width_joiner_in_hangul_stays_as_written():
+    source, text = sources.ingest("The Final March\n세기와 더\u200d불어 is the memoir's title.\n".encode(), "doc.txt")
+    assert "더\u200d불어" in text and not by_rule(source, "invisible-characters")

@@ -238,9 +238,9 @@ def test_build_in_a_workspace_writes_into_its_output_folder(runner, tmp_path, mo
     monkeypatch.chdir(ws / "recipes")
     recipe = load_recipe(ws / "recipes" / "default.yaml", bank=ws / "bank", default_output=workspace.default_output())
     assert recipe.output == "../output"
-    # A recipe's own output: still wins.
+    # A recipe's own output: still wins (read from the recipe's folder).
     (ws / "recipes" / "elsewhere.yaml").write_text("output: handouts\nquestions:\n  - id: naeq-date-true\n", encoding="utf-8")
-    assert load_recipe(ws / "recipes" / "elsewhere.yaml", default_output="../output").output == "handouts"
+    assert load_recipe(ws / "recipes" / "elsewhere.yaml", default_output="../output").output == str(ws / "recipes" / "handouts")
 
 
 # --------------------------------------------------------------------------
@@ -317,7 +317,9 @@ def test_export_in_a_workspace_writes_into_its_output_folder(runner, tmp_path, m
     monkeypatch.chdir(ws / "bank")
     result = runner.invoke(main, ["export", "--formats", "gift"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-2].endswith(" \u2192 ../output/bank-gift.txt")
+    lines = result.stdout.splitlines()
+    assert lines[-3].endswith(" \u2192 ../output/bank-gift.txt")
+    assert lines[-1].startswith("wrote ../output/bank-manifest.json (")
     assert "[id:naeq-date-true]" in (ws / "output" / "bank-gift.txt").read_text(encoding="utf-8")
 
 

@@ -82,6 +82,32 @@ def main(debug: bool) -> None:
       quizgen bank validate              check the bank after editing it
       quizgen export --formats moodle-xml recipes/unit3.yaml
     """
+    _end_cleanly_on_sigterm()
+
+
+def _end_cleanly_on_sigterm() -> None:
+    """End on SIGTERM (kill, a closing terminal) like Ctrl-C: clean-up runs, so no temporary or lock file is left.
+
+    Only while the command runs: the handler before it is put back after.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    owner = os.getpid()
+
+    def terminated(signum, frame):
+        if os.getpid() != owner:  # a render worker forked with this handler: end as SIGTERM says, silently
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        click.echo("terminated", err=True)
+        sys.exit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    click.get_current_context().call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
 def _bank_in_use() -> str:

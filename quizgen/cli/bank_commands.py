@@ -212,14 +212,15 @@ def stats(bank_dir, as_json) -> None:
 
 @bank_group.command("dump")
 @bank_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file instead of standard output.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Write to this file instead of standard output ('-': standard output).")
 def dump(bank_dir, output) -> None:
     """Write the whole loaded bank (sources' metadata, claims, questions) as one JSON document."""
     from quizgen.catalog import dump as bank_dump
     from quizgen.outputs import write_files
 
     text = json.dumps(bank_dump(_load(bank_dir)), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
+    if output is None or str(output) == "-":
         click.echo(text, nl=False)
         return
     write_files({output: text.encode("utf-8")})

@@ -51,9 +51,12 @@ def _formats_help() -> str:
 @click.option("--formats", "--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
+@click.option("--force", is_flag=True,
+              help="Overwrite files in the output folder that quizgen did not write, and write where the recipe's"
+                   " output: points outside its folder.")
 def build_command(recipe, bank_dir, output, title, instructions, about_sources, name, skills, kinds, sources, difficulty,
                   grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, shuffle,
-                  formats, workers, quiet):
+                  formats, workers, quiet, force):
     """Build worksheets, answer key and class pack from RECIPE.
 
     With no RECIPE, builds the workspace's recipes/default.yaml (outside a
@@ -72,15 +75,17 @@ def build_command(recipe, bank_dir, output, title, instructions, about_sources, 
     )
     bank = workspace.bank_dir(bank_dir)
     loaded = load_recipe(recipe if recipe is not None else workspace.default_recipe(bank_dir), options, bank=bank,
-                         default_output=workspace.default_output())
+                         default_output=workspace.default_output(), allow_outside=force)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
-    report = build(loaded, bank, progress=progress, workers=workers)
+    report = build(loaded, bank, progress=progress, workers=workers, force=force)
     for line in [] if quiet else report.summaries:  # one line per export format; the detail is in its report
         click.echo(line, err=True)
     for out in report.outputs:
         click.echo(f"wrote {out.path} ({out.label}, {_size(len(out.data))})")
     for path in report.removed:
         click.echo(f"removed {path} (left from an earlier build; it would not match this answer key)")
+    for path, why in report.kept:
+        click.echo(f"left {path} as it is: an earlier build wrote it, but {why}", err=True)
     if not quiet:
         click.echo(f"done in {report.seconds:.1f} s", err=True)
 

@@ -2,9 +2,9 @@
 
 ``build.export`` makes everything in memory (bank, worksheet, every
 format's plan, every export, the report); the command writes only when all
-of it worked, through ``outputs.write_files`` (all files or none), then
-prints one line per format. Heavy modules are imported inside the command
-so ``quizgen --help`` stays fast.
+of it worked, through ``build.write_outputs`` (all files or none, with the
+manifest), then prints one line per format. Heavy modules are imported
+inside the command so ``quizgen --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -50,9 +50,12 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
               help="Bank folder to use (default: the workspace's, else the bank shipped with quizgen, read-only).")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for shuffling and parametric numbers (default: the recipe's, or 1 for the whole bank).")
+@click.option("--force", is_flag=True,
+              help="Overwrite files in the output folder that quizgen did not write, and write where the recipe's"
+                   " output: points outside its folder.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print what each format adapted or left out, question by question.")
 def export_command(formats: list[str], recipe: Path | None, version_letter: str, output: Path | None,
-                   bank_dir: Path | None, seed: int | None, verbose: bool) -> None:
+                   bank_dir: Path | None, seed: int | None, force: bool, verbose: bool) -> None:
     """Export a worksheet, or without RECIPE the whole bank, for an LMS.
 
     \b
@@ -65,18 +68,23 @@ def export_command(formats: list[str], recipe: Path | None, version_letter: str,
     NAME-export-report.txt beside them (and printed with --verbose). See
     docs/lms/<format>.md for how to import each file.
     """
-    from quizgen.build import export
-    from quizgen.outputs import write_files
+    from quizgen.build import export, write_outputs
 
-    report = export(formats, recipe, workspace.bank_dir(bank_dir), version=version_letter, seed=seed, output=output,
-                    default_output=workspace.default_output())
-    written = write_files({o.path: o.data for o in report.outputs})
+    bank = workspace.bank_dir(bank_dir)
+    report = export(formats, recipe, bank, version=version_letter, seed=seed, output=output,
+                    default_output=workspace.default_output(), force=force)
+    write_outputs(report, bank, force=force, progress=lambda message: click.echo(message, err=True))
     if verbose:
         for note in report.notes:
             click.echo(note.format())
-    for line in report.summaries:
+    for line in report.summaries:  # one per format, naming its file
         click.echo(line)
-    click.echo(f"wrote {written[-1]} (what each format adapted or left out, question by question)")
+    for out in report.outputs[len(report.summaries):]:  # the report beside them, the manifest
+        click.echo(f"wrote {out.path} ({out.label})")
+    for path in report.removed:
+        click.echo(f"removed {path} (left from an earlier export; it would not match these versions)")
+    for path, why in report.kept:
+        click.echo(f"left {path} as it is: an earlier export wrote it, but {why}", err=True)
 
 
 COMMANDS: list[click.Command] = [export_command]

@@ -14,9 +14,11 @@ WeasyPrint out of the parent process so that work is not done twice.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -112,6 +114,14 @@ def _die_with(parent: int) -> None:
 
 
 def _warm(templates: str | None, parent: int | None = None) -> None:
+    import signal
+
+    # Ctrl-C reaches the whole process group; the build answers it and ends
+    # its workers. A worker that took it too would print a traceback (while
+    # importing WeasyPrint, say) over the one line "interrupted". SIGTERM,
+    # which ends a worker, ends it at once, not through the CLI's handler.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if parent is not None:
         _die_with(parent)
     # Best effort: an initializer that raises breaks the whole pool and hides
@@ -123,6 +133,25 @@ def _warm(templates: str | None, parent: int | None = None) -> None:
         warm(Path(templates) if templates else None)
     except Exception:  # noqa: BLE001
         pass
+
+
+@contextlib.contextmanager
+def _ctrl_c_held():
+    """Block SIGINT in this thread while the block runs (the workers forked in it inherit the block).
+
+    A Ctrl-C that comes meanwhile is delivered when the block ends, as
+    KeyboardInterrupt in ordinary code, not lost in a fork handler.
+    """
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _ready() -> None:
@@ -152,11 +181,16 @@ class RenderPool:
         # fork: a worker starts from this process's memory at once; it then
         # imports WeasyPrint itself while this process goes on with the bank.
         if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
-                initializer=_warm, initargs=(self.templates, os.getpid()),
-            )
-            self.executor.submit(_ready)  # with fork, the first task starts every worker
+            try:
+                with _ctrl_c_held():  # forked workers start with it blocked; a Ctrl-C meanwhile arrives after
+                    self.executor = ProcessPoolExecutor(
+                        max_workers=self.workers, mp_context=multiprocessing.get_context("fork"),
+                        initializer=_warm, initargs=(self.templates, os.getpid()),
+                    )
+                    self.executor.submit(_ready)  # with fork, the first task starts every worker
+            except BaseException:  # Ctrl-C while they start: no __exit__ will run, so end them here
+                self.__exit__(*sys.exc_info())
+                raise
         return self
 
     def __exit__(self, exc_type, *exc) -> None:

@@ -46,15 +46,16 @@ def test_whole_bank_to_every_format_one_line_each(run, tmp_path):
     names = {"moodle-xml": "bank-moodle-xml.xml", "gift": "bank-gift.txt", "canvas-qti": "bank-canvas-qti.zip",
              "qti21": "bank-qti21.zip", "cc": "bank-cc.imscc", "blackboard": "bank-blackboard.txt",
              "brightspace": "bank-brightspace.csv", "kahoot": "bank-kahoot.xlsx", "anki": "bank-anki.apkg"}
-    assert sorted(p.name for p in out.iterdir()) == sorted([*names.values(), "bank-export-report.txt"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names.values(), "bank-export-report.txt", "bank-manifest.json"])
     lines = result.output.splitlines()
-    # One line per format, then the report; no question-by-question lines without --verbose.
-    assert len(lines) == len(ALL) + 1
+    # One line per format, then the report and the manifest; no question-by-question lines without --verbose.
+    assert len(lines) == len(ALL) + 2
     for line, fmt in zip(lines, ALL):
         assert re.fullmatch(rf"{fmt}: \d+ questions?, \d+ adapted, \d+ left out \u2192 {re.escape(str(out / names[fmt]))}", line), line
-    assert lines[-1] == f"wrote {out / 'bank-export-report.txt'} (what each format adapted or left out, question by question)"
+    assert lines[-2] == f"wrote {out / 'bank-export-report.txt'} (what each format adapted or left out, question by question)"
+    assert lines[-1].startswith(f"wrote {out / 'bank-manifest.json'} (manifest")
     report = (out / "bank-export-report.txt").read_text(encoding="utf-8")
-    assert all(line.replace(f"{out}/", "") in report for line in lines[:-1])
+    assert all(line.replace(f"{out}/", "") in report for line in lines[:-2])
     assert re.search(r"^  question \d+ \([a-z0-9-]+\): adapted: ordering carried as matching", report, re.M)
     root = etree.parse(str(out / "bank-moodle-xml.xml")).getroot()
     assert len([q for q in root if q.get("type") != "category"]) > 0
@@ -95,10 +96,10 @@ def test_verbose_names_each_question_by_version_and_position(run, tmp_path):
                                     for line in detail)
     assert "blackboard: left-out: version B: not written: a Blackboard upload fills one test, so only version A is " \
            "exported; export this one with --version B" in lines
-    assert lines[-2] == f"blackboard: 4 questions (version A only; B not written), 4 adapted, 0 left out \u2192 " \
+    assert lines[-3] == f"blackboard: 4 questions (version A only; B not written), 4 adapted, 0 left out \u2192 " \
                         f"{tmp_path / 'out' / 'lib-blackboard.txt'}"
     quiet = run("-f", "blackboard", str(recipe), "--bank", str(BANK), "-o", str(tmp_path / "out"))
-    assert quiet.output.splitlines() == lines[-2:]
+    assert quiet.output.splitlines() == lines[-3:]
 
 
 def test_recipe_one_version(run, tmp_path):

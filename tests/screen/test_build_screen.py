@@ -19,7 +19,7 @@ def test_default_recipe_writes_all_three_for_every_version(runner, tmp_path, sam
     assert result.exit_code == 0, result.output
     letters = [v.letter for v in sampler.versions]
     expected = sorted([f"sampler-practice-{v}.html" for v in letters] + [f"sampler-assessment-{v}.html" for v in letters]
-                      + [f"sampler-form-{v}.pdf" for v in letters])
+                      + [f"sampler-form-{v}.pdf" for v in letters] + ["sampler-manifest.json"])
     assert sorted(p.name for p in tmp_path.iterdir()) == expected
     for letter in letters:
         assert f"wrote {tmp_path / f'sampler-form-{letter}.pdf'} (fillable PDF, version {letter}," in result.stdout
@@ -45,11 +45,13 @@ def test_recipe_formats_name_the_screen_formats(runner, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(main, ["build", str(recipe), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [f"screens-assessment-{v}.html" for v in "ABC"]
+    assert sorted(p.name for p in out.iterdir()) == [f"screens-assessment-{v}.html" for v in "ABC"] + [
+        "screens-manifest.json"]
     # Fewer versions later: the pages of versions that no longer exist go, as stale PDFs do.
     result = runner.invoke(main, ["build", str(recipe), "-o", str(out), "--versions", "2"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [f"screens-assessment-{v}.html" for v in "AB"]
+    assert sorted(p.name for p in out.iterdir()) == [f"screens-assessment-{v}.html" for v in "AB"] + [
+        "screens-manifest.json"]
     assert f"removed {out / 'screens-assessment-C.html'}" in result.stdout
 
 
