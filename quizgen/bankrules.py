@@ -5,7 +5,7 @@ each other; these rules read the built Bank and ask whether what a student or
 teacher reads is honest and markable:
 
 ``quote.unsourced``
-    Words in quotation marks are a quotation: verbatim in a source (its cleaned
+    Words in quotation marks (“curly” or "straight") are a quotation: verbatim in a source (its cleaned
     text or its record), or in the quoted words or title of an outside reference
     that the question's claims cite. Anything else put in quotation marks (a
     term, a label, a title, words a student might write) is declared in the
@@ -40,6 +40,8 @@ from quizgen.quotecheck import QUOTE_GAP, quote_in_text
 from quizgen.parametric import COUNTING, GENERATORS, alternatives, case_values, distractors, fill
 
 OPEN, CLOSE = "“", "”"
+#: A straight double quote: what most keyboards type for both marks. Its pairs are quotations too.
+STRAIGHT = '"'
 
 #: Trailing punctuation that may sit inside the closing mark (“…war,”) without being quoted.
 _TRAILING = ".,;:!?"
@@ -81,18 +83,26 @@ def check(bank: model.Bank) -> list[Finding]:
 
 
 def quote_spans(text: str) -> list[str]:
-    """Return the text inside each pair of “curly” double quotes, inner pairs included.
+    """Return the text inside each pair of double quotes, inner pairs included.
 
-    Pairs nest (“… the “second theatre of decisive battle,” …”); an unmatched
-    mark is left alone (another test keeps the pairs balanced).
+    “Curly” pairs nest (“… the “second theatre of decisive battle,” …”);
+    "straight" marks, which cannot say whether they open or close, pair in
+    order of reading. An unmatched mark is left alone (another test keeps the
+    shipped bank's pairs balanced).
     """
-    spans, opened = [], []
+    spans, opened, straight = [], [], None
     for at, char in enumerate(text):
         if char == OPEN:
             opened.append(at)
         elif char == CLOSE and opened:
             start = opened.pop()
             spans.append(text[start + 1 : at])
+        elif char == STRAIGHT:
+            if straight is None:
+                straight = at
+            else:
+                spans.append(text[straight + 1 : at])
+                straight = None
     return spans
 
 

@@ -137,11 +137,17 @@ def field_path(path: tuple) -> str | None:
 
 
 def close_match(word: str, options) -> str:
-    """Return ' (did you mean 'x'?)' for the option closest to ``word``, or ''."""
+    """Return ' (did you mean 'x'?)' for the option closest to ``word``, or ''.
+
+    Case is ignored in comparing ('NAEQ-ORDER-EVENTS' finds 'naeq-order-events'); the option is named as it is.
+    """
     import difflib
 
-    match = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    by_fold = {}
+    for option in map(str, options):
+        by_fold.setdefault(option.casefold(), option)
+    match = difflib.get_close_matches(str(word).casefold(), list(by_fold), n=1)
+    return f" (did you mean '{by_fold[match[0]]}'?)" if match else ""
 
 
 class WorkspaceError(QuizgenError):

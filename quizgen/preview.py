@@ -10,7 +10,9 @@ text wrapped to a width.
 
 from __future__ import annotations
 
+import logging
 import textwrap
+from contextlib import contextmanager
 
 from quizgen import model
 from quizgen.assemble import format_number, letter_of, make_worksheet
@@ -39,8 +41,23 @@ def preview(bank: model.Bank, ids: list[str], *, key: bool = False, cards: bool 
     recipe = model.Recipe(title="", instructions="", questions=(model.Selection("", len(ids), id=tuple(ids)),),
                           seed=seed, cards=False, shuffle=False)
     # cards=False above: a look-it-up question is shown too; the card is added below as asked.
-    sheet = make_worksheet(bank, recipe)
+    with _quiet(logging.getLogger("quizgen.assemble")):
+        sheet = make_worksheet(bank, recipe)
     return [_question(bank, item, key=key, cards=cards) for item in sheet.versions[0].items]
+
+
+@contextmanager
+def _quiet(logger: logging.Logger):
+    """Drop what ``logger`` says meanwhile: questions shown together are no worksheet, so what the assembler
+    warns of for one (a question printing the answer to a look-it-up one beside it) does not apply."""
+    def drop(record: logging.LogRecord) -> bool:
+        return False
+
+    logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        logger.removeFilter(drop)
 
 
 def _question(bank: model.Bank, item: model.WorksheetItem, *, key: bool, cards: bool) -> dict:

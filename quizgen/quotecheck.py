@@ -115,7 +115,28 @@ def mismatch(quote: str, source: model.Source, first: int, last: int) -> Mismatc
     start, end, ratio = _closest(part, whole.text)
     if ratio < MIN_SIMILAR:
         return Mismatch(part)
+    start, end = _trim_to(part, whole.text, start, end)
+    ratio = difflib.SequenceMatcher(None, part, whole.text[start:end], autojunk=False).ratio()
     return Mismatch(part, passage=whole.text[start:end], passage_lines=whole.lines_of(start, end), similarity=ratio)
+
+
+def _trim_to(part: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """Return start..end without the punctuation at either edge that ``part`` has no counterpart for.
+
+    The passage is whole words of the source, so "Hungary," when the quote
+    stops at "Hungary": the comma is not a difference to mark, and a fix that
+    added it would quote more than the teacher meant.
+    """
+    def bare(ch: str) -> bool:
+        return not ch.isalnum() and not ch.isspace()
+
+    if part and not bare(part[-1]):
+        while end > start and bare(text[end - 1]):
+            end -= 1
+    if part and not bare(part[0]):
+        while start < end and bare(text[start]):
+            start += 1
+    return start, end
 
 
 _WORD = re.compile(r"\S+")

@@ -208,6 +208,8 @@ def parse_response(data: bytes, display: str) -> Response:
         raise _problem(display, f"not JSON: {err.msg} (column {err.colno})", line=err.lineno) from None
     except RecursionError:
         raise _problem(display, "not a response file: nested too deeply") from None
+    except ValueError:  # an integer longer than Python will convert (sys.get_int_max_str_digits)
+        raise _problem(display, "not a response file: it holds a number too long to read") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise _problem(display, "not a quizgen response file (it has no \"format\": \"quizgen-response\")")
     if document.get("schema") != SCHEMA_VERSION:
@@ -255,8 +257,16 @@ def _message(error) -> str:
 
 
 def _plain_value(kind: str, value: object) -> object:
-    """Return a value as Response holds it: lists as tuples, so a Response cannot be changed."""
+    """Return a value as Response holds it: lists as tuples, so a Response cannot be changed.
+
+    Blank text and a list of nothing but nulls (which the page never writes:
+    it writes null) read as nothing given, as a blank field of a form does.
+    """
     if value is None:
+        return None
+    if isinstance(value, str) and not _SPACE.sub("", value):
+        return None
+    if isinstance(value, list) and all(v is None for v in value):
         return None
     if kind == "mark-the-words":
         return tuple((int(w["index"]), str(w["word"])) for w in value)
@@ -490,7 +500,7 @@ def _form_value(position: int, kind: str, values: dict[str, str | None], fields:
         places = []
         for _, name in numbered:
             value = text(name)
-            if value is not None and not value.isdigit():
+            if value is not None and not value.isdecimal():  # not isdigit: "²" is a digit that int() refuses
                 raise ValueError(name, f"found {value!r}; write a whole number (1 for the first)")
             places.append(int(value) if value else None)
         return tuple(places) if any(p is not None for p in places) else None
@@ -505,7 +515,18 @@ def _form_value(position: int, kind: str, values: dict[str, str | None], fields:
 
 
 def describe(response: Response) -> str:
-    """Return one line about a response: who, which version and build, how much is answered."""
+    """Return one line about a response: who, which version and build, how much is answered.
+
+    The name is the student's own text: control characters in it are shown
+    escaped, so a name cannot move the cursor, recolour or retitle the
+    teacher's terminal.
+    """
     given = sum(1 for a in response.answers.values() if a.value is not None)
-    return (f"{response.path}: {response.student}, version {response.version} of build {response.build}"
+    return (f"{response.path}: {printable(response.student)}, version {response.version} of build {response.build}"
             f" ({response.source}), {given} of {len(response.answers)} answered")
+
+
+def printable(text: str) -> str:
+    """Return ``text`` with each control character (C0, DEL, C1) written as an escape: '\\x1b'."""
+    return "".join(ch if unicodedata.category(ch) != "Cc" else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)

@@ -158,7 +158,9 @@ def refuse_installed(path: Path, what: str = "write into") -> None:
     The installed copy is replaced by the next install; anything written there
     would be lost, and it is the bank every other folder reads.
     """
-    target = Path(os.path.abspath(path)).resolve()
+    # realpath, not Path.resolve: it follows what links it can and never raises (a link to itself, say);
+    # writing to such a path then fails with a message of its own.
+    target = Path(os.path.realpath(path))
     package = Path(paths.__file__).resolve().parent
     if _below(target, package) or (_below(target, paths.bank_dir().resolve()) and not _in_a_workspace(target)):
         raise WorkspaceError(

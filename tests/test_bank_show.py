@@ -102,6 +102,21 @@ def test_show_an_unknown_id_says_did_you_mean(runner):
     result = runner.invoke(main, ["bank", "show", "naeq-order-event"])
     assert result.exit_code == 2
     assert "no question 'naeq-order-event' in the bank (did you mean 'naeq-order-events'?)" in result.output
+    result = runner.invoke(main, ["bank", "show", "NAEQ-ORDER-EVENTS"])
+    assert "(did you mean 'naeq-order-events'?)" in result.output
+
+
+def test_showing_questions_together_warns_of_nothing(runner, bank, caplog):
+    """A look-it-up question shown beside one that prints its answer is no worksheet: no 'prints the answer' warning."""
+    from quizgen.preview import preview
+
+    ids = ["kcnaq-juche-anachronism", "memq-juche-anachronism"]
+    assert model.LOOK_IT_UP in bank.questions[ids[0]].tags
+    with caplog.at_level("WARNING"):
+        assert [e["id"] for e in preview(bank, ids)] == ids
+    assert caplog.records == []
+    result = runner.invoke(main, ["bank", "show", *ids])
+    assert result.exit_code == 0 and "prints the answer" not in result.output
 
 
 def test_show_with_filters_shows_every_question_that_passes(runner, bank):

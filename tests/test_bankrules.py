@@ -108,6 +108,21 @@ def test_a_declared_term_never_quoted_is_reported(tmp_path):
     assert "never put in quotation marks" in line
 
 
+def test_a_paraphrase_in_straight_quotation_marks_is_caught_too(tmp_path):
+    # A teacher's keyboard types " rather than “ ”: the marks still say the words are quoted.
+    bank = slipped(tmp_path, QUESTIONS, "“20-year-long\n      … war”", '"20-year war"')
+    line = reported(bank, QUESTIONS, ("id: q-quote", "explanation:"), "question q-quote", "explanation", "quote.unsourced")
+    assert "“20-year war”" in line
+    bank = slipped(tmp_path / "ok", QUESTIONS, "“20-year-long\n      … war”", '"20-year-long … war"')
+    assert validate(bank, "--strict")[0] == 0
+
+
+def test_straight_quotation_marks_pair_in_order():
+    assert bankrules.quote_spans('a "one" b "two, three" c') == ["one", "two, three"]
+    assert bankrules.quote_spans('“outer "inner" outer”') == ["inner", 'outer "inner" outer']
+    assert bankrules.quote_spans('an unmatched " mark') == []
+
+
 def test_claim_notes_are_checked_too(tmp_path):
     bank = slipped(tmp_path, CLAIMS, "the day Korea marks as\n      liberation", "the day Korea marks as\n      “the day of liberation”")
     reported(bank, CLAIMS, ("id: nae-liberation", "verdict_note:"), "claim nae-liberation", "verdict_note", "quote.unsourced")

@@ -102,6 +102,18 @@ def test_an_unknown_id_says_did_you_mean(bank, tmp_path, monkeypatch):
     ]
 
 
+def test_an_id_typed_in_capitals_says_did_you_mean(bank, tmp_path, monkeypatch):
+    """Ids are lower case; one typed with capitals (copied from a heading, caps lock) still gets a suggestion."""
+    monkeypatch.chdir(tmp_path)
+    path = write_recipe(tmp_path, "questions:\n  - id: [NAEQ-ORDER-EVENTS, Naeq-Who-Publish]\n")
+    with pytest.raises(RecipeError) as info:
+        make_worksheet(bank, load_recipe(path))
+    assert info.value.lines()[:2] == [
+        "recipe.yaml:2: field 'questions[0]': unknown question 'NAEQ-ORDER-EVENTS' (did you mean 'naeq-order-events'?)",
+        "recipe.yaml:2: field 'questions[0]': unknown question 'Naeq-Who-Publish' (did you mean 'naeq-who-publishes'?)",
+    ]
+
+
 def test_a_question_named_twice_is_reported_with_both_places(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = write_recipe(tmp_path, """\

@@ -66,6 +66,31 @@ def test_the_suggestion_is_valid_when_copied_in(tmp_path):
     assert CliRunner().invoke(main, ["bank", "validate", "--bank", str(bank)]).exit_code == 0
 
 
+def test_the_passage_ends_where_the_quote_does_not_at_the_next_comma(tmp_path):
+    """The closest passage is whole words of the source, but a comma or bracket after (or before) the words the
+    quote stops at is not part of it: no difference is marked there and the suggestion does not add it."""
+    code, out, line = _validate(_copy(tmp_path), "memoir.yaml", "had taken Budapest, the capital of Hungary\"",
+                                "had taken Budapest the capitol of Hungary\"")
+    assert code == 1
+    head = next(i for i, l in enumerate(out) if "claim mem-budapest: field 'quote'" in l)
+    assert out[head + 1:head + 5] == [
+        "  quote:  …forces had taken Budapest  the capitol of Hungary",
+        "  source: …forces had taken Budapest, the capital of Hungary",
+        "                                    ^          ^",
+        '  to quote the source as it stands, write: quote: "By that time the Soviet forces had taken Budapest, '
+        'the capital of Hungary"',
+    ]
+
+
+def test_a_passage_keeps_the_punctuation_a_quote_has(brochure):
+    problem = mismatch("President Kim Il Sung (1912-1994) is the savior", brochure, 2, 2)
+    assert problem.passage == "President Kim Il Sung (1912-1994) is the saviour"
+    problem = mismatch("liberated his contry from the Japanese military occupation.", brochure, 2, 2)
+    assert problem.passage == "liberated his country from the Japanese military occupation."
+    problem = mismatch("1912-1994) is the savior of the Korean nation", brochure, 2, 2)
+    assert problem.passage == "1912-1994) is the saviour of the Korean nation"
+
+
 def test_a_quote_at_the_wrong_lines_names_the_right_ones(tmp_path):
     bank = _copy(tmp_path)
     path = bank / "claims" / "brochure.yaml"

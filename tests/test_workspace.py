@@ -199,6 +199,21 @@ def test_ingest_in_a_workspace_lands_in_its_bank(runner, tmp_path, monkeypatch):
     assert sorted(line.split()[0] for line in listed.stdout.splitlines()[1:]) == ["final-march", "naenara"]
 
 
+def test_ingest_into_a_bank_that_is_a_symlink_loop_says_it_cannot_write(runner, tmp_path, monkeypatch):
+    """A bank folder named by a symlink to itself: one clear message, not an internal error."""
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / workspace.MARKER).write_text("bank: loop\n", encoding="utf-8")
+    (ws / "loop").symlink_to("loop")
+    (ws / "page.html").write_bytes((SYNTHETIC / "page.html").read_bytes())
+    monkeypatch.chdir(ws)
+    result = runner.invoke(main, ["sources", "ingest", "page.html"])
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert "loop" in result.stderr
+    workspace.refuse_installed(ws / "loop")  # not the installed package: nothing to refuse
+
+
 def test_nothing_is_written_into_the_installed_package(tmp_path):
     package = Path(workspace.__file__).resolve().parent
     for target in (package / "banks", package / "banks" / "sources", package):

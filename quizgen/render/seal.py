@@ -28,6 +28,7 @@ Per question, the page holds (all base64; ``screen.js`` does the other half):
 - ``feedback`` (single choice): per letter, that choice's feedback sealed
   with ``H(salt, "feedback", letter)``, every one padded to the same length,
   so a choice with feedback looks like one without;
+- ``decimals`` and, for a wide range, ``levels`` (numeric): see below;
 - ``rubric`` (open response): the rubric levels sealed with
   ``H(salt, "rubric")``. That key is in the page: the rubric is shown to
   anyone who has written something, so it is no secret; sealing keeps it
@@ -37,15 +38,27 @@ Per question, the page holds (all base64; ``screen.js`` does the other half):
 XOR with the keystream ``H(key ‖ counter)`` (SHA-256 in counter mode), the
 text padded with spaces to a multiple of 64 bytes.
 
+A number is checked on a grid of ``decimals`` places (those of its answer
+and tolerance). Up to ``MOST_LISTED`` numbers, the tags list each number
+of the range; a student's number between two of them is right when both
+are. A wider range (1936 ± 5000) is listed as its top end and the aligned
+blocks of 1, 10, 100 … grid steps that make up the rest (block ``j`` of
+level ``l`` is written ``b{l}:{j}`` and holds the numbers whose grid
+count, floored to a multiple of 10^l, is ``j``·10^l): a student's number
+is right when it is the top end or falls in a listed block. ``levels``
+says how many levels to try; it follows from the tolerance alone.
+
 What a page cannot hide: the kind and number of choices (printed anyway),
 roughly how many wordings are accepted (the power of two above it), and,
-for a number, how many decimals it is checked to. The tests build each page again with
+for a number, how many decimals it is checked to and, for a wide range,
+roughly how wide it is. The tests build each page again with
 another choice made correct and check that only these sealed values change.
 """
 
 from __future__ import annotations
 
 import base64
+import decimal
 import hashlib
 import itertools
 from decimal import Decimal
@@ -55,8 +68,13 @@ from quizgen.printed import format_number, letter_of
 from quizgen.responses import normalise_text, phrase_words
 
 #: Most accepted forms a page carries for one question (mark-the-words with a
-#: phrase that occurs several times; a number with a wide tolerance).
+#: phrase that occurs several times).
 MOST_ACCEPTED = 2001
+#: Most numbers of a tolerance's range a page lists one by one; a wider range is listed in blocks.
+MOST_LISTED = 101
+#: Digits Decimal arithmetic keeps here: far more than any answer has, so the grid is exact
+#: (the default context rounds to 28 digits, and a 30-digit answer would move).
+_EXACT = decimal.Context(prec=1000)
 _SEP = "\u001f"
 
 
@@ -105,8 +123,8 @@ def accepted(item: model.WorksheetItem) -> list[str]:
 
     single-choice "B"; multiple-response "A,C"; true-false "true"/"false";
     numeric each number of the tolerance's range at ``decimals(item)``
-    places ("1935", "1936", "1937"); short-answer each accepted wording,
-    normalised; matching the letters per prompt "C,A,B"; ordering the places
+    places ("1935", "1936", "1937"), or a wide range's top end and blocks
+    ("b2:19"); short-answer each accepted wording, normalised; matching the letters per prompt "C,A,B"; ordering the places
     of the printed items "3,1,2"; mark-the-words the sorted word indices
     "1,2,7", for each way the phrases can be found, with or without each
     optional phrase. Open response: none.
@@ -139,21 +157,61 @@ def accepted(item: model.WorksheetItem) -> list[str]:
 
 def decimals(question: model.Numeric) -> int:
     """Return the decimal places a numeric answer is checked at: those of its answer or tolerance."""
-    return max(0, -min(question.answer.normalize().as_tuple().exponent, question.tolerance.normalize().as_tuple().exponent))
+    with decimal.localcontext(_EXACT):
+        exponents = (question.answer.normalize().as_tuple().exponent, question.tolerance.normalize().as_tuple().exponent)
+    return max(0, -min(exponents))
+
+
+def _grid_range(question: model.Numeric) -> tuple[int, int, int]:
+    """Return (decimals, low, high): the ends of the tolerance's range counted in grid steps (exact)."""
+    places = decimals(question)
+    with decimal.localcontext(_EXACT):
+        low, high = question.answer - question.tolerance, question.answer + question.tolerance
+        return places, int(low.scaleb(places)), int(high.scaleb(places))
+
+
+def number_levels(question: model.Numeric) -> int:
+    """Return how many block levels a page tries for ``question`` (0: its range is listed number by number)."""
+    _, low, high = _grid_range(question)
+    return 0 if high - low + 1 <= MOST_LISTED else len(str(high - low))
 
 
 def _numbers(question: model.Numeric) -> list[str]:
-    """Return every number at ``decimals`` places within the tolerance of the answer.
+    """Return the accepted forms of a number: each number of the range at ``decimals`` places, or for a wide
+    range its top end and its blocks (see the module docstring).
 
-    A student's number with more places lies between two of these; screen.js
-    counts it right when both neighbours are (the range's ends are on the grid).
+    A student's number with more places lies between two grid numbers;
+    screen.js counts it right when both are listed (the range's ends are on
+    the grid), or when it falls in a listed block.
     """
-    step = Decimal(1).scaleb(-decimals(question))
-    low, high = question.answer - question.tolerance, question.answer + question.tolerance
-    count = int((high - low) / step) + 1
-    if count > MOST_ACCEPTED:
-        raise ValueError(f"question {question.id}: a tolerance of {question.tolerance} is too wide to check on a page")
-    return [format_number(low + n * step) for n in range(count)]
+    places, low, high = _grid_range(question)
+    with decimal.localcontext(_EXACT):
+        def written(count: int) -> str:
+            return format_number(Decimal(count).scaleb(-places))
+
+        if not number_levels(question):
+            return [written(n) for n in range(low, high + 1)]
+        return [written(high), *(f"b{level}:{index}" for level, index in blocks(low, high))]
+
+
+def blocks(first: int, end: int) -> list[tuple[int, int]]:
+    """Return the aligned decimal blocks that exactly cover the integers first … end-1, fewest first-level ones.
+
+    A block is (level, index): the 10**level integers from index·10**level.
+    Going up a level at a time, each end takes single blocks until it is a
+    multiple of the next level's size: at most 9 blocks per end and level.
+    """
+    out, level, size = [], 0, 1
+    while first < end:
+        bigger = size * 10
+        while first % bigger and first < end:
+            out.append((level, first // size))
+            first += size
+        while end % bigger and first < end:
+            end -= size
+            out.append((level, end // size))
+        level, size = level + 1, bigger
+    return out
 
 
 def padded_count(count: int) -> int:
@@ -190,6 +248,8 @@ def practice_checks(item: model.WorksheetItem, build: str, version: str) -> dict
     out["sealed"] = seal(content_key, q.explanation)
     if isinstance(q, model.Numeric):
         out["decimals"] = decimals(q)
+        if number_levels(q):
+            out["levels"] = number_levels(q)
     if isinstance(q, model.SingleChoice) and any(c.feedback for c in q.choices):
         longest = max(len(c.feedback.encode("utf-8")) for c in q.choices)
         out["feedback"] = {

@@ -160,6 +160,28 @@
     return [grid(floor), grid(ceiling)];
   }
 
+  /* The forms to look up for a number in a wide range (seal.py: "levels"): itself when it is on the
+     grid (the range's top end is listed so), and the block holding it at each level, "b<level>:<index>",
+     index = the number counted in grid steps, floored to a multiple of 10^level, over 10^level. */
+  function blockForms(text, decimals, levels) {
+    var n = parseNumber(text);
+    if (!n) return null;
+    var signed = n.negative ? -n.digits : n.digits;
+    var forms = n.scale <= decimals ? [numberText(n.negative, n.digits, n.scale)] : [];
+    for (var level = 0; level < levels; level++) {
+      var shift = n.scale - decimals + level, index;
+      if (shift <= 0) {
+        index = signed * 10n ** BigInt(-shift);
+      } else {
+        var divisor = 10n ** BigInt(shift);
+        index = signed / divisor;
+        if (signed < 0n && signed % divisor !== 0n) index -= 1n;
+      }
+      forms.push("b" + level + ":" + index.toString());
+    }
+    return forms;
+  }
+
   /* ---- Each kind's value (as the response file holds it) and canonical form (as the checks hold it). ---- */
 
   function checked(q) {
@@ -209,8 +231,9 @@
       case "true-false": return { forms: [given ? "true" : "false"] };
       case "multiple-response": return { forms: [given.join(",")] };
       case "numeric":
-        var forms = numberForms(given, check.decimals || 0);
-        return forms ? { forms: forms, all: true } : { problem: "Type a number, such as 1936 or 2.5 (the unit is already there)." };
+        var forms = check.levels ? blockForms(given, check.decimals || 0, check.levels) : numberForms(given, check.decimals || 0);
+        if (!forms) return { problem: "Type a number, such as 1936 or 2.5 (the unit is already there)." };
+        return { forms: forms, all: !check.levels };
       case "short-answer": return { forms: [normalise(given)] };
       case "matching":
         if (given.indexOf(null) >= 0) return { problem: "Choose a letter for every numbered item first." };
@@ -673,5 +696,5 @@
 
   /* For the tests: the page's own hashing and reading of text, to compare with Python's. */
   window.quizgenPage = { sha256Base64: function (t) { return toBase64(sha256(encoder.encode(t))); },
-    normalise: normalise, numberForms: numberForms, value: value };
+    normalise: normalise, numberForms: numberForms, blockForms: blockForms, value: value };
 })();

@@ -430,3 +430,32 @@ def test_a_number_is_right_anywhere_within_its_tolerance(browser, all_kinds, tmp
     assert page.inner_text(f"#q{n}-feedback").startswith("Type a number")
     _no_problems(opened)
     opened.context.close()
+
+
+@pytest.mark.parametrize("answer, tolerance, cases", [
+    ("40000", "5000", [("40000", True), ("35000", True), ("45000", True), ("44,999.99", True), ("35 000.5", True),
+                       ("45000.01", False), ("34999", False), ("-40000", False), ("4e4", None)]),
+    ("1936", "2500", [("-564", True), ("4436", True), ("4437", False), ("-565", False), ("0", True), ("-0.5", True)]),
+    ("123456789012345678901234567890", "0.5", [("123456789012345678901234567890", True),
+                                               ("123,456,789,012,345,678,901,234,567,890.5", True),
+                                               ("123456789012345678901234567891", False)]),
+])
+def test_wide_and_long_numbers_check_right(browser, all_kinds, tmp_path, answer, tolerance, cases):
+    """A tolerance of thousands builds a page (checked by decimal blocks) and a 30-digit answer checks exactly."""
+    import dataclasses
+    from decimal import Decimal
+
+    from quizgen import model
+
+    item = next(i for i in all_kinds.versions[0].items if i.question.kind == "numeric")
+    question = dataclasses.replace(item.question, answer=Decimal(answer), tolerance=Decimal(tolerance))
+    sheet = dataclasses.replace(all_kinds, versions=(model.Version("A", (dataclasses.replace(item, question=question),)),))
+    opened = open_page(browser, write_pages(sheet, tmp_path, "practice")["A"])
+    page, n = opened.page, item.number
+    for typed, right in cases:
+        page.fill(f"#q{n}-number", typed)
+        page.click(f"#q{n} .check-button")
+        expected = "Type a number" if right is None else "Right." if right else "Not yet"
+        assert page.inner_text(f"#q{n}-feedback").startswith(expected), typed
+    _no_problems(opened)
+    opened.context.close()

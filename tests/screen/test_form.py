@@ -20,7 +20,7 @@ from quizgen.render import render_html
 from quizgen.render.context import worksheet_context
 from quizgen.render.form import form_context
 from quizgen.render.pdf import render_documents
-from quizgen.responses import form_fields, passage_words, read_answers
+from quizgen.responses import ResponseError, form_fields, passage_words, read_answers
 
 from .driver import Planned, right_answer, wrong_answer
 
@@ -131,6 +131,20 @@ def test_an_empty_form_reads_as_unanswered_but_needs_a_name(all_kinds, forms, tm
     with pytest.raises(Exception) as caught:
         read_answers(path)
     assert f"field 'q{ordering.number}-1'" in caught.value.lines()[0] and "whole number" in caught.value.lines()[0]
+
+
+@pytest.mark.parametrize("typed", ["²", "1²", "⑤"])
+def test_a_place_that_only_looks_like_a_digit_is_named_not_a_crash(all_kinds, forms, tmp_path, typed):
+    """A superscript two is a digit to str.isdigit but not to int(): the reader names the field."""
+    version = all_kinds.versions[0]
+    ordering = next(i for i in version.items if i.question.kind == "ordering")
+    path = tmp_path / "odd-place.pdf"
+    path.write_bytes(_fill(forms["A"], {"name": "Ada", f"q{ordering.number}-1": typed}))
+    with pytest.raises(ResponseError) as caught:
+        read_answers(path)
+    assert f"field 'q{ordering.number}-1'" in caught.value.lines()[0] and "whole number" in caught.value.lines()[0]
+    path.write_bytes(_fill(forms["A"], {"name": "Ada", f"q{ordering.number}-1": "٣"}))  # an Arabic-Indic three is a 3
+    assert read_answers(path).answers[ordering.number].value[0] == 3
 
 
 def _pages_as_images(pdf: bytes, tmp_path, stem: str) -> list[bytes]:

@@ -270,9 +270,50 @@ def test_tolerance_is_checked_on_its_grid():
     q = model.Numeric(id="n", skill="date-checking", subskill="B1", claims=(), stem="s", explanation="e", difficulty=1,
                       grade_band="9-10", answer=Decimal("2.5"), tolerance=Decimal("0.2"))
     assert _numbers(q) == ["2.3", "2.4", "2.5", "2.6", "2.7"]
-    wide = dataclasses.replace(q, answer=Decimal(1936), tolerance=Decimal(5000))
-    with pytest.raises(ValueError):
-        _numbers(wide)
+
+
+def _in_blocks(forms: list[str], units: int) -> bool:
+    """Return whether the number ``units`` (in steps of the grid) falls in one of the blocks ``forms`` lists."""
+    for form in forms:
+        if form.startswith("b"):
+            level, index = map(int, form[1:].split(":"))
+            if units // 10**level == index:
+                return True
+    return False
+
+
+@pytest.mark.parametrize("answer, tolerance", [("1936", "5000"), ("40000", "5000"), ("-12.5", "1000.25"),
+                                               ("2.5", "1000000"), ("0", "123456789")])
+def test_a_wide_tolerance_is_checked_by_decimal_blocks(answer, tolerance):
+    """A range too wide to list number by number is listed as aligned blocks (1s, 10s, 100s …) and its top end:
+    every number inside falls in exactly one block or is the top end, none outside does."""
+    from quizgen.render.seal import MOST_LISTED, _numbers, decimals, number_levels
+
+    q = model.Numeric(id="n", skill="date-checking", subskill="B1", claims=(), stem="s", explanation="e", difficulty=1,
+                      grade_band="9-10", answer=Decimal(answer), tolerance=Decimal(tolerance))
+    forms = _numbers(q)
+    places = decimals(q)
+    low, high = [int((q.answer + sign * q.tolerance).scaleb(places)) for sign in (-1, 1)]
+    assert number_levels(q) and len(forms) <= 18 * number_levels(q) + 1  # at most 9 blocks per end and level
+    assert high - low + 1 > MOST_LISTED
+    assert format_number(q.answer + q.tolerance) in forms
+    assert number_levels(q) == len(str(high - low)) > max(int(f[1:].split(":")[0]) for f in forms if f.startswith("b"))
+    samples = {low, high, low - 1, high + 1, (low + high) // 2, low + 1, high - 1, low + 10, high - 10}
+    samples |= {low + k * (high - low) // 97 for k in range(98)}
+    for units in samples:
+        inside = sum(_in_blocks([f], units) for f in forms)
+        assert inside == (1 if low <= units < high else 0), units
+
+
+def test_numbers_longer_than_decimals_default_precision_are_exact():
+    """Decimal's default context keeps 28 digits: a 30-digit answer must not be rounded on the grid."""
+    from quizgen.render.seal import _numbers
+
+    q = model.Numeric(id="n", skill="date-checking", subskill="B1", claims=(), stem="s", explanation="e", difficulty=1,
+                      grade_band="9-10", answer=Decimal("123456789012345678901234567890"), tolerance=Decimal("0.5"))
+    forms = _numbers(q)
+    assert forms[0] == "123456789012345678901234567889.5" and forms[-1] == "123456789012345678901234567890.5"
+    assert "123456789012345678901234567890" in forms
 
 
 def test_a_page_shows_the_excerpts_even_when_the_paper_hands_them_out(sampler):

@@ -134,6 +134,39 @@ def test_odd_files(tmp_path):
     assert "PDF" in caught.value.lines()[0]
 
 
+def test_an_integer_too_long_to_read_is_a_clear_error(tmp_path):
+    """Python refuses to read an integer of more than 4300 digits; the reader says so instead of crashing."""
+    text = json.dumps(GOOD).replace('"position": 1,', '"position": ' + "9" * 5000 + ",", 1)
+    with pytest.raises(ResponseError) as caught:
+        read_answers(_write(tmp_path, text))
+    assert "answers.json" in caught.value.lines()[0] and "number" in caught.value.lines()[0], caught.value.lines()
+
+
+def test_blank_answers_read_as_not_given(tmp_path, runner):
+    """What the page never writes (blank text, a list of nothing) reads as nothing given, as a blank form field does."""
+    document = json.loads(json.dumps(GOOD))
+    blank = {"numeric": " ", "short-answer": "", "open-response": "\n\t", "matching": [None, None, None],
+             "ordering": [None, None, None]}
+    for answer in document["answers"]:
+        if answer["kind"] in blank:
+            answer["value"] = blank[answer["kind"]]
+    path = _write(tmp_path, document)
+    response = read_answers(path)
+    assert {n: a.value for n, a in response.answers.items() if a.kind in blank} == {4: None, 5: None, 6: None, 7: None, 8: None}
+    assert response.answers[5].kind == "short-answer"
+    result = runner.invoke(main, ["responses", str(path)])
+    assert "4 of 9 answered" in result.stdout, result.output
+
+
+def test_a_name_cannot_drive_the_teachers_terminal(tmp_path, runner):
+    """Control characters in a name (an ANSI escape that recolours or retitles the terminal) are shown, not sent."""
+    document = dict(GOOD, student="Eve\u001b[31m red\u001b]0;title\u0007 \u009b2J")
+    result = runner.invoke(main, ["responses", str(_write(tmp_path, document))])
+    assert result.exit_code == 0
+    assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) < 0xa0 for c in result.stdout), repr(result.stdout)
+    assert "Eve" in result.stdout and "red" in result.stdout
+
+
 def test_responses_command_reads_and_reports(runner, tmp_path):
     good = _write(tmp_path, GOOD, "good.json")
     bad = _write(tmp_path, "{}", "bad.json")
