@@ -71,20 +71,33 @@ def _where(recipe: model.Recipe, index: int, selection: model.Selection) -> Loca
     return Location(recipe.path or "recipe", selection.line, f"questions[{index}]")
 
 
+def _id_where(recipe: model.Recipe, index: int, selection: model.Selection, k: int) -> Location:
+    """Where the ``k``-th id of a naming line is written: questions[N].id or questions[N].id[K], on its own line."""
+    if selection.option or len(selection.id_places) != len(selection.id):
+        return _where(recipe, index, selection)
+    field, line = selection.id_places[k]
+    return Location(recipe.path or "recipe", line or selection.line, field)
+
+
 def _named_pool(bank: model.Bank, recipe: model.Recipe, index: int, selection: model.Selection,
                 unknown_names: list[Diagnostic], problems: list[Diagnostic]) -> list[model.Question]:
     """Return the questions a line names, in its order; report ids the bank lacks and look-ups cards leave out."""
     pool = []
-    for ident in selection.id:
+    for k, ident in enumerate(selection.id):
         question = bank.questions.get(ident)
         if question is None:
-            unknown_names.append(Diagnostic(_where(recipe, index, selection),
+            unknown_names.append(Diagnostic(_id_where(recipe, index, selection, k),
                                             f"unknown question '{ident}'{close_match(ident, bank.questions)}"))
         elif recipe.cards and model.LOOK_IT_UP in question.tags:
-            problems.append(Diagnostic(_where(recipe, index, selection),
+            problems.append(Diagnostic(_id_where(recipe, index, selection, k),
                                        f"question '{ident}' needs students to look something up, which cards: true "
                                        "leaves out; name another question or set cards: false"))
         else:
+            if recipe.grade_band and model.GRADE_BANDS.index(question.grade_band) > model.GRADE_BANDS.index(recipe.grade_band):
+                # The teacher chose it; a drawn line would not have (see catalog.matches).
+                log.warning(Diagnostic(_id_where(recipe, index, selection, k), (
+                    f"question '{ident}' is written for grades {question.grade_band}, above the recipe's grade_band "
+                    f"{recipe.grade_band}; it is printed because the recipe names it"), severity="warning").format())
             pool.append(question)
     return pool
 
@@ -214,6 +227,8 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     order = _pick_order(pools, recipe)
     skills = list(dict.fromkeys(skill for i, s in enumerate(recipe.questions)
                                 for skill in ([q.skill for q in pools[i]] if s.id else [_skill_of(s.skill)])))
+    named = {q.id for i, s in enumerate(recipe.questions) if s.id for q in pools[i]}
+    _warn_named_give_aways(bank, recipe, [q for i in order if recipe.questions[i].id for q in pools[i]])
     versions = []
     # Points, kinds, difficulties and sub-skills per recipe line, as version A
     # drew them: every later version draws the same points on each line, so all
@@ -242,7 +257,7 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
             # longer looked up, and two questions on the very same claims ask one
             # thing twice: draw the version again, keeping the best draw (the bank
             # may leave no other way).
-            away = given_away(bank, list(chosen.values()))
+            away = [pair for pair in given_away(bank, list(chosen.values())) if not set(pair) <= named]
             faults = (len(away), len(same_claims(list(chosen.values()))))
             if best is None or faults < best[0]:
                 best = (faults, chosen, drew, away, by_line)
@@ -260,6 +275,17 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
             parts = [q for i in range(len(recipe.questions)) for q in by_line[i]]
         versions.append(_version(bank, recipe, letter, index, parts, rng))
     return _worksheet(bank, recipe, versions)
+
+
+def _warn_named_give_aways(bank: model.Bank, recipe: model.Recipe, named: list[model.Question]) -> None:
+    """Warn once of each give-away between two questions the recipe names: no draw can avoid it."""
+    places = {ident: (i, k) for i, s in enumerate(recipe.questions) for k, ident in enumerate(s.id)}
+    for asked, telling in given_away(bank, named):
+        index, k = places[telling]
+        log.warning(Diagnostic(_id_where(recipe, index, recipe.questions[index], k), (
+            f"question '{telling}' prints the answer that look-it-up question '{asked}' asks students to look up; "
+            "both were named in the recipe, so every version prints both (name one of them to keep the look-up)"),
+            severity="warning").format())
 
 
 def _shuffled_parts(bank: model.Bank, skills: list[str], chosen: list[model.Question],

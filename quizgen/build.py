@@ -134,7 +134,7 @@ def build(
         for mode in ("practice", "assessment"):
             if f"html-{mode}" in rendered:
                 report.outputs += [Output(out / o.path, o.label, o.data) for o in render_pages(worksheet, mode)]
-                say(f"wrote the {mode} pages")
+                say(f"made the {mode} pages")  # in memory: written (or not) at the end
     _export_outputs(planned, out, recipe.name, report, say)
     if write:
         write_outputs(report, bank_dir, force=force, progress=say)
@@ -267,7 +267,7 @@ def _export_outputs(planned: list, folder: Path, stem: str, report: BuildReport,
         report.summaries.append(summary_line(plan, path))
         entries.append((plan, path))
         if say:
-            say(f"exported {exporter.name}")
+            say(f"made the {exporter.name} export")  # in memory: written (or not) at the end
     if entries:
         text = report_text(report.worksheet.recipe.title, entries)
         report.outputs.append(Output(folder / f"{stem}{REPORT_SUFFIX}", "what each format adapted or left out, question by question",

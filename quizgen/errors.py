@@ -92,6 +92,10 @@ class ExportError(QuizgenError):
     """Raised by an exporter that cannot express something; names format and question."""
 
 
+class AnswersError(QuizgenError):
+    """Raised by marking: a manifest or students' answers that cannot be read or do not fit the build."""
+
+
 class OutputError(QuizgenError):
     """Raised by build when the output folder cannot be written."""
 

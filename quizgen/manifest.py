@@ -10,8 +10,10 @@ student gets contains it. It holds
   numbers), so the same bank, recipe and seed always give the same id, and
   response files and filled forms that carry it can be matched to it;
 - ``versions``: per version, each position's question id, kind, skill,
-  sub-skill, points, choice order, parametric values and printable key:
-  everything marking needs, so marking never reads the bank again;
+  sub-skill, points, choice order, parametric values, printable key and
+  ``scoring`` record (quizgen.scoring), its stem, explanation and claims:
+  everything marking needs, so marking never reads the bank again (the
+  schema is ``quizgen.marking.schema``, printed by ``quizgen mark --schema``);
 - ``files``: each file the build wrote (name, size, SHA-256), so a later
   build removes only files that were ours and are unchanged since.
 
@@ -128,8 +130,19 @@ def build_id(worksheet: model.Worksheet) -> str:
     return "qg-" + _digest([recipe, worksheet.versions])[:12]
 
 
-def version_record(version: model.Version) -> dict:
-    """Return what marking needs of one version: each position and how it is keyed."""
+def version_record(version: model.Version, worksheet: model.Worksheet | None = None) -> dict:
+    """Return what marking needs of one version: each position, how it is keyed and how it scores.
+
+    Besides the printed key, a position holds its ``scoring`` record (see
+    quizgen.scoring: correct letters, accepted answers, tolerance and unit,
+    pairs, order, words, rubric levels), the stem as printed and as an LMS
+    shows it (to match an LMS report's columns), the explanation and the
+    claims it stands on (for feedback sheets and the class report), so
+    marking never reads the bank. ``worksheet`` supplies the claims.
+    """
+    from quizgen import scoring
+
+    claims = worksheet.claims if worksheet is not None else {}
     positions = []
     for item in version.items:
         question = item.question
@@ -146,8 +159,27 @@ def version_record(version: model.Version) -> dict:
             "choices": [_plain(c) for c in getattr(question, "choices", ())],
             # mark-the-words: phrases credited either way, marked or not (not in "key")
             "optional": list(getattr(question, "optional", ())),
+            **_marking_fields(item, claims),
+            "rule": scoring.RULES[question.kind].name,
+            "scoring": scoring.scoring_record(item),
         })
     return {"letter": version.letter, "points": version.points, "positions": positions}
+
+
+def _marking_fields(item: model.WorksheetItem, claims: dict) -> dict:
+    """Return the texts results print about a position: stems, explanation, claims, outside source."""
+    from quizgen.printed import select_stem
+
+    question = item.question
+    outside = question.outside_source
+    return {
+        "stem": question.stem,
+        "lms_stem": select_stem(question),
+        "explanation": question.explanation,
+        "outside_source": {"kind": outside.kind, "says": outside.says} if outside else None,
+        "claims": [{"id": c, "summary": claims[c].summary, "verdict": claims[c].verdict, "source": claims[c].source}
+                   for c in question.claims if c in claims],
+    }
 
 
 def make_manifest(worksheet: model.Worksheet, *, bank: str = "", files: list[dict] | None = None) -> dict:
@@ -164,7 +196,7 @@ def make_manifest(worksheet: model.Worksheet, *, bank: str = "", files: list[dic
             "bank": bank,
             "quizgen": __version__,
         },
-        "versions": [version_record(v) for v in worksheet.versions],
+        "versions": [version_record(v, worksheet) for v in worksheet.versions],
         "files": files or [],
     }
 

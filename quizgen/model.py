@@ -509,6 +509,10 @@ class Selection:
     #: order; such a line draws nothing (``skill`` is empty, ``count`` is
     #: how many it names).
     id: tuple[str, ...] = ()
+    #: Where each of ``id`` is written in the recipe: (field, line), e.g.
+    #: ("questions[0].id[1]", 4), so a message points at that id; not
+    #: part of what the line selects, so not compared.
+    id_places: tuple[tuple[str, int | None], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -126,13 +126,30 @@ def _open_descriptor(path: Path) -> int | None:
 
 
 def _reason(target: Path, err: OSError) -> str:
-    """Return why writing ``target`` failed, naming a file that stands where a folder should."""
+    """Return why writing ``target`` failed, naming a looping link or a file that stands where a folder should."""
+    loop = _looping_link(target)
+    if loop is not None:  # mkdir says only "File exists", open "Too many levels of symbolic links"
+        return f"{loop} is a symbolic link that loops (following it leads back to it), not a folder; remove it or point it at a folder"
     blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:  # e.g. -o notes.txt, where notes.txt is a file
         from quizgen.inputs import describe
 
         return f"{blocker} is {describe(blocker) or 'a file'}, not a folder"
     return err.strerror or str(err)
+
+
+def _looping_link(target: Path) -> Path | None:
+    """Return the outermost folder on the way to ``target`` that is a symbolic link that loops, else None."""
+    for folder in reversed(Path(target).parents):
+        try:
+            if not stat.S_ISLNK(os.lstat(folder).st_mode):
+                continue
+            os.stat(folder)
+        except OSError as err:
+            if err.errno == errno.ELOOP and os.path.islink(folder):
+                return folder
+            return None  # missing, or unreadable: not a loop, and nothing past it can be one
+    return None
 
 
 def _stage(target: _Target, data: bytes) -> Path:

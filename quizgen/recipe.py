@@ -613,7 +613,7 @@ def _pick(item: dict, path: tuple, r: _Reader, named: dict[str, str]) -> model.S
     if listed and not value:
         r.bad(path + (PICK_KEY,), "names no question; write '- id: question-id' or a list of ids")
         return None
-    ids = []
+    ids, places = [], []
     for j, ident in enumerate(value if listed else [value]):
         where = path + (PICK_KEY, j) if listed else path + (PICK_KEY,)
         if not isinstance(ident, str) or not ident.strip():
@@ -626,9 +626,10 @@ def _pick(item: dict, path: tuple, r: _Reader, named: dict[str, str]) -> model.S
             continue
         named[ident] = place
         ids.append(ident)
+        places.append((field_path(where), r.line(where)))
     if not ids:
         return None
-    return model.Selection("", len(ids), line=r.line(path), id=tuple(ids))
+    return model.Selection("", len(ids), line=r.line(path), id=tuple(ids), id_places=tuple(places))
 
 
 class _Sub:

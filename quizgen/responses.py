@@ -66,7 +66,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from quizgen.errors import Diagnostic, Location, QuizgenError, field_path
-from quizgen.scoring import WORD  # one definition of a markable word, shared with the exports and marking
 
 FORMAT = "quizgen-response"
 #: Bumped when a field changes meaning; the reader refuses other versions.
@@ -203,7 +202,12 @@ def parse_response(data: bytes, display: str) -> Response:
     except UnicodeDecodeError as err:
         raise _problem(display, f"is not UTF-8 text (byte {err.start}): not a response file") from None
     try:
-        document = json.loads(text)
+        document = _strict_decoder().decode(text)
+    except _DuplicateKey as dup:
+        raise ResponseError(f"{display} was not read", [Diagnostic(
+            Location(display, dup.line, None, dup.column),
+            f"key {json.dumps(dup.key, ensure_ascii=False)} is given twice in one object; programs disagree on "
+            "which one counts, so quizgen reads neither: keep one")]) from None
     except json.JSONDecodeError as err:
         raise _problem(display, f"not JSON: {err.msg} (column {err.colno})", line=err.lineno) from None
     except RecursionError:
@@ -224,6 +228,49 @@ def parse_response(data: bytes, display: str) -> Response:
         answers[entry["position"]] = Answer(entry["position"], entry["kind"], _plain_value(entry["kind"], entry["value"]))
     return Response(display, document["build"], document["version"], document["student"].strip(), answers, "html",
                     document.get("worksheet", ""), document.get("saved", ""))
+
+
+class _DuplicateKey(Exception):
+    """A JSON object names a key twice (plain ``json`` keeps the last silently): where the second one starts."""
+
+    def __init__(self, key: str, text: str, at: int):
+        super().__init__(key)
+        self.key = key
+        self.line = text.count("\n", 0, at) + 1
+        self.column = at - text.rfind("\n", 0, at)
+
+
+def _strict_decoder() -> json.JSONDecoder:
+    """Return a JSON decoder that raises _DuplicateKey on a key given twice in one object.
+
+    ``object_pairs_hook`` alone would see the duplicate but not where it is;
+    the pure-Python scanner calls ``parse_object`` with the object's start, so
+    the key can be found again there. Fast enough for files of MAX_BYTES.
+    """
+    from json.decoder import WHITESPACE, JSONObject, scanstring
+    from json.scanner import py_make_scanner
+
+    def skip(text: str, at: int) -> int:
+        return WHITESPACE.match(text, at).end()
+
+    def parse_object(text_and_start, strict, scan_once, object_hook, object_pairs_hook, memo=None, *rest):
+        text, start = text_and_start
+        pairs, end = JSONObject(text_and_start, strict, scan_once, None, list, memo)
+        if len({key for key, _ in pairs}) == len(pairs):
+            return dict(pairs), end
+        seen, at = set(), skip(text, start)
+        while True:  # the object parsed, so it is well formed: walk its keys to the second of a pair
+            key, after = scanstring(text, at + 1, strict)
+            if key in seen:
+                raise _DuplicateKey(key, text, at)
+            seen.add(key)
+            _, at = scan_once(text, skip(text, skip(text, after) + 1))  # past the colon and the value
+            at = skip(text, skip(text, at) + 1)  # past the comma
+
+    decoder = json.JSONDecoder()
+    decoder.parse_object = parse_object
+    decoder.scan_once = py_make_scanner(decoder)
+    return decoder
 
 
 def _validate(document: dict, display: str) -> None:
@@ -343,6 +390,12 @@ class Word:
     text: str
     start: int
     end: int
+
+
+#: A markable word: letters or digits, with apostrophes and hyphens inside or after it
+#: ("40-year-long", "imperialists’"); quotes and other punctuation stay out. The one
+#: definition: the pages, the forms, marking (quizgen.scoring) and the exports share it.
+WORD = re.compile(r"\w[\w'’\-]*")
 
 
 def passage_words(passage: str) -> list[Word]:

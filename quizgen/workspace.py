@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from quizgen import paths
@@ -44,6 +44,9 @@ class Workspace:
     recipes: Path
     #: The default output folder; None outside a workspace (the recipe's, else output/).
     output: Path | None = None
+    #: Where the bank is named: the marker file and the line of its ``bank:`` (None if left to the default).
+    marker: Path | None = field(default=None, compare=False)
+    bank_line: int | None = field(default=None, compare=False)
 
     @property
     def read_only(self) -> bool:
@@ -107,12 +110,33 @@ def load(marker: Path) -> Workspace:
     if problems:
         noun = "problem" if len(problems) == 1 else "problems"
         raise WorkspaceError(f"{len(problems)} {noun} in {display}", problems)
-    return Workspace(root, folders["bank"], folders["recipes"], folders["output"])
+    return Workspace(root, folders["bank"], folders["recipes"], folders["output"], marker,
+                     lines.of(("bank",)) if "bank" in data else None)
 
 
 def bank_dir(given: Path | None = None) -> Path:
-    """Return the bank a command uses: ``given`` (--bank), else the workspace's, else the shipped one."""
-    return Path(given) if given is not None else current().bank
+    """Return the bank a command uses: ``given`` (--bank), else the workspace's, else the shipped one.
+
+    A workspace whose file names a bank folder that is not there is reported
+    against that file's ``bank:`` line (WorkspaceError), not as a bare path.
+    """
+    if given is not None:
+        return Path(given)
+    found = current()
+    if found.marker is not None and not found.bank.is_dir():
+        raise _missing_bank(found)
+    return found.bank
+
+
+def _missing_bank(found: Workspace) -> WorkspaceError:
+    display = _display(found.marker)
+    what = "is a file, not a folder" if found.bank.exists() else "does not exist"
+    if found.bank_line:
+        message = f"{_display(found.bank)} {what}; correct the path (relative to this file's folder) or put the bank there"
+    else:
+        message = (f"this file gives no 'bank:', so the bank is {_display(found.bank)}, which {what}; "
+                   "add 'bank: FOLDER' or put the bank there")
+    return WorkspaceError(f"the workspace's bank folder {what}", [Diagnostic(Location(display, found.bank_line, "bank"), message)])
 
 
 def default_recipe(given_bank: Path | None = None) -> Path:
@@ -176,7 +200,7 @@ def writable_bank(given: Path | None = None) -> Path:
     Outside a workspace, with no --bank, that would be the shipped bank:
     WorkspaceError naming `quizgen init`.
     """
-    bank = bank_dir(given)
+    bank = Path(given) if given is not None else current().bank  # ingest may be what makes the folder
     if given is None and find() is None:
         raise WorkspaceError(
             "this folder is not in a quizgen workspace, so quizgen uses its shipped bank, which is read-only",

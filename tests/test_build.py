@@ -417,3 +417,24 @@ def test_render_workers_end_when_the_build_is_killed(tmp_path):
                 os.kill(w, 9)
             except ProcessLookupError:
                 pass
+
+
+def test_progress_never_says_wrote_before_anything_is_written(runner, tmp_path, monkeypatch):
+    """Pages and exports are made in memory; an unwritable folder then writes nothing, and no line claimed otherwise."""
+    import errno
+
+    from quizgen import outputs
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(outputs.tempfile, "mkstemp", denied)
+    result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format",
+                                  "html-practice,html-assessment,gift", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.splitlines()
+    assert lines[-2].endswith("cannot write: Permission denied") and lines[-1] == "nothing was written"
+    assert "made the practice pages" in lines and "made the assessment pages" in lines and "made the gift export" in lines
+    claims = [line for line in lines if line.split()[0] in ("wrote", "exported", "written", "saved")]
+    assert claims == [] and result.stdout == ""
+    assert not list((tmp_path / "out").glob("*.html"))

@@ -23,12 +23,14 @@ import pytest
 from conftest import project
 from hostile import snapshot
 
+
 TESTS = Path(__file__).resolve().parent
 PROBE = TESTS / "pause_probe.py"
 BANK = str(project("worksheet"))
 SMALL = ["--skill", "corroborate=1", "--versions", "1", "--workers", "1"]
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
+# Each test runs quizgen in processes of its own and waits for signals to land: slow.
+pytestmark = [pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups"), pytest.mark.slow]
 
 
 def _start(args: list[str], cwd: Path, pause: tuple[str, float | str, int] | None = None) -> subprocess.Popen:

@@ -75,6 +75,18 @@ def test_a_link_is_written_through_and_stays_a_link(tmp_path):
     assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == ["key.pdf"]
 
 
+def test_a_file_inside_a_folder_link_that_loops_names_the_link(tmp_path):
+    (tmp_path / "one").symlink_to("two")
+    (tmp_path / "two").symlink_to("one")
+    with pytest.raises(OutputError) as caught:
+        outputs.write_files({tmp_path / "one" / "sub" / "key.pdf": b"key"})
+    assert caught.value.lines() == [
+        f"{tmp_path / 'one' / 'sub' / 'key.pdf'}: cannot write: {tmp_path / 'one'} is a symbolic link that loops "
+        "(following it leads back to it), not a folder; remove it or point it at a folder",
+        "nothing was written",
+    ]
+
+
 def _dump_to_stdout_link(tmp_path: Path, stdout) -> subprocess.CompletedProcess:
     """`quizgen bank dump -o LINK`, LINK → /proc/self/fd/1: what /dev/stdout is, in a folder of the test's own.
 

@@ -97,8 +97,27 @@ def test_an_unknown_id_says_did_you_mean(bank, tmp_path, monkeypatch):
     with pytest.raises(RecipeError) as info:
         make_worksheet(bank, load_recipe(path))
     assert info.value.lines() == [
-        "recipe.yaml:4: field 'questions[1]': unknown question 'naeq-order-event' (did you mean 'naeq-order-events'?)",
+        "recipe.yaml:4: field 'questions[1].id[1]': unknown question 'naeq-order-event' (did you mean 'naeq-order-events'?)",
         "1 unknown question; nothing was written",
+    ]
+
+
+def test_an_unknown_id_is_reported_at_its_own_field_and_line(bank, tmp_path, monkeypatch):
+    """As a question named twice is: questions[N].id for a lone id, questions[N].id[K] in a list, on the id's line."""
+    monkeypatch.chdir(tmp_path)
+    path = write_recipe(tmp_path, """\
+        questions:
+          - id: naeq-who-publish
+          - id:
+              - naeq-order-events
+              - naeq-date-tru
+    """)
+    with pytest.raises(RecipeError) as info:
+        make_worksheet(bank, load_recipe(path))
+    assert info.value.lines() == [
+        "recipe.yaml:2: field 'questions[0].id': unknown question 'naeq-who-publish' (did you mean 'naeq-who-publishes'?)",
+        "recipe.yaml:5: field 'questions[1].id[1]': unknown question 'naeq-date-tru' (did you mean 'naeq-date-true'?)",
+        "2 unknown questions; nothing was written",
     ]
 
 
@@ -109,8 +128,8 @@ def test_an_id_typed_in_capitals_says_did_you_mean(bank, tmp_path, monkeypatch):
     with pytest.raises(RecipeError) as info:
         make_worksheet(bank, load_recipe(path))
     assert info.value.lines()[:2] == [
-        "recipe.yaml:2: field 'questions[0]': unknown question 'NAEQ-ORDER-EVENTS' (did you mean 'naeq-order-events'?)",
-        "recipe.yaml:2: field 'questions[0]': unknown question 'Naeq-Who-Publish' (did you mean 'naeq-who-publishes'?)",
+        "recipe.yaml:2: field 'questions[0].id[0]': unknown question 'NAEQ-ORDER-EVENTS' (did you mean 'naeq-order-events'?)",
+        "recipe.yaml:2: field 'questions[0].id[1]': unknown question 'Naeq-Who-Publish' (did you mean 'naeq-who-publishes'?)",
     ]
 
 
@@ -171,7 +190,7 @@ def test_cards_refuse_a_named_look_it_up_question(bank, tmp_path, monkeypatch):
     with pytest.raises(RecipeError) as info:
         make_worksheet(bank, load_recipe(path))
     assert info.value.lines()[0] == (
-        f"recipe.yaml:3: field 'questions[0]': question '{lookup}' needs students to look something up, which "
+        f"recipe.yaml:3: field 'questions[0].id': question '{lookup}' needs students to look something up, which "
         "cards: true leaves out; name another question or set cards: false")
     assert make_worksheet(bank, load_recipe(path, {"cards": False})).versions[0].items[0].question.id == lookup
 
@@ -206,3 +225,37 @@ def test_the_starter_recipe_builds_with_the_named_four_in_order(tmp_path, monkey
             # Question N of the version starts on the page that prints the N-th named stem.
             stem = " ".join(bank.questions[qid].stem.split())[:50]
             assert stem in pages[page_of[f"v{letter}-q{number}"]], f"version {letter}, question {number}: {qid}"
+
+
+def test_a_give_away_between_two_named_questions_says_both_were_named(bank, tmp_path, monkeypatch, caplog):
+    """No draw can part two questions the teacher named: say that, once, not 'no other draw found' per version."""
+    import logging
+
+    monkeypatch.chdir(tmp_path)
+    path = write_recipe(tmp_path, """\
+        versions: 3
+        questions:
+          - id: [kcnaq-juche-anachronism, memq-juche-anachronism]
+    """)
+    with caplog.at_level(logging.WARNING, logger="quizgen.assemble"):
+        sheet = make_worksheet(bank, load_recipe(path))
+    assert all(_ids(v) == ["kcnaq-juche-anachronism", "memq-juche-anachronism"] for v in sheet.versions)
+    assert [r.getMessage() for r in caplog.records] == [
+        "recipe.yaml:3: warning: field 'questions[0].id[1]': question 'memq-juche-anachronism' prints the answer that "
+        "look-it-up question 'kcnaq-juche-anachronism' asks students to look up; both were named in the recipe, so every "
+        "version prints both (name one of them to keep the look-up)"]
+
+
+def test_a_named_question_above_the_grade_band_is_printed_with_a_warning(bank, tmp_path, monkeypatch, caplog):
+    import logging
+
+    monkeypatch.chdir(tmp_path)
+    older = next(q for q in bank.questions.values() if q.grade_band == "11-12")
+    younger = next(q for q in bank.questions.values() if q.grade_band == "6-8")
+    path = write_recipe(tmp_path, f"grade_band: 9-10\nquestions:\n  - id: {younger.id}\n  - id:\n      - {older.id}\n")
+    with caplog.at_level(logging.WARNING, logger="quizgen.assemble"):
+        sheet = make_worksheet(bank, load_recipe(path))
+    assert _ids(sheet.versions[0]) == [younger.id, older.id]  # a warning, not an error: the teacher chose it
+    assert [r.getMessage() for r in caplog.records] == [
+        f"recipe.yaml:5: warning: field 'questions[1].id[0]': question '{older.id}' is written for grades 11-12, "
+        "above the recipe's grade_band 9-10; it is printed because the recipe names it"]

@@ -54,18 +54,49 @@ def test_matching_and_ordering_give_a_share_per_pair_or_position():
                                                                   ("2", "second", Decimal("0.5"))]
 
 
-def test_mark_the_words_scores_every_word_of_a_phrase():
+def test_mark_the_words_splits_a_phrases_share_over_its_words_for_the_exports():
     q = _q(m.MarkTheWords, passage="Korea turned literally into a living hell, and its people were living in a "
                                    "desperate situation.", answers=("living hell", "desperate"))
     words = passage_words(q.passage, q.answers)
     assert [w.text for w in words if w.marked] == ["living", "hell", "desperate"]
     # The second "living" stands outside the phrase: marking it costs a share.
-    livings = [w.marked for w in words if w.text == "living"]
-    assert livings == [True, False]
+    assert [w.marked for w in words if w.text == "living"] == [True, False]
     parts = scoring_of(q).parts
     assert [p.key for p in parts] == [w.text for w in words]
-    assert sum(p.value for p in parts if p.correct) == 1
-    assert {p.value for p in parts if not p.correct} == {-min(p.value for p in parts if p.correct)}
+    assert [p.index for p in parts] == list(range(len(words)))  # as a response file numbers the words
+    # Two phrases, half a point each: "living hell" a quarter per word, "desperate" half; any other word -1/2.
+    assert [p.value for p in parts if p.correct] == [Decimal("0.25"), Decimal("0.25"), Decimal("0.5")]
+    assert {p.value for p in parts if not p.correct} == {Decimal("-0.5")}
+
+
+def test_an_optional_phrase_is_no_part_at_all():
+    q = _q(m.MarkTheWords, passage="The fascist forces were rampant in the East.", answers=("rampant",),
+           optional=("fascist forces",))
+    parts = scoring_of(q).parts
+    assert [(p.key, p.index) for p in parts] == [("The", 0), ("were", 3), ("rampant", 4), ("in", 5), ("the", 6),
+                                                  ("East", 7)]
+
+
+def test_the_exports_parts_score_the_key_as_marking_does():
+    """Ticking exactly the words of the phrases earns the points, in the exports' parts and in quizgen.scoring.score."""
+    from fractions import Fraction
+
+    from quizgen import paths
+    from quizgen.assemble import whole_bank
+    from quizgen.bank import load_bank
+    from quizgen.scoring import score, scoring_record
+
+    for item in whole_bank(load_bank(paths.bank_dir())).versions[0].items:
+        q = item.question
+        if not isinstance(q, m.MarkTheWords):
+            continue
+        parts = scoring_of(q).parts
+        assert sum(p.value for p in parts if p.correct) == q.points, q.id
+        position = {"kind": q.kind, "points": q.points, "scoring": scoring_record(item), "position": 1}
+        marked = [p.key for p in parts if p.correct]
+        from quizgen.scoring import words as fold
+
+        assert score(position, [w for k in marked for w in fold(k)]).points == Fraction(q.points), q.id
 
 
 @pytest.mark.parametrize("passage, phrases, marked", [

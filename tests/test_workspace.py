@@ -214,6 +214,23 @@ def test_ingest_into_a_bank_that_is_a_symlink_loop_says_it_cannot_write(runner, 
     workspace.refuse_installed(ws / "loop")  # not the installed package: nothing to refuse
 
 
+def test_build_into_an_output_folder_that_is_a_symlink_loop_names_the_loop(runner, tmp_path, monkeypatch):
+    """`ln -s output output` in a fresh workspace: the message says the link loops, not 'File exists'."""
+    ws = _init(runner, tmp_path / "ws")
+    (ws / "output").rmdir()
+    (ws / "output").symlink_to("output")
+    monkeypatch.chdir(ws)
+    # html-practice: the writer is the same for every format, and pages need no PDF rendering.
+    result = runner.invoke(main, ["build", "recipes/starter.yaml", "--format", "html-practice"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-2:] == [
+        "output: cannot write: output is a symbolic link that loops (following it leads back to it), not a folder; "
+        "remove it or point it at a folder",
+        "nothing was written",
+    ]
+    assert (ws / "output").is_symlink() and str((ws / "output").readlink()) == "output"
+
+
 def test_nothing_is_written_into_the_installed_package(tmp_path):
     package = Path(workspace.__file__).resolve().parent
     for target in (package / "banks", package / "banks" / "sources", package):
@@ -354,3 +371,30 @@ def test_bank_yaml_values_are_checked_like_a_recipes(tmp_path):
     ]
     (tmp_path / "bank.yaml").write_text("about_sources: Two papers.\n", encoding="utf-8")
     assert read_bank_info(tmp_path) == {"about_sources": "Two papers."}
+
+
+def test_a_workspace_naming_a_missing_bank_says_file_line_and_field(runner, tmp_path, monkeypatch):
+    """Not a bare 'no bank folder at /abs/path': the teacher is pointed at the line of quizgen-workspace.yaml to fix."""
+    ws = _init(runner, tmp_path / "ws", "--empty")
+    marker = ws / workspace.MARKER
+    marker.write_text(marker.read_text(encoding="utf-8").replace("bank: bank", "bank: mybank"), encoding="utf-8")
+    line = next(n for n, text in enumerate(marker.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("bank:"))
+    monkeypatch.chdir(ws / "recipes")
+    for command in (["bank", "list"], ["bank", "validate"], ["build", "--format", "gift"], ["export", "--format", "gift"],
+                    ["sources", "list"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stderr.splitlines() == [
+            f"{marker}:{line}: field 'bank': {ws / 'mybank'} does not exist; correct the path (relative to this "
+            "file's folder) or put the bank there",
+            "the workspace's bank folder does not exist",
+        ], command
+    assert not (ws / "mybank").exists() and not list((ws / "output").iterdir())
+    (ws / "mybank").write_text("", encoding="utf-8")
+    assert "mybank is a file, not a folder" in runner.invoke(main, ["bank", "list"]).stderr
+    # A workspace file with no 'bank:' at all: its default, named as such.
+    marker.write_text("recipes: recipes\n", encoding="utf-8")
+    (ws / "bank").rename(ws / "elsewhere")
+    assert runner.invoke(main, ["bank", "list"]).stderr.splitlines()[0] == (
+        f"{marker}: field 'bank': this file gives no 'bank:', so the bank is {ws / 'bank'}, which does not exist; "
+        "add 'bank: FOLDER' or put the bank there")

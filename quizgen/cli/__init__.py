@@ -81,6 +81,7 @@ def main(debug: bool) -> None:
       quizgen bank show ID --key         one question as students see it, and its key
       quizgen bank validate              check the bank after editing it
       quizgen export --formats moodle-xml recipes/unit3.yaml
+      quizgen mark output/sampler-manifest.json answers/   mark the students' answers
     """
     _end_cleanly_on_sigterm()
 
@@ -126,10 +127,18 @@ def _bank_in_use() -> str:
 
 
 def _register() -> None:
-    from quizgen.cli import (bank_commands, build_commands, export_commands, response_commands, source_commands,
-                             workspace_commands)
+    from quizgen.cli import (
+        bank_commands,
+        build_commands,
+        export_commands,
+        mark_commands,
+        response_commands,
+        source_commands,
+        workspace_commands,
+    )
 
-    for module in (workspace_commands, build_commands, export_commands, bank_commands, source_commands, response_commands):
+    for module in (workspace_commands, build_commands, export_commands, bank_commands, source_commands, response_commands,
+                   mark_commands):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -74,8 +74,8 @@ def fraction_note(carried: Carried):
     if abs(total - 100) < Decimal("0.001"):
         return None
     count = sum(1 for c in carried.question.choices if c.correct)
-    return adapted(f"{count} correct choices: 100/{count} is not on Moodle's grade list, so the nearest grade "
-                   f"was used (the correct choices add up to {format_number(total)}%)")
+    return adapted(f"{count} correct choices: their shares of the marks are not all on Moodle's grade list, so the "
+                   f"nearest grades were used (the correct choices add up to {format_number(total)}%)")
 
 
 def shortanswer_pattern(text: str) -> str:

@@ -211,7 +211,14 @@ class Carried:
 
     @functools.cached_property
     def scoring(self) -> Scoring:
-        """Return how the carried question scores (the same parts as the original's, see quizgen.scoring)."""
+        """Return how the carried question scores, by quizgen.scoring's rule of the original kind.
+
+        Mark the words carried as a list of words keeps its own parts (a
+        phrase's share split over its words); an ordering carried as
+        matching scores each item's position, as ordering does.
+        """
+        if isinstance(self.plan.question, model.MarkTheWords):
+            return self.plan.scoring
         return scoring_of(self.question)
 
     @property

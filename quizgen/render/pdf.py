@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -158,6 +159,8 @@ def _tidy_radio_groups(pdf: bytes) -> bytes:
     the group "q2" and may keep the answer there. Here a widget with a parent
     loses its own name and its place in the form's field list, and the group
     is described by its question ("Question 2"), not its first choice.
+    Check boxes and radio groups get the default appearance WeasyPrint leaves
+    out (``_give_buttons_a_font``).
     """
     import io
 
@@ -179,10 +182,48 @@ def _tidy_radio_groups(pdf: bytes) -> bytes:
             field[NameObject("/TU")] = TextStringObject(str(field["/TU"]).split(":")[0])
         kept.append(reference)
     form[NameObject("/Fields")] = kept
+    _give_buttons_a_font(writer, form)
     writer._ID = reader.trailer["/ID"]  # pypdf has no public setter; keep WeasyPrint's content-hash identifier
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _give_buttons_a_font(writer, form) -> None:
+    """Give every check box and radio group a default appearance (/DA) naming a font, ZapfDingbats.
+
+    WeasyPrint 70 writes /DA on text fields only. Once a reader fills the
+    form and sets NeedAppearances (pypdf does), poppler redraws a ticked box
+    with the check mark of its /DA's font, and without one says "Missing 'Tf'
+    operator in field's DA string" for every box. ZapfDingbats is the font
+    PDF readers draw check marks with; size 0 fits it to the box; colour and
+    opacity are those of WeasyPrint's own mark (a word to mark is ticked
+    see-through, so it stays legible), else the box's border colour.
+    """
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    fonts = form["/DR"].get_object()["/Font"].get_object()
+    if "/ZaDb" not in fonts:
+        fonts[NameObject("/ZaDb")] = writer._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/ZapfDingbats")}))
+    for reference in form["/Fields"]:
+        field = reference.get_object()
+        if field.get("/FT") != "/Btn" or "/DA" in field:
+            continue
+        widget = field["/Kids"][0].get_object() if "/Kids" in field else field
+        field[NameObject("/DA")] = TextStringObject(_mark_appearance(widget))
+
+
+def _mark_appearance(widget) -> str:
+    """Return a /DA for a button: ZapfDingbats, in the opacity and colour its "on" appearance draws with."""
+    on = [state.get_object() for name, state in widget.get("/AP", {}).get("/N", {}).items() if name != "/Off"]
+    drawn = re.match(rb"\s*(/\S+ gs)?\s*((?:[\d.]+ ){3}rg)", on[0].get_data()) if on else None
+    if drawn:
+        opacity = drawn.group(1).decode() + " " if drawn.group(1) else ""
+        return f"{opacity}/ZaDb 0 Tf {drawn.group(2).decode()}"
+    border = [float(c) for c in widget.get("/MK", {}).get("/BC", [])]
+    return "/ZaDb 0 Tf " + (" ".join(f"{c:g}" for c in border) + " rg" if len(border) == 3 else "0 g")
 
 
 def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int], documents: Sequence[str]) -> tuple[bytes, ...]:

@@ -256,8 +256,9 @@ def test_layout_rules(worksheet_all_kinds):
 def test_multiple_response_uses_moodle_fractions_only(worksheet_all_kinds):
     text = EXPORTER.export(worksheet_all_kinds).decode("utf-8")
     weights = set(re.findall(r"^~%(-?[\d.]+)%", text, re.M))
-    # ib-multi: 3 right choices; ib-mark: 6 words to mark ("great", "Leader", "crushed", "at", "a", "stroke").
-    assert weights == {"33.33333", "-33.33333", "16.66667", "-16.66667"}
+    # ib-multi: 3 right choices; ib-mark: 3 phrases to mark, each a third, split over its words ("great Leader"
+    # 2 × 16.66667, "crushed" 33.33333, "at a stroke" 3 × 11.11111), any other word -33.33333.
+    assert weights == {"33.33333", "-33.33333", "16.66667", "11.11111"}
 
 
 def test_adaptations_are_reported(worksheet_all_kinds):

@@ -99,11 +99,14 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
                     # the positive fractions to add up to it); every wrong one is negative.
                     assert [not f.startswith("-") for f in fractions] == [ch.correct for ch in choices], q.id
                     positive = sum(Decimal(f) for f in fractions if not f.startswith("-"))
-                    share = Decimal(100) / sum(ch.correct for ch in choices)
-                    if any(abs(Decimal(f) - share) < Decimal("0.001") for f in MOODLE_FRACTIONS):
-                        assert round(positive / 100, 2) == 1, q.id
-                    else:  # the nearest grade on Moodle's list, and a note says so
-                        assert {f for f in fractions if not f.startswith("-")} == {moodle_fraction(share)}, q.id
+                    # Each choice's share of quizgen.scoring (a phrase's share split over its words), as the
+                    # nearest grade on Moodle's list; where every one is on the list they add up to 100.
+                    percents = [p.value * 100 / c.scoring.points for p in c.scoring.parts]
+                    assert fractions == [moodle_fraction(v) for v in percents], q.id
+                    if all(abs(Decimal(f) - v) < Decimal("0.01") for f, v in zip(fractions, percents)):
+                        assert abs(positive - 100) < Decimal("0.01"), q.id
+                    else:  # off the list: the plan notes it
+                        assert any("Moodle's grade list" in n.message for n in c.notes), q.id
             elif isinstance(q, m.TrueFalse):
                 assert {a.findtext("text"): a.get("fraction") for a in answers} == (
                     {"true": "100", "false": "0"} if q.answer else {"true": "0", "false": "100"})

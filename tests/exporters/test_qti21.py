@@ -143,10 +143,10 @@ def test_wrong_and_partial_answers_score_less(worksheet_all_kinds):
     assert order.score(key)["SCORE"] == 1
     match = get("dc-match")
     assert abs(match.score(match.key()[:2])["SCORE"] - Decimal(2) / 3) < Decimal("0.001")
-    mark = get("ib-mark")  # six words to mark: "great", "Leader", "crushed", "at", "a", "stroke"
+    mark = get("ib-mark")  # three phrases, a third each, split over their words: great Leader / crushed / at a stroke
     assert len(mark.key()) == 6 and "word1" not in mark.key()
-    assert abs(mark.score(mark.key() + ["word1"])["SCORE"] - Decimal(5) / 6) < Decimal("0.001")
-    assert abs(mark.score(mark.key()[:3])["SCORE"] - Decimal(1) / 2) < Decimal("0.001")
+    assert abs(mark.score(mark.key() + ["word1"])["SCORE"] - Decimal(2) / 3) < Decimal("0.001")  # "The" costs a third
+    assert abs(mark.score(mark.key()[:3])["SCORE"] - Decimal(2) / 3) < Decimal("0.001")  # two phrases whole
 
 
 def compare(ws: m.Worksheet, data: bytes) -> int:

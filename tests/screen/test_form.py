@@ -197,3 +197,49 @@ def test_the_form_holds_no_answer(sampler, tmp_path):
     info = PdfReader(io.BytesIO(pdf)).metadata
     assert set(k.lower() for k in info) >= {"/quizgenbuild", "/quizgenversion", "/quizgenkinds"}
     assert info["/quizgenbuild"] == build_id(sampler)
+
+
+def _render(pdf: bytes, tmp_path, stem: str) -> tuple[list, str]:
+    """Render every page at 72 dpi with poppler; return the page images (Pillow, grey) and what poppler said."""
+    from PIL import Image
+
+    path = tmp_path / f"{stem}.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run(["pdftoppm", "-r", "72", "-gray", "-png", str(path), str(tmp_path / stem)],
+                          capture_output=True, text=True, check=True)
+    return [Image.open(p).convert("L") for p in sorted(tmp_path.glob(f"{stem}-*.png"))], done.stderr
+
+
+def test_a_filled_form_renders_its_ticks_without_poppler_complaining(all_kinds, forms, tmp_path):
+    """Filled by pypdf (NeedAppearances set), poppler redraws every field from its /DA: a check box without
+    one printed "Missing 'Tf' operator in field's DA string" and drew no tick."""
+    version = all_kinds.versions[0]
+    values = {"name": "Ada Lovelace"}
+    for item in version.items:
+        values.update(_field_values(item, right_answer(item))[0])
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(forms["A"])))
+    for page in writer.pages:
+        writer.update_page_form_field_values(page, values, auto_regenerate=True)  # as a PDF reader asks others to redraw
+    out = io.BytesIO()
+    writer.write(out)
+    filled = out.getvalue()
+    reader = PdfReader(out)
+    assert reader.trailer["/Root"]["/AcroForm"]["/NeedAppearances"].value is True
+    for field in (f.get_object() for f in reader.trailer["/Root"]["/AcroForm"]["/Fields"]):
+        assert " Tf" in str(field.get("/DA", "")), f"field {field['/T']} has no font in its /DA"
+    pages, said = _render(filled, tmp_path, "filled")
+    assert not [line for line in said.splitlines() if "DA string" in line], said
+    empty, _ = _render(forms["A"], tmp_path, "empty")
+    ticked = [(number, widget) for number, page in enumerate(reader.pages) for widget in
+              (a.get_object() for a in page.get("/Annots", [])) if str(widget.get("/T", "")) in values
+              and str(widget.get("/FT")) == "/Btn" and values[str(widget["/T"])] == "/on"]
+    assert ticked, "no check box was ticked: the test tests nothing"
+    for number, widget in ticked:
+        x1, y1, x2, y2 = (float(c) for c in widget["/Rect"])
+        height = float(reader.pages[number].mediabox.height)
+        box = (round(min(x1, x2)), round(height - max(y1, y2)), round(max(x1, x2)), round(height - min(y1, y2)))
+        ink = [sum((255 - grey) * count for grey, count in enumerate(image.crop(box).histogram()))
+               for image in (empty[number], pages[number])]
+        # Without a /DA poppler drew nothing: the box was the empty one's, pixel for pixel. A tick fits its
+        # box, so over a one-letter word it is small: any added ink counts.
+        assert ink[1] > ink[0], f"{widget['/T']}: no tick drawn (ink {ink[0]} empty, {ink[1]} ticked)"

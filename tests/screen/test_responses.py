@@ -93,6 +93,24 @@ def test_not_json_names_the_line(tmp_path):
     assert caught.value.lines()[0].startswith(f"{tmp_path / 'answers.json'}:3: not JSON")
 
 
+def test_a_key_given_twice_is_refused_with_line_column_and_key(tmp_path):
+    """Plain json keeps the last of two "value"s silently: a hand-edited answer could pass for the student's."""
+    text = json.dumps(GOOD, indent=1).replace('"value": "1,936"', '"value": "1,936",\n   "value": "1,945"')
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if '"1,945"' in row)
+    with pytest.raises(ResponseError) as caught:
+        read_answers(_write(tmp_path, text))
+    assert caught.value.lines() == [
+        f'{tmp_path / "answers.json"}:{line}:4: key "value" is given twice in one object; programs disagree on which '
+        "one counts, so quizgen reads neither: keep one",
+        f"{tmp_path / 'answers.json'} was not read",
+    ]
+    top = json.dumps(GOOD).replace('"student": "Ada Lovelace"', '"student": "Ada Lovelace", "student": "Grace"')
+    with pytest.raises(ResponseError, match="was not read") as caught:
+        parse_response(top.encode(), "top.json")
+    assert caught.value.lines()[0].startswith('top.json:1:') and 'key "student" is given twice' in caught.value.lines()[0]
+    assert parse_response(json.dumps(GOOD).encode(), "good.json").student == "Ada Lovelace"  # nested objects still read
+
+
 @pytest.mark.parametrize("content, says", [
     ('{"format": "something-else"}', "not a quizgen response file"),
     ("[1, 2]", "not a quizgen response file"),

@@ -1,0 +1,194 @@
+"""What the teacher gets: gradebook shape, item analysis, class report (HTML and PDF) and feedback sheets."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from fractions import Fraction
+
+import pytest
+
+import marking_routes as routes
+from quizgen import paths
+from quizgen.cli import main
+from quizgen.errors import Location
+from quizgen.marking.answers import Student, Submission
+from quizgen.marking.build import load_build
+from quizgen.marking.results import mark
+
+# Marks 40 students of 30 versions, then reads the reports (PDFs, a browser).
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The default recipe with 30 versions: worksheet and loaded build."""
+    from quizgen import manifest
+    from quizgen.build import _assemble
+    from quizgen.recipe import load_recipe
+
+    folder = tmp_path_factory.mktemp("build")
+    worksheet = _assemble(load_recipe(paths.default_recipe(), {"versions": "30"}), None)
+    path = folder / "sampler-manifest.json"
+    path.write_bytes(manifest.dump(manifest.make_manifest(worksheet)))
+    return worksheet, path, load_build(path)
+
+
+@pytest.fixture(scope="module")
+def marked(built, tmp_path_factory):
+    """Forty students' response files marked with PDFs: the results folder."""
+    worksheet, manifest_path, build = built
+    from click.testing import CliRunner
+
+    folder = tmp_path_factory.mktemp("marked")
+    roster = routes.students(worksheet, seed=11)
+    roster[0].name = "=HYPERLINK(\"http://example.com\")"
+    routes.write_response_files(folder / "in", build.id, roster)
+    result = CliRunner().invoke(main, ["mark", str(manifest_path), str(folder / "in"), "-o", str(folder / "out")])
+    assert result.exit_code == 0, result.output
+    return folder / "out", roster
+
+
+def _submission(build, letter: str, name: str, answers: dict) -> Submission:
+    return Submission(Student(name), letter, answers, Location("test"), "test")
+
+
+def test_gradebook_has_the_columns_lms_imports_look_for(marked):
+    out, roster = marked
+    text = (out / "sampler-gradebook.csv").read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf")
+    header = routes.read_csv(out / "sampler-gradebook.csv")[0].keys()
+    # Canvas's gradebook importer: "Student", "ID", the SIS columns, "Section" last of the student's; then assignments.
+    assert list(header)[:8] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Score", "Maximum", "Percent"]
+    assert list(header)[-3:] == ["Version", "Email address", "To mark"]
+    names = [r["Student"] for r in routes.read_csv(out / "sampler-gradebook.csv")]
+    assert "'=HYPERLINK(\"http://example.com\")" in names  # a formula-like name stays text
+    assert names == sorted(names, key=lambda n: n.casefold())
+
+
+def test_item_analysis_flags_negative_discrimination_and_facility(built):
+    """Strong students miss question 1 and weak ones get it: negative discrimination; a question all get right: very easy."""
+    _, _, build = built
+    version = build.versions["A"]
+    from quizgen import scoring
+
+    def answers(good: bool, first_right: bool) -> dict:
+        out = {}
+        for n, p in version.positions.items():
+            right = first_right if n == 1 else (good or n == 2)
+            out[n] = scoring.key_answer(p) if right and p["kind"] != "open-response" else None
+        return out
+
+    subs = [_submission(build, "A", f"Strong {i}", answers(True, False)) for i in range(4)]
+    subs += [_submission(build, "A", f"Weak {i}", answers(False, True)) for i in range(4)]
+    results = mark(build, subs, {})
+    items = {item.position["position"]: item for item in results.items}
+    assert items[1].facility == Fraction(1, 2)
+    assert items[1].discrimination == pytest.approx(-1.0)
+    assert "negative discrimination" in items[1].flags
+    assert items[2].facility == 1 and "very easy" in items[2].flags and items[2].discrimination is None
+    third = items[3]
+    assert third.discrimination == pytest.approx(1.0) and third.flags == []
+    from quizgen.marking import tables
+
+    csv_rows = {r["question"]: r for r in routes.read_csv_text(tables.item_analysis(results).decode("utf-8-sig"))}
+    assert csv_rows[version.positions[1]["question"]]["flags"] == "negative discrimination"
+    assert csv_rows[version.positions[1]["question"]]["facility"] == "0.5"
+
+
+def test_class_report_html_is_self_contained_with_svg_charts(marked):
+    from lxml import html as lxml_html
+
+    out, roster = marked
+    page = (out / "sampler-class-report.html").read_text(encoding="utf-8")
+    tree = lxml_html.fromstring(page)
+    assert tree.get("lang") == "en"
+    assert not tree.xpath("//script | //link | //img | //iframe | //object")
+    assert not [a for el in tree.iter() for a in ("src", "href") if el.get(a)]
+    assert "url(" not in page
+    charts = tree.xpath("//svg[@role='img']")
+    assert len(charts) >= 2 and all(c.get("aria-label") for c in charts)
+    assert len(tree.xpath("//svg[@role='img']//rect")) >= 10
+    assert "Most-missed questions" in page and "Item analysis" in page
+    text = tree.text_content()
+    for s in roster[1:]:
+        assert s.name in text
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
+def test_class_report_html_in_a_real_browser(marked, tmp_path):
+    """Chromium, offline, draws the page: its DOM holds the charts, and a screenshot is not blank."""
+    out, _ = marked
+    page = (out / "sampler-class-report.html").resolve()
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run(["chromium", *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert "<svg" in dom.stdout and "Results per skill" in dom.stdout
+    shot = tmp_path / "shot.png"
+    subprocess.run(["chromium", *flags, f"--screenshot={shot}", "--window-size=1000,1400", page.as_uri()],
+                   capture_output=True, timeout=120)
+    from PIL import Image
+
+    image = Image.open(shot).convert("RGB")
+    bars = sum(count for count, pixel in image.getcolors(1 << 24) if pixel == (0x45, 0x7B, 0x9D))
+    assert bars > 500, "the score distribution's bars are not drawn"
+
+
+def test_class_report_pdf(marked, tmp_path):
+    out, _ = marked
+    data = (out / "sampler-class-report.pdf").read_bytes()
+    pages = routes.pdf_text(data)
+    assert "class report" in pages[0] and "Score distribution" in pages[0] and "Results per skill" in pages[0]
+    assert any("Most-missed questions" in p for p in pages) and any("Item analysis" in p for p in pages)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(out / "sampler-class-report.pdf"),
+                    str(tmp_path / "page")], check=True)
+    from PIL import Image
+
+    image = Image.open(next(tmp_path.glob("page*.png"))).convert("RGB")
+    coloured = sum(count for count, (r, g, b) in image.getcolors(1 << 24)
+                   if abs(r - 0x45) < 20 and abs(g - 0x7B) < 20 and abs(b - 0x9D) < 20)
+    assert coloured > 100, "no chart bars on the first page"
+
+
+def test_feedback_sheets_one_page_each_and_no_rubric(marked, built):
+    out, roster = marked
+    _, _, build = built
+    pages = routes.pdf_text((out / "sampler-feedback.pdf").read_bytes())
+    assert len(pages) == len(roster)
+    for page, s in zip(pages, sorted(roster, key=lambda s: s.name.casefold())):
+        assert page.startswith(s.name.split()[0][:8]) or s.name[:8] in page
+    model_answers = {p["scoring"]["model_answer"][:60] for v in build.versions.values() for p in v.positions.values()
+                     if p["kind"] == "open-response"}
+    joined = " ".join(pages)
+    assert not [m for m in model_answers if m in joined]
+    assert "What to practise" in joined and "Your answer:" in joined
+
+
+def test_feedback_sheets_fit_one_page_with_every_answer_wrong(built):
+    """Every version, every answer wrong with the longest wrong choices: still one page per student."""
+    from quizgen import scoring
+    from quizgen.marking.report import feedback_pdf
+
+    _, _, build = built
+    subs = []
+    for letter, version in build.versions.items():
+        answers = {}
+        for n, p in version.positions.items():
+            rec = p["scoring"]
+            if p["kind"] == "single-choice":
+                answers[n] = max((x for x in rec["letters"] if x not in rec["correct"]),
+                                 key=lambda x: len(p["choices"][ord(x) - 65]["text"]))
+            elif p["kind"] == "multiple-response":
+                answers[n] = [x for x in rec["letters"] if x not in rec["correct"]]
+            elif p["kind"] == "true-false":
+                answers[n] = not rec["answer"]
+            elif p["kind"] in ("numeric", "short-answer"):
+                answers[n] = "a long wrong answer that a student wrote at length in the box"
+            elif p["kind"] == "mark-the-words":
+                answers[n] = [t for t in rec["tokens"] if t not in rec["words"]][:8]
+            else:
+                answers[n] = None
+            assert scoring.score(p, answers[n]).status in (scoring.WRONG, scoring.BLANK)
+        subs.append(_submission(build, letter, f"Student {letter}", answers))
+    pages = routes.pdf_text(feedback_pdf(mark(build, subs, {})))
+    assert len(pages) == len(subs)
