@@ -16,7 +16,10 @@ same worksheet. Per version:
    group them by skill (one part per skill, in the order the recipe first
    names each skill, a named question's skill where it is named) and
    shuffle the order inside each part, then move the shortest question to
-   the front (it shares a page with the heading). Without: keep the
+   the front (it shares a page with the heading), and put questions of
+   a part that print the same passage next to each other
+   (``group_by_passage``: the worksheet prints the passage once, above
+   them). Without: keep the
    recipe's order, line by line, named questions as listed and each drawn
    line's questions in drawn order; the worksheet's parts are then the
    runs of one skill, so a recipe that goes back to a skill opens a new
@@ -37,10 +40,10 @@ import logging
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
+from quizgen import excerpts as trimming
 from quizgen import model
 from quizgen.errors import Diagnostic, Location, RecipeError, close_match
 from quizgen.parametric import CASE_CLAIMS, GENERATORS, instantiate
@@ -273,7 +276,7 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
             parts = _shuffled_parts(bank, skills, list(chosen.values()), rng)
         else:  # the recipe's order, as the teacher listed it
             parts = [q for i in range(len(recipe.questions)) for q in by_line[i]]
-        versions.append(_version(bank, recipe, letter, index, parts, rng))
+        versions.append(_version(bank, recipe, letter, index, parts, rng, grouped=recipe.shuffle))
     return _worksheet(bank, recipe, versions)
 
 
@@ -490,7 +493,7 @@ def whole_bank(bank: model.Bank, seed: int = 1) -> model.Worksheet:
         name="bank",
     )
     rng = random.Random(f"quizgen/{seed}/version/A")
-    version = _version(bank, recipe, "A", 0, list(bank.questions.values()), rng)
+    version = _version(bank, recipe, "A", 0, list(bank.questions.values()), rng, grouped=False)
     return _worksheet(bank, recipe, [version])
 
 
@@ -512,14 +515,45 @@ def _worksheet(bank: model.Bank, recipe: model.Recipe, versions: list[model.Vers
     )
 
 
-def _version(bank, recipe, letter: str, index: int, questions: list[model.Question], rng: random.Random) -> model.Version:
+def _version(bank, recipe, letter: str, index: int, questions: list[model.Question], rng: random.Random,
+             grouped: bool = True) -> model.Version:
+    instances = [_instance(bank, question, recipe.seed, index) for question in questions]
+    if grouped:  # a shuffled worksheet's order; the recipe's own order and the whole bank's are kept
+        instances = group_by_passage(bank, instances)
     items = []
-    for number, question in enumerate(questions, start=1):
-        question = _instance(bank, question, recipe.seed, index)
+    for number, question in enumerate(instances, start=1):
         question, shuffled = _shuffle(question, rng)
         excerpts = excerpts_of(bank, question)
         items.append(model.WorksheetItem(number, question, answer_key(question, shuffled), excerpts, shuffled))
     return model.Version(letter, tuple(items))
+
+
+def group_by_passage(bank: model.Bank, questions: list[model.Question]) -> list[model.Question]:
+    """Return ``questions`` with those of one part (skill) that print lines of the same passage next to each other.
+
+    The worksheet then prints the passage once, above the first of them
+    (render.context.passage_plan). Order is otherwise kept: a question joins
+    the end of the first group before it whose lines it shares, so a part
+    still opens with its shortest question and the grouping is as seeded as
+    the shuffle it follows.
+    """
+    groups: list[tuple[str, set[tuple[str, int]], list[model.Question]]] = []  # (skill, lines printed, questions)
+    for question in questions:
+        lines = _passage_lines(bank, question)
+        group = next((g for g in groups if g[0] == question.skill and g[1] & lines), None)
+        if group is None:
+            groups.append((question.skill, set(lines), [question]))
+        else:
+            group[1].update(lines)
+            group[2].append(question)
+    return [question for _, _, members in groups for question in members]
+
+
+def _passage_lines(bank: model.Bank, question: model.Question) -> set[tuple[str, int]]:
+    """Return the (source, line) pairs a question prints as excerpts (none for a passage to mark or a quoting stem)."""
+    if not question.print_excerpts or isinstance(question, model.MarkTheWords):
+        return set()
+    return {(e.source, n) for e in excerpts_of(bank, question) for n in range(e.first, e.last + 1)}
 
 
 def _instance(bank: model.Bank, question: model.Question, seed: int, index: int) -> model.Question:
@@ -652,24 +686,36 @@ def excerpts_of(bank: model.Bank, question: model.Question) -> tuple[model.Excer
     """Return the passages printed with a question: its own, else its claims' spans.
 
     A claim's span is narrowed to the lines its quote stands on (see
-    quote_span). Spans of the same source that overlap or touch are merged,
-    so a passage is never printed twice for one question.
+    quote_span), and each of those lines to the sentences that hold the
+    quote, with a little context (see quizgen.excerpts). Spans of the same
+    source that overlap or touch are merged, so a passage is never printed
+    twice for one question. Lines the question names itself (its
+    ``excerpts`` field) print whole: its stem may ask about any word of them.
     """
-    spans: Iterable[tuple[str, int, int]] = question.excerpts or [
-        quote_span(bank.sources[bank.claims[c].source], bank.claims[c]) for c in question.claims if c in bank.claims
-    ]
+    if question.excerpts:
+        spans = [(sid, first, last, ()) for sid, first, last in question.excerpts]
+    else:
+        spans = []
+        for cid in question.claims:
+            if cid in bank.claims:
+                claim = bank.claims[cid]
+                parts = tuple(p.strip() for p in claim.quote.split(QUOTE_GAP) if p.strip())
+                spans.append((*quote_span(bank.sources[claim.source], claim), parts))
     merged: list[list] = []
-    for sid, first, last in spans:
+    for sid, first, last, needs in spans:
         for span in merged:
             if span[0] == sid and first <= span[2] + 1 and last >= span[1] - 1:
                 span[1], span[2] = min(span[1], first), max(span[2], last)
+                span[3] += needs
                 break
         else:
-            merged.append([sid, first, last])
+            merged.append([sid, first, last, needs])
+    quoted = trimming.needed_texts(question)
     out = []
-    for sid, first, last in merged:
-        source = bank.sources[sid]
-        out.append(model.Excerpt(sid, first, last, tuple(source.lines[first - 1 : last])))
+    for sid, first, last, needs in merged:
+        lines = bank.sources[sid].lines[first - 1 : last]
+        needs = tuple(dict.fromkeys(needs + quoted)) if needs else ()
+        out.append(model.Excerpt(sid, first, last, tuple(trimming.trim(line, needs) for line in lines), needs))
     return tuple(out)
 
 

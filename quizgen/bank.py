@@ -46,6 +46,8 @@ _ID_RE = re.compile(ID_PATTERN)
 _SPAN_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _EXCERPT_RE = re.compile(r"^\s*([a-z0-9-]+)\s*:\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _GREGORIAN_RE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?$")
+#: Most minutes a question's ``minutes`` may give.
+MAX_QUESTION_MINUTES = 60
 
 
 @dataclass
@@ -585,6 +587,7 @@ class _QuestionBuilder:
             teacher_note=raw.get("teacher_note") or "",
             answer_terms=tuple(raw.get("answer_terms") or ()),
             quoted_terms=tuple(raw.get("quoted_terms") or ()),
+            minutes=self.minutes(),
         )
         if raw.get("parametric"):
             return self.parametric(common)
@@ -592,6 +595,16 @@ class _QuestionBuilder:
         if not self.ok:
             return None
         return model.QUESTION_KINDS[self.kind](**common, **specific)
+
+    def minutes(self) -> Decimal | None:
+        """Return the question's own working time, or None for its kind's."""
+        if "minutes" not in self.raw:
+            return None
+        value = _number(self.raw["minutes"])  # the shape check reported a value that is no number
+        if value is not None and not 0 < value <= MAX_QUESTION_MINUTES:
+            self.bad(("minutes",), f"{self.raw['minutes']} is out of range (more than 0, at most {MAX_QUESTION_MINUTES})")
+            return None
+        return value
 
     def excerpts(self) -> tuple:
         out = []

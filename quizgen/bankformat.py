@@ -117,6 +117,8 @@ COMMON_FIELDS = (
        item=_f("excerpt", "text", "source-id:A-B")),
     _f("print_excerpts", "bool", "false when the stem quotes all a student needs: print citations, not passages."),
     _f("teacher_note", "string", "Note for the teacher."),
+    _f("minutes", "number", "Minutes a student needs for it, when the kind's usual time is not right"
+       " (more than 0, at most 60; see the README's working-time table)."),
     _f("answer_terms", "list", "look-it-up questions: words or numbers that give the answer away if another question"
        " on the sheet prints them (default: the answer itself); such questions are never drawn together.",
        item=_f("term", "text", "A word, name or number.")),

@@ -64,6 +64,8 @@ class BuildReport:
     notes: list[Diagnostic] = field(default_factory=list)
     #: One line per export format: questions written, adapted, left out, and the file.
     summaries: list[str] = field(default_factory=list)
+    #: What each export format adapted or left out, per question (its report file holds them too).
+    export_notes: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     #: Where the set goes and the start of its file names (the manifest is ``STEM-manifest.json``).
     folder: Path = Path("output")
@@ -112,6 +114,7 @@ def build(
     no file was written.
     """
     from quizgen.render.jobs import RenderPool
+    from quizgen.timing import over_time
 
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -125,6 +128,7 @@ def build(
         say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
         out = Path(recipe.output)
         report = BuildReport(worksheet, folder=out, stem=recipe.name)
+        report.notes.extend(over_time(worksheet))  # the time the recipe gives, against the estimate
         planned = _plan_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
         if "pdf" in formats:
             for output in render_pdfs(worksheet, progress=say, pool=pool):
@@ -252,7 +256,7 @@ def _plan_exports(worksheet: model.Worksheet, names: list[str], report: BuildRep
     exporters = [get_exporter(name) for name in names]
     plans = plan_all(worksheet, exporters)
     for plan in plans.values():
-        report.notes.extend(plan.notes)
+        report.export_notes.extend(plan.notes)
     return [(exporter, plans[exporter.name]) for exporter in exporters]
 
 

@@ -341,6 +341,9 @@ class Question:
     #: labels, titles, words a student might write (see quizgen.bankrules).
     quoted_terms: tuple[str, ...] = ()
     parametric: Parametric | None = None
+    #: Minutes a student needs for it, when the kind's usual time
+    #: (quizgen.timing.MINUTES_PER_KIND) is not right; None: the kind's.
+    minutes: Decimal | None = None
     #: For an instantiated parametric question: the values it was drawn with.
     instance: tuple[tuple[str, object], ...] = ()
 
@@ -542,6 +545,9 @@ class Recipe:
     #: The class pack is for double-sided printing: a blank page after every
     #: version of an odd number of pages, so each version starts a new sheet.
     double_sided: bool = True
+    #: The time the class has, in minutes; the build warns when a version's
+    #: estimated working time (quizgen.timing) is longer. None: no limit.
+    minutes: int | None = None
     name: str = "worksheet"
     #: The short instruction printed at the head of each skill's part, as
     #: (skill id, text) pairs; templates/defaults.yml gives the defaults.
@@ -557,12 +563,19 @@ class Recipe:
 
 @dataclass(frozen=True)
 class Excerpt:
-    """A passage of a source printed with a worksheet, with its line numbers."""
+    """A passage of a source printed with a worksheet, with its line numbers.
+
+    ``lines`` is what each line prints: the source line, or for a claim's
+    passage only the sentences the question needs with "…" for the rest
+    (see quizgen.excerpts); ``needs`` is the quoted text those lines were
+    trimmed around (empty: every line printed whole).
+    """
 
     source: str
     first: int
     last: int
     lines: tuple[str, ...]
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ A recipe file looks like this (every key is optional except ``questions``)::
     formats: [pdf, moodle-xml]
     per_version_files: false    # also one PDF per version
     double_sided: true          # class pack: blank page after an odd-length version
+    minutes: 40                 # the lesson's time: the build warns when a version needs longer
     shuffle: false              # default: true, or false once a line names questions by id
     questions:
       - id: [memq-juche-year, naeq-order-events]   # picked by hand (or one: `- id: x`)
@@ -75,6 +76,8 @@ PAPERS = ("letter", "a4")
 #: every page; a longer one is a paste gone wrong, and would take minutes to lay out.
 MAX_TITLE = 200
 MAX_INSTRUCTIONS = 2000
+#: Longest lesson a recipe's ``minutes`` may give (a school day).
+MAX_MINUTES = 480
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _RANGE_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
@@ -99,6 +102,7 @@ KEYS: dict[str, str] = {
     "formats": "--formats",
     "per_version_files": "--per-version-files",
     "double_sided": "--double-sided",
+    "minutes": "--minutes",
     "shuffle": "--shuffle",
     "about_sources": "--about-sources",
     "questions": "--questions",
@@ -348,6 +352,7 @@ def _build(values: dict, r: _Reader, path: Path, defaults: dict, allow_outside: 
     cards = _bool(values, "cards", r, False)
     per_version = _bool(values, "per_version_files", r, False)
     double_sided = _bool(values, "double_sided", r, True)
+    minutes = _int(values, "minutes", r, 0, 1, MAX_MINUTES) if "minutes" in values else None
     grade_band = values.get("grade_band")
     if grade_band is not None:
         grade_band = str(grade_band)
@@ -378,6 +383,7 @@ def _build(values: dict, r: _Reader, path: Path, defaults: dict, allow_outside: 
         formats=formats,
         per_version_files=per_version,
         double_sided=double_sided,
+        minutes=minutes,
         name=name if isinstance(name, str) else "worksheet",
         skill_instructions=skill_instructions,
         path=r.display,

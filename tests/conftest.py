@@ -72,17 +72,22 @@ def _anchors(data: bytes):
     return reader, dests, {name: reader.get_destination_page_number(d) for name, d in dests.items()}
 
 
-def page_break_problems(data: bytes, key: bool) -> list[str]:
+def page_break_problems(data: bytes, key: bool, large_print: bool = False) -> list[str]:
     """Return where a PDF breaks pages badly, read from its named destinations.
 
-    Every question has anchors ``vA-q3`` and ``vA-q3-end``, and its response
-    (what students answer on) ``vA-q3-response``. A worksheet question sits
-    on one page, unless it is taller than a page: then it starts a page (no
-    other question above it there) and its response is whole, on the page
-    where the question ends. In the answer key an entry may run on, but the
-    question as printed stays on one page with its answer line
-    (``answer-vA-q3``). In both, a part heading (``part-vA-2``) stays with the
-    part's first question.
+    Every question has anchors ``vA-q3`` and ``vA-q3-end``, its response
+    (what students answer on) ``vA-q3-response``, a response kept whole
+    (choices on a row or two, a box, a few lines) ``vA-q3-response-end`` too,
+    and each excerpt ``vA-excerpt-2``. Questions flow from page to page. On
+    a worksheet a question may run on to the next page between its parts,
+    never inside a short response: its two anchors share a page; the stem
+    never ends a page, so the question's first part below it (an excerpt
+    or the response) starts on the stem's page (large print: a long stem may
+    run on, and an excerpt start overleaf, so on the next page at most). A passage printed above a group of
+    questions shares its page with the first of them, or faces it (pages
+    2-3, 4-5 …). In the answer key an entry may run on, but the question as
+    printed stays on one page with its answer line (``answer-vA-q3``). In
+    both, a part heading (``part-vA-2``) stays with the part's first question.
     """
     import re
 
@@ -90,28 +95,62 @@ def page_break_problems(data: bytes, key: bool) -> list[str]:
     top = {name: float(d["/Top"]) for name, d in dests.items()}
     starts = [d for d in dests if re.fullmatch(r"v[A-Z]+-q\d+", d)]
     problems = [] if starts else ["no question anchors"]
+    excerpts = {d for d in dests if re.fullmatch(r"v[A-Z]+-excerpt-\d+", d)}
+
+    def facing(first: int, second: int) -> bool:  # 0-based pages: 1 and 2 face each other (pages 2 and 3)
+        return first == second or (second == first + 1 and first % 2 == 1)
+
     for anchor in starts:
-        if not key and page[anchor] != page[f"{anchor}-end"]:
-            above = [other for other in starts if other != anchor and any(
-                page.get(mark) == page[anchor] and top[mark] > top[anchor] for mark in (other, f"{other}-end"))]
-            response = f"{anchor}-response"
-            if above:
-                problems.append(f"{anchor} runs from page {page[anchor] + 1} to {page[anchor + '-end'] + 1}"
-                                f" though it could start a page of its own (below {above[0]})")
-            if response not in page or page[response] != page[f"{anchor}-end"]:
-                problems.append(f"{anchor}'s response is split across pages")
-        if key and page[anchor] != page[f"answer-{anchor}"]:
-            problems.append(f"{anchor} starts on page {page[anchor] + 1}, its answer on {page['answer-' + anchor] + 1}")
+        if key:
+            if page[anchor] != page[f"answer-{anchor}"]:
+                problems.append(f"{anchor} starts on page {page[anchor] + 1}, its answer on {page['answer-' + anchor] + 1}")
+            continue
+        response, end = f"{anchor}-response", f"{anchor}-response-end"
+        if end in page and page[response] != page[end]:
+            problems.append(f"{anchor}'s response is split across pages {page[response] + 1} and {page[end] + 1}")
+        # The question's first part below its stem: an excerpt of its own (below the stem) or its response.
+        below = [a for a in excerpts | {response} if a in page and (page[a], -top[a]) >= (page[anchor], -top[anchor])
+                 and (page[a], -top[a]) <= (page[f"{anchor}-end"], -top[f"{anchor}-end"])]
+        first_part = min(below, key=lambda a: (page[a], -top[a]), default=response)
+        # Large print: a long stem may itself run on, or its excerpt start overleaf (one page on, no more).
+        if page[first_part] != page[anchor] and not (large_print and page[first_part] == page[anchor] + 1):
+            problems.append(f"{anchor}'s stem ends page {page[anchor] + 1}")
+    for excerpt in excerpts:
+        # A passage above a group: the next question anchor after it.
+        after = [a for a in starts if (page[a], -top[a]) > (page[excerpt], -top[excerpt])]
+        owner = min(after, key=lambda a: (page[a], -top[a]), default=None)
+        if owner is not None and page[owner] > page[excerpt] and not any(
+                (page[a], -top[a]) <= (page[excerpt], -top[excerpt]) <= (page[f"{a}-end"], -top[f"{a}-end"]) for a in starts):
+            if not facing(page[excerpt], page[owner]):
+                problems.append(f"{excerpt} on page {page[excerpt] + 1}, its first question {owner} on page {page[owner] + 1}")
     heads = [d for d in dests if d.startswith("part-v")]
     if starts and not heads:
         problems.append("no part heading anchors")
     for head in heads:
-        # A question starting under the heading, or (large print) one the heading opens.
-        below = [a for a in starts if page[a] == page[head] and (top[a] < top[head] or (
-            page[f"{a}-end"] > page[head] or top[f"{a}-end"] < top[head]))]
+        # The part's first question (or a passage above it) starts on the heading's page.
+        below = [a for a in [*starts, *excerpts] if page[a] == page[head] and top[a] < top[head]]
         if not below:
-            problems.append(f"{head} on page {page[head] + 1} has no question under it on that page")
+            problems.append(f"{head} on page {page[head] + 1} has nothing under it on that page")
     return problems
+
+
+def broken_unit_problems(data: bytes, context: dict) -> list[str]:
+    """Return the units of a one-version worksheet PDF that a page break cuts: an excerpt line, a
+    choice, a matching prompt or match, a timeline item. Each must stand whole in one page's text
+    (``context``: the version's worksheet context, which holds what each prints)."""
+    # Compared without spaces: text extraction adds one where a line wraps after a dash.
+    pages = ["".join(text.split()) for text in pdf_pages_text(data)]
+    units: list[tuple[str, str]] = []
+    for part in context["parts"]:
+        for item in part["questions"]:
+            where = f"question {item['number']}"
+            for excerpt in item["passages"] + item["excerpts"]:
+                units += [(f"{where}, excerpt line {line['n']}", line["text"]) for line in excerpt["lines"] if "n" in line]
+            units += [(f"{where}, choice", c["text"]) for c in item.get("choices", [])]
+            units += [(f"{where}, matching row", r["text"]) for r in item.get("left", []) + item.get("right", [])]
+            units += [(f"{where}, timeline item", e["text"]) for e in item.get("entries", [])]
+    return [f"{what} is cut by a page break: {squash(text)[:60]}…" for what, text in units
+            if not any("".join(text.split()) in page for page in pages)]
 
 
 def continued_label_problems(data: bytes) -> list[str]:
@@ -136,4 +175,55 @@ def continued_label_problems(data: bytes) -> list[str]:
         want = [expected[index]] if index in expected else []
         if found != want:
             problems.append(f"page {index + 1}: header {found or 'none'}, expected {want or 'none'}")
+    return problems
+
+
+def structure_problems(data: bytes) -> list[str]:
+    """Return what keeps a PDF from being a well-formed tagged PDF, read with pikepdf.
+
+    A tagged PDF has /MarkInfo /Marked true, a language and a title shown in
+    the window, and a structure tree: one /Document element whose elements
+    all point to pages of this file, and a parent tree mapping each page's
+    marked content (/StructParents) to elements on that page. Headings are
+    H1/H2 elements and lists L/LI, as the HTML has them.
+    """
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    root = pdf.Root
+    problems = []
+    if not (root.get("/MarkInfo") and root.MarkInfo.get("/Marked")):
+        problems.append("not marked as tagged")
+    if not str(root.get("/Lang", "")):
+        problems.append("no document language")
+    if not str(pdf.docinfo.get("/Title", "")) or not root.get("/ViewerPreferences", {}).get("/DisplayDocTitle"):
+        problems.append("no title shown in the window")
+    tree = root.get("/StructTreeRoot")
+    if tree is None:
+        return problems + ["no structure tree"]
+    pages = {p.obj.objgen for p in pdf.pages}
+    nums = tree.ParentTree.Nums
+    entries = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    tags: dict[str, int] = {}
+    stack = [tree.K[0] if isinstance(tree.K, pikepdf.Array) else tree.K]
+    while stack:
+        element = stack.pop()
+        tags[str(element.S)] = tags.get(str(element.S), 0) + 1
+        if "/Pg" in element and element.Pg.objgen not in pages:
+            problems.append(f"a {element.S} element points to a page of another file")
+        kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+        stack += [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/StructElem"]
+    for number, page in enumerate(pdf.pages, start=1):
+        key = page.obj.get("/StructParents")
+        if key is None or int(key) not in entries:
+            problems.append(f"page {number} has no parent-tree entry")
+        elif any(element.Pg.objgen != page.obj.objgen for element in entries[int(key)]):
+            problems.append(f"page {number}'s marked content maps to elements of another page")
+    if tags.get("/Document") != 1:
+        problems.append("not one Document element")
+    for needed in ("/H1", "/P", "/L", "/LI"):
+        if not tags.get(needed):
+            problems.append(f"no {needed} element")
     return problems

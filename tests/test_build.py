@@ -243,7 +243,7 @@ def test_help_imports_no_rendering_libraries():
 
 @pytest.mark.slow
 def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
-    """`quizgen build` with no recipe: the 12-question sampler, whole questions on every page."""
+    """`quizgen build` with no recipe: the 12-question sampler; questions break only between their parts."""
     from quizgen import paths
     from quizgen.bank import load_bank
     from quizgen.errors import QuizgenError
@@ -258,7 +258,7 @@ def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
     assert all(len(v.items) == 12 for v in report.worksheet.versions)
     for output in report.outputs:
         assert page_break_problems(output.data, key=output.label.startswith("answer key")) == [], output.path.name
-        if not output.label.startswith("answer key"):  # every question fits a page: none continues
+        if not output.label.startswith("answer key"):  # a page that begins inside a question says so
             assert continued_label_problems(output.data) == [], output.path.name
     # Question 1 starts on page 1 of every version, under the header (the shortest question goes first).
     import io
@@ -273,12 +273,13 @@ def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
 
 @pytest.mark.slow
 def test_large_print_breaks_tall_questions_outside_the_response_and_says_so(tmp_path):
-    """Large print makes some of the sampler's questions taller than a page (long excerpts).
+    """In large print some of the sampler's questions run on to the next page (long excerpts).
 
-    Such a question starts a page of its own and breaks before its response,
-    never inside the choices, boxes or lines students answer on; the page it
-    continues on is headed "Question N, continued", and no other page is.
-    The answer key's entries, which run on by design, are headed the same way.
+    Such a question breaks between its parts (in large print also between
+    its stem and its excerpt), never inside the choices, boxes or lines
+    students answer on; the page it continues on is headed "Question N,
+    continued", and no other page is. The answer key's entries, which run on
+    by design, are headed the same way.
     """
     import io
 
@@ -303,10 +304,11 @@ def test_large_print_breaks_tall_questions_outside_the_response_and_says_so(tmp_
             != reader.get_destination_page_number(dests[d])]
     assert tall, "no question of the large-print sampler continues overleaf any more: this test needs a taller one"
     for name, data in outputs.items():
-        assert page_break_problems(data, key=name.endswith("answer-key.pdf")) == [], name
+        key = name.endswith("answer-key.pdf")
+        assert page_break_problems(data, key=key, large_print=not key) == [], name
         assert continued_label_problems(data) == [], name
     # A part's heading is never left at the foot of a page: it is on the page where its
-    # first question begins (large print makes that question start a page of its own).
+    # first question begins.
     from conftest import pdf_pages_text, squash
 
     for version in report.worksheet.versions:

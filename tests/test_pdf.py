@@ -10,7 +10,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-from conftest import _anchors, page_break_problems, pdf_pages_text, project, squash
+from conftest import _anchors, page_break_problems, pdf_pages_text, project, squash, structure_problems
 from pypdf import PdfReader
 
 from quizgen import model, paths
@@ -54,18 +54,28 @@ def test_files_made(built):
 
 
 def test_every_question_and_excerpt_is_in_each_version(built):
+    """Every stem, and of every excerpt line what the question needs: the whole line, or (a trimmed
+    line) every quoted passage the line holds. Compared without spaces: text extraction adds one
+    where a line wraps after a dash."""
     sheet, files = built
+
+    def bare(text: str) -> str:
+        return "".join(text.split())
+
     for version in sheet.versions:
-        text = " ".join(pdf_pages_text(version_pdf(files, version.letter)))
+        text = bare(" ".join(pdf_pages_text(version_pdf(files, version.letter))))
         for item in version.items:
-            assert squash(item.question.stem) in text, (version.letter, item.question.id)
+            assert bare(item.question.stem) in text, (version.letter, item.question.id)
             for excerpt in item.excerpts:
-                for line in excerpt.lines:
-                    if isinstance(item.question, model.MarkTheWords):
-                        continue  # the passage itself is printed instead
-                    assert squash(line) in text, (version.letter, excerpt.source, excerpt.first)
+                if isinstance(item.question, model.MarkTheWords) or not item.question.print_excerpts:
+                    continue  # the passage itself is printed instead, or the stem quotes it
+                source = sheet.sources[excerpt.source]
+                for n in range(excerpt.first, excerpt.last + 1):
+                    line = source.lines[n - 1]
+                    needed = [bare(need) for need in excerpt.needs if bare(need) in bare(line)] or [bare(line)]
+                    assert all(need in text for need in needed), (version.letter, excerpt.source, n)
             if isinstance(item.question, model.MarkTheWords):
-                assert squash(item.question.passage) in text
+                assert bare(item.question.passage) in text
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -366,11 +376,19 @@ def test_the_end_of_the_sheet_never_takes_a_page_of_its_own():
     assert len(pages) == 1 and "End of worksheet · Page 1 of 1" in " ".join(pages[0].split())
 
 
-def test_no_question_straddles_a_page_break(built):
-    """Worksheets: whole questions on a page. Key: question with its answer line, headings with a question."""
+def test_questions_break_only_between_their_parts(built):
+    """Worksheets: a question runs on only between its parts (never after its stem alone, never inside a
+    short response, an excerpt line, a choice or a row). Key: question with its answer line. Headings
+    with a question."""
+    from conftest import broken_unit_problems
+
+    from quizgen.render.context import worksheet_context
+
     sheet, files = built
     for name in [f"sampler-worksheet-{v.letter}.pdf" for v in sheet.versions] + ["sampler-class-pack.pdf", "sampler-answer-key.pdf"]:
         assert page_break_problems(files[name], key="answer-key" in name) == [], name
+    for version in sheet.versions:
+        assert broken_unit_problems(version_pdf(files, version.letter), worksheet_context(sheet, version)) == []
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
@@ -552,69 +570,49 @@ def test_without_excerpts_each_question_points_to_lines_of_the_source_texts_hand
     assert all(f"Page {n} of {len(pages)}" in t for n, t in enumerate(pages, start=1))
 
 
-def test_large_print_opens_with_a_cover_that_outlines_the_parts(tmp_path):
-    """In large print, page 1 is a cover: header, instructions and one line per part, read from the page.
-
-    The first question seldom fits below a large-print header; without the
-    cover it moved overleaf and left page 1 two-thirds empty by accident.
-    """
-    # Without excerpts the first question is short enough to fit below the header: only the cover moves it.
+def test_large_print_has_no_cover_the_questions_begin_on_page_1(tmp_path):
+    """Large print once opened with a cover page (an outline of the parts), because a question kept
+    whole seldom fitted below the header. Questions flow now: the first begins on page 1, in large
+    print as in regular print."""
     options = {"versions": "1", "output": str(tmp_path), "questions": ["B1=1", "C1=1", "C3=1"], "excerpts": False}
-    large = build(load_recipe(paths.default_recipe(), {**options, "large_print": True}),
-                  project("worksheet"), workers=1, write=False)
-    version = large.worksheet.versions[0]
-    sheet = next(o for o in large.outputs if o.path.name == "sampler-worksheet.pdf").data
-    parts: list[list[model.WorksheetItem]] = []
-    for item in version.items:
-        if not parts or parts[-1][0].question.skill != item.question.skill:
-            parts.append([])
-        parts[-1].append(item)
-    assert len(parts) > 1, "this test needs a worksheet of several parts"
-    cover = pdftotext_layout(sheet, tmp_path, "-f", "1", "-l", "1")
-    rows = [squash(line) for line in cover.splitlines() if line.strip().startswith("Part ")]
-    expected = []
-    for n, items in enumerate(parts, 1):
-        first, last = items[0].number, items[-1].number
-        points = sum(i.question.points for i in items)
-        numbers = f"Question {first}" if first == last else f"Questions {first}–{last}"
-        expected.append(f"Part {n}: {model.SKILLS_BY_ID[items[0].question.skill].name} {numbers} "
-                        f"{points} point{'s' if points != 1 else ''}")
-    assert rows == expected
-    pages = pdf_pages_text(sheet)
-    assert "In this worksheet" in pages[0] and "The questions begin on the next page." in pages[0]
-    assert squash(large.worksheet.recipe.instructions) in pages[0]
-    first_stem = squash(version.items[0].question.stem)[:40]
-    assert not any(squash(item.question.stem)[:40] in pages[0] for item in version.items)
-    assert first_stem in pages[1]
-    # Regular print has no cover: the first question follows the header on page 1.
-    regular = build(load_recipe(paths.default_recipe(), options), project("worksheet"), workers=1, write=False)
-    regular_pages = pdf_pages_text(next(o for o in regular.outputs if o.path.name == "sampler-worksheet.pdf").data)
-    assert "In this worksheet" not in " ".join(regular_pages)
-    assert squash(regular.worksheet.versions[0].items[0].question.stem)[:40] in regular_pages[0]
+    for large_print in (True, False):
+        report = build(load_recipe(paths.default_recipe(), {**options, "large_print": large_print}),
+                       project("worksheet"), workers=1, write=False)
+        version = report.worksheet.versions[0]
+        pages = pdf_pages_text(next(o for o in report.outputs if o.path.name == "sampler-worksheet.pdf").data)
+        assert squash(report.worksheet.recipe.instructions) in pages[0]
+        assert squash(version.items[0].question.stem)[:40] in pages[0], large_print
+        assert "In this worksheet" not in " ".join(pages)
 
 
 @pytest.mark.parametrize("cards", [True, False])  # without cards, verdict questions say "Look it up"
 def test_large_print_sets_every_word_at_large_print_sizes(tmp_path, cards):
-    """Large-print guidance asks for 16 pt or more: everything a student reads to
-    answer is at least 16 pt; labels, line numbers, citations and the running
-    header and footer at least 12 pt (they were 10 and 11 pt)."""
+    """Large-print guidance asks for 16 pt or more: every run of text on every page is at least
+    16 pt, labels, line numbers, citations and the running header and footer included (they were
+    12 pt), and each page's footer is one line."""
     recipe = load_recipe(paths.default_recipe(), {"versions": "1", "large_print": True, "output": str(tmp_path),
                                                   "cards": cards})
     report = build(recipe, project("worksheet"), workers=1, write=False)
     sheet = next(o for o in report.outputs if o.path.name == "sampler-worksheet.pdf")
     sizes: dict[str, float] = {}
+    footer_lines: list[set[float]] = []
 
     def visit(run, cm, tm, font, size):
         if run.strip():
             words = " ".join(run.split())
             sizes[words] = min(sizes.get(words, 99.0), round(size * tm[0] * cm[0], 1))
+            if tm[5] * cm[3] + cm[5] < 40:  # below the text area: the footer (15 mm ≈ 42 pt)
+                footer_lines[-1].add(round(tm[5] * cm[3] + cm[5]))
 
     for page in PdfReader(io.BytesIO(sheet.data)).pages:
+        footer_lines.append(set())
         page.extract_text(visitor_text=visit)
     assert len(sizes) > 50
     assert any(run.upper().startswith(("OUTSIDE SOURCE CARD" if cards else "LOOK IT UP")) for run in sizes), sizes
-    small = {run: size for run, size in sizes.items() if size < 12}
+    small = {run: size for run, size in sizes.items() if size < 16}
     assert not small, small
+    assert all(len(lines) == 1 for lines in footer_lines), footer_lines
+    assert any("Page 1 of" in run for run in sizes)
     for item in report.worksheet.versions[0].items:
         # The first words, up to any Hangul: a run ends where the font changes to the CJK one.
         stem = " ".join(item.question.stem.split()[:3]).split("《")[0].strip()
@@ -663,6 +661,19 @@ def test_every_font_the_css_names_is_installed():
     assert sorted(named - installed) == [], "scripts/system-packages.sh must install these"
 
 
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="needs poppler-utils")
+def test_every_pdf_is_tagged_with_language_title_and_a_structure_tree(built, tmp_path):
+    """Worksheets, class pack and key: poppler reads them as tagged, and the structure tree holds
+    headings, paragraphs and lists on this file's pages (conftest.structure_problems)."""
+    _, files = built
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M), name
+        assert structure_problems(data) == [], name
+
+
 def test_merged_chunks_are_the_same_bytes_on_one_or_two_processes(monkeypatch, tmp_path):
     from quizgen.render import jobs
 
@@ -673,11 +684,15 @@ def test_merged_chunks_are_the_same_bytes_on_one_or_two_processes(monkeypatch, t
     two = build(recipe, project("worksheet"), workers=2, write=False)
     assert [o.data for o in one.outputs] == [o.data for o in two.outputs]
     pack = one.outputs[0].data
-    texts = pdf_pages_text(pack)
+    # Double-sided: a one-page version is followed by a blank page in the pack, not in its own file.
+    texts = [t for t in pdf_pages_text(pack) if not t.startswith("This page is intentionally left blank.")]
     parts = [pdf_pages_text(o.data) for o in one.outputs if "-worksheet-" in o.path.name]
     assert texts == [t for part in parts for t in part]
     assert PdfReader(io.BytesIO(pack)).metadata["/Title"] == "Reading the sources: the liberation of Korea, 1945 — class pack"
     assert PdfReader(io.BytesIO(pack)).trailer["/Root"]["/Lang"] == "en"
+    # Joined from chunks and cut per version, every file keeps its structure tree.
+    for output in one.outputs:
+        assert structure_problems(output.data) == [], output.path.name
 
 
 def test_blank_pages_separate_odd_documents_across_chunks_but_never_end_the_pack(monkeypatch):
@@ -690,3 +705,68 @@ def test_blank_pages_separate_odd_documents_across_chunks_but_never_end_the_pack
     (result,) = jobs.render_jobs([job])
     texts = [squash(t) for t in pdf_pages_text(result.pdf)]
     assert texts == ["Document 0", "Blank", "Document 1", "Blank", "Document 2", "Blank", "Document 3", "Blank", "Document 4"]
+
+
+def _one_question_pdf(question: model.Question, bank: model.Bank) -> tuple[bytes, dict]:
+    import dataclasses
+
+    from quizgen.assemble import whole_bank
+    from quizgen.render import render_html
+    from quizgen.render.context import worksheet_context
+    from quizgen.render.pdf import html_to_pdf
+
+    sheet = whole_bank(dataclasses.replace(bank, questions={question.id: question}), seed=1)
+    context = worksheet_context(sheet, sheet.versions[0], link=False)
+    return html_to_pdf([render_html("worksheet.html.j2", context)], context["doc"]["stylesheets"]), context
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_a_long_unbroken_string_wraps_inside_the_page(tmp_path):
+    """An address or a long number in a stem or a choice wraps at the right margin instead of running off the page."""
+    import dataclasses
+
+    from lxml import etree
+
+    bank = load_bank(project("worksheet"))
+    question = next(q for q in bank.questions.values() if isinstance(q, model.SingleChoice))
+    url = "https://example.org/" + "a-very-long-path-segment-" * 12 + "end"
+    number = "1" * 90
+    question = dataclasses.replace(question, stem=f"Read {url} and the number {number}, then choose.",
+                                   choices=(model.Choice(url, True),) + question.choices[1:])
+    data, _ = _one_question_pdf(question, bank)
+    path = tmp_path / "long.pdf"
+    path.write_bytes(data)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser())
+    width = float(root.find(".//page").get("width"))
+    right = width - 14 / 25.4 * 72  # print.css: 14 mm side margins
+    words = root.findall(".//word")
+    assert any("example.org" in (w.text or "") for w in words)
+    over = [(w.text, w.get("xmax")) for w in words if float(w.get("xmax")) > right + 1]
+    assert not over, over
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_a_stem_keeps_the_line_breaks_it_has_in_the_bank(tmp_path):
+    """A stem laid out as lines in the bank prints as lines, as the exports keep them; spaces inside a line collapse."""
+    import dataclasses
+
+    from quizgen.exporters import get_exporter
+
+    bank = load_bank(project("worksheet"))
+    question = next(q for q in bank.questions.values() if isinstance(q, model.SingleChoice))
+    stem = "Read the three dates below.\n1936:   founding\n1945: liberation\nWhich comes first?"
+    question = dataclasses.replace(question, stem=stem)
+    data, context = _one_question_pdf(question, bank)
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    (first,) = [n for n, line in enumerate(lines) if "Read the three dates below." in line]
+    assert lines[first + 1] == "1936: founding" and lines[first + 2] == "1945: liberation", lines[first:first + 4]
+    assert lines[first + 3].startswith("Which comes first?")
+    from quizgen.assemble import whole_bank
+
+    sheet = whole_bank(dataclasses.replace(bank, questions={question.id: question}), seed=1)
+    # The exports keep them the same way: a line break in the question's HTML.
+    assert "Read the three dates below.<br>1936" in get_exporter("gift").export(sheet).decode("utf-8")

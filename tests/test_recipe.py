@@ -166,6 +166,8 @@ def test_skill_option_replaces_the_questions(tmp_path):
         ('title: "\\u202eQuiz"\n' + MINIMAL, ["recipe.yaml:1: field 'title': the value holds U+202E RIGHT-TO-LEFT OVERRIDE (written as an escape, character 1"]),
         ('output: "out\\x00x"\n' + MINIMAL, ["recipe.yaml:1: field 'output': the value holds U+0000 NULL (written as an escape, character 4 of it), a control"]),
         ('name: "good\\n"\n' + MINIMAL, ["recipe.yaml:1: field 'name': 'good\n' is not a file name"]),
+        ("minutes: forty\n" + MINIMAL, ["recipe.yaml:1: field 'minutes': expected a whole number, found 'forty'"]),
+        ("minutes: 0\n" + MINIMAL, ["recipe.yaml:1: field 'minutes': 0 is out of range (1 to 480)"]),
     ],
 )
 def test_each_error_names_file_line_and_field(tmp_path, text, expected):
@@ -314,3 +316,12 @@ def test_an_option_holding_a_control_character_is_refused_without_printing_it(tm
     assert sorted(lines[:2]) == ["--kinds: the text holds U+0007 BELL, a control character; delete it",
                                  "--name: the text holds U+001B ESCAPE, a control character; delete it"]
     assert not any("\x07" in line or "\x1b" in line for line in lines)
+
+
+def test_minutes_is_the_same_option_in_the_file_and_on_the_command_line(tmp_path):
+    """`minutes:` in a recipe and `--minutes` give Recipe.minutes: the time the class has."""
+    assert load_recipe(write_recipe(tmp_path, MINIMAL)).minutes is None
+    assert load_recipe(write_recipe(tmp_path, "minutes: 40\n" + MINIMAL)).minutes == 40
+    assert load_recipe(write_recipe(tmp_path, "minutes: 40\n" + MINIMAL), {"minutes": "25"}).minutes == 25
+    assert errors(write_recipe(tmp_path, MINIMAL), {"minutes": "-5"}) == [
+        "--minutes: -5 is out of range (1 to 480)", "1 problem in the command-line options"]

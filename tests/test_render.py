@@ -87,7 +87,7 @@ def test_each_kind_gets_its_answer_space_empty_on_the_worksheet_and_filled_in_th
         q, anchor = item.question, f"vA-q{item.number}"
         (article,) = worksheet.xpath(f'//article[@id="{anchor}"]')
         (keyed,) = key.xpath(f'//article[@id="{anchor}"]')
-        response = article.xpath('.//*[@class="response"]')
+        response = article.xpath('.//*[contains(concat(" ", @class, " "), " response ")]')
         assert len(response) == 1, anchor
         (response,) = response
 
@@ -103,7 +103,7 @@ def test_each_kind_gets_its_answer_space_empty_on_the_worksheet_and_filled_in_th
             assert len(boxes(response, "checkbox")) == len(q.choices), anchor
         elif isinstance(q, model.Numeric):
             assert boxes(response, "answer-box") == [""] and boxes(keyed, "answer-box") != [""], anchor
-            assert article.xpath('.//*[@class="working"]//*[@class="answer-line"]'), anchor
+            assert article.xpath('.//*[@class="working"]//*[@class="working-line"]'), anchor
         elif isinstance(q, (model.ShortAnswer, model.OpenResponse)):
             assert len(boxes(response, "answer-line")) >= q.lines, anchor
         elif isinstance(q, model.Matching):
@@ -125,14 +125,57 @@ def test_hostile_bank_text_is_escaped(sheet):
     assert HOSTILE in text_of(html)
 
 
-def test_excerpts_print_once_per_version_then_point_back(worksheet_bank):
-    recipe = model.Recipe("T", "", (model.Selection("date-checking", 5),), seed=2)
+def _printed_excerpts(ctx: dict) -> list[tuple[int, dict]]:
+    """Return (question number, excerpt) in print order: a shared passage above its question, then the question's own."""
+    return [(item["number"], e) for part in ctx["parts"] for item in part["questions"]
+            for e in item["passages"] + item["excerpts"]]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_excerpts_print_once_per_version_then_point_back(worksheet_bank, seed):
+    """Excerpts are numbered in print order; the same lines are never printed twice in a version: a
+    later question points back, "above question N" within its group, else with the page."""
+    recipe = model.Recipe("T", "", (model.Selection("date-checking", 5), model.Selection("corroborate", 4)), seed=seed)
     sheet = make_worksheet(worksheet_bank, recipe)
     ctx = worksheet_context(sheet, sheet.versions[0])
-    printed = [e["number"] for part in ctx["parts"] for item in part["questions"] for e in item["excerpts"]]
-    assert printed == list(range(1, len(printed) + 1))
-    references = [r for part in ctx["parts"] for item in part["questions"] for r in item["see_excerpts"]]
-    assert references and all(re.fullmatch(r"Use excerpts? [0-9, and]+ \(with questions? [0-9, and]+\)\.", r) for r in references)
+    printed = _printed_excerpts(ctx)
+    assert [e["number"] for _, e in printed] == list(range(1, len(printed) + 1))
+    texts = [tuple((line.get("n"), line.get("text")) for line in e["lines"]) for _, e in printed]
+    assert len(set(texts)) == len(texts), "an excerpt printed twice"
+    by_number = {e["number"]: (q, e) for q, e in printed}
+    pointers = [(item["number"], see) for part in ctx["parts"] for item in part["questions"] for see in item["see_refs"]]
+    for number, see in pointers:
+        shown = [int(n) for n in re.findall(r"\d+", see["excerpts"])]
+        assert see["question"] < number and all(by_number[n][0] == see["question"] for n in shown), (number, see)
+        if not see["above"]:
+            assert see["target"] == by_number[shown[0]][1]["anchor"]
+    html = render_html("worksheet.html.j2", ctx)
+    for _, see in pointers:
+        assert f"Use {see['excerpts']}" in text_of(html)
+
+
+def test_questions_of_a_part_on_one_passage_follow_each_other_under_it(worksheet_bank):
+    """co-tf-yalta, co-choice-independent and co-match-sources stand on the same memoir and KCNA lines:
+    assembly puts them together, the passage prints once above the first, labelled with their numbers,
+    and the others point up to it. The key numbers them as the sheet does."""
+    recipe = model.Recipe("T", "", (model.Selection("corroborate", 5),), seed=1)
+    for seed in range(1, 6):
+        sheet = make_worksheet(worksheet_bank, dataclasses.replace(recipe, seed=seed))
+        version = sheet.versions[0]
+        shared = [i.number for i in version.items
+                  if i.question.id in ("co-tf-yalta", "co-choice-independent", "co-match-sources")]
+        assert shared == list(range(shared[0], shared[0] + len(shared))), (seed, shared)
+        ctx = worksheet_context(sheet, version)
+        items = {item["number"]: item for part in ctx["parts"] for item in part["questions"]}
+        first = items[shared[0]]
+        assert first["passages"] and all(p["label"].startswith("for questions") for p in first["passages"])
+        for number in shared[1:]:
+            assert not items[number]["passages"] and not items[number]["excerpts"]
+            assert [s["question"] for s in items[number]["see_refs"]] == [shared[0]]
+            assert items[number]["see_excerpts"] == [f"Use {items[number]['see_refs'][0]['excerpts']}, above question {shared[0]}."]
+        key = answer_key_contexts(sheet)[-1]["versions"][0]
+        assert [q["number"] for part in key["parts"] for q in part["questions"]] == [i.number for i in version.items]
+        assert [q["question_id"] for part in key["parts"] for q in part["questions"]] == [i.question.id for i in version.items]
 
 
 def test_parts_by_skill_with_their_instruction(sheet):
@@ -235,9 +278,12 @@ def test_published_dates_never_print_an_inferred_year(worksheet_bank, text, expe
 
 
 def test_choice_layout():
-    assert choice_layout(["True", "False"]) == "row"
-    assert choice_layout(["A US Army official history of the war", "b"]) == "columns"
+    """Short choices four to a row, middling two, long ones one a line; in large print the limits are lower."""
+    assert choice_layout(["True", "False"]) == "grid-4"
+    assert choice_layout(["A US Army official history of the war", "b"]) == "grid-2"
     assert choice_layout(["x" * 60]) == "stacked"
+    assert choice_layout(["Glittering generality"], large=True) == "grid-2"
+    assert choice_layout(["A US Army official history of the war"], large=True) == "stacked"
 
 
 def test_marked_segments():

@@ -48,6 +48,8 @@ def _formats_help() -> str:
                    " with an odd number of pages, so each version starts a new sheet.")
 @click.option("--shuffle/--no-shuffle", default=None,
               help="Shuffle question order in each version (default: yes, unless the recipe names questions by id).")
+@click.option("--minutes", default=None, metavar="N",
+              help="The time the class has: the build warns when a version's estimated working time is longer.")
 @click.option("--formats", "--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
@@ -56,7 +58,7 @@ def _formats_help() -> str:
                    " output: points outside its folder.")
 def build_command(recipe, bank_dir, output, title, instructions, about_sources, name, skills, kinds, sources, difficulty,
                   grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, shuffle,
-                  formats, workers, quiet, force):
+                  minutes, formats, workers, quiet, force):
     """Build worksheets, answer key and class pack from RECIPE.
 
     With no RECIPE, builds the workspace's recipes/default.yaml (outside a
@@ -71,13 +73,15 @@ def build_command(recipe, bank_dir, output, title, instructions, about_sources, 
         output=output, title=title, instructions=instructions, name=name, questions=list(skills), kinds=kinds,
         sources=sources, difficulty=difficulty, grade_band=grade_band, versions=versions, seed=seed, paper=paper,
         large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
-        double_sided=double_sided, about_sources=about_sources, shuffle=shuffle,
+        double_sided=double_sided, about_sources=about_sources, shuffle=shuffle, minutes=minutes,
     )
     bank = workspace.bank_dir(bank_dir)
     loaded = load_recipe(recipe if recipe is not None else workspace.default_recipe(bank_dir), options, bank=bank,
                          default_output=workspace.default_output(), allow_outside=force)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     report = build(loaded, bank, progress=progress, workers=workers, force=force)
+    for note in [] if quiet else report.notes:  # warnings of the build itself (the working time, say)
+        click.echo(note.format(), err=True)
     for line in [] if quiet else report.summaries:  # one line per export format; the detail is in its report
         click.echo(line, err=True)
     for out in report.outputs:

@@ -75,7 +75,7 @@ def export_command(formats: list[str], recipe: Path | None, version_letter: str,
                     default_output=workspace.default_output(), force=force)
     write_outputs(report, bank, force=force, progress=lambda message: click.echo(message, err=True))
     if verbose:
-        for note in report.notes:
+        for note in report.export_notes:
             click.echo(note.format())
     for line in report.summaries:  # one per format, naming its file
         click.echo(line)

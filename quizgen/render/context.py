@@ -16,7 +16,8 @@ from __future__ import annotations
 from decimal import Decimal
 from urllib.parse import urlparse
 
-from quizgen import model
+from quizgen import excerpts as trimming
+from quizgen import model, timing
 from quizgen.printed import (  # noqa: F401  (citation helpers live there; re-exported for old imports)
     REPAIR_LABELS,
     citation,
@@ -43,6 +44,9 @@ KIND_HINTS: dict[str, str] = {
     "open-response": "Write your answer in full sentences.",
     "mark-the-words": "Circle each word or phrase that answers the question.",
 }
+
+#: Most write-on lines an open response keeps on one page; more may run on to the next.
+OPEN_LINES_WHOLE = 4
 
 #: Width of a short-answer line, by the length of the longest accepted answer.
 _LINE_SIZES = ((14, "short"), (32, "medium"))
@@ -86,7 +90,8 @@ def _version_context(
 ) -> dict:
     recipe = worksheet.recipe
     instructions = dict(recipe.skill_instructions)
-    seen: dict[tuple, tuple[int, int]] = {}  # excerpt span -> (excerpt number, question number)
+    # Where each excerpt prints (the key prints claims instead of excerpts).
+    seen = {} if show_answers else passage_plan(worksheet, version)
     parts: list[dict] = []
     for item in version.items:
         skill = model.SKILLS_BY_ID[item.question.skill]
@@ -110,25 +115,13 @@ def _version_context(
         "instructions": recipe.instructions,
         "version": version.letter,
         "summary": f"{count} question{'s' if count != 1 else ''} · {version.points} point{'s' if version.points != 1 else ''}",
+        "points": version.points,
+        "time": f"about {timing.version_minutes(version)} minutes",
         "parts": parts,
-        "outline": [_outline_row(part) for part in parts],
         "source_texts": not recipe.excerpts and bool(cited_sources(worksheet)) and not show_answers,
         "large_print": recipe.large_print,
         "show_answers": show_answers,
         "multi_part": len(parts) > 1,
-    }
-
-
-def _outline_row(part: dict) -> dict:
-    """Return one part's line in the large-print cover's outline: its questions and points."""
-    numbers = [q["number"] for q in part["questions"]]
-    points = sum(q["points"] for q in part["questions"])
-    first, last = numbers[0], numbers[-1]
-    return {
-        "number": part["number"],
-        "skill": part["skill"],
-        "questions": f"Question {first}" if first == last else f"Questions {first}–{last}",
-        "points": points,
     }
 
 
@@ -142,11 +135,19 @@ def _item(
         "kind": q.kind,
         "partial": f"partials/{q.kind}.html.j2",
         "stem": q.stem,
+        # The stem's own line breaks, kept in print as in the exports (a <br> between lines).
+        "stem_lines": [" ".join(line.split()) for line in q.stem.strip("\n").split("\n")],
         "points": q.points,
         "hint": KIND_HINTS[q.kind],
+        # Hint and answer space on one line: a true/false, a number box, one short write-on line.
+        "inline_response": False,
+        # A response of many rows may break between them; a short one stays whole.
+        "long_response": False,
         "anchor": anchor,
         "end_anchor": f"{anchor}-end",
+        "passages": [],
         "excerpts": [],
+        "see_refs": [],
         "see_excerpts": [],
         "citation": "",
         "quoted_from": "",
@@ -171,6 +172,9 @@ def _item(
             ctx["look_it_up"] = True
             ctx["look_where"] = card["kind"]
     getattr(_Kinds, q.kind.replace("-", "_"))(ctx, item, show_answers)
+    if "choice_layout" in ctx and worksheet.recipe.large_print and not show_answers:
+        ctx["choice_layout"] = choice_layout([c["text"] for c in ctx["choices"]], large=True)
+        ctx["long_response"] = ctx["choice_layout"] == "stacked" and len(ctx["choices"]) > 3
     if show_answers:
         where = f"Version {version.letter}, question {item.number}"
         record = shown if shown is not None else {}
@@ -180,46 +184,214 @@ def _item(
 
 
 def _excerpts(worksheet: model.Worksheet, item: model.WorksheetItem, seen: dict, ctx: dict) -> None:
-    """Number excerpts per version; print each once and point back to it after.
+    """Give an item its part of the version's passage plan (``seen``, see passage_plan)."""
+    if isinstance(item.question, model.MarkTheWords):
+        # The passage to mark is the excerpt; print only where it comes from.
+        excerpt = item.excerpts[0] if item.excerpts else None
+        if excerpt is not None:
+            ctx["citation"] = citation(worksheet.sources[excerpt.source], excerpt.first, excerpt.last)
+        return
+    plan = seen.get(item.number, {})
+    ctx["passages"] = plan.get("passages", [])
+    ctx["excerpts"] = plan.get("excerpts", [])
+    ctx["see_refs"] = plan.get("see", [])
+    # The same pointers as plain sentences, for a page without page numbers (the screen pages).
+    ctx["see_excerpts"] = [f"Use {see['excerpts']}, above question {see['question']}." if see["above"]
+                           else f"Use {see['excerpts']} (with question {see['question']})." for see in ctx["see_refs"]]
 
-    A question's new excerpts from one source share one box, in line order
-    with a gap mark between separate passages, and one citation: a timeline
-    built on four sentences of the brochure cites the brochure once.
+
+# --------------------------------------------------------------------------
+# Excerpts: which prints where
+
+
+def _printable(worksheet: model.Worksheet, item: model.WorksheetItem) -> bool:
+    q = item.question
+    return worksheet.recipe.excerpts and q.print_excerpts and not isinstance(q, model.MarkTheWords)
+
+
+def _lines(item: model.WorksheetItem) -> set[tuple[str, int]]:
+    return {(e.source, n) for e in item.excerpts for n in range(e.first, e.last + 1)}
+
+
+def passage_groups(worksheet: model.Worksheet, version: model.Version) -> list[list[model.WorksheetItem]]:
+    """Return the version's items in runs: consecutive questions of one part that print lines of the same passage.
+
+    Assembly puts such questions next to each other (assemble.group_by_passage);
+    a run of one is a question with passages of its own.
     """
-    fresh: list[model.Excerpt] = []  # printed for the first time in this version
-    for excerpt in item.excerpts:
-        source = worksheet.sources[excerpt.source]
-        span = (excerpt.source, excerpt.first, excerpt.last)
-        if isinstance(item.question, model.MarkTheWords):
-            # The passage to mark is the excerpt; print only where it comes from.
-            if not ctx["citation"]:
-                ctx["citation"] = citation(source, excerpt.first, excerpt.last)
-            continue
-        if span in seen:
-            ctx["see_excerpts"].append(seen[span])
-            continue
-        fresh.append(excerpt)
-    next_number = len({number for number, _ in seen.values()}) + 1
-    for source_id, lines in lines_by_source(fresh).items():
-        number, next_number = next_number, next_number + 1
-        for e in fresh:
-            if e.source == source_id:
-                seen[(e.source, e.first, e.last)] = (number, item.number)
-        source = worksheet.sources[source_id]
-        ranges = line_runs(sorted(lines))
-        printed: list[dict] = []
-        for first, last in ranges:
-            if printed:
-                printed.append({"gap": True})
-            printed += [{"n": n, "text": lines[n]} for n in range(first, last + 1)]
-        ctx["excerpts"].append({
-            "number": number,
-            "lines": printed,
-            "citation": citation(source, ranges),
-            "repairs": repair_note(source, ranges),
-        })
-    earlier = sorted(set(ctx["see_excerpts"]))
-    ctx["see_excerpts"] = [see_excerpts(earlier)] if earlier else []
+    runs: list[list[model.WorksheetItem]] = []
+    shared: set[tuple[str, int]] = set()
+    for item in version.items:
+        lines = _lines(item) if _printable(worksheet, item) else set()
+        if runs and lines & shared and runs[-1][-1].question.skill == item.question.skill:
+            runs[-1].append(item)
+            shared |= lines
+        else:
+            runs.append([item])
+            shared = set(lines)
+    return runs
+
+
+def passage_plan(worksheet: model.Worksheet, version: model.Version) -> dict[int, dict]:
+    """Return, per question number, the excerpts it prints and the earlier ones it points to.
+
+    Excerpts are numbered in print order. Questions of a part that use the
+    same passage follow one another (assembly groups them) and the passage
+    is printed once, above the first of them ("passages"), with the
+    questions it serves named in its label; each of them points to it. A
+    question's other passages print with it, one box per source ("excerpts"),
+    unless exactly those lines were printed earlier in the version, for a
+    question of another part: then it points back to them, with the page
+    ("see").
+    """
+    plan = _Plan(worksheet, version)
+    for run in passage_groups(worksheet, version):
+        plan.place(run)
+    return plan.entries
+
+
+class _Plan:
+    """The excerpts of one version as they are placed, question by question (see passage_plan)."""
+
+    def __init__(self, worksheet: model.Worksheet, version: model.Version):
+        self.worksheet, self.version = worksheet, version
+        self.entries: dict[int, dict] = {}
+        self.printed: list[tuple[dict[tuple[str, int], str], dict]] = []  # (lines printed, excerpt context)
+        self.cited: dict[str, int] = {}  # source -> the excerpt that cites it in full
+
+    def place(self, run: list[model.WorksheetItem]) -> None:
+        """Place a run's shared passages above its first question, then each question's own excerpts."""
+        shared = _shared_sources(run)
+        first = run[0].number
+        above, before = self._shared(run, shared)
+        for item in run:
+            entry = self.entries.setdefault(item.number, {"passages": [], "excerpts": [], "see": []})
+            if not _printable(self.worksheet, item):
+                continue
+            if item.number == first:
+                entry["passages"] = above
+            elif above:
+                entry["see"].append({"excerpts": _excerpt_names([p["number"] for p in above]),
+                                     "question": first, "target": "", "above": True})
+            for earlier in before:
+                self._point_back(entry, earlier)
+            own = [e for e in item.excerpts if e.source not in shared]
+            for source_id in dict.fromkeys(e.source for e in own):
+                self._print_or_point(entry, item.number, source_id, [e for e in own if e.source == source_id])
+
+    def _shared(self, run: list[model.WorksheetItem], shared: list[str]) -> tuple[list[dict], list[dict]]:
+        """Return a run's passages to print above it, and those printed as they are earlier in the version."""
+        label = f"for questions {_span_label([i.number for i in run])}"
+        above, before = [], []
+        for source_id in shared:
+            lines = union_lines(self.worksheet, [e for i in run for e in i.excerpts if e.source == source_id])
+            earlier = _printed_before(self.printed, source_id, lines)
+            if earlier is None:
+                above.append(self._add(source_id, lines, run[0].number, label))
+            else:
+                before.append(earlier)
+        return above, before
+
+    def _print_or_point(self, entry: dict, question: int, source_id: str, excerpts: list[model.Excerpt]) -> None:
+        lines = union_lines(self.worksheet, excerpts)
+        earlier = _printed_before(self.printed, source_id, lines)
+        if earlier is None:
+            entry["excerpts"].append(self._add(source_id, lines, question))
+        else:
+            self._point_back(entry, earlier)
+
+    def _add(self, source_id: str, lines: dict[int, str], question: int, label: str = "") -> dict:
+        number = len(self.printed) + 1
+        excerpt = _excerpt_context(self.worksheet, self.version, number, source_id, lines, question, label,
+                                   self.cited.setdefault(source_id, number))
+        self.printed.append(({(source_id, n): text for n, text in lines.items()}, excerpt))
+        return excerpt
+
+    @staticmethod
+    def _point_back(entry: dict, earlier: dict) -> None:
+        entry["see"].append({"excerpts": _excerpt_names([earlier["number"]]), "question": earlier["question"],
+                             "target": earlier["anchor"], "above": False})
+
+
+def _shared_sources(run: list[model.WorksheetItem]) -> list[str]:
+    """Return the sources whose lines two or more questions of a run print."""
+    if len(run) < 2:
+        return []
+    counts: dict[str, int] = {}
+    for item in run:
+        for source_id in dict.fromkeys(e.source for e in item.excerpts):
+            counts[source_id] = counts.get(source_id, 0) + 1
+    return [sid for sid, n in counts.items() if n > 1]
+
+
+def _printed_before(printed: list, source_id: str, lines: dict[int, str]) -> dict | None:
+    """Return the earlier excerpt that printed exactly these lines, or None."""
+    for done, excerpt in printed:
+        if all(done.get((source_id, n)) == text for n, text in lines.items()):
+            return excerpt
+    return None
+
+
+def union_lines(worksheet: model.Worksheet, excerpts: list[model.Excerpt]) -> dict[int, str]:
+    """Return {line number: text} printing every line of ``excerpts`` (one source) with what each of them needs.
+
+    A line some excerpt prints whole is printed whole; else it keeps the
+    sentences any of them needs (see quizgen.excerpts), with less context in
+    large print. For one excerpt in regular print that is its own ``lines``.
+    """
+    large = worksheet.recipe.large_print
+    if len(excerpts) == 1 and not large:
+        e = excerpts[0]
+        return {e.first + i: text for i, text in enumerate(e.lines)}
+    needs: dict[int, tuple[str, ...] | None] = {}
+    for e in excerpts:
+        for n in range(e.first, e.last + 1):
+            if not e.needs or needs.get(n, ()) is None:
+                needs[n] = None
+            else:
+                needs[n] = needs.get(n, ()) + e.needs
+    source = worksheet.sources[excerpts[0].source]
+    return {n: source.lines[n - 1] if want is None else trimming.trim(source.lines[n - 1], want, large)
+            for n, want in sorted(needs.items())}
+
+
+def _excerpt_names(numbers: list[int]) -> str:
+    """Return 'excerpt 4' or 'excerpts 4 and 5'."""
+    return f"excerpt{'s' if len(numbers) > 1 else ''} {_and([str(n) for n in numbers])}"
+
+
+def _span_label(numbers: list[int]) -> str:
+    """Return '5 and 6', '5–7'."""
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}–{numbers[-1]}"
+    return _and([str(n) for n in numbers])
+
+
+def _excerpt_context(worksheet: model.Worksheet, version: model.Version, number: int, source_id: str,
+                     lines: dict[int, str], question: int, label: str, cited_in: int) -> dict:
+    """Return what an excerpt box prints: its lines ("…" between separate passages), citation and repair note.
+
+    The first excerpt of a source in a version cites it in full; a later one
+    (``cited_in`` is an earlier excerpt's number) names that excerpt and its
+    own lines: "Same source as excerpt 2; lines 8 and 12."
+    """
+    source = worksheet.sources[source_id]
+    ranges = line_runs(sorted(lines))
+    printed: list[dict] = []
+    for first, last in ranges:
+        if printed:
+            printed.append({"gap": True})
+        printed += [{"n": n, "text": lines[n]} for n in range(first, last + 1)]
+    return {
+        "number": number,
+        "anchor": f"v{version.letter}-excerpt-{number}",
+        "label": label,
+        "lines": printed,
+        "citation": citation(source, ranges) if cited_in == number
+                    else f"Same source as excerpt {cited_in}; {line_label(ranges)}.",
+        "repairs": repair_note(source, ranges),
+        "question": question,
+    }
 
 
 def quoted_from(worksheet: model.Worksheet, item: model.WorksheetItem, lead: str = "Quoted from: ") -> str:
@@ -262,13 +434,6 @@ def source_texts_context(worksheet: model.Worksheet, *, link: bool = True) -> di
     return {"doc": doc, "title": recipe.title, "sources": sources}
 
 
-def see_excerpts(earlier: list[tuple[int, int]]) -> str:
-    """Return 'Use excerpt 4 (with question 5).' for excerpts printed earlier in the version."""
-    numbers = [str(n) for n, _ in earlier]
-    questions = sorted({q for _, q in earlier})
-    noun = "excerpt" if len(numbers) == 1 else "excerpts"
-    qnoun = "question" if len(questions) == 1 else "questions"
-    return f"Use {noun} {_and(numbers)} (with {qnoun} {_and([str(q) for q in questions])})."
 
 
 class _Kinds:
@@ -279,11 +444,13 @@ class _Kinds:
         choices = item.question.choices
         ctx["choices"] = [_choice(i, c, show) for i, c in enumerate(choices)]
         ctx["choice_layout"] = choice_layout([c.text for c in choices])
+        ctx["long_response"] = ctx["choice_layout"] == "stacked" and len(choices) > 3
 
     multiple_response = single_choice
 
     @staticmethod
     def true_false(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        ctx["inline_response"] = True
         ctx["choices"] = [
             {"letter": "T", "text": "True", **({"correct": item.question.answer} if show else {})},
             {"letter": "F", "text": "False", **({"correct": not item.question.answer} if show else {})},
@@ -297,12 +464,14 @@ class _Kinds:
         # Two or more lines are always full width: the answer is a phrase.
         ctx["line_size"] = size if q.lines == 1 else "long"
         ctx["lines"] = list(range(q.lines))
+        ctx["inline_response"] = ctx["line_size"] != "long"
         if show:
             # The other accepted wordings follow on the key's answer line.
             ctx["written"] = q.answers[0]
 
     @staticmethod
     def numeric(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        ctx["inline_response"] = True
         ctx["unit"] = item.question.unit
         if show:
             ctx["number_answer"] = format_number(item.question.answer)
@@ -316,6 +485,12 @@ class _Kinds:
             for n, p in enumerate(q.pairs, start=1)
         ]
         ctx["right"] = [{"letter": letter_of(i), "text": text} for i, text in enumerate(item.shuffled)]
+        ctx["match_layout"] = match_layout(item.shuffled)
+        ctx["long_response"] = True
+        # Side by side, row by row: a page may break between rows, never inside one.
+        ctx["rows"] = [{"left": ctx["left"][k] if k < len(ctx["left"]) else None,
+                        "right": ctx["right"][k] if k < len(ctx["right"]) else None}
+                       for k in range(max(len(ctx["left"]), len(ctx["right"])))]
         unused = len(item.shuffled) - len(q.pairs)
         if unused == 0:
             ctx["hint"] = "Write the letter of the match in each box."
@@ -327,6 +502,7 @@ class _Kinds:
         q = item.question
         n = len(item.shuffled)
         ctx["hint"] = f"Write 1 to {n} in the boxes, 1 for the first."
+        ctx["long_response"] = True
         ctx["entries"] = [
             {"text": text, **({"position": q.items.index(text) + 1} if show else {})} for text in item.shuffled
         ]
@@ -336,23 +512,42 @@ class _Kinds:
     @staticmethod
     def open_response(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
         ctx["lines"] = list(range(item.question.lines))
+        ctx["long_response"] = item.question.lines > OPEN_LINES_WHOLE
 
     @staticmethod
     def mark_the_words(ctx: dict, item: model.WorksheetItem, show: bool) -> None:
+        from quizgen.responses import passage_tokens
+
         passage = item.question.passage
         ctx["passage"] = passage
+        # Word by word, as the fillable form sets it (a box over each word): the two then wrap alike.
+        ctx["words"] = [{"text": text, "word": index is not None} for text, index in passage_tokens(passage)]
         if show:
             ctx["segments"] = marked_segments(passage, item.question.answers, item.question.optional)
 
 
-def choice_layout(texts: list[str]) -> str:
-    """Return how to set choices: all on one row, in two columns, or one per line."""
+#: Longest choice set four to a row, two to a row; longer ones take a line each.
+#: (At 10 pt a quarter of the text width holds about 20 characters a line, half of it about 46.)
+CHOICE_COLUMNS = ((18, 4), (44, 2))
+#: The same in large print (16 pt, the full width of the page).
+LARGE_CHOICE_COLUMNS = ((12, 4), (28, 2))
+#: Longest right-hand text of a matching question printed as a row of lettered
+#: matches above the prompts (a "word bank"); longer ones sit beside the prompts.
+MATCH_BANK_LIMIT = 28
+
+
+def choice_layout(texts: list[str], large: bool = False) -> str:
+    """Return how to set choices: four to a row ("grid-4"), two ("grid-2"), or one per line ("stacked")."""
     longest = max((len(t) for t in texts), default=0)
-    if longest <= 16 and len(texts) <= 4:
-        return "row"
-    if longest <= 38:
-        return "columns"
+    for limit, columns in LARGE_CHOICE_COLUMNS if large else CHOICE_COLUMNS:
+        if longest <= limit:
+            return f"grid-{columns}"
     return "stacked"
+
+
+def match_layout(right: tuple[str, ...] | list[str]) -> str:
+    """Return how to set a matching question: short matches as a lettered "bank" above the prompts, else "table"."""
+    return "bank" if max((len(t) for t in right), default=0) <= MATCH_BANK_LIMIT else "table"
 
 
 def _choice(index: int, choice: model.Choice, show: bool) -> dict:

@@ -77,6 +77,7 @@ def page_context(worksheet: model.Worksheet, version: model.Version, mode: str) 
     for part in ctx["parts"]:
         for q in part["questions"]:
             item = by_number[q["number"]]
+            q["excerpts"] = q["passages"] + q["excerpts"]  # a passage the print shares above a group, shown here with its first question
             q["stem"] = select_stem(item.question)
             q["hint"] = _hint(q)
             if q["number"] == part["questions"][0]["number"]:

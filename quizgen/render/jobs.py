@@ -15,7 +15,6 @@ WeasyPrint out of the parent process so that work is not done twice.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import multiprocessing
 import os
 import sys
@@ -24,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizgen.render.pages import PdfResult, merge_pdfs
+from quizgen.render.pages import PdfResult
 
 
 @dataclass(frozen=True)
@@ -156,6 +155,13 @@ def _ctrl_c_held():
 
 def _ready() -> None:
     """A first task: submitting it makes the pool start its workers now."""
+
+
+def merge_pdfs(parts: Sequence[bytes], title: str) -> bytes:
+    """Return one PDF of ``parts`` in order, with ``title``; tags, links and destinations kept (render.pages)."""
+    from quizgen.render.pages import join
+
+    return join([(data, None) for data in parts], title)
 
 
 def default_workers() -> int:

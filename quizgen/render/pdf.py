@@ -9,8 +9,7 @@ identifier is a hash of the HTML, so the same HTML gives the same bytes.
 A PDF is made of one or more HTML documents. Each document is laid out on
 its own, so page numbers ("Page n of N") restart with each version of a
 class pack, and the pages are then written as one file. Parallel rendering
-(``quizgen.render.jobs``) calls ``render_documents`` in worker processes; what both sides share
-of a rendered PDF is in ``quizgen.render.pages``.
+(``quizgen.render.jobs``) calls ``render_documents`` in worker processes.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from quizgen import paths
 from quizgen.errors import Diagnostic, Location, RenderError
-from quizgen.render.pages import PdfResult, copy_pages
+from quizgen.render.pages import PdfResult
 from quizgen.render.native import import_weasyprint
 
 weasyprint = import_weasyprint()
@@ -116,7 +115,7 @@ class _Renderer:
                 whole.metadata = copy.copy(whole.metadata)  # copy() shares it with laid_out[0]
                 whole.metadata.title = title
             pdf = _write(whole, documents, forms)
-            parts = _split(pdf, laid_out, starts, documents) if split else ()
+            parts = _split(pdf, laid_out, starts) if split else ()
         except RenderError:
             raise
         except Exception as err:  # WeasyPrint's errors share no base class
@@ -144,7 +143,9 @@ def _renderer(templates: Path | None) -> _Renderer:
 def _write(document, html: Sequence[str], forms: bool = False) -> bytes:
     # A content hash for the file identifier: same HTML, same id, same bytes.
     digest = hashlib.sha256("\x00".join(html).encode("utf-8")).hexdigest()[:32]
-    options: dict = {"pdf_identifier": digest.encode("ascii")}
+    # Tagged: a structure tree in reading order (headings, paragraphs, lists, tables) for screen
+    # readers, the language from <html lang>, and the title shown in the window.
+    options: dict = {"pdf_identifier": digest.encode("ascii"), "pdf_tags": True}
     if forms:  # a form keeps its fields and the build id its <meta> tags give (responses.read_form reads them)
         options.update(pdf_forms=True, custom_metadata=True)
     pdf = document.write_pdf(**options)
@@ -226,24 +227,18 @@ def _mark_appearance(widget) -> str:
     return "/ZaDb 0 Tf " + (" ".join(f"{c:g}" for c in border) + " rg" if len(border) == 3 else "0 g")
 
 
-def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int], documents: Sequence[str]) -> tuple[bytes, ...]:
+def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int]) -> tuple[bytes, ...]:
     """Cut ``pdf`` into one file per laid-out document, by page ranges (``starts``: each one's first page).
 
     Cutting the written file is several times cheaper than painting and
-    writing every document a second time; each part keeps its pages' links
-    and named destinations, and gets its document's title and its own
-    content-hash identifier.
+    writing every document a second time; each part keeps its pages' links,
+    named destinations and structure tags (quizgen.render.pages), and gets
+    its document's title.
     """
-    import io
+    from quizgen.render.pages import cut
 
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(pdf))
-    parts = []
-    for document, first, html in zip(laid_out, starts, documents):
-        digest = hashlib.sha256(html.encode("utf-8")).digest()[:16]
-        parts.append(copy_pages(reader, (first, first + len(document.pages)), document.metadata.title or "", digest))
-    return tuple(parts)
+    return tuple(cut(pdf, [(first, first + len(document.pages)) for document, first in zip(laid_out, starts)],
+                     [document.metadata.title or "" for document in laid_out]))
 
 
 def render_documents(name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool = False,
