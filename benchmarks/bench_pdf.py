@@ -1,30 +1,36 @@
-"""Time PDF building against auto-multiple-choice and raw WeasyPrint; print ratios from one run.
+"""Time PDF building against auto-multiple-choice and raw WeasyPrint; print seconds, pages and ratios from one run.
 
-    python benchmarks/bench_pdf.py [--bank DIR] [--repeat 3]
+    python benchmarks/bench_pdf.py [--bank DIR] [--repeat 3] [--keep DIR]
 
 Cases, each timed as a cold command (a fresh process, as a teacher runs it):
 
   (a) one version + answer key            `quizgen build --versions 1`
   (b) class pack of 30 versions + key     `quizgen build --versions 30`
+  (c) answer-sheet mode, 30 versions, 30 students
+                                          `quizgen build --versions 30 --answer-sheet --students 30`
+  (d) answer-sheet mode, the sampler's 2 versions, 30 students (quizgen only: AMC
+      has no way to print a version's questions once for several students)
 
 Each is set beside:
 
-  AMC   `auto-multiple-choice prepare --mode s` (question papers and
-        solutions) on an equivalent paper written from the same assembled
-        worksheet: the same 12 questions, stems, excerpts and choices; 1 copy
-        for (a), 30 copies for (b). Debian package `auto-multiple-choice`;
-        skipped if missing.
-  raw   WeasyPrint alone rendering the very HTML quizgen renders (one
-        process, one document after another, stylesheets linked), i.e.
+  AMC   `auto-multiple-choice prepare --mode s` (question papers and its
+        solution file) on the same work written from the same assembled
+        worksheet: every version's own questions in the same order, the
+        same stems, excerpts with their line numbers, outside-source cards,
+        choices in the printed order, and answer spaces of the same size
+        (`\\AMCOpen` with as many 9 mm lines as the worksheet prints); one
+        copy per version (1 for (a), 30 for (b)), and for (c) the same 30
+        copies with AMC's separate answer sheet. Debian package
+        `auto-multiple-choice`; skipped if missing.
+  raw   WeasyPrint alone rendering the very HTML quizgen renders for (a) and
+        (b) (one process, one document after another, stylesheets linked):
         what quizgen costs over the engine it drives.
 
-For (b) it also times the engine's floor: raw WeasyPrint on the same HTML
-with no stylesheet at all (its defaults), i.e. what laying out this content
-costs before any of quizgen's styling. It also times `quizgen --help`, and
-both levers: rendering in one process vs several (--workers), and laying all
-versions out in one document vs one document per version. Medians of --repeat rounds, each running every case once
-(interleaved, so drift in machine speed hits all cases alike). --only-a
-runs case (a) and the AMC papers only. Not part of the test run.
+It also times `quizgen --help`, and counts the pages of every PDF each side
+writes (per copy for AMC, per version for quizgen). Medians of --repeat
+rounds, each running every case once (interleaved, so drift in machine
+speed hits all cases alike). --keep DIR keeps the PDFs and the AMC
+sources, to look at. Not part of the test run.
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from quizgen import model, paths  # noqa: E402
+
+#: The worksheet's write-on line spacing (worksheet.css, .answer-line), given to \AMCOpen.
+LINE_HEIGHT = "9mm"
 
 
 def run_once(command: list[str], before=None, **kw) -> float:
@@ -76,20 +85,26 @@ def quizgen_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "quizgen"]
 
 
+def worksheet(bank_dir: Path, versions: int) -> model.Worksheet:
+    """Return the default recipe's worksheet in ``versions`` versions, as `quizgen build` assembles it."""
+    from quizgen.assemble import make_worksheet
+    from quizgen.bank import load_bank
+    from quizgen.recipe import load_recipe
+
+    recipe = load_recipe(paths.default_recipe(), {"versions": str(versions)})
+    return make_worksheet(load_bank(bank_dir), recipe)
+
+
 # --------------------------------------------------------------------------
 # The same HTML quizgen renders, for raw WeasyPrint
 
 
 def write_html(bank_dir: Path, versions: int, folder: Path) -> list[Path]:
     """Write the worksheet and key HTML quizgen renders for ``versions`` (stylesheets linked)."""
-    from quizgen.assemble import make_worksheet
-    from quizgen.bank import load_bank
-    from quizgen.recipe import load_recipe
     from quizgen.render import render_html
     from quizgen.render.context import answer_key_contexts, worksheet_context
 
-    recipe = load_recipe(paths.default_recipe(), {"versions": str(versions)})
-    sheet = make_worksheet(load_bank(bank_dir), recipe)
+    sheet = worksheet(bank_dir, versions)
     files = []
     for version in sheet.versions:
         path = folder / f"worksheet-{version.letter}.html"
@@ -103,32 +118,18 @@ def write_html(bank_dir: Path, versions: int, folder: Path) -> list[Path]:
 
 
 RAW_SCRIPT = textwrap.dedent("""
-    import re
     import sys
     from pathlib import Path
     import weasyprint
-    templates, out, mode = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
-    files = [Path(p) for p in sys.argv[4:]]
+    templates, out = sys.argv[1], Path(sys.argv[2])
     base = Path(templates).as_uri() + "/"
-    if mode in ("one", "bare"):
-        # Every worksheet in one document, every key part in another. "bare":
-        # no stylesheet at all (WeasyPrint's defaults), the engine's floor.
-        for group in ("worksheet", "key"):
-            pages = [p.read_text() for p in files if p.name.startswith(group)]
-            head = pages[0].split("<body")[0]
-            if mode == "bare":
-                head = re.sub(r"<link[^>]*>", "", head)
-            body = "".join(re.search(r"<body[^>]*>(.*)</body>", p, re.S).group(1) for p in pages)
-            html = head + '<body class="' + group + '">' + body + "</body></html>"
-            weasyprint.HTML(string=html, base_url=base).write_pdf(out / f"{group}.pdf")
-    else:
-        for p in files:
-            weasyprint.HTML(string=p.read_text(), base_url=base).write_pdf(out / (p.stem + ".pdf"))
+    for p in [Path(p) for p in sys.argv[3:]]:
+        weasyprint.HTML(string=p.read_text(), base_url=base).write_pdf(out / (p.stem + ".pdf"))
 """)
 
 
 # --------------------------------------------------------------------------
-# An equivalent auto-multiple-choice paper
+# The same paper for auto-multiple-choice, written from what the worksheet prints
 
 
 _TEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "^": r"\^{}",
@@ -138,58 +139,101 @@ _TEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&
 def tex(text: str) -> str:
     """Escape text for pdfLaTeX; characters it cannot set (Hangul, 《》) become '?'."""
     out = "".join(_TEX.get(ch, ch) for ch in text)
+    out = out.replace("\n", r"\newline{}")
     return re.sub(r"[^\x00-\u024f\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2192\u00b1\u2264\u2265]", "?", out)
 
 
-def amc_source(bank_dir: Path, copies: int) -> str:
-    """Return an AMC LaTeX paper with version A's 12 questions, excerpts included, ``copies`` copies."""
-    from quizgen.assemble import make_worksheet
-    from quizgen.bank import load_bank
-    from quizgen.recipe import load_recipe
+def _excerpts(ctx: dict) -> str:
+    """Return an item's printed excerpts as LaTeX: numbered lines, '…' for a gap, the citation."""
+    out = []
+    for excerpt in ctx.get("excerpts", []) + [p for p in ctx.get("passages", []) if isinstance(p, dict)]:
+        lines = []
+        for line in excerpt.get("lines", []):
+            if line.get("gap"):
+                lines.append(r"\hspace*{7mm}\dots\par")
+            else:
+                lines.append(rf"\noindent\hangindent=7mm\makebox[7mm][l]{{\tiny {line['n']}}}{tex(line['text'])}\par")
+        citation = excerpt.get("citation", "")
+        out.append(r"\begin{quote}\small " + f"\\textsc{{Excerpt {excerpt.get('number', '')}}}\\par "
+                   + "".join(lines) + (rf"{{\scriptsize {tex(citation)}}}" if citation else "") + r"\end{quote}")
+    card = ctx.get("card")
+    if card:
+        out.append(r"\par\noindent\fbox{\parbox{\dimexpr\linewidth-2\fboxsep}{\small\textbf{Outside source card} ("
+                   + tex(card["kind"]) + ") " + tex(card["says"]) + "}}\\par ")
+    for key in ("quoted_from",):
+        if ctx.get(key):
+            out.append(rf"{{\scriptsize {tex(ctx[key])}}}\par ")
+    return "".join(out)
 
-    recipe = load_recipe(paths.default_recipe(), {"versions": "1"})
-    sheet = make_worksheet(load_bank(bank_dir), recipe)
-    blocks = []
-    for item in sheet.versions[0].items:
-        q = item.question
-        excerpt = "".join(
-            "\\begin{quote}\\small " + " ".join(f"{e.first + i}~{tex(line)}\\\\" for i, line in enumerate(e.lines)) + "\\end{quote}"
-            for e in item.excerpts
-        )
-        stem = tex(q.stem)
-        if isinstance(q, (model.SingleChoice, model.MultipleResponse, model.TrueFalse)):
-            env = "questionmult" if isinstance(q, model.MultipleResponse) else "question"
-            choices = (
-                [(c.text, c.correct) for c in q.choices] if not isinstance(q, model.TrueFalse)
-                else [("True", q.answer), ("False", not q.answer)]
-            )
-            body = "".join(("\\correctchoice{" if ok else "\\wrongchoice{") + tex(text) + "}\n" for text, ok in choices)
-            blocks.append(f"\\element{{all}}{{\\begin{{{env}}}{{{q.id}}}\n{excerpt}{stem}\n\\begin{{choices}}\n{body}\\end{{choices}}\n\\end{{{env}}}}}")
-        else:
-            lines = getattr(q, "lines", 2)
-            blocks.append(
-                f"\\element{{all}}{{\\begin{{question}}{{{q.id}}}\n{excerpt}{stem}\n"
-                f"\\AMCOpen{{lines={lines}}}{{\\wrongchoice[F]{{f}}\\scoring{{0}}\\wrongchoice[P]{{p}}\\scoring{{1}}"
-                f"\\correctchoice[C]{{c}}\\scoring{{2}}}}\n\\end{{question}}}}"
-            )
+
+def _open(qid: str, lines: int) -> str:
+    return (f"\\AMCOpen{{lines={lines},lineheight={LINE_HEIGHT}}}{{\\wrongchoice[F]{{f}}\\scoring{{0}}"
+            f"\\wrongchoice[P]{{p}}\\scoring{{1}}\\correctchoice[C]{{c}}\\scoring{{2}}}}")
+
+
+def amc_question(item: model.WorksheetItem, ctx: dict, letter: str) -> str:
+    """Return one question as AMC LaTeX: what the worksheet prints, with an answer space of the same size."""
+    q = item.question
+    qid = f"{q.id}-{letter}"  # a parametric question differs by version
+    head = r"\textbf{" + tex(q.stem) + "}\\par " + _excerpts(ctx)  # the worksheet's order: stem, then excerpts
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse, model.TrueFalse)):
+        env = "questionmult" if isinstance(q, model.MultipleResponse) else "question"
+        choices = ([(c.text, c.correct) for c in q.choices] if not isinstance(q, model.TrueFalse)
+                   else [("True", q.answer), ("False", not q.answer)])
+        body = "".join(("\\correctchoice{" if ok else "\\wrongchoice{") + tex(text) + "}\n" for text, ok in choices)
+        layout = "choiceshoriz" if isinstance(q, model.TrueFalse) else "choices"
+        return f"\\begin{{{env}}}{{{qid}}}\n{head}\n\\begin{{{layout}}}[o]\n{body}\\end{{{layout}}}\n\\end{{{env}}}\n"
+    if isinstance(q, model.Matching):  # boxes to write letters in, beside the numbered prompts, and the lettered matches
+        rows = "".join(rf"\item[\fbox{{\rule{{0pt}}{{4mm}}\hspace{{5mm}}}} {row['number']}] {tex(row['text'])}" for row in ctx["left"])
+        right = "".join(rf"\item[{row['letter']}] {tex(row['text'])}" for row in ctx["right"])
+        body = rf"\begin{{description}}{rows}\end{{description}}\begin{{description}}{right}\end{{description}}"
+        return f"\\begin{{question}}{{{qid}}}\n{head}{body}\n{_open(qid, 1)}\n\\end{{question}}\n"
+    if isinstance(q, model.Ordering):
+        rows = "".join(rf"\item[\fbox{{\rule{{0pt}}{{4mm}}\hspace{{5mm}}}}] {tex(e['text'])}" for e in ctx["entries"])
+        return f"\\begin{{question}}{{{qid}}}\n{head}\\begin{{description}}{rows}\\end{{description}}\n{_open(qid, 1)}\n\\end{{question}}\n"
+    if isinstance(q, model.MarkTheWords):  # the passage to circle words in, set with room for a pen
+        passage = r"\begin{quote}\linespread{1.9}\selectfont " + tex(q.passage) + r"\par\end{quote}"
+        return f"\\begin{{question}}{{{qid}}}\n{head}{passage}\n{_open(qid, 1)}\n\\end{{question}}\n"
+    lines = 2 if isinstance(q, model.Numeric) else getattr(q, "lines", 1)  # numeric: the box and a working line
+    return f"\\begin{{question}}{{{qid}}}\n{head}\n{_open(qid, lines)}\n\\end{{question}}\n"
+
+
+def amc_source(sheet: model.Worksheet, answer_sheet: bool = False) -> str:
+    """Return an AMC paper with one copy per version of ``sheet``: its own questions, in its order."""
+    from quizgen.render.context import worksheet_context
+
+    recipe = sheet.recipe
+    groups, copies = [], []
+    for version in sheet.versions:
+        ctx = worksheet_context(sheet, version)
+        items = {i["number"]: i for part in ctx["parts"] for i in part["questions"]}
+        group = "v" + "".join(chr(ord("a") + ord(c) - ord("A")) for c in version.letter)  # letters only
+        groups += [f"\\element{{{group}}}{{{amc_question(item, items[item.number], version.letter)}}}" for item in version.items]
+        header = (f"\\noindent{{\\Large\\bf {tex(recipe.title)}}}\\hfill Version {version.letter}\n\n"
+                  "\\namefield{\\fbox{\\begin{minipage}{.9\\linewidth}Name:\\vspace*{.5cm}\\end{minipage}}}\n\n"
+                  f"{tex(recipe.instructions)}\n\n")
+        form = ("\\AMCcleardoublepage\n\\AMCformBegin\n{\\Large\\bf Answer sheet}\\hfill Version "
+                f"{version.letter}\n\n\\namefield{{\\fbox{{\\begin{{minipage}}{{.9\\linewidth}}Name:\\vspace*{{.5cm}}"
+                "\\end{minipage}}}\n\n\\AMCform\n") if answer_sheet else ""
+        copies.append(f"\\onecopy{{1}}{{\n{header}\\insertgroup{{{group}}}\n{form}\\AMCcleardoublepage\n}}")
+    options = "box,completemulti" + (",separateanswersheet" if answer_sheet else "")
     return (
-        "\\documentclass[letterpaper]{article}\n\\usepackage[utf8]{inputenc}\n\\usepackage[T1]{fontenc}\n"
-        "\\usepackage{textcomp}\n\\usepackage[box,completemulti]{automultiplechoice}\n\\begin{document}\n"
-        + "\n".join(blocks)
-        + f"\n\\onecopy{{{copies}}}{{\n\\noindent{{\\Large\\bf {tex(recipe.title)}}}\\hfill Version \\AMCcode{{v}}{{1}}\n\n"
-        "\\namefield{\\fbox{\\begin{minipage}{.9\\linewidth}Name:\\vspace*{.5cm}\\end{minipage}}}\n\n"
-        f"{tex(recipe.instructions)}\n\n\\insertgroup{{all}}\n\\AMCcleardoublepage\n}}\n\\end{{document}}\n"
+        f"\\documentclass[{'a4paper' if recipe.paper == 'a4' else 'letterpaper'}]{{article}}\n"
+        "\\usepackage[utf8]{inputenc}\n\\usepackage[T1]{fontenc}\n\\usepackage{textcomp}\n"
+        "\\usepackage[margin=17mm]{geometry}\n"  # the worksheet's margins (print.css)
+        f"\\usepackage[{options}]{{automultiplechoice}}\n\\begin{{document}}\n"
+        + "\n".join(groups) + "\n" + "\n".join(copies) + "\n\\end{document}\n"
     )
 
 
-def amc_case(bank_dir: Path, copies: int, work: Path) -> tuple | None:
-    """Return (command, before, kwargs) running AMC's prepare on a ``copies``-copy paper, or None."""
+def amc_case(sheet: model.Worksheet, name: str, work: Path, answer_sheet: bool = False) -> tuple | None:
+    """Return (command, before, kwargs) running AMC's prepare on ``sheet``'s paper, or None without AMC."""
     amc = shutil.which("auto-multiple-choice")
     if not amc:
         return None
-    folder = work / f"amc-{copies}"
+    folder = work / f"amc-{name}"
     folder.mkdir()
-    (folder / "source.tex").write_text(amc_source(bank_dir, copies), encoding="utf-8")
+    (folder / "source.tex").write_text(amc_source(sheet, answer_sheet), encoding="utf-8")
     data = folder / "data"
 
     def fresh_data() -> None:
@@ -201,12 +245,13 @@ def amc_case(bank_dir: Path, copies: int, work: Path) -> tuple | None:
     fresh_data()
     result = subprocess.run(command, cwd=folder, capture_output=True, text=True)  # check it works, untimed
     if not (folder / "subject.pdf").exists():
-        print(result.stdout[-2000:], result.stderr[-2000:], file=sys.stderr)
-        raise SystemExit("auto-multiple-choice prepare failed; see above")
+        print(result.stdout[-3000:], result.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"auto-multiple-choice prepare failed on {folder / 'source.tex'}; see above")
     return command, fresh_data, {"cwd": folder}
 
 
 # --------------------------------------------------------------------------
+# Pages
 
 
 def pages(pdf: Path) -> int:
@@ -215,17 +260,38 @@ def pages(pdf: Path) -> int:
     return len(PdfReader(str(pdf)).pages)
 
 
+def amc_copy_pages(pdf: Path, title: str) -> list[int]:
+    """Return the pages of each copy of an AMC paper: a copy starts on the page that prints the title."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    words = " ".join(title.split()[:4])
+    starts = [n for n, page in enumerate(reader.pages) if words in " ".join((page.extract_text() or "").split())]
+    return [b - a for a, b in zip(starts, starts[1:] + [len(reader.pages)])]
+
+
+def quizgen_version_pages(folder: Path, name: str = "sampler") -> list[int]:
+    """Return the pages of each version's worksheet (or booklet), from the per-version files."""
+    files = sorted(folder.glob(f"{name}-worksheet-*.pdf")) or sorted(folder.glob(f"{name}-booklet-*.pdf"))
+    files = files or sorted(folder.glob(f"{name}-worksheet.pdf"))
+    return [pages(p) for p in files]
+
+
+def spread(counts: list[int]) -> str:
+    if not counts:
+        return "n/a"
+    if min(counts) == max(counts):
+        return f"{counts[0]} each" if len(counts) > 1 else str(counts[0])
+    return f"{min(counts)}–{max(counts)} (median {statistics.median(counts):g})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--bank", type=Path, default=None, help="bank folder (default: shipped bank, else the test sample)")
+    parser.add_argument("--bank", type=Path, default=None, help="bank folder (default: shipped bank)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only-a", action="store_true", help="only case (a) and the AMC papers (quicker)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the PDFs and AMC sources in this folder")
     args = parser.parse_args()
-    bank_dir = args.bank
-    if bank_dir is None:
-        shipped = paths.bank_dir()
-        has_questions = any((shipped / "questions").glob("*.yaml"))
-        bank_dir = shipped if has_questions else ROOT / "tests" / "projects" / "worksheet"
+    bank_dir = args.bank or paths.bank_dir()
     cmd = quizgen_cmd()
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
     import weasyprint
@@ -235,64 +301,69 @@ def main() -> None:
         print("auto-multiple-choice is not installed, so the AMC columns will read n/a;"
               " install it with: apt-get install -y auto-multiple-choice", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         cases: dict[str, tuple] = {"help": (cmd + ["--help"], None, {})}
-        for copies in (1, 30):
-            case = amc_case(bank_dir, copies, work)
+        one, thirty = worksheet(bank_dir, 1), worksheet(bank_dir, 30)
+        for name, sheet, separate in (("a", one, False), ("b", thirty, False), ("c", thirty, True)):
+            case = amc_case(sheet, name, work, separate)
             if case:
-                cases[f"amc{copies}"] = case
-        built_dirs = {}
-        for versions in (1, 30):
-            out = work / f"out-{versions}"
-            built_dirs[versions] = out
-            base = cmd + ["build", "--bank", str(bank_dir), "--versions", str(versions), "--no-per-version", "-q", "-o", str(out)]
-            cases[f"ours{versions}"] = (base, None, {})
-            if versions > 1:
-                cases[f"ours{versions}-1proc"] = (base + ["--workers", "1"], None, {})
-            html_dir = work / f"html-{versions}"
-            html_dir.mkdir()
+                cases[f"amc-{name}"] = case
+        quizgen_cases = {
+            "a": ["--versions", "1"],
+            "b": ["--versions", "30"],
+            "c": ["--versions", "30", "--answer-sheet", "--students", "30"],
+            "d": ["--versions", "2", "--answer-sheet", "--students", "30"],
+        }
+        outs = {}
+        for name, options in quizgen_cases.items():
+            out = work / f"quizgen-{name}"
+            outs[name] = out
+            cases[f"ours-{name}"] = (cmd + ["build", "--bank", str(bank_dir), *options, "--per-version", "-q", "-o", str(out)],
+                                     None, {})
+        for name, versions in (("a", 1), ("b", 30)):
+            html_dir = work / f"html-{name}"
+            html_dir.mkdir(exist_ok=True)
             files = write_html(bank_dir, versions, html_dir)
-            raw_out = work / f"raw-{versions}"
-            raw_out.mkdir()
-            raw_cmd = [sys.executable, "-c", RAW_SCRIPT, str(paths.templates_dir()), str(raw_out)]
-            cases[f"raw{versions}"] = (raw_cmd + ["each"] + [str(f) for f in files], None, {})
-            if versions > 1:
-                cases[f"raw{versions}-one"] = (raw_cmd + ["one"] + [str(f) for f in files], None, {})
-                cases[f"raw{versions}-bare"] = (raw_cmd + ["bare"] + [str(f) for f in files], None, {})
-        if args.only_a:
-            cases = {k: v for k, v in cases.items() if "30" not in k or k == "amc30"}
+            raw_out = work / f"raw-{name}"
+            raw_out.mkdir(exist_ok=True)
+            cases[f"raw-{name}"] = ([sys.executable, "-c", RAW_SCRIPT, str(paths.templates_dir()), str(raw_out),
+                                     *map(str, files)], None, {})
         median = interleaved(cases, args.repeat)
-        help_time = median.pop("help")
-        amc = {n: median.get(f"amc{n}") for n in (1, 30)}
-        rows = []
-        for label, versions in (("(a) 1 version + key", 1), ("(b) 30 versions + grid + key", 30)):
-            if f"ours{versions}" not in median:
-                continue
-            ours = median[f"ours{versions}"]
-            rows.append((label, ours, median.get(f"ours{versions}-1proc", ours), median[f"raw{versions}"],
-                         median.get(f"raw{versions}-one", median[f"raw{versions}"]), amc[versions],
-                         sum(pages(p) for p in built_dirs[versions].glob("*.pdf"))))
-    amc30 = amc[30]
+        report(median, outs, work, one.recipe.title)
+
+
+def report(median: dict[str, float], outs: dict[str, Path], work: Path, title: str) -> None:
+    """Print the table: seconds, pages, seconds per page, ratios against AMC and raw WeasyPrint."""
+    help_time = median.pop("help")
+    labels = {"a": "(a) 1 version + key", "b": "(b) 30 versions + key", "c": "(c) answer sheets, 30 versions, 30 students",
+              "d": "(d) answer sheets, 2 versions, 30 students"}
     print()
-    print(f"{'case':32} {'quizgen':>8} {'1 proc':>8} {'raw WP':>8} {'raw 1doc':>8} {'AMC 1':>7} {'AMC 30':>7} "
-          f"{'÷AMC30':>7} {'÷AMC1':>6} {'÷raw':>6} {'pages':>6}")
-    for label, ours, ours_1, raw, raw_one, _, n in rows:
-        cells = [f"{t:7.2f}" if t else "    n/a" for t in (amc[1], amc30)]
-        ratio30 = f"{ours / amc30:7.2f}" if amc30 else "    n/a"
-        ratio1 = f"{ours / amc[1]:6.2f}" if amc[1] and label.startswith("(a)") else "     —"
-        print(f"{label:32} {ours:8.2f} {ours_1:8.2f} {raw:8.2f} {raw_one:8.2f} {' '.join(cells)} {ratio30} {ratio1} "
-              f"{ours / raw:6.2f} {n:6d}")
-    bare = median.get("raw30-bare")
-    if bare and amc30:
-        cpus = os.cpu_count() or 1
-        print(f"\nfloor for (b): WeasyPrint alone, the same HTML with no stylesheet at all, one process: {bare:.2f} s;"
-              f" spread perfectly over {cpus} CPUs {bare / cpus:.2f} s = {bare / cpus / amc30:.2f} x AMC 30")
+    print(f"{'case':46} {'quizgen s':>9} {'pages':>6} {'s/page':>7} {'AMC s':>7} {'pages':>6} {'s/page':>7} "
+          f"{'÷AMC':>6} {'÷raw':>6}")
+    for name, label in labels.items():
+        ours = median[f"ours-{name}"]
+        our_pages = sum(pages(p) for p in outs[name].glob("*.pdf") if not re.search(r"-(worksheet|booklet)-[A-Z]+\.pdf$", p.name))
+        amc = median.get(f"amc-{name}")
+        folder = work / f"amc-{name}"
+        amc_pages = pages(folder / "subject.pdf") + pages(folder / "solution.pdf") if amc else 0
+        raw = median.get(f"raw-{name}")
+        cells = (f"{amc:7.2f} {amc_pages:6d} {amc / amc_pages:7.3f} {ours / amc:6.2f}" if amc
+                 else f"{'n/a':>7} {'':>6} {'':>7} {'n/a':>6}")
+        print(f"{label:46} {ours:9.2f} {our_pages:6d} {ours / our_pages:7.3f} {cells} "
+              + (f"{ours / raw:6.2f}" if raw else f"{'n/a':>6}"))
+    print("\npages per copy or version (quizgen: a worksheet or booklet; AMC: a copy, with its answer sheet in (c)):")
+    for name in ("a", "b", "c", "d"):
+        line = f"  {labels[name]:46} quizgen {spread(quizgen_version_pages(outs[name]))}"
+        folder = work / f"amc-{name}"
+        if (folder / "subject.pdf").exists():
+            line += f"; AMC {spread(amc_copy_pages(folder / 'subject.pdf', title))}, solution {pages(folder / 'solution.pdf')} pages"
+        key = outs[name] / "sampler-answer-key.pdf"
+        line += f"; quizgen key {pages(key)} pages"
+        print(line)
     print(f"\nquizgen --help: {help_time:.3f} s (target ≤ 0.25 s)")
-    print("targets: ÷AMC30 ≤ 1.00 for (a) and (b) (the issue's 30-copy paper); ÷raw ≤ 1.10."
-          " ÷AMC1, (a) against a 1-copy paper, is stricter and shown for reference")
-    print("AMC: prepare --mode s on the same 12 questions and excerpts (pdfLaTeX; Hangul set as '?')")
-    print("quizgen: default workers; '1 proc': --workers 1. raw WP: one document per version;"
-          " 'raw 1doc': all versions in one document")
+    print("targets: ÷AMC ≤ 1.00 for (b) and (c); ÷raw ≤ 1.10 (quizgen over WeasyPrint alone on the same HTML)")
+    print("AMC: prepare --mode s, pdfLaTeX, one copy per version (Hangul set as '?'); quizgen: default workers")
 
 
 if __name__ == "__main__":

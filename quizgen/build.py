@@ -11,7 +11,11 @@ Files, for a recipe named ``sampler``::
     sampler-worksheet.pdf         one version: the student worksheet
     sampler-class-pack.pdf        several versions: all of them, ready to print
     sampler-worksheet-A.pdf …     one per version, with per_version_files
-    sampler-answer-key.pdf        answer grid, then every version's key
+    (answer_sheet: true)
+    sampler-class-pack.pdf        each version's question booklet once, then the answer sheets:
+                                  one per student (students: N), else one per version
+    sampler-booklet-A.pdf …       one booklet per version, with per_version_files
+    sampler-answer-key.pdf        answer grid, then each distinct question once
     sampler-source-texts.pdf      without excerpts: the whole sources the questions cite
     sampler-moodle-xml.xml …      one per export format: NAME-FORMAT.EXT
     sampler-export-report.txt     with exports: what each format adapted or left out, per question
@@ -84,9 +88,9 @@ class BuildReport:
 def output_names(recipe: model.Recipe) -> dict[str, str]:
     """Return the file name of each PDF output of ``recipe`` (key → name)."""
     names = {}
-    if recipe.versions == 1:
+    if recipe.versions == 1 and not recipe.answer_sheet:
         names["worksheet"] = f"{recipe.name}-worksheet.pdf"
-    else:
+    else:  # answer-sheet mode: the booklets and the answer sheets, in one pack whatever the versions
         names["class-pack"] = f"{recipe.name}-class-pack.pdf"
     names["answer-key"] = f"{recipe.name}-answer-key.pdf"
     if not recipe.excerpts:
@@ -186,10 +190,10 @@ def render_workers(recipe: model.Recipe, workers: int | None = None, forms: bool
     """Return how many processes to render ``recipe``'s PDFs with: no more than it has chunks."""
     from quizgen.render.jobs import chunk_count, default_workers
 
-    # The worksheet job has a document per version; the key one more (the grid), except that a
-    # one-version key is a single document (see answer_key_contexts).
-    key_documents = recipe.versions + 1 if recipe.versions > 1 else 1
-    counts = [recipe.versions, key_documents] + ([] if recipe.excerpts else [1])  # the source texts
+    # The worksheet job has a document per version (in answer-sheet mode, and one per answer sheet);
+    # the key is one document (see answer_key_contexts).
+    sheets = recipe.versions + (recipe.students or recipe.versions if recipe.answer_sheet else 0)
+    counts = [sheets, 1] + ([] if recipe.excerpts else [1])  # the source texts
     counts += [1] * recipe.versions if forms else []  # a fillable PDF per version
     return max(1, min(workers or default_workers(), chunk_count(counts)))
 
@@ -278,6 +282,39 @@ def _export_outputs(planned: list, folder: Path, stem: str, report: BuildReport,
                                      text.encode("utf-8")))
 
 
+def _sheet_documents(worksheet: model.Worksheet) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Return the HTML documents of the students' pack, their stylesheets and the stamps over them.
+
+    A worksheet per version; in answer-sheet mode a booklet per version,
+    then the answer sheets, versions dealt in turn: a version's sheet is the
+    same HTML for each of its students (laid out once), and each copy gets a
+    stamp naming its student. The sheets' stylesheets are added to the
+    booklets': a job shares one list.
+    """
+    from quizgen.render import render_html
+    from quizgen.render.context import (
+        answer_sheet_context,
+        answer_sheet_stamp_context,
+        booklet_context,
+        student_versions,
+        worksheet_context,
+    )
+
+    if not worksheet.recipe.answer_sheet:
+        contexts = [worksheet_context(worksheet, v, link=False) for v in worksheet.versions]
+        return tuple(render_html("worksheet.html.j2", c) for c in contexts), tuple(contexts[0]["doc"]["stylesheets"]), ()
+    booklets = [booklet_context(worksheet, v, link=False) for v in worksheet.versions]
+    sheets = {v.letter: answer_sheet_context(worksheet, v, link=False) for v in worksheet.versions}
+    sheet_html = {letter: render_html("answer_sheet.html.j2", c) for letter, c in sheets.items()}
+    dealt = student_versions(worksheet)
+    html = [render_html("worksheet.html.j2", c) for c in booklets] + [sheet_html[v.letter] for _, v in dealt]
+    stamps = [""] * len(booklets) + [
+        render_html("answer_sheet_stamp.html.j2", answer_sheet_stamp_context(worksheet, v, student, link=False))
+        if student else "" for student, v in dealt]
+    stylesheets = dict.fromkeys(booklets[0]["doc"]["stylesheets"] + next(iter(sheets.values()))["doc"]["stylesheets"])
+    return tuple(html), tuple(stylesheets), tuple(stamps)
+
+
 def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None, pool=None) -> list[Output]:
     """Return the PDF outputs of ``worksheet`` (paths relative to the output folder).
 
@@ -289,26 +326,26 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
         blank_page_context,
         cited_sources,
         source_texts_context,
-        worksheet_context,
     )
     from quizgen.render.jobs import PdfJob, render_jobs
 
     say = progress or (lambda message: None)
     recipe = worksheet.recipe
     names = output_names(recipe)
-    sheet_contexts = [worksheet_context(worksheet, v, link=False) for v in worksheet.versions]
     key_contexts = answer_key_contexts(worksheet, link=False)
     sheets_name = "class-pack" if "class-pack" in names else "worksheet"
-    count = len(sheet_contexts)
+    documents, stylesheets, stamps = _sheet_documents(worksheet)
+    count = len(worksheet.versions)
     jobs = [
         PdfJob(
             sheets_name,
-            tuple(render_html("worksheet.html.j2", c) for c in sheet_contexts),
-            tuple(sheet_contexts[0]["doc"]["stylesheets"]),
-            title=f"{recipe.title} — {'class pack' if count > 1 else 'worksheet'}",
-            split=recipe.per_version_files and count > 1,
+            documents,
+            stylesheets,
+            title=f"{recipe.title} — {'class pack' if len(documents) > 1 else 'worksheet'}",
+            split=recipe.per_version_files and len(documents) > 1,
             blank=render_html("blank_page.html.j2", blank_page_context(recipe, link=False))
-            if recipe.double_sided and count > 1 else "",
+            if recipe.double_sided and len(documents) > 1 else "",
+            stamps=stamps,
         ),
         PdfJob(
             "answer-key",
@@ -324,16 +361,18 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
     versions = f"{count} version{'s' if count != 1 else ''}"
     say(f"rendering {versions}, the answer key and the source texts" if len(jobs) > 2
         else f"rendering {versions} and the answer key")
-    labels = {sheets_name: "worksheets", "answer-key": "answer key parts", "source-texts": "source texts"}
+    labels = {sheets_name: "booklets and answer sheets" if recipe.answer_sheet else "worksheets", "answer-key": "answer key",
+              "source-texts": "source texts"}
 
     def step(name: str, done: int, total: int) -> None:
-        say(f"  {labels[name]}: {done} of {total} rendered")
+        say(f"  {labels[name]}: {done} of {total} rendered" if total > 1 else f"  {labels[name]}: rendered")
 
     results = {r.name: r for r in render_jobs(jobs, progress=step, pool=pool)}
     sheets = results[sheets_name]
     outputs = [Output(Path(names[sheets_name]), sheets_name.replace("-", " "), sheets.pdf)]
-    for version, data in zip(worksheet.versions, sheets.parts):
-        outputs.append(Output(Path(f"{recipe.name}-worksheet-{version.letter}.pdf"), f"worksheet, version {version.letter}", data))
+    each = "booklet" if recipe.answer_sheet else "worksheet"
+    for version, data in zip(worksheet.versions, sheets.parts):  # in answer-sheet mode, the booklets come first
+        outputs.append(Output(Path(f"{recipe.name}-{each}-{version.letter}.pdf"), f"{each}, version {version.letter}", data))
     outputs.append(Output(Path(names["answer-key"]), "answer key", results["answer-key"].pdf))
     if "source-texts" in results:
         outputs.append(Output(Path(names["source-texts"]), "source texts", results["source-texts"].pdf))

@@ -121,12 +121,13 @@ def build_id(worksheet: model.Worksheet) -> str:
     Derived from what the worksheet asks for and holds (recipe without its
     paths, each version's instantiated questions in their printed order), so
     it changes exactly when a student's answers would mean something else.
-    How the build is delivered (formats, paper, print options) is left out:
-    PDFs built today and the interactive pages built tomorrow from the same
-    recipe carry the same id.
+    How the build is delivered (formats, paper, print options, answer sheets
+    or worksheets) is left out: PDFs built today and the interactive pages
+    built tomorrow from the same recipe carry the same id, and so do a
+    class's answer sheets and the worksheets of the same draw.
     """
     recipe = dataclasses.replace(worksheet.recipe, path="", output="", formats=(), paper="", large_print=False,
-                                 double_sided=True, per_version_files=False)
+                                 double_sided=True, per_version_files=False, answer_sheet=False, students=0)
     return "qg-" + _digest([recipe, worksheet.versions])[:12]
 
 

@@ -548,6 +548,12 @@ class Recipe:
     #: The time the class has, in minutes; the build warns when a version's
     #: estimated working time (quizgen.timing) is longer. None: no limit.
     minutes: int | None = None
+    #: Answer-sheet mode: a reusable question booklet per version, without
+    #: room to write, and a short answer sheet per student.
+    answer_sheet: bool = False
+    #: With answer_sheet: how many answer sheets the class pack holds, versions
+    #: dealt round-robin (0: one blank sheet per version, to copy).
+    students: int = 0
     name: str = "worksheet"
     #: The short instruction printed at the head of each skill's part, as
     #: (skill id, text) pairs; templates/defaults.yml gives the defaults.

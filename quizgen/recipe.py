@@ -24,6 +24,8 @@ A recipe file looks like this (every key is optional except ``questions``)::
     double_sided: true          # class pack: blank page after an odd-length version
     minutes: 40                 # the lesson's time: the build warns when a version needs longer
     shuffle: false              # default: true, or false once a line names questions by id
+    answer_sheet: true          # a reusable booklet per version and a short answer sheet per student
+    students: 30                # with answer_sheet: answer sheets in the class pack, versions dealt in turn
     questions:
       - id: [memq-juche-year, naeq-order-events]   # picked by hand (or one: `- id: x`)
       - skill: identify-bias    # a skill id or a sub-skill code (B1)
@@ -71,6 +73,8 @@ RENDERED_FORMATS: tuple[str, ...] = ("pdf", "html-practice", "html-assessment", 
 MAX_VERSIONS = 100
 #: Most questions one line may ask for.
 MAX_COUNT = 200
+#: Most answer sheets a class pack may hold.
+MAX_STUDENTS = 500
 PAPERS = ("letter", "a4")
 #: Longest title and instructions, in characters. The title is printed on
 #: every page; a longer one is a paste gone wrong, and would take minutes to lay out.
@@ -105,6 +109,8 @@ KEYS: dict[str, str] = {
     "minutes": "--minutes",
     "shuffle": "--shuffle",
     "about_sources": "--about-sources",
+    "answer_sheet": "--answer-sheet",
+    "students": "--students",
     "questions": "--questions",
     "skill_instructions": "",
 }
@@ -353,6 +359,11 @@ def _build(values: dict, r: _Reader, path: Path, defaults: dict, allow_outside: 
     per_version = _bool(values, "per_version_files", r, False)
     double_sided = _bool(values, "double_sided", r, True)
     minutes = _int(values, "minutes", r, 0, 1, MAX_MINUTES) if "minutes" in values else None
+    answer_sheet = _bool(values, "answer_sheet", r, False)
+    students = _int(values, "students", r, 0, 1, MAX_STUDENTS) if "students" in values else 0
+    if students and not answer_sheet:
+        r.bad(("students",), "answer sheets per student need answer-sheet mode: add 'answer_sheet: true'"
+                             " (or --answer-sheet); a worksheet class pack holds each version once")
     grade_band = values.get("grade_band")
     if grade_band is not None:
         grade_band = str(grade_band)
@@ -384,6 +395,8 @@ def _build(values: dict, r: _Reader, path: Path, defaults: dict, allow_outside: 
         per_version_files=per_version,
         double_sided=double_sided,
         minutes=minutes,
+        answer_sheet=answer_sheet,
+        students=students,
         name=name if isinstance(name, str) else "worksheet",
         skill_instructions=skill_instructions,
         path=r.display,

@@ -86,7 +86,7 @@ def test_each_kind_gets_its_answer_space_empty_on_the_worksheet_and_filled_in_th
     for item in version.items:
         q, anchor = item.question, f"vA-q{item.number}"
         (article,) = worksheet.xpath(f'//article[@id="{anchor}"]')
-        (keyed,) = key.xpath(f'//article[@id="{anchor}"]')
+        keyed = key_entry(key, q.id)
         response = article.xpath('.//*[contains(concat(" ", @class, " "), " response ")]')
         assert len(response) == 1, anchor
         (response,) = response
@@ -102,20 +102,30 @@ def test_each_kind_gets_its_answer_space_empty_on_the_worksheet_and_filled_in_th
         elif isinstance(q, model.MultipleResponse):
             assert len(boxes(response, "checkbox")) == len(q.choices), anchor
         elif isinstance(q, model.Numeric):
-            assert boxes(response, "answer-box") == [""] and boxes(keyed, "answer-box") != [""], anchor
+            # The key's answer line, or for a parametric question its table of each version's numbers.
+            assert boxes(response, "answer-box") == [""] and item.key in keyed.text_content(), anchor
             assert article.xpath('.//*[@class="working"]//*[@class="working-line"]'), anchor
         elif isinstance(q, (model.ShortAnswer, model.OpenResponse)):
             assert len(boxes(response, "answer-line")) >= q.lines, anchor
         elif isinstance(q, model.Matching):
             assert boxes(response, "match-box") == [""] * len(q.pairs), anchor
-            assert all(boxes(keyed, "match-box")), anchor
+            # The key gives the letters to read down the boxes at this position.
+            letters = "".join(part.split("-")[1] for part in item.key.split(", "))
+            assert f"A{item.number} {letters}" in boxes(keyed, "position"), anchor
             assert len(boxes(response, "match-option")) == len(q.pairs) + len(q.distractors)
         elif isinstance(q, model.Ordering):
             assert boxes(response, "order-box") == [""] * len(q.items), anchor
-            assert sorted(boxes(keyed, "order-box"), key=int) == [str(n) for n in range(1, len(q.items) + 1)]
+            assert f"A{item.number} {item.key}" in boxes(keyed, "position"), anchor
         elif isinstance(q, model.MarkTheWords):
             assert not response.xpath(".//mark") and keyed.xpath(".//mark"), anchor
     assert len(kinds) >= 8, f"the sample worksheet should use every kind, has {sorted(kinds)}"
+
+
+def key_entry(key, question_id: str):
+    """Return the key's entry (an lxml element) of the question ``question_id``; there is exactly one."""
+    (entry,) = [e for e in key.xpath('//article[contains(@class, "key-entry")]')
+                if e.xpath('string(.//*[@class="question-id"])') == question_id]
+    return entry
 
 
 def test_hostile_bank_text_is_escaped(sheet):
@@ -173,9 +183,10 @@ def test_questions_of_a_part_on_one_passage_follow_each_other_under_it(worksheet
             assert not items[number]["passages"] and not items[number]["excerpts"]
             assert [s["question"] for s in items[number]["see_refs"]] == [shared[0]]
             assert items[number]["see_excerpts"] == [f"Use {items[number]['see_refs'][0]['excerpts']}, above question {shared[0]}."]
-        key = answer_key_contexts(sheet)[-1]["versions"][0]
-        assert [q["number"] for part in key["parts"] for q in part["questions"]] == [i.number for i in version.items]
-        assert [q["question_id"] for part in key["parts"] for q in part["questions"]] == [i.question.id for i in version.items]
+        # The key's entries give each question the position the sheet gives it.
+        (key,) = answer_key_contexts(sheet)
+        at = {e["question_id"]: [p["at"] for p in e["positions"]] for g in key["groups"] for e in g["entries"]}
+        assert all(at[i.question.id] == [f"A{i.number}"] for i in version.items), seed
 
 
 def test_parts_by_skill_with_their_instruction(sheet):
@@ -195,36 +206,77 @@ def test_no_excerpts_when_the_recipe_says_so(worksheet_bank):
 
 
 def test_answer_key_has_answers_grid_and_details(sheet):
-    # One version: one document, the grid first, then the version's answers; titled as the key,
-    # its pages headed with the version like the worksheet's.
+    """One document: the grid first, then each question with its answer, explanation, rubric and claims."""
     (context,) = answer_key_contexts(sheet)
-    assert context["doc"]["title"].endswith("— answer key") and "Version\u00a0A" in context["doc"]["running"]
+    assert context["doc"]["title"].endswith("— answer key") and "Answer key" in context["doc"]["running"]
     text = text_of(render_html("answer_key.html.j2", context))
     assert "earns its points only when every part is right" in text  # the marking rule for several parts
     assert text.index("Answer grid") < text.index(sheet.versions[0].items[0].question.explanation)
     for item in sheet.versions[0].items:
         assert item.question.explanation in text
-        assert re.search(r"Answer\s+" + re.escape(item.key), text), item.key
+        assert f"{item.question.subskill} {model.SUBSKILLS[item.question.subskill][1].name}" in text
     assert "Proficient" in text and "Model answer" in text
     assert "Corroborated" in text and "Foreign Relations of the United States" in text
+    from quizgen.manifest import build_id
+
+    assert f"build {build_id(sheet)}" in text
 
 
-def test_a_key_of_several_versions_numbers_each_version_on_its_own(worksheet_bank):
-    """The grid, then one document per version, so each version's pages run "Page 1 of N" like its worksheet."""
-    sheet = make_worksheet(worksheet_bank, model.Recipe("T", "", (model.Selection("corroborate", 2),), versions=3))
-    grid, *versions = answer_key_contexts(sheet)
-    assert grid["grid"] and grid["versions"] == [] and "Answer grid" in text_of(render_html("answer_key.html.j2", grid))
-    assert [v["grid"] for v in versions] == [None] * 3
-    assert [c["versions"][0]["version"] for c in versions] == ["A", "B", "C"]
+def test_the_key_gives_each_question_once_with_its_positions_in_every_version(worksheet_bank):
+    """Three versions: one entry per distinct question, listing 'A3 C · B1 A …' as the versions ask it."""
+    import lxml.html
+
+    sheet = make_worksheet(worksheet_bank, model.Recipe("T", "", (model.Selection("corroborate", 4),
+                                                                  model.Selection("date-checking", 4)), versions=3))
+    (context,) = answer_key_contexts(sheet)
+    key = lxml.html.fromstring(render_html("answer_key.html.j2", context))
+    ids = [e.xpath('string(.//*[@class="question-id"])') for e in key.xpath('//article[contains(@class, "key-entry")]')]
+    assert sorted(ids) == sorted({i.question.id for v in sheet.versions for i in v.items})  # each once
+    for version in sheet.versions:
+        for item in version.items:
+            entry = key_entry(key, item.question.id)
+            positions = [" ".join(p.text_content().split()) for p in entry.xpath('.//*[@class="position"]')]
+            shuffled = item.question.kind in ("single-choice", "multiple-response", "matching", "ordering")
+            wanted = f"{version.letter}{item.number}"
+            assert any(p == wanted or (shuffled and p.startswith(wanted + " ")) for p in positions), (wanted, positions)
+            if isinstance(item.question, model.SingleChoice):
+                assert f"{wanted} {item.key}" in positions
+    # The grid cells name the entries: version B's question 1 points to its question's entry.
+    item = sheet.versions[1].items[0]
+    cell = context["grid"]["blocks"][0]["rows"][1]["cells"][0]
+    entry_number = next(e["number"] for g in context["groups"] for e in g["entries"] if e["question_id"] == item.question.id)
+    assert cell["entry"] == entry_number
+
+
+def test_a_parametric_question_shows_every_versions_numbers_in_one_table(worksheet_bank):
+    parametric = {qid: q for qid, q in worksheet_bank.questions.items() if q.parametric}
+    assert parametric, "the sample bank should have a parametric question"
+    sheet = make_worksheet(dataclasses.replace(worksheet_bank, questions=parametric),
+                           model.Recipe("T", "", (model.Selection("date-checking", len(parametric)),), versions=6, seed=4))
+    (context,) = answer_key_contexts(sheet)
+    entries = {e["question_id"]: e for g in context["groups"] for e in g["entries"]}
+    for qid in {i.question.id for v in sheet.versions for i in v.items}:
+        table = entries[qid]["instances"]
+        uses = [(v, i) for v in sheet.versions for i in v.items if i.question.id == qid]
+        listed = [p.split()[0] for row in table["rows"] for p in row["positions"]]
+        assert sorted(listed) == sorted(f"{v.letter}{i.number}" for v, i in uses)  # every version, once
+        for version, item in uses:
+            row = next(r for r in table["rows"] if any(p.split()[0] == f"{version.letter}{item.number}" for p in r["positions"]))
+            values = dict(item.question.instance)
+            assert row["answer"] in (str(values.get("answer")), item.key), qid
+    html = render_html("answer_key.html.j2", context)
+    assert html.count('class="instances"') == len(entries)
 
 
 def test_key_prints_claim_details_once_across_versions(worksheet_bank):
     recipe = model.Recipe("T", "", (model.Selection("corroborate", 5),), versions=2)
     sheet = make_worksheet(worksheet_bank, recipe)
-    first, second = answer_key_contexts(sheet)[1:]
-    items = [i for p in second["versions"][0]["parts"] for i in p["questions"]]
-    assert all(i["claims"] == [] and i["shown_at"].startswith("Version A, question ") for i in items)
-    assert all(i["explanation"] and i["answer"] for i in items)
+    text = text_of(render_html("answer_key.html.j2", answer_key_contexts(sheet)[0]))
+    for cid in {c for v in sheet.versions for i in v.items for c in i.question.claims}:
+        claim = sheet.claims[cid]
+        assert text.count(f"{model.VERDICT_LABELS[claim.verdict]} {' '.join(claim.verdict_note.split())}") == 1, cid
+        for reference in claim.references:
+            assert text.count(" ".join(reference.says.split())) >= 1, cid
 
 
 def test_answer_grid_cells():
@@ -385,9 +437,9 @@ def test_cards_give_outside_evidence_to_verdict_questions_only(worksheet_bank):
     assert got["co-choice-independent"] is None and got["dc-order-events"] is None
     html = render_html("worksheet.html.j2", worksheet_context(with_cards, with_cards.versions[0]))
     assert html.count('class="outside-card"') == 1 and "The sessions ran from 4 to 11 February 1945." in html
-    key = answer_key_contexts(with_cards)
-    keyed = [i for c in key for v in c["versions"] for p in v["parts"] for i in p["questions"]]
-    assert len(keyed) == len(with_cards.versions[0].items) and all(i["card"] is None for i in keyed)
+    # The key gives the outside evidence as the teacher's, not as a student's card.
+    key = render_html("answer_key.html.j2", answer_key_contexts(with_cards)[0])
+    assert "outside-card" not in key and "Outside evidence" in text_of(key)
 
 
 def test_questions_that_need_a_look_up_say_so_on_the_worksheet_only(worksheet_bank):
@@ -421,9 +473,8 @@ def test_key_prints_a_short_answer_once_then_the_other_wordings(worksheet_bank):
     chosen = {"co-short-which": worksheet_bank.questions["co-short-which"]}
     sheet = whole_bank(dataclasses.replace(worksheet_bank, questions=chosen), seed=1)
     key = "".join(render_html("answer_key.html.j2", c) for c in answer_key_contexts(sheet))
-    written = re.findall(r'<p class="written-answer">(.*?)</p>', key, flags=re.S)
-    assert written == ["sixty-five"]
-    assert "also accepted: 65 years" in text_of(key)
+    answers = re.findall(r'<p class="key-answer">(.*?)</p>', key, flags=re.S)
+    assert [text_of(a) for a in answers] == ["Answer sixty-five (also accepted: 65 years)"]
 
 
 def test_a_claim_shared_by_two_questions_prints_its_note_and_references_once(sheet):
@@ -435,13 +486,15 @@ def test_a_claim_shared_by_two_questions_prints_its_note_and_references_once(she
             users.setdefault(cid, []).append(item.number)
     shared = {cid: numbers for cid, numbers in users.items() if len(numbers) > 1}
     assert shared, "the sample bank should have a claim two questions use"
-    html = render_html("answer_key.html.j2", answer_key_contexts(sheet)[-1])
-    text = text_of(html)
+    (context,) = answer_key_contexts(sheet)
+    text = text_of(render_html("answer_key.html.j2", context))
+    entry_of = {e["question_id"]: e["number"] for g in context["groups"] for e in g["entries"]}
     for cid, numbers in shared.items():
         claim = sheet.claims[cid]
         label = model.VERDICT_LABELS[claim.verdict]
         assert text.count(f"{label} " + " ".join(claim.verdict_note.split())) == 1, cid
-        assert text.count(f"{label} Note and references: Version A, question {numbers[0]}.") >= len(numbers) - 1, cid
+        first = min(entry_of[version.items[n - 1].question.id] for n in numbers)
+        assert text.count(f"see entry {first}") >= len(numbers) - 1, cid
 
 
 def test_a_reference_whose_title_names_its_author_prints_the_name_once():

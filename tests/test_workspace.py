@@ -296,7 +296,7 @@ def test_the_shipped_bank_keeps_its_wording():
     assert recipe.title == "Reading the sources: the liberation of Korea, 1945"
     assert recipe.instructions == (
         "The texts you will read come from North Korean state media and from a memoir attributed to Kim Il Sung. "
-        "Read the lines each question points to before you answer it. Write your answers on this sheet in pen.")
+        "Read the lines each question points to before you answer it. Write your answers in pen.")
     assert dict(recipe.skill_instructions)["date-checking"] == (
         "Work with the dates. A Juche year plus 1911 gives the Gregorian year (Juche 1 = 1912). "
         "Show your working where there is room.")

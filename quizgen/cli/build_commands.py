@@ -50,6 +50,11 @@ def _formats_help() -> str:
               help="Shuffle question order in each version (default: yes, unless the recipe names questions by id).")
 @click.option("--minutes", default=None, metavar="N",
               help="The time the class has: the build warns when a version's estimated working time is longer.")
+@click.option("--answer-sheet/--no-answer-sheet", "answer_sheet", default=None,
+              help="Print a reusable question booklet per version, without room to write, and a short answer"
+                   " sheet per student instead of worksheets.")
+@click.option("--students", default=None, metavar="N",
+              help="With --answer-sheet: put N answer sheets in the class pack, versions dealt in turn.")
 @click.option("--formats", "--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
@@ -58,7 +63,7 @@ def _formats_help() -> str:
                    " output: points outside its folder.")
 def build_command(recipe, bank_dir, output, title, instructions, about_sources, name, skills, kinds, sources, difficulty,
                   grade_band, versions, seed, paper, large_print, excerpts, cards, per_version, double_sided, shuffle,
-                  minutes, formats, workers, quiet, force):
+                  minutes, answer_sheet, students, formats, workers, quiet, force):
     """Build worksheets, answer key and class pack from RECIPE.
 
     With no RECIPE, builds the workspace's recipes/default.yaml (outside a
@@ -74,6 +79,7 @@ def build_command(recipe, bank_dir, output, title, instructions, about_sources, 
         sources=sources, difficulty=difficulty, grade_band=grade_band, versions=versions, seed=seed, paper=paper,
         large_print=large_print, excerpts=excerpts, cards=cards, per_version_files=per_version, formats=formats,
         double_sided=double_sided, about_sources=about_sources, shuffle=shuffle, minutes=minutes,
+        answer_sheet=answer_sheet, students=students,
     )
     bank = workspace.bank_dir(bank_dir)
     loaded = load_recipe(recipe if recipe is not None else workspace.default_recipe(bank_dir), options, bank=bank,

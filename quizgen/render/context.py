@@ -31,6 +31,7 @@ from quizgen.printed import (  # noqa: F401  (citation helpers live there; re-ex
     published,
     repair_note,
 )
+from quizgen.manifest import build_id
 
 #: What the student is told to do, per kind (printed under the stem).
 KIND_HINTS: dict[str, str] = {
@@ -596,28 +597,7 @@ def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at
     q = item.question
     skill, sub = model.SUBSKILLS[q.subskill]
     shown = shown if shown is not None else {}
-    claims = []
-    for cid in q.claims:
-        claim = worksheet.claims.get(cid)
-        if claim is None:
-            continue
-        source = worksheet.sources.get(claim.source)
-        first, last = claim.lines
-        printed_at = shown.setdefault(f"claim:{cid}", where)
-        claims.append({
-            "shown_at": "" if printed_at == where else printed_at,
-            "quote": claim.quote.strip().strip("“”\"").strip(),
-            "where": f"{source.title if source else claim.source}, {'line' if first == last else 'lines'} {first}"
-                     + ("" if first == last else f"–{last}"),
-            "verdict": model.VERDICT_LABELS[claim.verdict],
-            "verdict_id": claim.verdict,
-            "verdict_note": claim.verdict_note,
-            "references": [
-                # "People's Daily, People's Daily, English edition": the title often names the author already.
-                {"author": "" if r.title.startswith(r.author) else r.author, "title": r.title, "year": r.year,
-                 "says": r.says, **reference_link(r)} for r in claim.references
-            ],
-        })
+    claims = [c for c in (_claim_details(worksheet, cid, shown, where) for cid in q.claims) if c is not None]
     details: dict = {
         "shown_at": shown_at or "",
         # Printed again in full only where the question first appears; after
@@ -637,16 +617,59 @@ def _key_details(worksheet: model.Worksheet, item: model.WorksheetItem, shown_at
         "model_answer": "",
     }
     if isinstance(q, model.OpenResponse):
-        details["rubric"] = {
-            "levels": [
-                {"name": "Proficient", "points": q.points, "text": q.rubric.proficient},
-                {"name": "Emergent", "points": _half(q.points), "text": q.rubric.emergent},
-                {"name": "Basic", "points": 0, "text": q.rubric.basic},
-            ],
-            "patterns": [{"name": p.name, "description": p.description, "level": p.level.capitalize()} for p in q.rubric.patterns],
-        }
+        details["rubric"] = rubric_levels(q)
         details["model_answer"] = q.model_answer
     return details
+
+
+def rubric_levels(question: model.OpenResponse) -> dict:
+    """Return an open question's rubric as the key prints it: three levels with points, and patterns."""
+    q = question
+    return {
+        "levels": [
+            {"name": "Proficient", "points": q.points, "text": q.rubric.proficient},
+            {"name": "Emergent", "points": _half(q.points), "text": q.rubric.emergent},
+            {"name": "Basic", "points": 0, "text": q.rubric.basic},
+        ],
+        "patterns": [{"name": p.name, "description": p.description, "level": p.level.capitalize()} for p in q.rubric.patterns],
+    }
+
+
+#: Longest quote a claim explained elsewhere in the key is named by; longer ones are cut at a word.
+SHORT_QUOTE = 40
+
+
+def _claim_details(worksheet: model.Worksheet, claim_id: str, shown: dict, where: str) -> dict | None:
+    """Return what the key prints of a claim: quote, place, verdict and references.
+
+    ``shown`` maps "claim:<id>" to where the claim was first printed in full;
+    a later mention names that place (``shown_at``) instead of repeating it.
+    """
+    claim = worksheet.claims.get(claim_id)
+    if claim is None:
+        return None
+    source = worksheet.sources.get(claim.source)
+    first, last = claim.lines
+    printed_at = shown.setdefault(f"claim:{claim_id}", where)
+    quote = claim.quote.strip().strip("“”\"").strip()
+    return {
+        "shown_at": "" if printed_at == where else printed_at,
+        "quote": quote,
+        "short_quote": quote if len(quote) <= SHORT_QUOTE else quote[: quote.rfind(" ", 0, SHORT_QUOTE)].rstrip(",;:") + " …",
+        "where": f"{source.title if source else claim.source}, {'line' if first == last else 'lines'} {first}"
+                 + ("" if first == last else f"–{last}"),
+        # The key names sources by id, with a legend: whole titles took a line per claim.
+        "at": f"{claim.source}, {line_label([(first, last)])}",
+        "source": claim.source,
+        "verdict": model.VERDICT_LABELS[claim.verdict],
+        "verdict_id": claim.verdict,
+        "verdict_note": claim.verdict_note,
+        "references": [
+            # "People's Daily, People's Daily, English edition": the title often names the author already.
+            {"author": "" if r.title.startswith(r.author) else r.author, "title": r.title, "year": r.year,
+             "says": r.says, **reference_link(r)} for r in claim.references
+        ],
+    }
 
 
 def reference_link(reference: model.Reference) -> dict:
@@ -688,35 +711,187 @@ def _half(points: int) -> str:
 
 
 def answer_key_contexts(worksheet: model.Worksheet, *, link: bool = True) -> list[dict]:
-    """Return the answer key as documents: the answer grid, then one per version.
+    """Return the answer key as one document: the answer grid, then each distinct question once.
 
-    Each version's key is a document of its own so its pages are numbered
-    "Page n of N" within the version, as on the student's sheet. A
-    one-version key is one document, grid first: its one-row grid then
-    shares the first page, and one document lays out in less time than two.
+    The grid gives every version's answers by position; each cell names
+    the entry (a number) that explains it. The entries follow, one per
+    question however many versions ask it, grouped by skill, each with the
+    positions it holds ("A3 C · B7 A"). A list of one for the callers that
+    render documents.
     """
     recipe = worksheet.recipe
-    title = f"{recipe.title} — answer key"
-    shown: dict[str, str] = {}
-    out = [{
-        "doc": document(recipe, title, "answer_key", f"{recipe.title} · Answer key", link),
+    entries = key_entries(worksheet)
+    numbers = {entry["question_id"]: entry["number"] for group in entries for entry in group["entries"]}
+    grid = answer_grid(worksheet, numbers)
+    distinct = len(numbers)
+    versions = len(worksheet.versions)
+    return [{
+        "doc": _key_document(recipe, link),
         "title": recipe.title,
-        "grid": answer_grid(worksheet),
-        "versions": [],
-        "show_answers": True,
+        "summary": " · ".join([
+            "Answer key", f"{versions} version{'s' if versions != 1 else ''}",
+            f"{grid['questions']} question{'s' if grid['questions'] != 1 else ''} each"
+            if versions > 1 else f"{grid['questions']} question{'s' if grid['questions'] != 1 else ''}",
+            *([f"{distinct} different questions"] if versions > 1 else []),
+        ]),
+        "build_id": build_id(worksheet),
+        "grid": grid,
+        "groups": entries,
+        "sources": _key_sources(worksheet, entries),
+        "many_versions": versions > 1,
     }]
+
+
+def _key_sources(worksheet: model.Worksheet, groups: list[dict]) -> list[dict]:
+    """Return the sources the key's claims come from, as its legend names them (id → title)."""
+    ids = sorted({claim["source"] for group in groups for entry in group["entries"] for claim in entry["claims"]})
+    return [{"id": sid, "title": worksheet.sources[sid].title if sid in worksheet.sources else sid} for sid in ids]
+
+
+def _key_document(recipe: model.Recipe, link: bool) -> dict:
+    """Return the key's ``doc``: its own stylesheets (the key prints no question layout), regular print."""
+    title = f"{recipe.title} — answer key"
+    return {
+        "title": title,
+        "stylesheets": ["css/print.css", f"css/paper-{recipe.paper}.css", "css/answer_key.css"],
+        "link": link,
+        "classes": f"answer-key paper-{recipe.paper}",
+        "running": f"{recipe.title} · Answer key",
+        "lang": "en",
+    }
+
+
+def key_entries(worksheet: model.Worksheet) -> list[dict]:
+    """Return the key's entries grouped by skill: each distinct question once, numbered from 1.
+
+    Within a skill, questions come in the order they first appear (version
+    A's order, then what later versions add), so a one-version key follows
+    the sheet. A claim several questions stand on is printed in full under
+    the first of them and named after that.
+    """
+    asked: dict[str, list[tuple[model.Version, model.WorksheetItem]]] = {}
     for version in worksheet.versions:
-        ctx = _version_context(worksheet, version, show_answers=True, shown=shown, link=link)
-        out.append({"doc": ctx["doc"], "title": recipe.title, "grid": None, "versions": [ctx], "show_answers": True})
-    if len(worksheet.versions) == 1:
-        grid, version = out
-        # The file keeps the key's title; its pages name the version, as the worksheet's do.
-        return [{**grid, "doc": {**version["doc"], "title": grid["doc"]["title"]}, "versions": version["versions"]}]
-    return out
+        for item in version.items:
+            asked.setdefault(item.question.id, []).append((version, item))
+    skill_rank = {skill.id: n for n, skill in enumerate(model.SKILLS)}
+    ordered = sorted(asked.values(), key=lambda uses: skill_rank.get(uses[0][1].question.skill, len(skill_rank)))
+    shown: dict[str, str] = {}
+    groups: list[dict] = []
+    for number, uses in enumerate(ordered, start=1):
+        skill = model.SKILLS_BY_ID[uses[0][1].question.skill]
+        if not groups or groups[-1]["skill_id"] != skill.id:
+            groups.append({"skill_id": skill.id, "skill": skill.name, "entries": []})
+        groups[-1]["entries"].append(_key_entry(worksheet, number, uses, shown))
+    return groups
+
+
+#: Kinds whose key depends on the version's shuffle: the entry gives it per position.
+SHUFFLED_KINDS = ("single-choice", "multiple-response", "matching", "ordering")
+
+
+def _key_entry(worksheet: model.Worksheet, number: int, uses: list, shown: dict) -> dict:
+    """Return one entry of the key: a question, what answers it, and where every version asks it."""
+    first = uses[0][1]
+    q = first.question
+    skill, sub = model.SUBSKILLS[q.subskill]
+    where = f"entry {number}"
+    parametric = bool(q.instance)
+    # A parametric question's cases may stand on different claims: the entry gives them all.
+    claims = list(dict.fromkeys(cid for _, item in uses for cid in item.question.claims))
+    entry: dict = {
+        "number": number,
+        "anchor": f"entry-{number}",
+        "question_id": q.id,
+        "kind": q.kind,
+        "stem": q.stem,
+        "meta": " · ".join([f"{sub.code} {sub.name}", _plural_points(q.points), *(t.replace("-", " ") for t in q.techniques)]),
+        "skill": skill.name,
+        "positions": [{"at": f"{v.letter}{item.number}", "key": _position_key(item)} for v, item in uses],
+        # A parametric question's answer differs by version: the table gives each.
+        "answer": "" if parametric else _entry_answer(first),
+        "segments": marked_segments(q.passage, q.answers, q.optional) if isinstance(q, model.MarkTheWords) else [],
+        "instances": _instance_table(uses) if parametric else None,
+        "explanation": q.explanation,
+        "model_answer": q.model_answer if isinstance(q, model.OpenResponse) else "",
+        "rubric": rubric_levels(q) if isinstance(q, model.OpenResponse) else None,
+        "claims": [_unquoted(c, q) for c in (_claim_details(worksheet, cid, shown, where) for cid in claims) if c is not None],
+        "outside_source": {"kind": q.outside_source.kind, "says": q.outside_source.says} if q.outside_source else None,
+        "teacher_note": q.teacher_note,
+    }
+    return entry
+
+
+def _unquoted(claim: dict, question: model.Question) -> dict:
+    """Return a claim without its quote when the entry already prints it (in the stem or the passage to mark)."""
+    printed = " ".join([question.stem, getattr(question, "passage", "")])
+    return {**claim, "quote": ""} if claim["quote"] and claim["quote"] in printed else claim
+
+
+def _plural_points(points: int) -> str:
+    return f"{points} point{'s' if points != 1 else ''}"
+
+
+def _position_key(item: model.WorksheetItem) -> str:
+    """Return what to look for at one position when the shuffle changes it: 'C', 'BDC', '5-2-3-4-1'; else ''."""
+    q = item.question
+    if q.kind not in SHUFFLED_KINDS:
+        return ""
+    if isinstance(q, model.Matching):
+        return "".join(part.split("-")[1] for part in item.key.split(", "))
+    return item.key.replace(", ", "")
+
+
+def _entry_answer(item: model.WorksheetItem) -> str:
+    """Return the answer in words, the same in every version (letters are per position)."""
+    q = item.question
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
+        return " · ".join(c.text for c in q.choices if c.correct)
+    if isinstance(q, model.Matching):
+        return "; ".join(f"{p.left} → {p.right}" for p in q.pairs)
+    if isinstance(q, model.Ordering):
+        return "In order: " + "; ".join(f"{n} {text}" for n, text in enumerate(q.items, start=1))
+    if isinstance(q, model.ShortAnswer):
+        return q.answers[0] + (f" (also accepted: {'; '.join(q.answers[1:])})" if len(q.answers) > 1 else "")
+    if isinstance(q, model.OpenResponse):
+        return "Mark with the rubric."
+    if isinstance(q, model.MarkTheWords):
+        either = f" (credit either way, marked or not: {'; '.join(q.optional)})" if q.optional else ""
+        return "Circled: " + "; ".join(q.answers) + either
+    return item.key  # true/false, numeric
+
+
+#: Most values of a parametric case given a column each; more share one cell ("first date 1945-08-09; …"),
+#: as narrow columns of dates and events made a table taller than the rest of its entry.
+INSTANCE_COLUMNS = 2
+
+
+def _instance_table(uses: list) -> dict:
+    """Return a parametric question's values and answers: one row per drawn case, with its positions."""
+    first = uses[0][1].question
+    names = [name for name, _ in first.instance if name != "answer"]
+    joined = len(names) > INSTANCE_COLUMNS
+    rows: dict[tuple, dict] = {}
+    for version, item in uses:
+        values = dict(item.question.instance)
+        texts = [_value_text(values[name]) for name in names]
+        row = rows.setdefault(item.question.instance, {
+            "values": ["; ".join(f"{n.replace('_', ' ')} {t}" for n, t in zip(names, texts))] if joined else texts,
+            "answer": _value_text(values["answer"]) if "answer" in values else item.key,
+            "positions": [],
+        })
+        key = _position_key(item)
+        row["positions"].append(f"{version.letter}{item.number}" + (f" {key}" if key else ""))
+    version, item = uses[0]
+    return {"names": ["values"] if joined else [name.replace("_", " ") for name in names], "rows": list(rows.values()),
+            "worded_as": f"{version.letter}{item.number}"}
+
+
+def _value_text(value: object) -> str:
+    return format_number(value) if isinstance(value, Decimal) else str(value)
 
 
 #: Longest answer printed whole in a grid cell; longer ones end in "…" and
-#: are given whole in the version's key.
+#: are given whole in their entry.
 GRID_CELL_LIMIT = 8
 
 
@@ -732,16 +907,22 @@ def grid_text(item: model.WorksheetItem) -> str:
         # "1-B, 2-D, 3-C" → "BDC"; "3-1-2-4" → "3124": what to read down the boxes.
         marks = [part.split("-")[1] for part in item.key.split(", ")] if isinstance(q, model.Matching) else item.key.split("-")
         return ("" if all(len(m) == 1 for m in marks) else " ").join(marks)
-    text = item.key.replace(", ", "")  if isinstance(q, model.MultipleResponse) else item.key
+    text = item.key.replace(", ", "") if isinstance(q, model.MultipleResponse) else item.key
     return text if len(text) <= GRID_CELL_LIMIT else text[: GRID_CELL_LIMIT - 1] + "…"
 
 
-def answer_grid(worksheet: model.Worksheet) -> dict:
-    """Return one table of versions × question numbers, for marking at a glance."""
+def answer_grid(worksheet: model.Worksheet, entries: dict[str, int] | None = None) -> dict:
+    """Return one table of versions × question numbers, for marking at a glance.
+
+    ``entries`` maps question ids to their entry numbers in the key; each
+    cell then names the entry that explains it.
+    """
+    entries = entries or {}
     width = max(len(v.items) for v in worksheet.versions)
     rows = []
     for version in worksheet.versions:
-        cells = [{"text": grid_text(item), "points": item.question.points, "kind": item.question.kind} for item in version.items]
+        cells = [{"text": grid_text(item), "points": item.question.points, "kind": item.question.kind,
+                  "entry": entries.get(item.question.id, "")} for item in version.items]
         cells += [None] * (width - len(cells))
         rows.append({"letter": version.letter, "cells": cells, "points": version.points})
     # Wide tables are split into column blocks so each fits the page width.
@@ -755,3 +936,175 @@ def answer_grid(worksheet: model.Worksheet) -> dict:
             "last": start + per_block >= width,
         })
     return {"blocks": blocks, "versions": len(rows), "questions": width}
+
+
+# --------------------------------------------------------------------------
+# Answer-sheet mode: a reusable booklet per version, a short answer sheet per student
+
+
+#: What a booklet tells the student to do, per kind: the answer goes on the answer sheet.
+BOOKLET_HINTS: dict[str, str] = {
+    "single-choice": "On your answer sheet, fill in one bubble.",
+    "multiple-response": "On your answer sheet, fill in every box that applies.",
+    "true-false": "On your answer sheet, fill in T or F.",
+    "short-answer": "Write your answer in the box on your answer sheet.",
+    "numeric": "Write the number in the box on your answer sheet.",
+    "matching": "On your answer sheet, fill in one letter for each numbered item.",
+    "ordering": "On your answer sheet, give each lettered item its place: 1 for the first.",
+    "open-response": "Write your answer in full sentences on your answer sheet.",
+    "mark-the-words": "On your answer sheet, write each word or phrase you would circle.",
+}
+
+#: Ruled lines an answer sheet gives a mark-the-words question: the words are
+#: copied out instead of circled (the same number for every such question, so
+#: the lines do not tell how many words to find).
+MARK_THE_WORDS_LINES = 3
+
+
+def booklet_context(worksheet: model.Worksheet, version: model.Version, *, link: bool = True) -> dict:
+    """Return the context of one version's question booklet: the worksheet without room to write.
+
+    The booklet is reused from class to class: no name fields, no boxes,
+    bubbles or lines to write in (``answer_space`` false, and
+    css/booklet.css for what the templates still draw); each hint says to
+    answer on the answer sheet; a timeline's items are lettered, as the
+    answer sheet's grid names them.
+    """
+    recipe = worksheet.recipe
+    ctx = worksheet_context(worksheet, version, link=link)
+    doc = ctx["doc"]
+    ctx["doc"] = {
+        **doc,
+        "title": f"{recipe.title} — Version {version.letter} booklet",
+        "stylesheets": [*doc["stylesheets"], "css/booklet.css"],
+        "classes": f"{doc['classes']} booklet",
+    }
+    ctx["answer_space"] = False
+    note = (f"Question booklet, Version {version.letter}: do not write in it. "
+            f"Answer on the Version {version.letter} answer sheet.")
+    ctx["instructions"] = f"{note} {ctx['instructions']}".strip()
+    for part in ctx["parts"]:
+        for item in part["questions"]:
+            item["hint"] = BOOKLET_HINTS[item["kind"]]
+            if item["kind"] == "matching" and (unused := len(item["right"]) - len(item["left"])):
+                item["hint"] += " One lettered choice is not used." if unused == 1 else f" {unused} lettered choices are not used."
+    return ctx
+
+
+def student_versions(worksheet: model.Worksheet) -> list[tuple[int | None, model.Version]]:
+    """Return the answer sheets a class pack holds: (student number, version), versions dealt round-robin.
+
+    Without ``students`` in the recipe, one blank sheet per version (student None), to copy.
+    """
+    versions = worksheet.versions
+    count = worksheet.recipe.students
+    if not count:
+        return [(None, version) for version in versions]
+    return [(n, versions[(n - 1) % len(versions)]) for n in range(1, count + 1)]
+
+
+def answer_sheet_context(worksheet: model.Worksheet, version: model.Version, *, link: bool = True) -> dict:
+    """Return the context of a version's answer sheet: a row per question, sized by kind, no answers.
+
+    Bubbles for choice and true/false, a box for a number or a short answer,
+    a grid for matching (numbered items × letters) and ordering (lettered
+    items × places), ruled lines for open answers and for the words a
+    mark-the-words question asks for. The header names the version and the
+    build id, so a marks sheet can be tied to the build. The sheet is the
+    same for every student of a version, so it is laid out once; each
+    student's number is stamped on it (``answer_sheet_stamp_context``).
+    """
+    recipe = worksheet.recipe
+    return {
+        "doc": _sheet_document(recipe, f"{recipe.title} — Version {version.letter} answer sheet",
+                               f"Answer sheet · Version {version.letter}", link),
+        "title": recipe.title,
+        "version": version.letter,
+        "build_id": build_id(worksheet),
+        "points": version.points,
+        "summary": f"{len(version.items)} questions · {_plural_points(version.points)}",
+        "blocks": answer_blocks([_answer_row(item) for item in version.items]),
+    }
+
+
+def answer_sheet_stamp_context(worksheet: model.Worksheet, version: model.Version, student: int, *,
+                               link: bool = True) -> dict:
+    """Return the context of what is printed over one student's copy of a sheet: 'Student 7 of 30 · Version A'."""
+    recipe = worksheet.recipe
+    label = f"Student {student} of {recipe.students}"
+    doc = _sheet_document(recipe, f"{recipe.title} — {label}", "", link)
+    return {"doc": {**doc, "classes": f"{doc['classes']} as-stamp-page"}, "label": f"{label} · Version {version.letter}"}
+
+
+def _sheet_document(recipe: model.Recipe, title: str, running: str, link: bool) -> dict:
+    # The booklets' stylesheets and the sheet's own: booklets and sheets are laid out in one job.
+    return {
+        "title": title,
+        "stylesheets": ["css/print.css", f"css/paper-{recipe.paper}.css", "css/answer_sheet.css"],
+        "link": link,
+        "classes": f"answer-sheet paper-{recipe.paper}",
+        "running": running,
+        "lang": "en",
+    }
+
+
+def answer_blocks(rows: list[dict]) -> list[dict]:
+    """Group answer rows for the page: a run of short rows in two columns, rows of ruled lines across.
+
+    Each run is cut where the two columns come out most even (rows read down
+    the left column, then the right). Worked out here: CSS columns with
+    spanning rows took WeasyPrint most of a second a page.
+    """
+    blocks: list[dict] = []
+    run: list[dict] = []
+
+    def close_run() -> None:
+        if run:
+            heights = [_row_height(row) for row in run]
+            cut = min(range(1, len(run) + 1), key=lambda k: (max(sum(heights[:k]), sum(heights[k:])), -k))
+            blocks.append({"wide": None, "left": run[:cut], "right": run[cut:]})
+            run.clear()
+
+    for row in rows:
+        if row["space"] == "lines":
+            close_run()
+            blocks.append({"wide": row, "left": [], "right": []})
+        else:
+            run.append(row)
+    close_run()
+    return blocks
+
+
+def _row_height(row: dict) -> float:
+    """Return a row's height in rows of bubbles (a grid adds one per line of bubbles)."""
+    return 1 + 0.8 * len(row["grid"]["rows"]) if row["grid"] else 1
+
+
+def _answer_row(item: model.WorksheetItem) -> dict:
+    """Return one question's row on the answer sheet: its number, points and the space its kind needs."""
+    q = item.question
+    row: dict = {"number": item.number, "points": q.points, "kind": q.kind, "space": "", "unit": "",
+                 "marks": [], "grid": None, "lines": 0, "note": ""}
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
+        row["space"] = "boxes" if isinstance(q, model.MultipleResponse) else "bubbles"
+        row["marks"] = [letter_of(i) for i in range(len(q.choices))]
+    elif isinstance(q, model.TrueFalse):
+        row["space"], row["marks"] = "bubbles", ["T", "F"]
+    elif isinstance(q, model.Numeric):
+        row["space"], row["unit"] = "number", q.unit
+    elif isinstance(q, model.ShortAnswer):
+        row["space"] = "words"
+    elif isinstance(q, model.Matching):
+        row["space"] = "grid"
+        row["grid"] = {"rows": [str(n) for n in range(1, len(q.pairs) + 1)],
+                       "columns": [letter_of(i) for i in range(len(item.shuffled))], "corner": "Item"}
+    elif isinstance(q, model.Ordering):
+        row["space"] = "grid"
+        row["grid"] = {"rows": [letter_of(i) for i in range(len(item.shuffled))],
+                       "columns": [str(n) for n in range(1, len(item.shuffled) + 1)], "corner": "Place"}
+    elif isinstance(q, model.OpenResponse):
+        row["space"], row["lines"] = "lines", q.lines
+    elif isinstance(q, model.MarkTheWords):
+        row["space"], row["lines"] = "lines", MARK_THE_WORDS_LINES
+        row["note"] = "The words or phrases you would circle:"
+    return row

@@ -37,7 +37,11 @@ class PdfJob:
     put after every document of an odd number of pages but the last, so
     that printed double-sided each document starts a new sheet; the files of
     ``split`` leave it out. With ``forms``, the documents' inputs become
-    PDF form fields (the fillable worksheet).
+    PDF form fields (the fillable worksheet). ``stamps``, when given, holds
+    an HTML page per document ("" for none) printed over the document's
+    first page: the documents can then be the same (one version's blank
+    answer sheet), laid out once and reused, each copy stamped with its
+    student's number.
     """
 
     name: str
@@ -46,6 +50,7 @@ class PdfJob:
     title: str = ""
     split: bool = False
     blank: str = ""
+    stamps: tuple[str, ...] = ()
     forms: bool = False
 
 
@@ -55,6 +60,7 @@ class _Chunk:
     first: int
     documents: tuple[str, ...]
     last: bool = True  # holds the job's last document
+    stamps: tuple[str, ...] = ()
 
 
 #: Most documents (versions) laid out in one chunk. The cut depends on the
@@ -81,7 +87,8 @@ def _chunks(jobs: Sequence[PdfJob]) -> list[_Chunk]:
         first = 0
         for k in range(pieces):
             size = count // pieces + (1 if k < count % pieces else 0)
-            out.append(_Chunk(j, first, job.documents[first : first + size], last=k == pieces - 1))
+            out.append(_Chunk(j, first, job.documents[first : first + size], last=k == pieces - 1,
+                              stamps=job.stamps[first : first + size]))
             first += size
     return out
 
@@ -91,7 +98,7 @@ def _render_chunk(job: PdfJob, chunk: _Chunk, templates: str | None) -> PdfResul
 
     return render_documents(job.name, chunk.documents, job.stylesheets, job.split, job.title,
                             Path(templates) if templates else None, blank=job.blank, blank_after_last=not chunk.last,
-                            forms=job.forms)
+                            forms=job.forms, stamps=chunk.stamps)
 
 
 def _die_with(parent: int) -> None:

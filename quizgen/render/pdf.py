@@ -92,12 +92,12 @@ class _Renderer:
         return out
 
     def render(self, name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool, title: str = "",
-               blank: str = "", blank_after_last: bool = False, forms: bool = False) -> PdfResult:
+               blank: str = "", blank_after_last: bool = False, forms: bool = False, stamps: Sequence[str] = ()) -> PdfResult:
         started = time.perf_counter()
         refused_before = len(self.fetcher.refused)
         try:
             sheets = self.stylesheets(stylesheets)
-            laid_out = [self._layout(html, sheets, forms) for html in documents]
+            laid_out = self._layout_all(documents, sheets, stamps, forms)
             refused = self.fetcher.refused[refused_before:]
             if refused:
                 log.warning("rendering refused %d resource(s) outside templates/, e.g. %s", len(refused), refused[0])
@@ -114,7 +114,7 @@ class _Renderer:
             if title:  # else the file would carry its first document's title
                 whole.metadata = copy.copy(whole.metadata)  # copy() shares it with laid_out[0]
                 whole.metadata.title = title
-            pdf = _write(whole, documents, forms)
+            pdf = _write(whole, [*documents, *stamps], forms)  # the stamps too: they change the pages
             parts = _split(pdf, laid_out, starts) if split else ()
         except RenderError:
             raise
@@ -122,10 +122,44 @@ class _Renderer:
             raise RenderError(f"cannot render {name}", [Diagnostic(Location(name), f"{type(err).__name__}: {err}")]) from err
         return PdfResult(name, pdf, parts, time.perf_counter() - started, len(whole.pages))
 
+    def _layout_all(self, documents: Sequence[str], sheets: list, stamps: Sequence[str], forms: bool) -> list:
+        """Lay out each distinct document once; a stamped copy gets its stamp over its first page."""
+        once: dict[str, object] = {}
+        out = []
+        for n, html in enumerate(documents):
+            if html not in once:
+                once[html] = self._layout(html, sheets, forms)
+            document = once[html]
+            if n < len(stamps) and stamps[n]:
+                stamp = self._layout(stamps[n], sheets).pages[0]
+                document = document.copy([_Stamped(document.pages[0], stamp), *document.pages[1:]])
+            out.append(document)
+        return out
+
     def _layout(self, html: str, sheets: list, forms: bool = False):
         return weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
             stylesheets=sheets, font_config=self.fonts, pdf_forms=forms
         )
+
+
+class _Stamped:
+    """A laid-out page with another page's content painted over it: a reused answer sheet and its
+    student's number. WeasyPrint paints a page through ``paint``; the stamp is painted as an
+    artifact, outside the structure tree that tagged PDFs build from the page's own boxes."""
+
+    def __init__(self, page, stamp):
+        self.__dict__.update(page.__dict__)  # size, links, anchors and boxes: the sheet's own
+        self._base, self._stamp = page, stamp
+
+    def paint(self, stream, scale=1):
+        self._base.paint(stream, scale)
+        with stream.artifact():
+            # Untagged inside the artifact: a tagged PDF maps every tag to a box of the page's own tree.
+            tags, stream._tags = stream._tags, None
+            try:
+                self._stamp.paint(stream, scale)
+            finally:
+                stream._tags = tags
 
 
 #: One renderer per templates folder and process: a cache, like lru_cache, so
@@ -243,15 +277,18 @@ def _split(pdf: bytes, laid_out: Sequence, starts: Sequence[int]) -> tuple[bytes
 
 def render_documents(name: str, documents: Sequence[str], stylesheets: Sequence[str], split: bool = False,
                      title: str = "", templates: Path | None = None, blank: str = "",
-                     blank_after_last: bool = False, forms: bool = False) -> PdfResult:
+                     blank_after_last: bool = False, forms: bool = False, stamps: Sequence[str] = ()) -> PdfResult:
     """Lay out ``documents`` in this process and write one PDF of them (and each one with ``split``).
 
     With ``blank`` (HTML), that page follows every document of an odd number
     of pages but the last, and the last too with ``blank_after_last`` (when
     more documents follow in another chunk). With ``forms``, inputs become
-    PDF form fields (``render.form``).
+    PDF form fields (``render.form``). ``stamps`` (HTML, one per document,
+    "" for none) are painted over each document's first page; documents
+    that are the same are laid out once.
     """
-    return _renderer(templates).render(name, documents, stylesheets, split, title, blank, blank_after_last, forms)
+    return _renderer(templates).render(name, documents, stylesheets, split, title, blank, blank_after_last, forms,
+                                       stamps)
 
 
 def warm(templates: Path | None = None) -> None:
