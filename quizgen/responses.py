@@ -202,12 +202,10 @@ def parse_response(data: bytes, display: str) -> Response:
     except UnicodeDecodeError as err:
         raise _problem(display, f"is not UTF-8 text (byte {err.start}): not a response file") from None
     try:
-        document = _strict_decoder().decode(text)
-    except _DuplicateKey as dup:
+        document = strict_json(text)
+    except DuplicateKey as dup:
         raise ResponseError(f"{display} was not read", [Diagnostic(
-            Location(display, dup.line, None, dup.column),
-            f"key {json.dumps(dup.key, ensure_ascii=False)} is given twice in one object; programs disagree on "
-            "which one counts, so quizgen reads neither: keep one")]) from None
+            Location(display, dup.line, None, dup.column), dup.sentence())]) from None
     except json.JSONDecodeError as err:
         raise _problem(display, f"not JSON: {err.msg} (column {err.colno})", line=err.lineno) from None
     except RecursionError:
@@ -230,7 +228,7 @@ def parse_response(data: bytes, display: str) -> Response:
                     document.get("worksheet", ""), document.get("saved", ""))
 
 
-class _DuplicateKey(Exception):
+class DuplicateKey(Exception):
     """A JSON object names a key twice (plain ``json`` keeps the last silently): where the second one starts."""
 
     def __init__(self, key: str, text: str, at: int):
@@ -239,9 +237,23 @@ class _DuplicateKey(Exception):
         self.line = text.count("\n", 0, at) + 1
         self.column = at - text.rfind("\n", 0, at)
 
+    def sentence(self) -> str:
+        """Return what is wrong, for the file's line and column."""
+        return (f"key {json.dumps(self.key, ensure_ascii=False)} is given twice in one object; programs disagree on "
+                "which one counts, so quizgen reads neither: keep one")
+
+
+def strict_json(text: str) -> object:
+    """Return the JSON document ``text``; DuplicateKey (with line and column) if an object names a key twice.
+
+    Files a teacher may open and edit by hand are read this way: the
+    response files here, and the build's manifest (quizgen.marking.build).
+    """
+    return _strict_decoder().decode(text)
+
 
 def _strict_decoder() -> json.JSONDecoder:
-    """Return a JSON decoder that raises _DuplicateKey on a key given twice in one object.
+    """Return a JSON decoder that raises DuplicateKey on a key given twice in one object.
 
     ``object_pairs_hook`` alone would see the duplicate but not where it is;
     the pure-Python scanner calls ``parse_object`` with the object's start, so
@@ -262,7 +274,7 @@ def _strict_decoder() -> json.JSONDecoder:
         while True:  # the object parsed, so it is well formed: walk its keys to the second of a pair
             key, after = scanstring(text, at + 1, strict)
             if key in seen:
-                raise _DuplicateKey(key, text, at)
+                raise DuplicateKey(key, text, at)
             seen.add(key)
             _, at = scan_once(text, skip(text, skip(text, after) + 1))  # past the colon and the value
             at = skip(text, skip(text, at) + 1)  # past the comma
@@ -485,6 +497,7 @@ def read_form(data: bytes, display: str) -> Response:
     if unknown:
         raise _problem(display, f"names a kind of question this quizgen does not know: {unknown[0]!r}", FORM_KINDS)
     values = {name: _field_value(f) for name, f in fields.items()}
+    values |= _split_radio_groups(reader, display)
     answers = {}
     problems: list[Diagnostic] = []
     for position, kind in enumerate(kind_list, start=1):
@@ -502,6 +515,31 @@ def read_form(data: bytes, display: str) -> Response:
         raise _problem(display, "the form's Name field is empty: whose answers are these?", "name")
     extra = {name: text for name, text in values.items() if name.endswith("-working") and text}
     return Response(display, build, version, student, answers, "pdf-form", entries.get(FORM_WORKSHEET, ""), "", extra)
+
+
+def _split_radio_groups(reader, display: str) -> dict[str, str | None]:
+    """Return the value of each radio group a form holds as several fields of one name.
+
+    Forms made before quizgen.render.pdf joined them hold a question whose
+    choices run over a page as one field per page, each numbering its
+    buttons from 0 (pypdf's ``get_fields`` keeps the last): each field's
+    state is read through its own export values. Two different letters
+    ticked cannot be read.
+    """
+    groups: dict[str, list] = {}
+    for reference in reader.trailer["/Root"].get("/AcroForm", {}).get("/Fields", []):
+        f = reference.get_object()
+        if f.get("/FT") == "/Btn" and "/Kids" in f and "/Opt" in f:
+            groups.setdefault(str(f.get("/T", "")), []).append(f)
+    out = {}
+    for name, fields in groups.items():
+        if len(fields) > 1:
+            ticked = sorted({v for f in fields if (v := _field_value(f)) is not None})
+            if len(ticked) > 1:
+                raise _problem(display, f"two choices are ticked, {' and '.join(ticked)} (the question runs over two"
+                                        " pages): tick one", name)
+            out[name] = ticked[0] if ticked else None
+    return out
 
 
 def _field_value(f) -> str | None:

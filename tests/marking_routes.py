@@ -336,11 +336,13 @@ def fill_marks_sheet(template: Path, roster: list[Student]) -> None:
 # Moodle
 
 
+# Dates as the attempts tables write them when downloading: strftimedatetime with its comma made a space
+# (mod/quiz/report/overview/overview_table.php and responses/last_responses_table.php, build_table).
 MOODLE_EN = {"last": "Last name", "first": "First name", "email": "Email address", "state": "State",
              "started": "Started on", "completed": "Completed", "duration": "Duration", "grade": "Grade",
              "question": "Question", "response": "Response", "right": "Right answer", "qbrief": "Q.",
              "finished": "Finished", "average": "Overall average", "requires": "Requires grading",
-             "true": "True", "false": "False", "decimal": ".", "dates": ["5 March 2024, 9:02 AM", "5 March 2024, 9:31 AM"]}
+             "true": "True", "false": "False", "decimal": ".", "dates": ["5 March 2024  9:02 AM", "5 March 2024  9:31 AM"]}
 MOODLE_FR = {"last": "Nom de famille", "first": "Prénom", "email": "Adresse de courriel", "state": "État",
              "started": "Commencé le", "completed": "Terminé", "duration": "Temps utilisé", "grade": "Note",
              "question": "Question", "response": "Réponse", "right": "Bonne réponse", "qbrief": "Q.",
@@ -518,10 +520,18 @@ def canvas_texts(qti_zip: bytes, version: str) -> dict[str, str]:
     for item in root.iterfind(".//q:item", ns):
         qid = item.get("title").split()[1]
         body = item.find("q:presentation/q:material/q:mattext", ns).text
-        # Rails' strip_tags: tags gone, the special characters escaped again.
-        text = html.unescape(re.sub(r"<[^>]*>", "", body))
-        out[qid] = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        # Canvas's own HtmlTextHelper.strip_tags (gems/html_text_helper): tags gone, numeric character
+        # references decoded, named ones (&amp; &lt; …) dropped.
+        text = re.sub(r"</?[^<>\n]*>?", "", body)
+        text = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), text)
+        out[qid] = re.sub(r"&\w+;", "", text)
     return out
+
+
+def canvas_choice(text: str) -> str:
+    """Return a choice's text as Canvas keeps it from the QTI's HTML (Qti::HtmlHelper#clear_html): named
+    entities dropped, spacing squeezed."""
+    return " ".join(re.sub(r"&\w+;", "", html.escape(text, quote=False)).split())
 
 
 def canvas_cell(item: model.WorksheetItem, answer: object) -> str:
@@ -530,11 +540,11 @@ def canvas_cell(item: model.WorksheetItem, answer: object) -> str:
     if answer is None:
         return ""
     if isinstance(q, model.SingleChoice):
-        return q.choices[ord(answer) - 65].text
+        return canvas_choice(q.choices[ord(answer) - 65].text)
     if isinstance(q, model.TrueFalse):
         return "True" if answer else "False"
     if isinstance(q, (model.MultipleResponse, model.MarkTheWords)):
-        return ",".join(t.replace(",", "\\,") for t in moodle_choice_texts(item, answer))
+        return ",".join(canvas_choice(t).replace(",", "\\,") for t in moodle_choice_texts(item, answer))
     if isinstance(q, (model.Matching, model.Ordering)):
         if isinstance(q, model.Matching):
             pairs = [(p.left, item.shuffled[ord(answer[n]) - 65] if answer.get(n) else "")
@@ -572,9 +582,13 @@ def write_canvas(path: Path, roster: list[Student], qti_zip: bytes, *, sis: bool
                 share = Fraction(override[2])
             points = (share or 0) * item.question.points
             lms[(s.name, item.number)] = None if share is None else points
-            row += [canvas_cell(item, answer), f"{float(points)}" if answer is not None else ""]
-            correct += share == 1
-            incorrect += share != 1
+            # Every question has its entry in submission_data, a blank one too: its points are 0.0. An
+            # ungraded essay is correct: "undefined" and a partial answer "partial", both truthy in Ruby, so
+            # "n correct" counts them (student_analysis.rb: submission_data.select { |a| a[:correct] }).
+            row += [canvas_cell(item, answer), f"{float(points)}"]
+            counted = answer is not None and (share is None or share > 0)
+            correct += counted
+            incorrect += not counted
             score += points
         row += [str(correct), str(incorrect), f"{float(score)}"]
         rows.append(row)

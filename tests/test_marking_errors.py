@@ -160,6 +160,39 @@ def test_manifest_problems(runner, tmp_path):
         f"{old}: field 'versions[0].positions[0]': position has no 'scoring' (written by an older quizgen: build again to mark)")
 
 
+def test_a_manifest_with_a_key_given_twice_is_refused(built, runner, tmp_path):
+    """Read as strictly as a response file: a second "key" (say, hand-added to change the key) is not taken silently."""
+    worksheet, manifest, _ = built
+    text = manifest.read_text(encoding="utf-8")
+    number = _single_choice(worksheet)
+    record = f'"position": {number},'
+    assert text.count(record) >= 1
+    at = text.index('"key": ', text.index(record))
+    doubled = text[:at] + '"key": "D",\n      ' + text[at:]
+    changed = tmp_path / "sampler-manifest.json"
+    changed.write_text(doubled, encoding="utf-8")
+    line = doubled.count("\n", 0, doubled.index('"key": ', at + 1)) + 1
+    column = doubled.index('"key": ', at + 1) - doubled.rfind("\n", 0, doubled.index('"key": ', at + 1))
+    response = _response(tmp_path / "in", "ada.json", built[2], answers={str(number): "D"})
+    lines = _fails(runner, changed, str(response), "-o", str(tmp_path / "results"))
+    assert lines[0] == (f'{changed}:{line}:{column}: key "key" is given twice in one object; programs disagree on '
+                        "which one counts, so quizgen reads neither: keep one")
+    assert not (tmp_path / "results").exists()
+
+
+def test_a_manifest_with_a_version_or_position_twice_is_refused(built, runner, tmp_path):
+    _, manifest, _ = built
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    twice = dict(data, versions=data["versions"] + [data["versions"][0]])
+    path = tmp_path / "twice-manifest.json"
+    path.write_text(json.dumps(twice), encoding="utf-8")
+    assert _fails(runner, path, str(tmp_path))[0] == f"{path}: field 'versions[2].letter': version A is listed twice"
+    version = dict(data["versions"][0], positions=data["versions"][0]["positions"] + [data["versions"][0]["positions"][0]])
+    path.write_text(json.dumps(dict(data, versions=[version])), encoding="utf-8")
+    assert _fails(runner, path, str(tmp_path))[0] == (
+        f"{path}: field 'versions[0].positions[12].position': version A lists question 1 twice")
+
+
 def test_skip_bad_marks_the_rest_and_lists_what_was_skipped(built, runner, tmp_path):
     worksheet, manifest, build_id = built
     answers = {str(_single_choice(worksheet)): "B"}

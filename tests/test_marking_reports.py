@@ -150,7 +150,7 @@ def test_class_report_pdf(marked, tmp_path):
     assert coloured > 100, "no chart bars on the first page"
 
 
-def test_feedback_sheets_one_page_each_and_no_rubric(marked, built):
+def test_feedback_sheets_one_page_each_and_no_model_answer(marked, built):
     out, roster = marked
     _, _, build = built
     pages = routes.pdf_text((out / "sampler-feedback.pdf").read_bytes())
@@ -192,3 +192,110 @@ def test_feedback_sheets_fit_one_page_with_every_answer_wrong(built):
         subs.append(_submission(build, letter, f"Student {letter}", answers))
     pages = routes.pdf_text(feedback_pdf(mark(build, subs, {})))
     assert len(pages) == len(subs)
+
+
+def _wrong(p: dict) -> object:
+    """Return a wrong answer to a position (open response: some text, to be marked)."""
+    rec = p["scoring"]
+    if p["kind"] == "single-choice":
+        return next(x for x in rec["letters"] if x not in rec["correct"])
+    if p["kind"] == "mark-the-words":
+        return [t for t in rec["tokens"] if t not in rec["words"]][:2]
+    if p["kind"] in ("matching",):
+        return {n: None for n in range(1, len(rec["correct"]) + 1)} | {1: rec["correct"][1]}
+    if p["kind"] == "ordering":
+        return list(reversed(rec["correct"]))
+    if p["kind"] == "open-response":
+        return "It says so."
+    return "a wrong answer"
+
+
+def test_feedback_gives_a_mark_the_words_key_as_its_phrases_and_an_open_answer_its_rubric(built):
+    """The key to a passage to mark is its phrases ('wealthy landowners'), not its words in alphabetical order; an
+    open answer, once marked, shows the level reached and what full marks take (the rubric is fine after marking)."""
+    from quizgen.marking.report import feedback_context
+
+    _, _, build = built
+    letter, version = next((v.letter, v) for v in build.versions.values()
+                           if any(p["kind"] == "mark-the-words" and any(len(w) > 1 for w in p["scoring"]["phrase_words"])
+                                  for p in v.positions.values()))
+    mtw = next(p for p in version.positions.values() if p["kind"] == "mark-the-words")
+    opened = next(p for p in version.positions.values() if p["kind"] == "open-response")
+    student = _submission(build, letter, "Ada Lovelace", {n: _wrong(p) for n, p in version.positions.items()})
+    rubric = {(student.student.key, letter, opened["position"]): (Fraction(1), "It says so.")}
+    results = mark(build, [student], rubric)
+    missed = {m["number"]: m for m in feedback_context(results, results.students[0])["missed"]}
+    assert missed[mtw["position"]]["right"] == "; ".join(mtw["scoring"]["phrases"])
+    levels = {level["name"]: level for level in opened["scoring"]["levels"]}
+    marked = missed[opened["position"]]
+    assert marked["points"] == "1 of 2 points"
+    assert marked["right"].startswith(f"Emergent (1 of 2 points). Full marks: {levels['Proficient']['text'][:40]}")
+    assert "teacher's comments" not in marked["right"]
+    one_point = next(m for m in missed.values() if m["number"] != opened["position"])
+    assert one_point["points"] == "0 of 1 point"
+
+
+def test_item_analysis_counts_every_version_of_a_question_whose_choices_differ(built):
+    """A parametric single choice (its numbers differ by version): every answer chosen is listed with its
+    count, each version's right answer flagged, and the most-missed entry gives each version's answer."""
+    from quizgen import scoring
+    from quizgen.marking.report import class_report_context
+
+    _, _, build = built
+    holding: dict[str, list] = {}
+    for v in build.versions.values():
+        for p in v.positions.values():
+            if p["kind"] == "single-choice":
+                holding.setdefault(p["question"], []).append((v.letter, p))
+    question, (first, second) = next((q, (a, b)) for q, found in holding.items() for a in found for b in found
+                                     if a[0] < b[0] and [c["text"] for c in a[1]["choices"]]
+                                     != [c["text"] for c in b[1]["choices"]]
+                                     and scoring.key_answer(a[1]) != scoring.key_answer(b[1])
+                                     and a[1]["choices"][ord(scoring.key_answer(a[1])) - 65]["text"]
+                                     != b[1]["choices"][ord(scoring.key_answer(b[1])) - 65]["text"])
+    subs = []
+    for i, (letter, p) in enumerate([first, first, second, second, second]):
+        answers = {n: None if q["kind"] == "open-response" else scoring.key_answer(q)
+                   for n, q in build.versions[letter].positions.items()}  # all right but this one (or not)
+        answers[p["position"]] = scoring.key_answer(p) if i in (0, 2) else _wrong(p)
+        subs.append(_submission(build, letter, f"Student {i}", answers))
+    context = class_report_context(mark(build, subs, {}), inline_css=True)
+    row = next(r for r in context["items"] if r["question"] == question)
+    assert sum(c["count"] for c in row["choices"]) == 5
+    right = {c["text"] for c in row["choices"] if c["right"]}
+    assert right == {p["choices"][ord(scoring.key_answer(p)) - 65]["text"] for _, p in (first, second)}
+    missed = next(m for m in context["most_missed"] if m["question"] == question)
+    assert f"(version {first[0]})" in missed["answer"] and f"(version {second[0]})" in missed["answer"]
+    assert not {w["text"] for w in missed["wrong"]} & right
+
+
+def test_most_missed_open_question_lists_no_other_answers(built):
+    from quizgen.marking.report import class_report_context
+
+    _, _, build = built
+    version = build.versions["A"]
+    opened = next(p for p in version.positions.values() if p["kind"] == "open-response")
+    subs = [_submission(build, "A", f"Student {i}", {opened["position"]: "It says so."}) for i in range(3)]
+    rubric = {(s.student.key, "A", opened["position"]): (Fraction(0), "It says so.") for s in subs}
+    context = class_report_context(mark(build, subs, rubric), inline_css=True)
+    missed = next(m for m in context["most_missed"] if m["question"] == opened["question"])
+    assert missed["wrong"] == []
+
+
+def test_item_analysis_lists_the_commonest_written_answers(built):
+    """A short answer or number: the answers written most often, with their counts, the right ones flagged
+    (the items CSV had them; the class report showed nothing)."""
+    from quizgen import scoring
+    from quizgen.marking.report import class_report_context
+
+    _, _, build = built
+    letter, short = next((v.letter, p) for v in build.versions.values() for p in v.positions.values()
+                         if p["kind"] == "short-answer")
+    accepted = short["scoring"]["accepted"][0]
+    typed = [accepted.upper() + ".", accepted, "propaganda", "propaganda", "Propaganda ", "tokyo", None]
+    subs = [_submission(build, letter, f"Student {i}", {short["position"]: t}) for i, t in enumerate(typed)]
+    row = next(r for r in class_report_context(mark(build, subs, {}), inline_css=True)["items"]
+               if r["question"] == short["question"])
+    assert [(c["text"], c["count"], c["right"]) for c in row["choices"]] == [
+        ("propaganda", 3, False), (accepted, 2, True), ("tokyo", 1, False), ("(blank)", 1, False)]
+    assert scoring.score(short, "propaganda").status == scoring.WRONG

@@ -15,6 +15,7 @@ from pathlib import Path
 from quizgen.errors import AnswersError, Diagnostic, Location
 from quizgen.manifest import SCHEMA_VERSION
 from quizgen.marking.schema import SCORING_FIELDS
+from quizgen.responses import DuplicateKey, strict_json
 
 #: Fields every position must have for marking.
 POSITION_FIELDS = ("position", "question", "kind", "skill", "subskill", "points", "key", "scoring", "stem")
@@ -62,7 +63,11 @@ def load_build(path: Path) -> Build:
     """Return the build recorded in the manifest at ``path``; AnswersError if it cannot be used."""
     where = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        # As strictly as a response file: a key given twice (a hand edit, a bad merge) is not read
+        # as whichever comes last.
+        data = strict_json(Path(path).read_text(encoding="utf-8"))
+    except DuplicateKey as dup:
+        raise AnswersError("cannot mark", [Diagnostic(Location(where, dup.line, None, dup.column), dup.sentence())]) from None
     except FileNotFoundError:
         raise _refuse(where, "no such file") from None
     except IsADirectoryError:
@@ -73,6 +78,10 @@ def load_build(path: Path) -> Build:
         raise AnswersError("cannot mark", [Diagnostic(Location(where, err.lineno), f"not a manifest: JSON: {err.msg}")]) from None
     except OSError as err:
         raise _refuse(where, f"cannot read: {err.strerror or err}") from None
+    except RecursionError:
+        raise _refuse(where, "not a manifest: nested too deeply") from None
+    except ValueError:  # an integer longer than Python will convert
+        raise _refuse(where, "not a manifest: it holds a number too long to read") from None
     return _build(data, where)
 
 
@@ -93,6 +102,8 @@ def _build(data: object, where: str) -> Build:
     versions: dict[str, Version] = {}
     for index, record in enumerate(data["versions"] if isinstance(data["versions"], list) else []):
         version = _version(record, where, index)
+        if version.letter in versions:
+            raise _refuse(where, f"version {version.letter} is listed twice", f"versions[{index}].letter")
         versions[version.letter] = version
     if not versions:
         raise _refuse(where, "the manifest lists no versions", "versions")
@@ -105,6 +116,7 @@ def _version(record: object, where: str, index: int) -> Version:
     field = f"versions[{index}]"
     if not isinstance(record, dict) or not isinstance(record.get("positions"), list):
         raise _refuse(where, "not a version record", field)
+    letter = str(record.get("letter", "")).upper()
     positions = {}
     for n, position in enumerate(record["positions"]):
         missing = [f for f in POSITION_FIELDS if not isinstance(position, dict) or f not in position]
@@ -115,5 +127,8 @@ def _version(record: object, where: str, index: int) -> Version:
         if missing:
             hint = " (written by an older quizgen: build again to mark)" if "scoring" in missing[0] else ""
             raise _refuse(where, f"position has no '{missing[0]}'{hint}", f"{field}.positions[{n}]")
-        positions[int(position["position"])] = position
-    return Version(str(record.get("letter", "")).upper(), int(record.get("points", 0)), positions)
+        number = int(position["position"])
+        if number in positions:
+            raise _refuse(where, f"version {letter} lists question {number} twice", f"{field}.positions[{n}].position")
+        positions[number] = position
+    return Version(letter, int(record.get("points", 0)), positions)

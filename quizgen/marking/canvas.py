@@ -67,13 +67,26 @@ def recognise(table: Table) -> Report | None:
             questions.append((index, index + 1, match["text"], Fraction(points)))
     if not questions or len(header) < questions[-1][1] + 4:
         return None
-    first = questions[0][0]
-    # name, id, [sis_id,] [root_account,] section, section_id, [section_sis_id,] submitted, [attempt]
-    before = first
-    named = before >= 5
-    sis = before >= 7 if named else False
-    return Report(table, questions, 0 if named else -1, 1 if named else -1, 2 if sis else -1,
-                  (3 if sis else 2) if named else 0)
+    name, id_, sis_id, section = _student_columns(table, questions[0][0])
+    return Report(table, questions, name, id_, sis_id, section)
+
+
+def _student_columns(table: Table, before: int) -> tuple[int, int, int, int]:
+    """Return the columns of name, id, sis_id (-1: none) and section, from the ``before`` columns ahead of the questions.
+
+    They are ``name, id, [sis_id,] [root_account,] section, section_id,
+    [section_sis_id,] submitted, [attempt]``, each translated, so they are
+    told apart by count and content: an attempt column holds whole numbers,
+    where "submitted" holds dates; sis_id and section_sis_id come together.
+    """
+    if before < 5:  # an anonymous survey: section, section_id, [section_sis_id,] submitted, [attempt]
+        return -1, -1, -1, 0
+    last = [row[before - 1].strip() for _, row in table.rows[1:] if len(row) >= before]
+    attempt = any(last) and all(cell.isdecimal() for cell in last if cell)
+    ahead = before - 1 - attempt  # the columns ahead of "submitted"
+    sis = ahead >= 6
+    root_account = ahead in (5, 7)
+    return 0, 1, 2 if sis else -1, 2 + sis + root_account
 
 
 def read(report: Report, build: Build, forced: str | None) -> ReadResult:
@@ -203,14 +216,15 @@ def analysis_answer(position: dict, text: str) -> object:
     kind = position["kind"]
     if not text.strip():
         return None
+    # Canvas keeps a choice's text with its named entities dropped (lms.entities_dropped).
     if kind in ("single-choice", "true-false"):
-        return lms.choice_answer(position, [text])
+        return lms.choice_answer(position, [text], dropped=True)
     if kind in ("multiple-response", "mark-the-words"):
-        return lms.choice_answer(position, [t for t in split_escaped(text, ",") if t.strip()])
+        return lms.choice_answer(position, [t for t in split_escaped(text, ",") if t.strip()], dropped=True)
     if kind in ("matching", "ordering"):
         pairs = []
         for piece in split_escaped(text, ","):
             left, *right = split_escaped(piece, "=>")
             pairs.append((left, "=>".join(right)))
-        return lms.paired_answer(position, pairs)
+        return lms.paired_answer(position, pairs, dropped=True)
     return text

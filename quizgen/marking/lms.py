@@ -71,37 +71,63 @@ def split_known(text: str, separator: str, known: list[str]) -> list[str] | None
     return best[len(pieces)]
 
 
-def letters_of(position: dict, texts: list[str]) -> list[str] | None:
+def entities_dropped(text: str) -> str:
+    """Return a text as Canvas keeps an imported choice: its HTML with every named entity dropped.
+
+    Canvas's QTI import (``Qti::HtmlHelper#clear_html`` in instructure/canvas-lms)
+    decodes numeric character references and deletes named ones, so a
+    choice "flag & glory" is "flag  glory" in Canvas, and in its reports.
+    """
+    return re.sub(r"&\w+;", "", html.escape(text, quote=False))
+
+
+def index_of(texts: list[str], text: str, dropped: bool = False) -> int | None:
+    """Return which of ``texts`` ``text`` is (None: none); with ``dropped``, also as ``entities_dropped`` left it.
+
+    ValueError when it is two of them once entities are dropped ("a <b>"
+    and "a b"): quizgen does not guess.
+    """
+    found = [i for i, t in enumerate(texts) if same_text(t, text)]
+    if dropped:
+        found += [i for i, t in enumerate(texts) if i not in found and same_text(entities_dropped(t), text)]
+    if len(found) > 1:
+        raise ValueError(f"'{text[:50]}' fits two of the question's choices once '&', '<' and '>' are dropped (as "
+                         "Canvas drops them): mark this answer by hand")
+    return found[0] if found else None
+
+
+def letters_of(position: dict, texts: list[str], dropped: bool = False) -> list[str] | None:
     """Return the letters of the choices with these texts at ``position``, or None if one is not a choice."""
     choices = [c["text"] for c in position["choices"]]
     out = []
     for text in texts:
-        index = next((i for i, c in enumerate(choices) if same_text(c, text)), None)
+        index = index_of(choices, text, dropped)
         if index is None:
             return None
         out.append(scoring.letter_of_index(index))
     return out
 
 
-def place_or_letter(position: dict, right: str) -> int | str | None:
+def place_or_letter(position: dict, right: str, dropped: bool = False) -> int | str | None:
     """Return what a matched right-hand text stands for: a place (ordering) or a letter (matching)."""
     rec = position["scoring"]
     if position["kind"] == "ordering":
         return int(right) if right.strip().isdigit() else None
-    index = next((i for i, o in enumerate(rec["options"]) if same_text(o, right)), None)
+    index = index_of(rec["options"], right, dropped)
     return None if index is None else scoring.letter_of_index(index)
 
 
-def paired_answer(position: dict, pairs: list[tuple[str, str]]) -> object:
+def paired_answer(position: dict, pairs: list[tuple[str, str]], dropped: bool = False) -> object:
     """Return a matching or ordering answer from (prompt text, chosen text) pairs; ValueError if one is unknown."""
     rec = position["scoring"]
     prompts = rec["prompts"] if position["kind"] == "matching" else rec["items"]
     given: dict[int, object] = {}
     for left, right in pairs:
-        number = next((i for i, p in enumerate(prompts, start=1) if same_text(p, left)), None)
+        index = index_of(prompts, left, dropped)
+        number = None if index is None else index + 1
         if number is None:
             raise ValueError(f"'{left[:50]}' is not one of the question's items")
-        value = place_or_letter(position, right) if right.strip() else None
+        value = place_or_letter(position, right, dropped) if right.strip() else None
         if right.strip() and value is None:
             raise ValueError(f"'{right[:50]}' is not one of the question's choices")
         given[number] = value
@@ -110,8 +136,11 @@ def paired_answer(position: dict, pairs: list[tuple[str, str]]) -> object:
     return [given.get(n) for n in range(1, len(prompts) + 1)]
 
 
-def choice_answer(position: dict, texts: list[str]) -> object:
-    """Return a choice question's answer from the chosen choices' texts; ValueError if one is not a choice."""
+def choice_answer(position: dict, texts: list[str], dropped: bool = False) -> object:
+    """Return a choice question's answer from the chosen choices' texts; ValueError if one is not a choice.
+
+    ``dropped``: the texts may have lost their named entities, as Canvas's do (``entities_dropped``).
+    """
     kind = position["kind"]
     if kind == "mark-the-words":
         return [w for t in texts for w in scoring.words(t)]
@@ -120,7 +149,7 @@ def choice_answer(position: dict, texts: list[str]) -> object:
         if value is None:
             raise ValueError(f"'{'; '.join(texts)[:50]}' is not True or False")
         return value
-    letters = letters_of(position, texts)
+    letters = letters_of(position, texts, dropped)
     if letters is None:
         raise ValueError(f"'{'; '.join(texts)[:60]}' is not among the question's choices")
     return letters[0] if kind == "single-choice" else sorted(letters)

@@ -215,12 +215,14 @@ def most_missed(results: ClassResults) -> list[dict]:
     out = []
     for item in items:
         p = item.position
-        wrong = [(text, n) for text, n in item.choices.most_common() if text != _right_in_words(p)][:3]
+        # An open answer is counted as "(marked)": there are no other answers to show.
+        wrong = [] if p["kind"] == "open-response" else [
+            (text, n) for text, n in item.choices.most_common() if text not in item.right][:3]
         out.append({
             "question": p["question"], "stem": p["stem"], "facility": pct(item.facility * 100),
             "students": len(item.scores),
             "skill": skill_name(p["skill"]), "subskill": subskill_name(p["subskill"]),
-            "answer": answer_in_words(p, scoring.key_answer(p)) if p["kind"] != "open-response" else "see the rubric",
+            "answer": _keys_text(item) if p["kind"] != "open-response" else "see the rubric",
             "explanation": p["explanation"],
             "claims": [{"summary": c["summary"], "verdict": _VERDICTS.get(c["verdict"], c["verdict"])} for c in p["claims"]],
             "wrong": [{"text": text, "count": n} for text, n in wrong],
@@ -228,14 +230,19 @@ def most_missed(results: ClassResults) -> list[dict]:
     return out
 
 
-def _right_in_words(position: dict) -> str:
-    kind = position["kind"]
-    key = scoring.key_answer(position)
-    if kind == "single-choice":
-        return position["choices"][ord(key) - ord("A")]["text"]
-    if kind == "multiple-response":
-        return " + ".join(position["choices"][ord(x) - ord("A")]["text"] for x in sorted(key))
-    return scoring.answer_text(position, key)
+def key_in_words(position: dict) -> str:
+    """Return the key as a student reads it: 'C: Seoul', a passage's phrases to mark, '1-C, 2-A'."""
+    if position["kind"] == "mark-the-words":
+        return "; ".join(position["scoring"]["phrases"])
+    return answer_in_words(position, scoring.key_answer(position))
+
+
+def _keys_text(item) -> str:
+    """Return the key of a question, or of each version where they differ: '34 (version C); 42 (versions D, F)'."""
+    if len(item.right) == 1:
+        return key_in_words(item.position)
+    return "; ".join(f"{text} (version{'s' if len(letters) > 1 else ''} {', '.join(letters)})"
+                     for text, letters in item.right.items())
 
 
 def _item_row(item) -> dict:
@@ -243,16 +250,38 @@ def _item_row(item) -> dict:
     d = item.discrimination
     choices = []
     if p["kind"] in ("single-choice", "multiple-response", "true-false"):
-        right = _right_in_words(p)
-        options = [c["text"] for c in p["choices"]] if p["kind"] == "single-choice" else None
+        # Every version's choices: they differ where a question's numbers do.
+        options = item.options if p["kind"] == "single-choice" else None
         for text in options or [t for t, _ in item.choices.most_common()]:
-            choices.append({"text": shorten(text, 70), "count": item.choices.get(text, 0), "right": text == right})
+            choices.append({"text": shorten(text, 70), "count": item.choices.get(text, 0), "right": text in item.right})
         if item.choices.get("(blank)"):
             choices.append({"text": "(blank)", "count": item.choices["(blank)"], "right": False})
+    elif p["kind"] in ("numeric", "short-answer"):
+        choices = _written_answers(item)
     return {"question": p["question"], "kind": p["kind"], "subskill": p["subskill"],
             "students": len(item.scores) + item.to_mark, "facility": "—" if item.facility is None else f"{float(item.facility):.2f}",
             "discrimination": "—" if d is None else f"{d:.2f}", "flags": item.flags, "choices": choices,
             "to_mark": item.to_mark}
+
+
+#: The written answers (short answer, number) the item analysis lists, commonest first.
+WRITTEN_ANSWERS = 5
+
+
+def _written_answers(item) -> list[dict]:
+    """Return the commonest written answers, as the key compares them (case, spacing, a final stop set aside)."""
+    counts: dict[str, int] = {}
+    for text, count in item.choices.items():
+        if text != "(blank)":
+            key = scoring.normalize_text(text) if item.position["kind"] == "short-answer" else text
+            counts[key] = counts.get(key, 0) + count
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:WRITTEN_ANSWERS]
+    out = [{"text": shorten(text, 70), "count": n,
+            "right": any(scoring.score(p, text).status == scoring.CORRECT for p in item.positions.values())}
+           for text, n in top]
+    if item.choices.get("(blank)"):
+        out.append({"text": "(blank)", "count": item.choices["(blank)"], "right": False})
+    return out
 
 
 def class_report_html(results: ClassResults) -> str:
@@ -300,11 +329,11 @@ def feedback_context(results: ClassResults, s: StudentResult, tight: bool = Fals
         lost[p["subskill"]] = lost.get(p["subskill"], 0) + a.score.maximum - a.score.points
         missed.append({
             "number": p["position"], "stem": shorten(p["stem"], stem),
-            "points": f"{scoring.number_text(a.score.points)} of {scoring.number_text(a.score.maximum)}",
+            "points": _points_of(a.score.points, a.score.maximum),
             "given": "(no answer)" if a.score.status == scoring.BLANK else shorten(answer_in_words(p, a.answer), answer),
-            # An open answer's model answer and rubric stay with the teacher.
-            "right": shorten(answer_in_words(p, scoring.key_answer(p)), answer) if p["kind"] != "open-response"
-            else "see your teacher's comments",
+            # Once marked, the rubric may be shown (the model answer stays with the teacher).
+            "right": shorten(key_in_words(p), answer) if p["kind"] != "open-response"
+            else shorten(_rubric_feedback(p, a.score.points), answer + why // 2),
             "explanation": shorten(p["explanation"], why),
         })
     skills = []
@@ -324,6 +353,20 @@ def feedback_context(results: ClassResults, s: StudentResult, tight: bool = Fals
                   f" {scoring.number_text(pending)} still to mark"),
         "skills": skills, "missed": missed, "waiting": waiting, "practise": practise,
     }
+
+
+def _points_of(points: Fraction, maximum: Fraction) -> str:
+    """Return '0 of 1 point', '1.5 of 2 points'."""
+    return f"{scoring.number_text(points)} of {scoring.number_text(maximum)} point{'' if maximum == 1 else 's'}"
+
+
+def _rubric_feedback(position: dict, points: Fraction) -> str:
+    """Return the level an open answer reached and what full marks take: 'Emergent (1 of 2 points). Full marks: …'."""
+    levels = position["scoring"]["levels"]
+    maximum = Fraction(position["points"])
+    reached = next((level["name"] for level in levels if Fraction(level["points"]) == points), "Marked")
+    top = max(levels, key=lambda level: Fraction(level["points"]))
+    return f"{reached} ({_points_of(points, maximum)}). Full marks: {top['text']}"
 
 
 def feedback_pdf(results: ClassResults) -> bytes:

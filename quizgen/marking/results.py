@@ -112,6 +112,23 @@ class Item:
     choices: Counter = field(default_factory=Counter)  # chosen answer (in words) → students
     to_mark: int = 0
     blank: int = 0
+    #: The key in words → the versions it is the key of; several where versions differ (a parametric question).
+    right: dict[str, list[str]] = field(default_factory=dict)
+    #: Every choice's text in the versions answered, first seen first (choices differ in a parametric question).
+    options: list[str] = field(default_factory=list)
+    #: The position holding the question in each version answered.
+    positions: dict[str, dict] = field(default_factory=dict)
+
+    def saw(self, version: str, position: dict) -> None:
+        """Note what one version's position holds: its key and its choices."""
+        if version in self.positions:
+            return
+        self.positions[version] = position
+        if position["kind"] != "open-response":
+            versions = self.right.setdefault(in_words(position, scoring.key_answer(position)), [])
+            if version not in versions:
+                versions.append(version)
+        self.options += [c["text"] for c in position.get("choices", ()) if c["text"] not in self.options]
 
     @cached_property
     def facility(self) -> float | None:
@@ -204,6 +221,7 @@ def item_analysis(students: list[StudentResult]) -> list[Item]:
     for result in students:
         for a in result.answers:
             item = items.setdefault(a.position["question"], Item(a.position["question"], a.position))
+            item.saw(result.version, a.position)
             if not a.score.counted:
                 item.to_mark += 1
                 continue
@@ -219,17 +237,19 @@ def item_analysis(students: list[StudentResult]) -> list[Item]:
 
 def _in_words(a: Answer) -> str:
     """Return an answer as the item analysis counts it: a choice's text, True/False, or what was written."""
-    kind = a.position["kind"]
-    if a.score.status == scoring.BLANK:
-        return "(blank)"
+    return "(blank)" if a.score.status == scoring.BLANK else in_words(a.position, a.answer)
+
+
+def in_words(position: dict, answer: object) -> str:
+    """Return a (not blank) answer in words: a choice's text, choices' texts joined by " + ", or as written."""
+    kind = position["kind"]
     if kind == "single-choice":
-        index = ord(a.answer) - ord("A")
-        return a.position["choices"][index]["text"]
+        return position["choices"][ord(answer) - ord("A")]["text"]
     if kind == "multiple-response":
-        return " + ".join(a.position["choices"][ord(x) - ord("A")]["text"] for x in sorted(a.answer))
+        return " + ".join(position["choices"][ord(x) - ord("A")]["text"] for x in sorted(answer))
     if kind in ("numeric", "short-answer"):
-        return " ".join(str(a.answer).split())
-    return scoring.answer_text(a.position, a.answer) if kind != "open-response" else "(marked)"
+        return " ".join(str(answer).split())
+    return scoring.answer_text(position, answer) if kind != "open-response" else "(marked)"
 
 
 def correlation(xs: list[float], ys: list[float]) -> float | None:

@@ -205,6 +205,7 @@ def _tidy_radio_groups(pdf: bytes) -> bytes:
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
     form = writer.root_object["/AcroForm"]
+    _join_split_radio_groups(form)
     kept = ArrayObject()
     for reference in form["/Fields"]:
         field = reference.get_object()
@@ -222,6 +223,49 @@ def _tidy_radio_groups(pdf: bytes) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _join_split_radio_groups(form) -> None:
+    """Make each radio group one field, however many pages its buttons are on.
+
+    WeasyPrint 70 gathers radio buttons page by page: a question whose
+    choices break across a page gets a second group of the same name on the
+    next page, its buttons' states counting from 0 again. Readers then kept
+    one group or the other, so a choice after the break read as A, or the
+    question as unanswered. Here the buttons of a later group join the
+    first group, states renumbered after its own, so state n is still the
+    n-th export value (/Opt), and the later group leaves the field list.
+    """
+    from pypdf.generic import ArrayObject, NameObject
+
+    first: dict[str, tuple] = {}
+    kept = ArrayObject()
+    for reference in form["/Fields"]:
+        field = reference.get_object()
+        if field.get("/FT") != "/Btn" or "/Kids" not in field or "/Opt" not in field:
+            kept.append(reference)
+            continue
+        name = str(field.get("/T", ""))
+        if name not in first:
+            first[name] = (reference, field)
+            kept.append(reference)
+            continue
+        group_reference, group = first[name]
+        offset = len(group["/Kids"])
+        for kid_reference in field["/Kids"]:
+            kid = kid_reference.get_object()
+            normal = kid["/AP"]["/N"]
+            for state in [key for key in normal if key != "/Off"]:
+                renamed = NameObject(f"/{int(state[1:]) + offset}")
+                normal[renamed] = normal.pop(state)
+                if kid.get("/AS") == state:
+                    kid[NameObject("/AS")] = renamed
+                if field.get("/V") == state:
+                    group[NameObject("/V")] = renamed
+            kid[NameObject("/Parent")] = group_reference
+            group["/Kids"].append(kid_reference)
+        group["/Opt"].extend(field["/Opt"])
+    form[NameObject("/Fields")] = kept
 
 
 def _give_buttons_a_font(writer, form) -> None:

@@ -243,3 +243,80 @@ def test_a_filled_form_renders_its_ticks_without_poppler_complaining(all_kinds, 
         # Without a /DA poppler drew nothing: the box was the empty one's, pixel for pixel. A tick fits its
         # box, so over a one-letter word it is small: any added ink counts.
         assert ink[1] > ink[0], f"{widget['/T']}: no tick drawn (ink {ink[0]} empty, {ink[1]} ticked)"
+
+
+def _long_choices(worksheet):
+    """Return ``worksheet``'s first version with its single choice given seven choices too long for one page."""
+    import dataclasses
+
+    version = worksheet.versions[0]
+    item = next(i for i in version.items if i.question.kind == "single-choice")
+    long = " ".join(["This choice is long on purpose, so that the list of choices is taller than a page."] * 9)
+    q = item.question
+    choices = tuple(dataclasses.replace(c, text=f"{c.text} {long}") for c in q.choices) + tuple(
+        model.Choice(f"Another choice, {n}. {long}", False, "") for n in range(3))
+    item = dataclasses.replace(item, question=dataclasses.replace(q, choices=choices))
+    items = tuple(item if i.number == item.number else i for i in version.items)
+    return dataclasses.replace(worksheet, versions=(dataclasses.replace(version, items=items),)), item
+
+
+def test_a_radio_group_split_across_pages_is_one_field_and_reads_the_letter_ticked(all_kinds, tmp_path):
+    """WeasyPrint starts a radio group afresh on each page: a second field of the same name, whose first
+    button was state 0 again, so the choice after the break read as A (or the group as unanswered)."""
+    worksheet, item = _long_choices(all_kinds)
+    pdf = _form(worksheet, worksheet.versions[0])
+    reader = PdfReader(io.BytesIO(pdf))
+    name = f"q{item.number}"
+    groups = [f.get_object() for f in reader.trailer["/Root"]["/AcroForm"]["/Fields"] if f.get_object().get("/T") == name]
+    assert len(groups) == 1, f"{len(groups)} fields named {name}"
+    group = groups[0]
+    letters = [letter_of(i) for i in range(len(item.question.choices))]
+    assert [str(o) for o in group["/Opt"]] == letters
+    pages = {reader.get_page_number(kid.get_object()["/P"].get_object()) for kid in group["/Kids"]}
+    assert len(pages) == 2, "the choices do not break across pages: the test tests nothing"
+    states = [[str(k) for k in kid.get_object()["/AP"]["/N"] if k != "/Off"] for kid in group["/Kids"]]
+    assert states == [[f"/{i}"] for i in range(len(letters))]
+    for index, letter in enumerate(letters):
+        path = tmp_path / f"ticked-{letter}.pdf"
+        path.write_bytes(_fill(pdf, {"name": "Ada", name: f"/{index}"}))
+        assert read_answers(path).answers[item.number].value == letter
+
+
+def test_a_form_made_before_split_groups_were_joined_still_reads_the_letter_ticked(all_kinds, tmp_path, monkeypatch):
+    """Forms already handed out hold a split group as two fields of one name, each numbering its own buttons
+    from 0: the reader takes each field's state through its own export values, and refuses two ticks."""
+    from pypdf.generic import NameObject
+
+    from quizgen.render import pdf as render_pdf
+
+    monkeypatch.setattr(render_pdf, "_join_split_radio_groups", lambda form: None)
+    worksheet, item = _long_choices(all_kinds)
+    old = _form(worksheet, worksheet.versions[0])
+    name = f"q{item.number}"
+
+    def tick(states: list[str]) -> bytes:
+        """Tick as a PDF reader does: each group of the name gets its own state (or stays Off)."""
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_fill(old, {"name": "Ada"}))))
+        groups = [f.get_object() for f in writer.root_object["/AcroForm"]["/Fields"] if f.get_object().get("/T") == name]
+        assert len(groups) == len(states) == 2, "the old form does not split the group: the test tests nothing"
+        for group, state in zip(groups, states):
+            group[NameObject("/V")] = NameObject(state)
+            for kid in group["/Kids"]:
+                kid.get_object()[NameObject("/AS")] = NameObject(state if state in kid.get_object()["/AP"]["/N"] else "/Off")
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    fields = PdfReader(io.BytesIO(old)).trailer["/Root"]["/AcroForm"]["/Fields"]
+    first, second = ([str(o) for o in f.get_object()["/Opt"]] for f in fields if f.get_object().get("/T") == name)
+    assert first + second == [letter_of(i) for i in range(len(item.question.choices))]
+    path = tmp_path / "old.pdf"
+    for states, letter in ((["/Off", "/0"], second[0]), (["/0", "/Off"], "A"), ([f"/{len(first) - 1}", "/Off"], first[-1]),
+                           (["/Off", f"/{len(second) - 1}"], second[-1]), (["/Off", "/Off"], None)):
+        path.write_bytes(tick(states))
+        assert read_answers(path).answers[item.number].value == letter, states
+    path.write_bytes(tick(["/0", "/0"]))
+    with pytest.raises(ResponseError) as caught:
+        read_answers(path)
+    assert caught.value.lines()[0] == (f"{path}: field '{name}': two choices are ticked, A and {second[0]} (the question"
+                                       " runs over two pages): tick one")
