@@ -47,6 +47,7 @@ from quizgen import excerpts as trimming
 from quizgen import model
 from quizgen.errors import Diagnostic, Location, RecipeError, close_match
 from quizgen.parametric import CASE_CLAIMS, GENERATORS, instantiate
+from quizgen.printed import format_number, letter_of
 from quizgen.bank import QUOTE_GAP
 from quizgen.catalog import matches, sources_of
 from quizgen.recipe import describe
@@ -679,18 +680,6 @@ def answer_key(question: model.Question, shuffled: tuple[str, ...] = ()) -> str:
     if isinstance(question, model.MarkTheWords):
         return "; ".join(question.answers)
     raise TypeError(f"no answer key for question kind {question.kind!r}")
-
-
-def letter_of(index: int) -> str:
-    """Return the letter of a choice: 0 → A."""
-    return chr(ord("A") + index)
-
-
-def format_number(value: Decimal) -> str:
-    """Return a number as a person writes it: 1936, 2.5 (never 1.936E+3)."""
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f")
 
 
 def excerpts_of(bank: model.Bank, question: model.Question) -> tuple[model.Excerpt, ...]:

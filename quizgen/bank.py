@@ -31,7 +31,7 @@ from quizgen.bankformat import (
     Field,
     question_fields,
 )
-from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, as_written, close_match
+from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, as_written, close_match, type_name
 from quizgen.inputs import describe
 from quizgen.quotecheck import QUOTE_GAP, _normalise_space, quote_in_text  # noqa: F401 (QUOTE_GAP: assemble reads it here)
 from quizgen.parametric import CASE_CLAIMS, GENERATORS, JUCHE_OFFSET, case_values, fill
@@ -117,22 +117,6 @@ def _field_path(parts: tuple) -> str:
     return out
 
 
-def _type_name(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
 class _Shape:
     """Check a value against Field declarations; report problems via the checker."""
 
@@ -147,7 +131,7 @@ class _Shape:
 
     def object(self, value: object, fields: tuple[Field, ...], rel: tuple = ()) -> bool:
         if not isinstance(value, dict):
-            self.report(rel, f"expected a mapping of fields, found {_type_name(value)}")
+            self.report(rel, f"expected a mapping of fields, found {type_name(value)}")
             return False
         known = {f.name: f for f in fields}
         ok = True
@@ -208,7 +192,7 @@ class _Shape:
             return True
         if t == "list":
             if not isinstance(value, list):
-                self.report(rel, f"expected a list, found {_type_name(value)}")
+                self.report(rel, f"expected a list, found {type_name(value)}")
                 return False
             if len(value) < f.min_items:
                 self.report(rel, f"needs at least {f.min_items} item{'s' if f.min_items > 1 else ''}, found {len(value)}")
@@ -221,7 +205,7 @@ class _Shape:
             return self.object(value, f.fields, rel)
         if t == "mapping":
             if not isinstance(value, dict):
-                self.report(rel, f"expected a mapping, found {_type_name(value)}")
+                self.report(rel, f"expected a mapping, found {type_name(value)}")
                 return False
             return True
         raise AssertionError(f"unknown field type {t}")
@@ -390,7 +374,7 @@ def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, 
             continue
         top = _Shape(checker, file, None, ())
         if not isinstance(file.data, dict):
-            top.report((), f"expected 'source:' and 'claims:' at the top, found {_type_name(file.data)}")
+            top.report((), f"expected 'source:' and 'claims:' at the top, found {type_name(file.data)}")
             checker.unread.add("claim")
             continue
         known = {f.name for f in CLAIMS_FILE}
@@ -407,7 +391,7 @@ def _load_claims(bank_dir: Path, display, checker: _Checker, sources: dict[str, 
             checker.unknown("source", source_id, top, ("source",), f"unknown source '{source_id}'{close_match(source_id, sources)}")
         items = file.data.get("claims")
         if not isinstance(items, list) or not items:
-            found = "an empty list" if items == [] else _type_name(items)
+            found = "an empty list" if items == [] else type_name(items)
             top.report(("claims",), f"expected a list of claims, found {found}")
             checker.unread.add("claim")
             continue
@@ -528,7 +512,7 @@ def _question(raw, index: int, file: _File, checker: _Checker, sources, claims) 
     subject = f"question {qid}" if isinstance(qid, str) else f"questions[{index}]"
     shape = _Shape(checker, file, subject, base)
     if not isinstance(raw, dict):
-        shape.report((), f"expected a mapping of fields, found {_type_name(raw)}")
+        shape.report((), f"expected a mapping of fields, found {type_name(raw)}")
         return None
     kind = raw.get("kind")
     if kind not in model.QUESTION_KINDS:

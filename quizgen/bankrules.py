@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from quizgen import model
-from quizgen.bank import QUOTE_GAP, quote_in_text
+from quizgen.quotecheck import QUOTE_GAP, quote_in_text
 from quizgen.parametric import COUNTING, GENERATORS, alternatives, case_values, distractors, fill
 
 OPEN, CLOSE = "“", "”"

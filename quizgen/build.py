@@ -17,7 +17,8 @@ Files, for a recipe named ``sampler``::
     sampler-booklet-A.pdf …       one booklet per version, with per_version_files
     sampler-answer-key.pdf        answer grid, then each distinct question once
     sampler-source-texts.pdf      without excerpts: the whole sources the questions cite
-    sampler-moodle-xml.xml …      one per export format
+    sampler-moodle-xml.xml …      one per export format: NAME-FORMAT.EXT
+    sampler-export-report.txt     with exports: what each format adapted or left out, per question
     sampler-practice-A.html …     html-practice: an interactive page per version (checks answers)
     sampler-assessment-A.html …   html-assessment: an interactive page per version (saves a response file)
     sampler-form-A.pdf …          pdf-form: a fillable worksheet per version
@@ -41,14 +42,12 @@ from pathlib import Path
 
 from quizgen import model
 from quizgen.errors import Diagnostic
+from quizgen.recipe import RENDERED_FORMATS  # noqa: F401  (read here by the CLI and the tests too)
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
-#: Formats quizgen renders itself (the others are exporters): the printed
-#: PDFs, the interactive pages and the fillable PDF.
-RENDERED_FORMATS: tuple[str, ...] = ("pdf", "html-practice", "html-assessment", "pdf-form")
 
 
 @dataclass(frozen=True)
@@ -67,6 +66,10 @@ class BuildReport:
     worksheet: model.Worksheet
     outputs: list[Output] = field(default_factory=list)
     notes: list[Diagnostic] = field(default_factory=list)
+    #: One line per export format: questions written, adapted, left out, and the file.
+    summaries: list[str] = field(default_factory=list)
+    #: What each export format adapted or left out, per question (its report file holds them too).
+    export_notes: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     #: Where the set goes and the start of its file names (the manifest is ``STEM-manifest.json``).
     folder: Path = Path("output")
@@ -108,7 +111,7 @@ def build(
     """Build everything ``recipe`` asks for from the bank in ``bank_dir``; return what was written.
 
     ``formats`` defaults to the recipe's. With ``write=False`` nothing is
-    written (``quizgen check``); the report still holds every output.
+    written; the report still holds every output.
     ``force`` overwrites files in the output folder that quizgen did not
     write (see ``write_outputs``). Raises QuizgenError subclasses (BankError,
     RecipeError, ExportError, RenderError, OutputError); when one is raised,
@@ -130,7 +133,7 @@ def build(
         out = Path(recipe.output)
         report = BuildReport(worksheet, folder=out, stem=recipe.name)
         report.notes.extend(over_time(worksheet))  # the time the recipe gives, against the estimate
-        exporters = _check_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
+        planned = _plan_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
         if "pdf" in formats:
             for output in render_pdfs(worksheet, progress=say, pool=pool):
                 report.outputs.append(Output(out / output.path, output.label, output.data))
@@ -140,10 +143,7 @@ def build(
             if f"html-{mode}" in rendered:
                 report.outputs += [Output(out / o.path, o.label, o.data) for o in render_pages(worksheet, mode)]
                 say(f"made the {mode} pages")  # in memory: written (or not) at the end
-    for exporter in exporters:
-        data = exporter.export(worksheet)
-        report.outputs.append(Output(out / f"{recipe.name}-{exporter.name}{exporter.suffix}", exporter.label or exporter.name, data))
-        say(f"made the {exporter.name} export")
+    _export_outputs(planned, out, recipe.name, report, say)
     if write:
         write_outputs(report, bank_dir, force=force, progress=say)
     report.seconds = time.perf_counter() - started
@@ -248,20 +248,38 @@ def export(
     if not any(v.items for v in worksheet.versions):
         raise ExportError("nothing to export: the bank has no questions; nothing was written")
     report = BuildReport(worksheet, folder=folder, stem=stem)
-    for exporter in _check_exports(worksheet, formats, report):
-        report.outputs.append(Output(folder / f"{stem}-{exporter.name}{exporter.suffix}", exporter.label or exporter.name,
-                                     exporter.export(worksheet)))
+    _export_outputs(_plan_exports(worksheet, formats, report), folder, stem, report)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _check_exports(worksheet: model.Worksheet, names: list[str], report: BuildReport) -> list:
-    """Run every exporter's check before any export; stop on errors, keep the rest as notes."""
-    from quizgen.exporters import check_all, get_exporter
+def _plan_exports(worksheet: model.Worksheet, names: list[str], report: BuildReport) -> list:
+    """Plan every export before any is written (each question once); stop on errors, keep the notes."""
+    from quizgen.exporters import get_exporter, plan_all
 
     exporters = [get_exporter(name) for name in names]
-    report.notes.extend(check_all(worksheet, exporters))
-    return exporters
+    plans = plan_all(worksheet, exporters)
+    for plan in plans.values():
+        report.export_notes.extend(plan.notes)
+    return [(exporter, plans[exporter.name]) for exporter in exporters]
+
+
+def _export_outputs(planned: list, folder: Path, stem: str, report: BuildReport, say: Progress | None = None) -> None:
+    """Write each planned export to bytes (files NAME-FORMAT.EXT) and the report of what each adapted."""
+    from quizgen.exporters.summary import REPORT_SUFFIX, report_text, summary_line
+
+    entries = []
+    for exporter, plan in planned:
+        path = folder / exporter.file_name(stem)
+        report.outputs.append(Output(path, exporter.label or exporter.name, exporter.write(plan)))
+        report.summaries.append(summary_line(plan, path))
+        entries.append((plan, path))
+        if say:
+            say(f"made the {exporter.name} export")  # in memory: written (or not) at the end
+    if entries:
+        text = report_text(report.worksheet.recipe.title, entries)
+        report.outputs.append(Output(folder / f"{stem}{REPORT_SUFFIX}", "what each format adapted or left out, question by question",
+                                     text.encode("utf-8")))
 
 
 def _sheet_documents(worksheet: model.Worksheet) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

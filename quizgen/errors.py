@@ -115,6 +115,23 @@ def as_written(value: object) -> str:
     return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip()
 
 
+def type_name(value: object) -> str:
+    """Return what kind of YAML value ``value`` is, for "expected …, found a list": nothing, true/false, text …"""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
 def field_path(path: tuple) -> str | None:
     """Return a value's path in a YAML document as a field name: 'questions[0].kinds[1]'."""
     out = ""

@@ -169,7 +169,7 @@ def version_record(version: model.Version, worksheet: model.Worksheet | None = N
 
 def _marking_fields(item: model.WorksheetItem, claims: dict) -> dict:
     """Return the texts results print about a position: stems, explanation, claims, outside source."""
-    from quizgen.exporters.escaping import select_stem
+    from quizgen.printed import select_stem
 
     question = item.question
     outside = question.outside_source

@@ -504,7 +504,7 @@ class Selection:
     difficulty: tuple[int, int] = (1, 3)
     #: Line of this entry in the recipe file, for messages (None from options).
     line: int | None = None
-    #: The command-line option that gave this line, e.g. "--skill C4=1", for messages.
+    #: The command-line option that gave this line, e.g. "--questions C4=1", for messages.
     option: str = ""
     #: "--sources" when the command line gave the sources, for messages.
     sources_option: str = ""

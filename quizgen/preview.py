@@ -15,7 +15,8 @@ import textwrap
 from contextlib import contextmanager
 
 from quizgen import model
-from quizgen.assemble import format_number, letter_of, make_worksheet
+from quizgen.assemble import make_worksheet
+from quizgen.printed import format_number, letter_of
 
 #: What the answer space on the sheet is, per kind ({n}: lines, items; {unit}: the numeric unit).
 ANSWER_SPACE = {

@@ -37,11 +37,11 @@ A recipe file looks like this (every key is optional except ``questions``)::
     skill_instructions:         # overrides templates/defaults.yml
       corroborate: Say which outside source would settle the claim.
 
-Options given on the command line replace the file's values; ``--skill``
-replaces the whole ``questions`` list and ``--kinds``, ``--sources`` and
-``--difficulty`` apply to every line drawn at random. Every problem is
-collected and reported at once, each naming the file, line and field (or the
-option).
+Options given on the command line replace the file's values; ``--questions``
+(alias ``--skill``) replaces the whole ``questions`` list and ``--kinds``,
+``--sources`` and ``--difficulty`` apply to every line drawn at random. Every
+problem is collected and reported at once, each naming the file, line and
+field (or the option).
 
 Title, instructions, the text about the sources and the skill instructions
 come from the recipe, else from the bank's own ``bank.yaml``, else from
@@ -66,6 +66,9 @@ from quizgen import model, paths
 from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, RecipeError, as_written, close_match, field_path
 from quizgen.yamlfile import Lines, load_yaml, unprintable
 
+#: Formats quizgen renders itself (the others are exporters): the printed
+#: PDFs, the interactive pages and the fillable PDF.
+RENDERED_FORMATS: tuple[str, ...] = ("pdf", "html-practice", "html-assessment", "pdf-form")
 #: Most versions a recipe may ask for (A … Z, AA … CV).
 MAX_VERSIONS = 100
 #: Most questions one line may ask for.
@@ -100,15 +103,15 @@ KEYS: dict[str, str] = {
     "kinds": "--kinds",
     "sources": "--sources",
     "output": "--output",
-    "formats": "--format",
-    "per_version_files": "--per-version",
+    "formats": "--formats",
+    "per_version_files": "--per-version-files",
     "double_sided": "--double-sided",
     "minutes": "--minutes",
     "shuffle": "--shuffle",
     "about_sources": "--about-sources",
     "answer_sheet": "--answer-sheet",
     "students": "--students",
-    "questions": "--skill",
+    "questions": "--questions",
     "skill_instructions": "",
 }
 SELECTION_KEYS = ("skill", "count", "kinds", "sources", "difficulty")
@@ -420,7 +423,9 @@ def read_filter(options: Mapping[str, object]) -> tuple[model.Selection, str | N
         r.bad(("grade_band",), f"'{grade_band}' is not one of: {', '.join(model.GRADE_BANDS)}"
                                f"{close_match(grade_band, model.GRADE_BANDS)}")
     if r.diagnostics:
-        raise RecipeError("", r.diagnostics)
+        # The filter's option is --skill (questions of a skill), where a recipe's is --questions.
+        raise RecipeError("", [Diagnostic(Location("--skill"), d.message, d.subject, d.severity)
+                               if d.location.path == KEYS["questions"] else d for d in r.diagnostics])
     line = model.Selection(skill or "", 0, kinds, sources, difficulty)
     return line, str(grade_band) if grade_band is not None else None, bool(given.get("cards"))
 
@@ -528,7 +533,6 @@ def _ids(value: object, path: tuple, r: _Reader) -> tuple[str, ...]:
 
 def _formats(values: dict, r: _Reader) -> tuple[str, ...]:
     from quizgen import exporters
-    from quizgen.build import RENDERED_FORMATS
 
     known = [*RENDERED_FORMATS, *exporters.names()]
     out = []
@@ -543,7 +547,7 @@ def _formats(values: dict, r: _Reader) -> tuple[str, ...]:
         if name not in out:
             out.append(name)
     if not out and "formats" in values and not any(d.location.field and d.location.field.startswith("formats")
-                                                   or d.location.path == "--format" for d in r.diagnostics):
+                                                   or d.location.path == "--formats" for d in r.diagnostics):
         r.bad(("formats",), "name at least one format")
     return tuple(out or ["pdf"])
 
@@ -565,7 +569,7 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
         r.bad(("questions",), "missing required field 'questions' (a list of skills and counts)")
         return ()
     if "questions" in r.from_options:
-        # --skill date-checking=4 (repeatable): skill and count only.
+        # --questions date-checking=4 (repeatable): skill and count only.
         for text in _list(raw, ("questions",), r):
             m = _SKILL_COUNT_RE.match(str(text))
             if not m:
@@ -577,7 +581,7 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
                 r.bad(("questions",), f"{count} is out of range (1 to {MAX_COUNT})")
                 continue
             if skill:
-                out.append(model.Selection(skill, count, kinds, sources, difficulty, option=f"--skill {str(text).strip()}",
+                out.append(model.Selection(skill, count, kinds, sources, difficulty, option=f"--questions {str(text).strip()}",
                                            sources_option="--sources" if "sources" in r.from_options else ""))
         return tuple(out)
     if not isinstance(raw, list) or not raw:

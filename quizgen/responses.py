@@ -392,7 +392,6 @@ def parse_number(text: str) -> Decimal | None:
 
 
 #: A word: letters or digits, with inner apostrophes and hyphens ("long-cherished", "imperialists’").
-WORD = re.compile(r"\w[\w'’\-]*")
 
 
 @dataclass(frozen=True)
@@ -403,6 +402,12 @@ class Word:
     text: str
     start: int
     end: int
+
+
+#: A markable word: letters or digits, with apostrophes and hyphens inside or after it
+#: ("40-year-long", "imperialists’"); quotes and other punctuation stay out. The one
+#: definition: the pages, the forms, marking (quizgen.scoring) and the exports share it.
+WORD = re.compile(r"\w[\w'’\-]*")
 
 
 def passage_words(passage: str) -> list[Word]:

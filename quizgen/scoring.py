@@ -23,19 +23,30 @@ Each position of a build's manifest carries a ``scoring`` record
 (``scoring_record``): everything the rules need (the correct letters,
 accepted answers, tolerance and unit, the pairs, the order, the words, the
 rubric), so marking never reads the bank.
+
+The exports read the same rules as ``Scoring`` (``scoring_of``): a
+question's points and the parts a response can get right, each with what it
+is worth, which the export plan (quizgen.exporters.plan) turns into Moodle
+fractions, QTI mappings, Canvas shares and CC weights. An LMS list of a
+passage's words can only give credit word by word, so there a phrase's
+share is split over its words (``passage_words``): ticking every word of a
+required phrase earns the phrase's share, any other word ticked costs a
+whole share. quizgen's own marking finds a phrase by any of its words, as
+the rule says; docs/scoring.md sets out where each export can follow it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from quizgen import model
+from quizgen import model
+from quizgen.printed import format_number, letter_of
+from quizgen.responses import WORD, normalise_text, parse_number as parse_written
 
 @dataclass(frozen=True)
 class Rule:
@@ -117,9 +128,6 @@ def scoring_record(item: model.WorksheetItem) -> dict:
 
     Letters and numbers are those of this version's printed sheet.
     """
-    from quizgen import model
-    from quizgen.assemble import format_number, letter_of
-
     q = item.question
     if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
         return {"letters": [letter_of(i) for i in range(len(q.choices))],
@@ -344,12 +352,10 @@ def answer_text(position: dict, answer: object) -> str:
 def words(text: str) -> list[str]:
     """Return the words of ``text``, folded for comparing: 'Living hell,' → ['living', 'hell'].
 
-    Words are what a student can mark in a passage (quizgen.responses.WORD,
-    the pages' and forms' tokeniser), folded for case, with a closing
+    Words are what a student can mark in a passage (``WORD``, the exports',
+    the pages' and the forms' tokeniser), folded for case, with a closing
     apostrophe or hyphen set aside ("imperialists’" is "imperialists").
     """
-    from quizgen.responses import WORD
-
     folded = unicodedata.normalize("NFKC", text).casefold()
     return [w.replace("’", "'").rstrip("'-") for w in WORD.findall(folded)]
 
@@ -360,8 +366,6 @@ def normalize_text(text: str) -> str:
     The practice page checks short answers by the same rule, so a page and
     the marking agree.
     """
-    from quizgen.responses import normalise_text
-
     return normalise_text(str(text))
 
 
@@ -376,17 +380,15 @@ def parse_number(text: object) -> Decimal | None:
     after the number ("34 years"): the exports declare units optional and
     ungraded, and on paper a student may write one.
     """
-    from quizgen.responses import parse_number as parse
-
     if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
         return Decimal(text)
     if isinstance(text, float):
         return Decimal(str(text))
     text = str(text).strip()
-    value = parse(text)
+    value = parse_written(text)
     if value is None:
         unit = _UNIT.match(text)
-        value = parse(unit.group(1)) if unit else None
+        value = parse_written(unit.group(1)) if unit else None
     return value
 
 
@@ -413,8 +415,8 @@ def number_text(value: Fraction | Decimal | int) -> str:
 
 
 def letter_of_index(index: int) -> str:
-    """Return the letter of a printed choice: 0 → A."""
-    return chr(ord("A") + index)
+    """Return the letter of a printed choice: 0 → A (quizgen.printed.letter_of)."""
+    return letter_of(index)
 
 
 def _quote(value: object) -> str:
@@ -423,3 +425,229 @@ def _quote(value: object) -> str:
 
 def _span(letters: list[str]) -> str:
     return f"{letters[0]}–{letters[-1]}" if len(letters) > 2 else " or ".join(letters)
+
+
+# --------------------------------------------------------------------------
+# The same rules as the exports declare them: a question's parts and what each is worth
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing a response can get right or wrong, and what choosing it is worth.
+
+    A choice (its text), a word of a passage, a left-hand item of a
+    matching question (``answer`` is its match) or a position of an
+    ordering question ("1", "2" …; ``answer`` is the item that belongs
+    there). ``value`` is what the part adds to the score when the response
+    picks it (a choice, a word) or gets it right (a pair, a position); it
+    is negative for a wrong choice or word.
+    """
+
+    key: str
+    correct: bool
+    value: Decimal
+    answer: str = ""
+    #: For a word of a passage: its index among all the passage's words (from 0), as
+    #: response files number them (quizgen.responses.passage_words); -1 for a word
+    #: of a phrase missing from the passage.
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How one question scores: its rule, its points and its parts."""
+
+    kind: str
+    points: int
+    parts: tuple[Part, ...] = ()
+    #: Accepted answers of a short answer (compared without case or outer spaces).
+    accepted: tuple[str, ...] = ()
+    #: A numeric question's answer, tolerance and unit.
+    number: Decimal | None = None
+    tolerance: Decimal = Decimal(0)
+    unit: str = ""
+
+    @property
+    def rule(self) -> Rule:
+        """Return the rule of this kind."""
+        return RULES[self.kind]
+
+    @property
+    def partial(self) -> bool:
+        """Return whether part of an answer earns part of the points."""
+        return self.rule.partial
+
+    @property
+    def correct_parts(self) -> tuple[Part, ...]:
+        """Return the parts a full-marks response picks or gets right."""
+        return tuple(p for p in self.parts if p.correct)
+
+
+#: The smallest share of points: exports write shares with 4 decimals.
+UNIT = Decimal("0.0001")
+
+
+def shares(points: int | Decimal, count: int) -> list[Decimal]:
+    """Split ``points`` into ``count`` shares with 4 decimals that add up exactly, the larger ones last.
+
+    1 point in 3 → 0.3333, 0.3333, 0.3334: no two shares differ by more
+    than 0.0001, however many parts there are.
+    """
+    if count <= 0:
+        return []
+    units = int(Decimal(points) / UNIT)
+    base, extra = divmod(units, count)
+    return [UNIT * (base + (1 if n >= count - extra else 0)) for n in range(count)]
+
+
+def each_choice(points: int, keys: list[str], correct: list[bool]) -> tuple[Part, ...]:
+    """Return the parts of an "each choice" rule: right ones share the points, wrong ones cost one share."""
+    right = shares(points, max(1, sum(correct)))
+    out, n = [], 0
+    for key, ok in zip(keys, correct):
+        if ok:
+            out.append(Part(key, True, right[n]))
+            n += 1
+        else:
+            out.append(Part(key, False, -right[0]))
+    return tuple(out)
+
+
+def _word_parts(q: model.MarkTheWords) -> tuple[Part, ...]:
+    """Return a part per word of the passage: a required phrase's share split over its words, any other word -1 share.
+
+    This is the "each phrase" rule as a list of words can carry it: ticking
+    every word of a phrase earns the phrase's share; a word in no phrase
+    costs a whole share (an optional phrase's words are no part at all).
+    """
+    words = passage_words(q.passage, q.answers, q.optional)
+    phrases = sorted({w.phrase for w in words if w.phrase >= 0})
+    per_phrase = dict(zip(phrases, shares(q.points, len(phrases))))
+    values: dict[int, Decimal] = {}
+    for n in phrases:
+        members = [i for i, w in enumerate(words) if w.phrase == n]
+        values.update(zip(members, shares(per_phrase[n], len(members))))
+    cost = -min(per_phrase.values()) if per_phrase else Decimal(0)
+    return tuple(Part(w.text, w.phrase >= 0, values.get(i, cost), index=w.index) for i, w in enumerate(words))
+
+
+def scoring_of(question: model.Question) -> Scoring:
+    """Return how ``question`` scores (its choices, pairs and items in the order it holds them)."""
+    q, points = question, question.points
+    if isinstance(q, model.SingleChoice):
+        return Scoring(q.kind, points, tuple(Part(c.text, c.correct, Decimal(points if c.correct else 0)) for c in q.choices))
+    if isinstance(q, model.TrueFalse):
+        return Scoring(q.kind, points, (Part("True", q.answer, Decimal(points if q.answer else 0)),
+                                        Part("False", not q.answer, Decimal(0 if q.answer else points))))
+    if isinstance(q, model.MultipleResponse):
+        return Scoring(q.kind, points, each_choice(points, [c.text for c in q.choices], [c.correct for c in q.choices]))
+    if isinstance(q, model.ShortAnswer):
+        return Scoring(q.kind, points, accepted=tuple(q.answers))
+    if isinstance(q, model.Numeric):
+        return Scoring(q.kind, points, number=q.answer, tolerance=q.tolerance, unit=q.unit)
+    if isinstance(q, model.Matching):
+        return Scoring(q.kind, points, tuple(
+            Part(p.left, True, share, p.right) for p, share in zip(q.pairs, shares(points, len(q.pairs)))))
+    if isinstance(q, model.Ordering):
+        return Scoring(q.kind, points, tuple(
+            Part(str(n), True, share, text) for n, (text, share) in enumerate(zip(q.items, shares(points, len(q.items))), 1)))
+    if isinstance(q, model.MarkTheWords):
+        return Scoring(q.kind, points, _word_parts(q))
+    if isinstance(q, model.OpenResponse):
+        return Scoring(q.kind, points)
+    raise TypeError(f"no scoring rule for question kind {q.kind!r}")
+
+
+# --------------------------------------------------------------------------
+# Mark the words: the words of a passage
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a passage to mark: its text, where it stands, and whether it is to be marked.
+
+    ``start`` and ``end`` index the passage and ``index`` counts the
+    passage's words from 0 (every word, as a response file numbers them); a
+    word of a phrase that is not in the passage (which the bank check
+    refuses) stands after it with ``start == end == index == -1``.
+    """
+
+    text: str
+    start: int
+    end: int
+    marked: bool
+    index: int = -1
+    #: The required phrase it belongs to (its place in the question's ``answers``), or -1.
+    phrase: int = -1
+
+
+def passage_words(passage: str, phrases: tuple[str, ...] | list[str], optional: tuple[str, ...] | list[str] = ()
+                  ) -> tuple[Word, ...]:
+    """Return the words of ``passage`` a student may mark, in order, each marked when inside a phrase to mark.
+
+    Every occurrence is its own word: "the" inside "tumbling … to the
+    grave" is to be marked, the "the" before "East" is not. Each phrase
+    takes its first occurrence (whole words only) that no longer phrase
+    has taken; longer phrases are placed first. The words of an
+    ``optional`` phrase (credited either way) are left out: marking them
+    earns and costs nothing, so they are nobody's choice.
+    """
+    either: list[tuple[int, int]] = []
+    for phrase in optional:
+        span = _find_phrase(passage, phrase, either) if phrase and phrase.strip() else None
+        if span is not None:
+            either.append(span)
+    taken: list[tuple[int, int]] = list(either)
+    spans: dict[int, tuple[int, int]] = {}
+    missing: list[int] = []
+    order = sorted((n for n, p in enumerate(phrases) if p and p.strip()), key=lambda n: len(phrases[n]), reverse=True)
+    for n in order:
+        span = _find_phrase(passage, phrases[n], taken)
+        if span is None:
+            missing.append(n)
+        else:
+            taken.append(span)
+            spans[n] = span
+
+    def phrase_of(start: int, end: int) -> int:
+        return next((n for n, (a, b) in spans.items() if a <= start and end <= b), -1)
+
+    words = []
+    for i, m in enumerate(WORD.finditer(passage)):
+        if any(a <= m.start() and m.end() <= b for a, b in either):
+            continue
+        n = phrase_of(m.start(), m.end())
+        words.append(Word(m.group(), m.start(), m.end(), n >= 0, i, n))
+    for n in sorted(missing):
+        words += [Word(m.group(), -1, -1, True, -1, n) for m in WORD.finditer(phrases[n])]
+    return tuple(words)
+
+
+def _find_phrase(passage: str, phrase: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    pattern = re.compile(r"(?<![\w'’\-])" + re.escape(phrase.strip()) + r"(?![\w'’\-])")
+    for match in pattern.finditer(passage):
+        if not any(a < match.end() and match.start() < b for a, b in taken):
+            return match.span()
+    return None
+
+
+# --------------------------------------------------------------------------
+# Numeric answers for formats that only compare typed text
+
+
+#: Whole numbers listed at most for a numeric tolerance.
+MAX_LISTED = 21
+
+
+def typed_numbers(scoring: Scoring) -> list[str]:
+    """Return a numeric answer as the typed answers a text-matching format accepts.
+
+    Every whole number within the tolerance when answer and tolerance are
+    whole numbers (at most MAX_LISTED of them): for whole-number answers
+    such as years that is exactly the rule. Otherwise only the exact answer:
+    then a format without a numeric type cannot follow the rule, and says so.
+    """
+    answer, tol = scoring.number, scoring.tolerance
+    if tol and answer == answer.to_integral_value() and tol == tol.to_integral_value() and 2 * tol + 1 <= MAX_LISTED:
+        return [str(n) for n in range(int(answer - tol), int(answer + tol) + 1)]
+    return [format_number(answer)]

@@ -32,7 +32,13 @@ from pathlib import Path
 
 from quizgen import model
 from quizgen.assemble import format_number, letter_of
-from quizgen.exporters.escaping import mark_the_words_choices
+from quizgen.scoring import passage_words
+
+
+def mark_the_words_choices(passage: str, answers, optional=()) -> list[tuple[str, bool]]:
+    """Return the choices an LMS export offers for a passage: every word, in order, right when in a phrase to mark."""
+    return [(w.text, w.marked) for w in passage_words(passage, answers, optional)]
+
 
 WORD = re.compile(r"\w+(?:['’\-]\w+)*")
 

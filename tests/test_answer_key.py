@@ -15,6 +15,9 @@ from pypdf import PdfReader
 from quizgen import model, paths
 from quizgen.render.context import SHUFFLED_KINDS
 
+# Lays out the 30-version answer key and reads it back (pytest -m 'not slow' leaves them out).
+pytestmark = pytest.mark.slow
+
 #: The issue's target for the default recipe in 30 versions (it printed 151 pages).
 MOST_KEY_PAGES = 15
 

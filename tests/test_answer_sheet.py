@@ -25,6 +25,9 @@ from quizgen.recipe import load_recipe
 from quizgen.render import render_html
 from quizgen.render.context import MARK_THE_WORDS_LINES, answer_sheet_context, student_versions
 
+# Lays out booklets and answer sheets.
+pytestmark = pytest.mark.slow
+
 STUDENTS = 5
 
 

@@ -16,7 +16,8 @@ from conftest import continued_label_problems, page_break_problems, project, wri
 from quizgen import model
 from quizgen.build import build, output_names
 from quizgen.cli import main
-from quizgen.errors import Diagnostic, Location
+from quizgen.exporters.base import Exporter
+from quizgen.exporters.plan import Profile, adapted
 from quizgen.recipe import load_recipe
 
 BANK = ["--bank", str(project("worksheet"))]
@@ -35,6 +36,7 @@ def test_build_writes_the_worksheet_and_key(runner, tmp_path):
         assert path.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_multi_version_build_shows_progress_and_lists_files(runner, tmp_path):
     result = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "3", "--per-version", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -49,6 +51,7 @@ def test_multi_version_build_shows_progress_and_lists_files(runner, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(Path(w).name for w in written)
 
 
+@pytest.mark.slow
 def test_a_new_build_removes_the_pdfs_an_earlier_build_of_the_name_left(runner, tmp_path):
     """A class pack of other versions would not match the new key; other files stay."""
     first = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "2", "--per-version", "-o", str(tmp_path)])
@@ -72,7 +75,7 @@ def test_a_new_build_removes_the_pdfs_an_earlier_build_of_the_name_left(runner, 
     fourth = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format", "gift", "-o", str(tmp_path)])
     assert fourth.exit_code == 0, fourth.output
     assert not (tmp_path / "sampler-worksheet.pdf").exists() and f"removed {tmp_path / 'sampler-worksheet.pdf'}" in fourth.stdout
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(mine + ["sampler-gift.gift.txt", "sampler-manifest.json"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(mine + ["sampler-gift.txt", "sampler-export-report.txt", "sampler-manifest.json"])
 
 
 def test_quiet_prints_only_the_files(runner, tmp_path):
@@ -165,20 +168,18 @@ def test_write_false_writes_nothing(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-class FakeExporter:
+class FakeExporter(Exporter):
+    """A format that carries every question as text, and says so for each."""
+
     name = "fake"
     suffix = ".txt"
     label = "fake format"
-    question_kinds = frozenset({"single-choice"})
 
-    def check(self, worksheet):
-        return [
-            Diagnostic(Location("fake"), "carried as text", f"question {item.question.id}", "adapted")
-            for item in worksheet.versions[0].items if item.question.kind != "single-choice"
-        ]
+    def adapt(self, carried):
+        return carried.amend(adapted("carried as text"))
 
-    def export(self, worksheet):
-        return "\n".join(i.question.id for v in worksheet.versions for i in v.items).encode()
+    def write(self, plan):
+        return "\n".join(c.question.id for _, carried in plan.written() for c in carried).encode()
 
 
 def test_export_formats_call_the_exporter_and_report_adaptations(runner, tmp_path):
@@ -188,29 +189,32 @@ def test_export_formats_call_the_exporter_and_report_adaptations(runner, tmp_pat
     get.assert_called_once_with("gift")
     assert (tmp_path / "sampler-fake.txt").read_text().count("\n") == 2
     assert not (tmp_path / "sampler-worksheet.pdf").exists()
-    notes = [line for line in result.stderr.splitlines() if "carried as text" in line]
-    assert notes and all(line.startswith("fake: adapted: question ") for line in notes)
+    (summary,) = [line for line in result.stderr.splitlines() if line.startswith("fake: ")]
+    assert summary == f"fake: 3 questions, 3 adapted, 0 left out \u2192 {tmp_path / 'sampler-fake.txt'}"
+    report = (tmp_path / "sampler-export-report.txt").read_text()
+    assert report.count(": adapted: carried as text") == 3
     # -q prints only what was written: not the adaptations either.
     with mock.patch("quizgen.exporters.get_exporter", return_value=FakeExporter()):
         quiet = runner.invoke(main, ["build", *BANK, *SMALL, "--versions", "1", "--format", "gift", "-q", "-o", str(tmp_path)])
     assert quiet.exit_code == 0 and quiet.stderr == ""
     assert [line.split(" (")[0] for line in quiet.stdout.splitlines()] == [
-        f"wrote {tmp_path / 'sampler-fake.txt'}", f"wrote {tmp_path / 'sampler-manifest.json'}"]
+        f"wrote {tmp_path / 'sampler-fake.txt'}", f"wrote {tmp_path / 'sampler-export-report.txt'}",
+        f"wrote {tmp_path / 'sampler-manifest.json'}"]
 
 
 def test_exporter_errors_stop_the_build_before_writing(runner, tmp_path):
     fake = FakeExporter()
-    fake.check = lambda worksheet: [Diagnostic(Location("fake"), "cannot carry this", "question x", "error")]
+    fake.profile = Profile(leaves_out={k: "fake takes nothing" for k in model.QUESTION_KINDS}, empty="cannot carry this")
     with mock.patch("quizgen.exporters.get_exporter", return_value=fake):
         result = runner.invoke(main, ["build", *BANK, *SMALL, "--format", "pdf,gift", "-o", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-2:] == ["fake: question x: cannot carry this", "cannot export (1 problem above); nothing was written"]
+    assert result.stderr.splitlines()[-2:] == ["fake: version A: cannot carry this", "cannot export (1 problem above); nothing was written"]
     assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_wiring(runner, tmp_path):
     path = write_recipe(tmp_path, "questions:\n  - skill: B1\n    count: 1\n")
-    report = mock.Mock(notes=[], outputs=[], removed=[], kept=[], seconds=0.0)
+    report = mock.Mock(notes=[], summaries=[], outputs=[], removed=[], kept=[], seconds=0.0)
     with mock.patch("quizgen.build.build", autospec=True, return_value=report) as fake:
         result = runner.invoke(main, ["build", str(path), "--versions", "4", "--seed", "9", "--paper", "a4",
                                       "--large-print", "--no-excerpts", "--single-sided", "--workers", "3", *BANK])
@@ -237,6 +241,7 @@ def test_help_imports_no_rendering_libraries():
     assert "weasyprint" not in out.stderr and "jinja2" not in out.stderr
 
 
+@pytest.mark.slow
 def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
     """`quizgen build` with no recipe: the 12-question sampler; questions break only between their parts."""
     from quizgen import paths
@@ -267,6 +272,7 @@ def test_plain_quizgen_build_makes_the_sampler_from_the_shipped_bank(tmp_path):
         assert reader.get_destination_page_number(reader.named_destinations[f"v{version.letter}-q1"]) == 0, version.letter
 
 
+@pytest.mark.slow
 def test_large_print_breaks_tall_questions_outside_the_response_and_says_so(tmp_path):
     """In large print some of the sampler's questions run on to the next page (long excerpts).
 
@@ -384,6 +390,7 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.slow
 def test_render_workers_end_when_the_build_is_killed(tmp_path):
     """A build stopped with SIGTERM ran no clean-up: its two workers went on for eleven minutes."""
     import signal

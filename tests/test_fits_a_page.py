@@ -22,6 +22,9 @@ from quizgen import model, paths
 from quizgen.assemble import whole_bank
 from quizgen.bank import load_bank
 
+# Lays out every question of the bank on its own, three times.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def bank() -> model.Bank:

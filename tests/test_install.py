@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# Installs the package into a folder with pip.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -23,12 +23,14 @@ import pytest
 from conftest import project
 from hostile import snapshot
 
+
 TESTS = Path(__file__).resolve().parent
 PROBE = TESTS / "pause_probe.py"
 BANK = str(project("worksheet"))
 SMALL = ["--skill", "corroborate=1", "--versions", "1", "--workers", "1"]
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
+# Each test runs quizgen in processes of its own and waits for signals to land: slow.
+pytestmark = [pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups"), pytest.mark.slow]
 
 
 def _start(args: list[str], cwd: Path, pause: tuple[str, float | str, int] | None = None) -> subprocess.Popen:
@@ -76,7 +78,7 @@ MOMENTS = [
                                            "--workers", "2", "-o", "out"], ("quizgen.render.pdf.warm", 60, 1)),
     ("pages are rendering", ["build", "--bank", BANK, *SMALL, "-o", "out"], ("quizgen.render.jobs.render_jobs", 60, 1)),
     ("an export is being made", ["build", "--bank", BANK, *SMALL, "--format", "gift", "-o", "out"],
-     ("quizgen.exporters.gift.GiftExporter.export", 60, 1)),
+     ("quizgen.exporters.gift.GiftExporter.write", 60, 1)),
     ("the files are staged, none renamed yet", ["build", "--bank", BANK, *SMALL, "-o", "out"],
      ("quizgen.outputs._commit", 60, 1)),
     ("the first file is renamed, the others not", ["build", "--bank", BANK, *SMALL, "-o", "out"],

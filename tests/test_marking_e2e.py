@@ -26,6 +26,9 @@ from quizgen import model, paths
 from quizgen.cli import main
 from quizgen.marking.results import skill_name
 
+# End to end: 30 versions, 40 students, every route back (pytest -m 'not slow' leaves them out).
+pytestmark = pytest.mark.slow
+
 
 @dataclass
 class Built:
@@ -52,7 +55,7 @@ def built(tmp_path_factory) -> Built:
         path.write_bytes(manifest.dump(manifest.make_manifest(report.worksheet)))
     data = {o.path.name: o.data for o in report.outputs}
     return Built(folder, report.worksheet, path, manifest.build_id(report.worksheet),
-                 data["sampler-moodle-xml.xml"], data["sampler-canvas-qti.canvas-qti.zip"])
+                 data["sampler-moodle-xml.xml"], data["sampler-canvas-qti.zip"])
 
 
 def run_mark(runner, *args: str) -> None:

@@ -16,6 +16,9 @@ from quizgen.marking.answers import Student, Submission
 from quizgen.marking.build import load_build
 from quizgen.marking.results import mark
 
+# Marks 40 students of 30 versions, then reads the reports (PDFs, a browser).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):

@@ -91,11 +91,18 @@ def test_multiple_response_agrees_with_the_moodle_exports_fractions():
     from itertools import combinations
 
     from quizgen import model
+    from quizgen.exporters import get_exporter
     from quizgen.exporters.moodle_xml import choice_fractions
+    from quizgen.exporters.plan import plan_format
 
     for correct in ([0], [0, 2], [0, 1, 3], [1, 2, 3, 4]):
-        choices = [model.Choice(str(i), i in correct) for i in range(5)]
-        fractions = [Decimal(f) for f in choice_fractions(choices)]
+        choices = tuple(model.Choice(str(i), i in correct) for i in range(5))
+        question = model.MultipleResponse(id="q", skill="identify-bias", subskill="A2", claims=(), stem="?",
+                                          explanation="", difficulty=1, grade_band="9-10", choices=choices)
+        sheet = model.Worksheet(recipe=model.Recipe(title="t", instructions="", questions=()),
+                                versions=(model.Version("A", (model.WorksheetItem(1, question, ""),)),))
+        ((_, (carried,)),) = plan_format(sheet, get_exporter("moodle-xml")).written()
+        fractions = [Decimal(f) for f in choice_fractions(carried)]
         p = _position("multiple-response", 1, letters=list("ABCDE"), correct=[chr(65 + i) for i in correct])
         for size in range(1, 6):
             for chosen in combinations(range(5), size):

@@ -12,7 +12,8 @@ import textwrap
 
 import pytest
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the loader-cache lookup is glibc Linux only")
+pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the loader-cache lookup is glibc Linux only"),
+              pytest.mark.slow]  # each test imports WeasyPrint in a fresh process
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:

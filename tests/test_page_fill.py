@@ -22,7 +22,8 @@ from quizgen import paths
 from quizgen.build import build
 from quizgen.recipe import load_recipe
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+# Lays out the default recipe's PDFs and renders their pages to images.
+pytestmark = [pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils"), pytest.mark.slow]
 
 MOST_PAGES = 5
 LEAST_FILL = 0.75

@@ -18,6 +18,9 @@ from quizgen.bank import load_bank
 from quizgen.build import build
 from quizgen.recipe import load_recipe
 
+# Every test here lays out PDFs with WeasyPrint (pytest -m 'not slow' leaves them out).
+pytestmark = pytest.mark.slow
+
 VERSIONS = 3
 
 

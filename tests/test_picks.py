@@ -204,6 +204,7 @@ def test_a_recipe_of_draws_only_is_drawn_as_before(worksheet_bank):
         assert [i.question.skill for i in b.items] == ["identify-bias"] * 3 + ["date-checking"] * 3
 
 
+@pytest.mark.slow  # lays out PDFs
 def test_the_starter_recipe_builds_with_the_named_four_in_order(tmp_path, monkeypatch):
     """From `quizgen init`: four named questions, then four drawn, on every version of the class pack."""
     runner = CliRunner()

@@ -117,8 +117,8 @@ def test_options_override_the_file(tmp_path):
 def test_skill_option_replaces_the_questions(tmp_path):
     recipe = load_recipe(write_recipe(tmp_path, MINIMAL), {"questions": ["B1=3", "identify-bias=2"], "sources": "memoir"})
     assert recipe.questions == (
-        model.Selection("B1", 3, (), ("memoir",), option="--skill B1=3", sources_option="--sources"),
-        model.Selection("identify-bias", 2, (), ("memoir",), option="--skill identify-bias=2", sources_option="--sources"),
+        model.Selection("B1", 3, (), ("memoir",), option="--questions B1=3", sources_option="--sources"),
+        model.Selection("identify-bias", 2, (), ("memoir",), option="--questions identify-bias=2", sources_option="--sources"),
     )
 
 
@@ -217,7 +217,7 @@ def test_option_errors_name_the_option(tmp_path):
     lines = errors(write_recipe(tmp_path, MINIMAL), {"versions": "0", "questions": ["dates"]})
     assert lines == [
         "--versions: 0 is out of range (1 to 100)",
-        "--skill: 'dates' is not SKILL=COUNT, e.g. date-checking=4 or B1=2",
+        "--questions: 'dates' is not SKILL=COUNT, e.g. date-checking=4 or B1=2",
         "2 problems in the command-line options",
     ]
     # Problems in both places: the summary names both.
@@ -238,7 +238,7 @@ def test_a_skill_option_the_bank_cannot_fill_is_named_as_typed(tmp_path):
     recipe = load_recipe(write_recipe(tmp_path, MINIMAL), {"questions": ["C3=2", "corroborate=5"]})
     with pytest.raises(RecipeError) as info:
         make_worksheet(load_bank(project("worksheet")), recipe)
-    assert info.value.lines()[0] == "--skill corroborate=5: asked for 5 corroborate questions; the bank has 5, but --skill C3=2 may take 2 of them"
+    assert info.value.lines()[0] == "--questions corroborate=5: asked for 5 corroborate questions; the bank has 5, but --questions C3=2 may take 2 of them"
 
 
 def test_yaml_syntax_error_is_a_recipe_error(tmp_path):

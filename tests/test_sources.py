@@ -1,9 +1,8 @@
 """Source ingestion: cleaning rules, repair logs, the committed sources, the `sources` commands.
 
-Tests that need the five raw documents find them through the environment
-variable QUIZGEN_SHARED_SOURCES (default: ../shared/sources beside the repo)
-and skip with a reason when they are absent; the product itself never reads
-them. Expected counts are computed from the raw files, not written in here.
+Tests that need the five raw documents find them in tests/projects/raw-sources
+(byte-for-byte copies), or where the environment variable QUIZGEN_SHARED_SOURCES
+points; the product itself never reads them. Expected counts are computed from the raw files, not written in here.
 """
 
 from __future__ import annotations
@@ -43,7 +42,7 @@ TEASER_DATE = re.compile(r"^\s*(January|February|March|April|May|June|July|Augus
 
 def raw_dir() -> Path:
     """Return the folder of the raw documents, or skip the test."""
-    folder = Path(os.environ.get("QUIZGEN_SHARED_SOURCES", REPO.parent / "shared" / "sources"))
+    folder = Path(os.environ.get("QUIZGEN_SHARED_SOURCES", REPO / "tests" / "projects" / "raw-sources"))
     if not folder.is_dir():
         pytest.skip(f"raw source documents not found at {folder} (set QUIZGEN_SHARED_SOURCES)")
     return folder

@@ -347,10 +347,12 @@ def test_a_workspace_without_a_default_recipe_says_which_to_name(runner, tmp_pat
 def test_export_in_a_workspace_writes_into_its_output_folder(runner, tmp_path, monkeypatch):
     ws = _init(runner, tmp_path / "ws", "--empty")
     monkeypatch.chdir(ws / "bank")
-    result = runner.invoke(main, ["export", "--format", "gift"])
+    result = runner.invoke(main, ["export", "--formats", "gift"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-2:] == ["wrote ../output/bank-gift.gift.txt", "wrote ../output/bank-manifest.json"]
-    assert "[id:naeq-date-true]" in (ws / "output" / "bank-gift.gift.txt").read_text(encoding="utf-8")
+    lines = result.stdout.splitlines()
+    assert lines[-3].endswith(" \u2192 ../output/bank-gift.txt")
+    assert lines[-1].startswith("wrote ../output/bank-manifest.json (")
+    assert "[id:naeq-date-true]" in (ws / "output" / "bank-gift.txt").read_text(encoding="utf-8")
 
 
 def test_bank_yaml_values_are_checked_like_a_recipes(tmp_path):

@@ -80,7 +80,7 @@ def main(debug: bool) -> None:
       quizgen bank list                  every question, its id and its whole stem
       quizgen bank show ID --key         one question as students see it, and its key
       quizgen bank validate              check the bank after editing it
-      quizgen export --format moodle-xml recipes/unit3.yaml
+      quizgen export --formats moodle-xml recipes/unit3.yaml
       quizgen mark output/sampler-manifest.json answers/   mark the students' answers
     """
     _end_cleanly_on_sigterm()

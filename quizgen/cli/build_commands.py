@@ -13,8 +13,8 @@ def _formats_help() -> str:
     from quizgen.build import RENDERED_FORMATS
 
     return ("Comma-separated: " + ", ".join([*RENDERED_FORMATS, *exporters.names()])
-            + " (default: the recipe's, else pdf). html-practice and html-assessment: an interactive page per"
-            " version; pdf-form: a fillable PDF per version.")
+            + " (default: the recipe's, else pdf; --format is the same option). html-practice and"
+            " html-assessment: an interactive page per version; pdf-form: a fillable PDF per version.")
 
 
 @click.command("build")
@@ -26,8 +26,9 @@ def _formats_help() -> str:
 @click.option("--instructions", default=None, help="Instructions printed under the title.")
 @click.option("--about-sources", default=None, help="Where the texts come from, printed before the instructions.")
 @click.option("--name", default=None, help="Start of the file names, e.g. unit3 → unit3-answer-key.pdf.")
-@click.option("--skill", "skills", multiple=True, metavar="SKILL=COUNT",
-              help="Questions to draw, e.g. --skill date-checking=4 --skill B1=2 (replaces the recipe's list).")
+@click.option("--questions", "--skill", "skills", multiple=True, metavar="SKILL=COUNT",
+              help="Questions to draw, e.g. --questions date-checking=4 --questions B1=2 (replaces the recipe's"
+                   " questions list; --skill is the same option).")
 @click.option("--kinds", default=None, help="Question kinds allowed, comma-separated (e.g. single-choice,numeric).")
 @click.option("--sources", default=None, help="Source ids to draw from, comma-separated (e.g. memoir,kcna).")
 @click.option("--difficulty", default=None, help="Difficulty or range: 1 (easy) to 3 (hard), e.g. 1-2.")
@@ -40,8 +41,8 @@ def _formats_help() -> str:
 @click.option("--cards/--no-cards", default=None,
               help="For a class without web access: print the outside evidence for verdict questions"
                    " and leave out questions that need a look-up.")
-@click.option("--per-version/--no-per-version", "per_version", default=None,
-              help="Also write one worksheet PDF per version.")
+@click.option("--per-version-files/--no-per-version-files", "--per-version/--no-per-version", "per_version",
+              default=None, help="Also write one worksheet PDF per version (--per-version is the same option).")
 @click.option("--double-sided/--single-sided", "double_sided", default=None,
               help="Class pack for double-sided printing (the default): a blank page after a version"
                    " with an odd number of pages, so each version starts a new sheet.")
@@ -54,7 +55,7 @@ def _formats_help() -> str:
                    " sheet per student instead of worksheets.")
 @click.option("--students", default=None, metavar="N",
               help="With --answer-sheet: put N answer sheets in the class pack, versions dealt in turn.")
-@click.option("--format", "formats", default=None, help=_formats_help())
+@click.option("--formats", "--format", "formats", default=None, help=_formats_help())
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Processes to render PDFs with (default: one per CPU).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only what was written.")
 @click.option("--force", is_flag=True,
@@ -85,8 +86,10 @@ def build_command(recipe, bank_dir, output, title, instructions, about_sources, 
                          default_output=workspace.default_output(), allow_outside=force)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     report = build(loaded, bank, progress=progress, workers=workers, force=force)
-    for note in [] if quiet else report.notes:
+    for note in [] if quiet else report.notes:  # warnings of the build itself (the working time, say)
         click.echo(note.format(), err=True)
+    for line in [] if quiet else report.summaries:  # one line per export format; the detail is in its report
+        click.echo(line, err=True)
     for out in report.outputs:
         click.echo(f"wrote {out.path} ({out.label}, {_size(len(out.data))})")
     for path in report.removed:

@@ -1,9 +1,10 @@
 """`quizgen export`: a worksheet or the whole bank as LMS files (Moodle, GIFT, Canvas, QTI …).
 
 ``build.export`` makes everything in memory (bank, worksheet, every
-exporter's check, every export); the command writes only when all of it
-worked, through ``build.write_outputs`` (all files or none, with the manifest). Heavy modules are
-imported inside the command so ``quizgen --help`` stays fast.
+format's plan, every export, the report); the command writes only when all
+of it worked, through ``build.write_outputs`` (all files or none, with the
+manifest), then prints one line per format. Heavy modules are imported
+inside the command so ``quizgen --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
 
 
 @click.command("export")
-@click.option("--format", "-f", "formats", multiple=True, required=True, callback=_formats,
-              metavar="F[,F…]", help=f"Export format(s), comma-separated: {', '.join(exporters.names())}.")
+@click.option("--formats", "--format", "-f", "formats", multiple=True, required=True, callback=_formats,
+              metavar="F[,F…]", help=f"Export formats, comma-separated: {', '.join(exporters.names())}"
+                                   " (--format is the same option).")
 @click.argument("recipe", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--version", "version_letter", default="all", show_default=True, metavar="LETTER|all",
               help="Export one version of the worksheet (A, B …) or all of them.")
@@ -51,28 +53,34 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
 @click.option("--force", is_flag=True,
               help="Overwrite files in the output folder that quizgen did not write, and write where the recipe's"
                    " output: points outside its folder.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print what each format adapted or left out, question by question.")
 def export_command(formats: list[str], recipe: Path | None, version_letter: str, output: Path | None,
-                   bank_dir: Path | None, seed: int | None, force: bool) -> None:
+                   bank_dir: Path | None, seed: int | None, force: bool, verbose: bool) -> None:
     """Export a worksheet, or without RECIPE the whole bank, for an LMS.
 
     \b
     With RECIPE: the assembled worksheet, every version (or --version A).
     Without:     every question of the bank, one version, for the LMS's question bank.
 
-    Before the files are listed, each question a format cannot carry as it
-    is gets one line saying what happened to it (adapted or left out).
-    See docs/lms/<format>.md for how to import each file.
+    Files are named NAME-FORMAT.EXT (bank-gift.txt, unit3-canvas-qti.zip).
+    Each format gets one line: questions written, adapted and left out, and
+    its file. What was adapted or left out, question by question, is in
+    NAME-export-report.txt beside them (and printed with --verbose). See
+    docs/lms/<format>.md for how to import each file.
     """
     from quizgen.build import export, write_outputs
 
     bank = workspace.bank_dir(bank_dir)
     report = export(formats, recipe, bank, version=version_letter, seed=seed, output=output,
                     default_output=workspace.default_output(), force=force)
-    for note in report.notes:
-        click.echo(note.format())
     write_outputs(report, bank, force=force, progress=lambda message: click.echo(message, err=True))
-    for out in report.outputs:
-        click.echo(f"wrote {out.path}")
+    if verbose:
+        for note in report.export_notes:
+            click.echo(note.format())
+    for line in report.summaries:  # one per format, naming its file
+        click.echo(line)
+    for out in report.outputs[len(report.summaries):]:  # the report beside them, the manifest
+        click.echo(f"wrote {out.path} ({out.label})")
     for path in report.removed:
         click.echo(f"removed {path} (left from an earlier export; it would not match these versions)")
     for path, why in report.kept:

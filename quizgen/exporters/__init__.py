@@ -1,8 +1,11 @@
 """The export formats: one module per format, one registry.
 
-The registry maps each ``--format`` name to the class that implements it, as
+The registry maps each ``--formats`` name to the class that implements it, as
 a "module:Class" string, so listing formats (for ``--help``) imports nothing
-heavy. Adding a format = one module and one line here.
+heavy. Adding a format = one module (an Exporter with its Profile, ``adapt``
+for what only it knows, ``write`` from the plan: see quizgen.exporters.plan),
+one line here, one test module shaped like its siblings', and a reader in
+tests/exporters/test_nothing_given_away.py (which fails until there is one).
 """
 
 from __future__ import annotations
@@ -46,24 +49,25 @@ def names() -> list[str]:
     return list(_registry)
 
 
-def check_all(worksheet, chosen: list["Exporter"]) -> list:
-    """Run every exporter's check before anything is exported; return the notes.
+def plan_all(worksheet, chosen: list["Exporter"]) -> dict:
+    """Plan ``worksheet`` for every chosen format at once; return {name: FormatPlan}.
 
-    Errors stop the whole export (nothing half-written); adaptations and
-    losses come back as notes for the command to print.
+    Each question is planned once for all formats (quizgen.exporters.plan).
+    Errors (a format that can carry none of the questions) stop the whole
+    export, nothing half-written; adaptations and losses stay in each plan's
+    notes for the command to summarise.
     """
     from quizgen.errors import ExportError
+    from quizgen.exporters.plan import plan_formats
 
-    notes, errors = [], []
-    for exporter in chosen:
-        for diagnostic in exporter.check(worksheet):
-            (errors if diagnostic.severity == "error" else notes).append(diagnostic)
+    plans = plan_formats(worksheet, chosen)
+    errors = [d for plan in plans.values() for d in plan.errors]
     if errors:
         # An error is usually one question, but may be the whole worksheet (a kahoot with no
         # question that fits), so the count names problems, not questions.
         noun = "problem" if len(errors) == 1 else "problems"
         raise ExportError(f"cannot export ({len(errors)} {noun} above); nothing was written", errors)
-    return notes
+    return plans
 
 
 def get_exporter(name: str) -> "Exporter":

@@ -10,13 +10,15 @@ question" with three fields:
   open questions the model answer and rubric;
 - **Question ID**: the bank's question id.
 
-Tags are the skill, the sub-skill, the techniques and the teaching tags
-(spaces become ``_``: Anki tags are space-separated). Every kind fits a
-flashcard, so nothing is adapted away, except teacher notes: students study
-these cards, so a note is never on one (``check`` reports each); a question that appears in several
-versions is one note (the first version's choice order), except a
-parametric question whose versions drew different values: each instance is
-its own note.
+A deck is for students to study from: the back of a card is the answer
+side they turn to after trying, so it holds the key and, for an open
+question, the model answer and rubric; do not hand out a deck of the
+questions of a coming test. Teacher notes are never on a card (each is
+noted). Tags are the skill, the sub-skill, the techniques and the
+teaching tags (spaces become ``_``: Anki tags are space-separated). Every
+kind fits a flashcard; a question that appears in several versions is one
+note (the first version's choice order), except a parametric question
+whose versions drew different values: each instance is its own note.
 
 Ids are stable, so importing a new export updates the notes of the last one
 instead of duplicating them: the note type and deck ids come from hashes of
@@ -33,30 +35,21 @@ import itertools
 import json
 import sqlite3
 import warnings
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 import genanki
 
 from quizgen import model
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.escaping import (
-    adaptation,
-    feedback_text,
-    forbidden_char_report,
-    format_decimal,
-    html_paragraphs,
-    question_tags,
-    question_text,
-    rubric_text,
-    teacher_note_not_carried,
-    unique_items,
-    xml_text,
-    zip_bytes,
-)
+from quizgen.exporters.escape import html_paragraphs, xml_text
+from quizgen.exporters.package import zip_bytes
+from quizgen.exporters.plan import Profile
+from quizgen.exporters.wording import question_tags
+from quizgen.printed import format_number, letter_of
 
 if TYPE_CHECKING:
-    from quizgen.errors import Diagnostic
-    from quizgen.model import Worksheet, WorksheetItem
+    from quizgen.exporters.plan import Carried, FormatPlan
+    from quizgen.model import Worksheet
 
 #: Base of the note and card ids genanki numbers from (2024-01-01 UTC, in
 #: seconds); a per-deck offset keeps two quizgen decks from sharing ids.
@@ -92,59 +85,50 @@ def _html(text: str) -> str:
     return html_paragraphs(xml_text(text))
 
 
-def _letter(n: int) -> str:
-    return chr(ord("A") + n) if n < 26 else str(n + 1)
-
-
-def front_text(worksheet: "Worksheet", item: "WorksheetItem") -> str:
+def front_text(carried: Carried) -> str:
     """Return the plain text of the front: question text, then the choices or columns."""
-    q = item.question
-    passage = q.passage if isinstance(q, model.MarkTheWords) else ""
-    if isinstance(q, model.Numeric) and q.unit:
-        passage = f"Answer in {q.unit}."
-    # A card has nothing to tick, so a mark-the-words stem keeps the paper's "Circle" or "Mark".
-    parts = [question_text(worksheet, item, passage=passage, select=False)]
+    q = carried.question
+    parts = [carried.text]
     if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
-        parts += [f"{_letter(n)}. {c.text}" for n, c in enumerate(q.choices)]
+        parts += [f"{letter_of(n)}. {c.text}" for n, c in enumerate(q.choices)]
     elif isinstance(q, model.TrueFalse):
         parts.append("True or false?")
     elif isinstance(q, model.Matching):
         parts += [f"{n}. {p.left}" for n, p in enumerate(q.pairs, start=1)]
-        right = item.shuffled or tuple(p.right for p in q.pairs) + q.distractors
-        parts += [f"{_letter(n)}. {text}" for n, text in enumerate(right)]
+        right = carried.shuffled or tuple(p.right for p in q.pairs) + q.distractors
+        parts += [f"{letter_of(n)}. {text}" for n, text in enumerate(right)]
     elif isinstance(q, model.Ordering):
-        shown = item.shuffled or q.items
-        parts += [f"{_letter(n)}. {text}" for n, text in enumerate(shown)]
+        parts += [f"{letter_of(n)}. {text}" for n, text in enumerate(carried.shuffled or q.items)]
     return "\n\n".join(parts)
 
 
-def answer_text(item: "WorksheetItem") -> str:
+def answer_text(carried: Carried) -> str:
     """Return the plain text of the answer, as a teacher would say it."""
-    q = item.question
+    q = carried.question
     if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
-        return "\n".join(f"{_letter(n)}. {c.text}" for n, c in enumerate(q.choices) if c.correct)
+        return "\n".join(f"{letter_of(n)}. {c.text}" for n, c in enumerate(q.choices) if c.correct)
     if isinstance(q, model.TrueFalse):
         return "True" if q.answer else "False"
     if isinstance(q, model.ShortAnswer):
         return "\n".join(q.answers)
     if isinstance(q, model.Numeric):
-        text = format_decimal(q.answer)
+        text = format_number(q.answer)
         if q.tolerance:
-            text += f" (\u00b1{format_decimal(q.tolerance)})"
+            text += f" (\u00b1{format_number(q.tolerance)})"
         return text + (f" {q.unit}" if q.unit else "")
     if isinstance(q, model.Matching):
         return "\n".join(f"{p.left} \u2192 {p.right}" for p in q.pairs)
     if isinstance(q, model.Ordering):
         return "\n".join(f"{n}. {text}" for n, text in enumerate(q.items, start=1))
     if isinstance(q, model.OpenResponse):
-        return rubric_text(q)
+        return carried.plan.rubric
     if isinstance(q, model.MarkTheWords):
         either = [f"(credit either way: {phrase})" for phrase in q.optional]
         return "\n".join(list(q.answers) + either)
     raise AssertionError(q.kind)  # pragma: no cover
 
 
-def verdict_text(worksheet: "Worksheet", question: model.Question) -> str:
+def verdict_text(worksheet: Worksheet, question: model.Question) -> str:
     """Return one line per claim: its verdict and why."""
     lines = []
     for claim_id in question.claims:
@@ -156,10 +140,10 @@ def verdict_text(worksheet: "Worksheet", question: model.Question) -> str:
     return "\n".join(lines)
 
 
-def back_text(worksheet: "Worksheet", item: "WorksheetItem") -> str:
+def back_text(worksheet: Worksheet, carried: Carried) -> str:
     """Return the plain text of the back: answer, explanation, verdicts."""
-    parts = ["Answer:", answer_text(item)]
-    for extra in (feedback_text(item.question), verdict_text(worksheet, item.question)):
+    parts = ["Answer:", answer_text(carried)]
+    for extra in (carried.feedback, verdict_text(worksheet, carried.question)):
         if extra:
             parts.append(extra)
     return "\n\n".join(parts)
@@ -196,45 +180,45 @@ def note_mtime(note: genanki.Note) -> int:
     return EPOCH + int.from_bytes(digest[:8], "big") % 100_000_000
 
 
-def deck_name(worksheet: "Worksheet") -> str:
+def deck_name(worksheet: Worksheet) -> str:
     # "::" separates sub-decks in Anki; a title holding it would split the deck.
     title = " ".join(xml_text(worksheet.recipe.title or "quizgen").split()) or "quizgen"
     return title.replace("::", ": :")
 
 
-def notes(worksheet: "Worksheet") -> list[tuple["WorksheetItem", genanki.Note]]:
+def notes(plan: FormatPlan) -> list[genanki.Note]:
     """Return one note per distinct question (instance), in order of first appearance."""
-    out: list[tuple[WorksheetItem, genanki.Note]] = []
+    out: list[genanki.Note] = []
     seen: set[str] = set()
-    for version in worksheet.versions:
-        for item in version.items:
-            guid = note_guid(item.question)
+    for _version, carried in plan.written():
+        for c in carried:
+            guid = note_guid(c.question)
             if guid in seen:
                 continue
             seen.add(guid)
-            fields = [_html(front_text(worksheet, item)), _html(back_text(worksheet, item)), item.question.id]
-            out.append((item, genanki.Note(model=NOTE_TYPE, fields=fields, tags=anki_tags(item.question), guid=guid)))
+            fields = [_html(front_text(c)), _html(back_text(plan.worksheet, c)), c.question.id]
+            out.append(genanki.Note(model=NOTE_TYPE, fields=fields, tags=anki_tags(c.question), guid=guid))
     return out
 
 
 class AnkiExporter(Exporter):
     """Anki .apkg: one deck, one note per question, stable ids."""
 
-    #: The ``--format`` value.
-    name: ClassVar[str] = "anki"
+    name = "anki"
     #: Anki's package suffix.
-    suffix: ClassVar[str] = ".apkg"
-    #: One line for ``--help``.
-    label: ClassVar[str] = "Anki deck package (.apkg): one flashcard per question, stable ids"
-    #: A flashcard shows every kind: question on the front, answer on the back.
-    question_kinds: ClassVar[frozenset[str]] = frozenset(model.QUESTION_KINDS)
+    suffix = ".apkg"
+    label = "Anki deck package (.apkg): one flashcard per question, stable ids"
+    #: A flashcard shows every kind: question on the front, answer on the back (nothing to tick).
+    profile = Profile(select=False, units=False, answer_side=True,
+                      no_grader_field="students study the cards, so it is on neither side")
 
-    def export(self, worksheet: "Worksheet") -> bytes:
+    def write(self, plan: FormatPlan) -> bytes:
         """Return the .apkg bytes (collection.anki2 and an empty media map)."""
-        name = deck_name(worksheet)
+        recipe = plan.worksheet.recipe
+        name = deck_name(plan.worksheet)
         deck = genanki.Deck(stable_id(f"quizgen/anki/deck/{name}"), name,
-                            description=_html(worksheet.recipe.instructions) if worksheet.recipe.instructions else "")
-        for _item, note in notes(worksheet):
+                            description=_html(recipe.instructions) if recipe.instructions else "")
+        for note in notes(plan):
             deck.add_note(note)
         timestamp = EPOCH + stable_id(name) % 10_000_000
         connection = sqlite3.connect(":memory:")
@@ -251,15 +235,6 @@ class AnkiExporter(Exporter):
         finally:
             connection.close()
         return zip_bytes([("collection.anki2", database), ("media", b"{}")])
-
-    def check(self, worksheet: "Worksheet") -> list["Diagnostic"]:
-        """Report teacher notes left off the cards and characters a field cannot hold: every kind fits a flashcard."""
-        out = [
-            adaptation(self.name, item.question.id, teacher_note_not_carried("students study the cards, so it is on neither side"))
-            for item in unique_items(worksheet)
-            if item.question.teacher_note
-        ]
-        return out + forbidden_char_report(self.name, worksheet)
 
 
 __all__ = ["AnkiExporter", "NOTE_TYPE", "anki_tags", "note_guid", "note_mtime", "stable_id"]

@@ -21,19 +21,21 @@ short-answer     SA, every accepted answer (case-insensitive)
 numeric          SA: the exact answer, or the whole numbers in the tolerance
 matching         M, scored "EquallyWeighted" (distractors cannot be carried)
 ordering         O, scored "EquallyWeighted"
-open-response    WR, rubric and model answer as the answer key
-mark-the-words   MS over the words of the passage ("Circle" or "Mark" reads "Select")
+open-response    WR, without an answer key
+mark-the-words   MS over the words of the passage
 ===============  =============================================================
 
-A teacher note is not written: a written response's answer key can be
-released to learners in a quiz's submission view, so it is not grader-only.
+A written response's answer key can be released to learners in a quiz's
+submission view, so it is not grader-only: the rubric, model answer and
+explanation, and every teacher note, are left out (they are in the PDF
+answer key).
 
-Question text, option and item text, feedback and answer keys are HTML,
-marked ``HTML`` in the column D2L reads for it; so every such cell starts
-with ``<p>`` and can never start a spreadsheet formula. Texts a student
-types (short answers) and matching pairs are plain; a formula-like start
-there gets a ``'`` (reported). One CSV fills one library section, so only
-the first version is written; the others are reported.
+Question text, option and item text and feedback are HTML, marked ``HTML``
+in the column D2L reads for it; so every such cell starts with ``<p>`` and
+can never start a spreadsheet formula. Texts a student types (short
+answers) and matching pairs are plain; a formula-like start there gets a
+``'`` (noted). One CSV fills one library section, so only the first
+version is written; the others are noted.
 """
 
 from __future__ import annotations
@@ -41,31 +43,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from quizgen import model
-from quizgen.errors import Diagnostic
+from quizgen.exporters import wording
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.common_cartridge import numeric_answers
-from quizgen.exporters.escaping import (
-    versions_not_written,
-    adaptation,
-    feedback_text,
-    forbidden_char_report,
-    html_paragraphs,
-    mark_the_words_choices,
-    question_text,
-    rubric_text,
-    select_note,
-    skill_name,
-    spreadsheet_cell,
-    teacher_note_not_carried,
-    unique_items,
-    xml_text,
-)
+from quizgen.exporters.escape import html_paragraphs, spreadsheet_cell, xml_text
+from quizgen.exporters.plan import Profile, adapted
 
 if TYPE_CHECKING:
-    from quizgen.model import Worksheet, WorksheetItem
+    from quizgen.exporters.plan import Carried, FormatPlan
 
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 
@@ -97,143 +84,105 @@ def _row(*cells: str) -> list[str]:
 def _title(q: model.Question) -> str:
     # The library lists questions by title; the id row keeps the exact id,
     # the title adds the skill and sub-skill, which the CSV has no column for.
-    sub = model.SUBSKILLS.get(q.subskill)
-    sub_name = f"{q.subskill} {sub[1].name}" if sub else q.subskill
-    return f"{q.id} \u00b7 {skill_name(q.skill)} \u00b7 {sub_name}"
+    return f"{q.id} \u00b7 {wording.skill_name(q.skill)} \u00b7 {wording.subskill_name(q.subskill)}"
 
 
-def _feedback(q: model.Question) -> str:
-    text = feedback_text(q)
-    if q.techniques:
-        text += ("\n\n" if text else "") + "Techniques: " + ", ".join(q.techniques)
-    return text
-
-
-def _block(worksheet: "Worksheet", item: "WorksheetItem") -> tuple[list[list[str]], list[tuple[str, str]]]:
-    """Return the rows of one question and the notes on what was adapted."""
-    q = item.question
-    notes: list[tuple[str, str]] = []
-    passage = ""
-    body: list[list[str]] = []
-
-    def plain(texts: list[str], what: str) -> list[str]:
-        cells = [plain_cell(t) for t in texts]
-        if any(c != xml_text(t) for c, t in zip(cells, texts)):
-            notes.append(("adapted", f"{what} starting with = + - or @ got a leading ' so spreadsheet "
-                                     "programs do not run it as a formula"))
-        return cells
-
+def _plain_texts(q: model.Question) -> list[tuple[str, str]]:
+    """Return the texts a question keeps plain (what, text): feedback of choices, typed answers, pairs."""
     if isinstance(q, model.SingleChoice):
-        kind = "MC"
-        feedback = plain([c.feedback for c in q.choices], "a choice's feedback")
-        body = [_row("Option", "100" if c.correct else "0", html_cell(c.text), "HTML", fb)
-                for c, fb in zip(q.choices, feedback)]
-    elif isinstance(q, (model.MultipleResponse, model.MarkTheWords)):
-        kind = "MS"
-        if isinstance(q, model.MarkTheWords):
-            pairs = [(w, ok, "") for w, ok in mark_the_words_choices(q.passage, q.answers, q.optional)]
-            passage = q.passage
-            notes.append(("adapted", f"mark the words carried as multi-select over the passage's words "
-                                     f"({len(pairs)} choices){select_note(q)}"))
-        else:
-            pairs = [(c.text, c.correct, c.feedback) for c in q.choices]
+        return [("a choice's feedback", c.feedback) for c in q.choices]
+    if isinstance(q, model.MultipleResponse):
+        return [("a choice's feedback", c.feedback) for c in q.choices]
+    if isinstance(q, model.ShortAnswer):
+        return [("an accepted answer", a) for a in q.answers]
+    if isinstance(q, model.Matching):
+        return [("a matching item", t) for p in q.pairs for t in (p.left, p.right)]
+    return []
+
+
+def _body(q: model.Question) -> tuple[str, list[list[str]]]:
+    """Return the question type and its type rows."""
+    if isinstance(q, model.SingleChoice):
+        return "MC", [_row("Option", "100" if c.correct else "0", html_cell(c.text), "HTML", plain_cell(c.feedback))
+                      for c in q.choices]
+    if isinstance(q, model.MultipleResponse):
         # "RightAnswers": each right selection and each right non-selection
         # earns its share, D2L's partial-credit scheme for multi-select.
-        feedback = plain([fb for _t, _ok, fb in pairs], "a choice's feedback")
-        body = [_row("Scoring", "RightAnswers")]
-        body += [_row("Option", "1" if ok else "0", html_cell(t), "HTML", f) for (t, ok, _fb), f in zip(pairs, feedback)]
-    elif isinstance(q, model.TrueFalse):
-        kind = "TF"
-        body = [_row("TRUE", "100" if q.answer else "0"), _row("FALSE", "0" if q.answer else "100")]
-    elif isinstance(q, (model.ShortAnswer, model.Numeric)):
-        kind = "SA"
-        if isinstance(q, model.Numeric):
-            answers, how = numeric_answers(q)
-            passage = f"Answer in {q.unit}." if q.unit else ""
-            notes.append(("adapted", f"numeric carried as short answer {how} (Brightspace's arithmetic "
-                                     "questions cannot be imported by CSV)"))
-        else:
-            answers = list(q.answers)
-        body = [_row("InputBox", "1", "40")]
-        body += [_row("Answer", "100", cell) for cell in plain(answers, "an accepted answer")]
-    elif isinstance(q, model.Matching):
-        kind = "M"
-        left = plain([p.left for p in q.pairs], "a matching item")
-        right = plain([p.right for p in q.pairs], "a matching item")
-        body = [_row("Scoring", "EquallyWeighted")]
-        body += [_row("Choice", str(n), text) for n, text in enumerate(left, start=1)]
-        body += [_row("Match", str(n), text) for n, text in enumerate(right, start=1)]
-        if q.distractors:
-            notes.append(("adapted", f"{len(q.distractors)} extra right-hand item(s) left out: the CSV pairs "
-                                     "every match with a choice"))
-    elif isinstance(q, model.Ordering):
-        kind = "O"
-        body = [_row("Scoring", "EquallyWeighted")]
-        body += [_row("Item", html_cell(entry), "HTML") for entry in q.items]
-    elif isinstance(q, model.OpenResponse):
-        kind = "WR"
-        body = [_row("AnswerKey", html_cell(rubric_text(q)), "HTML")]
-        notes.append(("adapted", "written response: the rubric and model answer are carried as the answer "
-                                 "key (the CSV has no rubric field)"))
-    else:  # pragma: no cover - a new kind must be mapped here
-        raise AssertionError(q.kind)
+        return "MS", [_row("Scoring", "RightAnswers")] + [
+            _row("Option", "1" if c.correct else "0", html_cell(c.text), "HTML", plain_cell(c.feedback)) for c in q.choices]
+    if isinstance(q, model.TrueFalse):
+        return "TF", [_row("TRUE", "100" if q.answer else "0"), _row("FALSE", "0" if q.answer else "100")]
+    if isinstance(q, model.ShortAnswer):
+        return "SA", [_row("InputBox", "1", "40")] + [_row("Answer", "100", plain_cell(a)) for a in q.answers]
+    if isinstance(q, model.Matching):
+        return "M", ([_row("Scoring", "EquallyWeighted")]
+                     + [_row("Choice", str(n), plain_cell(p.left)) for n, p in enumerate(q.pairs, start=1)]
+                     + [_row("Match", str(n), plain_cell(p.right)) for n, p in enumerate(q.pairs, start=1)])
+    if isinstance(q, model.Ordering):
+        return "O", [_row("Scoring", "EquallyWeighted")] + [_row("Item", html_cell(t), "HTML") for t in q.items]
+    if isinstance(q, model.OpenResponse):
+        return "WR", []
+    raise AssertionError(q.kind)  # pragma: no cover - a new kind must be mapped here
 
+
+def block(carried: Carried) -> list[list[str]]:
+    """Return the rows of one carried question."""
+    q = carried.question
+    kind, body = _body(q)
     rows = [
         _row("NewQuestion", kind),
         _row("ID", q.id),
         _row("Title", xml_text(_title(q))),
-        _row("QuestionText", html_cell(question_text(worksheet, item, passage=passage)), "HTML"),
+        _row("QuestionText", html_cell(carried.text), "HTML"),
         _row("Points", str(q.points)),
         _row("Difficulty", str(DIFFICULTY.get(q.difficulty, 5))),
         *body,
     ]
-    feedback = _feedback(q)
+    feedback = carried.feedback
+    if q.techniques:
+        feedback += ("\n\n" if feedback else "") + "Techniques: " + ", ".join(q.techniques)
     if feedback:
         rows.append(_row("Feedback", html_cell(feedback), "HTML"))
-    if q.teacher_note:
-        notes.append(("adapted", teacher_note_not_carried(
-            "the CSV has no grader-only field; a written response's answer key may be shown to learners")))
-    return rows, notes
+    return rows
 
 
 class BrightspaceExporter(Exporter):
     """D2L Brightspace question-library CSV of the first version."""
 
-    #: The ``--format`` value.
-    name: ClassVar[str] = "brightspace"
-    #: A CSV file.
-    suffix: ClassVar[str] = ".csv"
-    #: One line for ``--help``.
-    label: ClassVar[str] = "D2L Brightspace question-library CSV (Question Library > Import)"
-    #: Kinds with a Brightspace CSV type of their own.
-    question_kinds: ClassVar[frozenset[str]] = frozenset(
-        {"single-choice", "multiple-response", "true-false", "short-answer", "matching", "ordering", "open-response"}
+    name = "brightspace"
+    suffix = ".csv"
+    label = "D2L Brightspace question-library CSV (Question Library > Import)"
+    profile = Profile(
+        converts={"mark-the-words": ("multiple-response", "Brightspace's CSV has no mark-the-words type"),
+                  "numeric": ("short-answer", "Brightspace's arithmetic questions cannot be imported by CSV")},
+        units=False,
+        no_grader_field="the CSV has no field only graders see; a written response's answer key may be shown to learners",
+        first_version_only="one CSV fills one question-library section",
     )
 
-    def export(self, worksheet: "Worksheet") -> bytes:
+    def adapt(self, carried: Carried) -> Carried:
+        """Note plain cells that got a leading ' and matching distractors the CSV cannot hold."""
+        q, notes, said = carried.question, [], set()
+        for what, text in _plain_texts(q):
+            if plain_cell(text) != xml_text(text) and what not in said:
+                said.add(what)
+                notes.append(adapted(f"{what} starting with = + - or @ got a leading ' so spreadsheet programs do "
+                                     "not run it as a formula"))
+        if isinstance(q, model.Matching) and q.distractors:
+            notes.append(adapted(f"{len(q.distractors)} extra right-hand item(s) left out: the CSV pairs every match "
+                                 "with a choice"))
+        return carried.amend(*notes)
+
+    def write(self, plan: FormatPlan) -> bytes:
         """Return the CSV (UTF-8 with BOM, CRLF rows) of the first version's questions."""
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, lineterminator="\r\n")
-        title = spreadsheet_cell(xml_text(worksheet.recipe.title or "Worksheet"))
-        writer.writerow(_row(f"// quizgen: {title}"))
-        for item in worksheet.versions[0].items if worksheet.versions else ():
-            rows, _notes = _block(worksheet, item)
-            writer.writerows(rows)
-            writer.writerow(_row())
+        writer.writerow(_row(f"// quizgen: {spreadsheet_cell(xml_text(plan.worksheet.recipe.title or 'Worksheet'))}"))
+        for _version, carried in plan.written():
+            for c in carried:
+                writer.writerows(block(c))
+                writer.writerow(_row())
         return buffer.getvalue().encode("utf-8-sig")
-
-    def check(self, worksheet: "Worksheet") -> list[Diagnostic]:
-        """Report per question what the CSV adapts or leaves out, and the versions not written."""
-        out = []
-        first = {item.question.id for item in worksheet.versions[0].items} if worksheet.versions else set()
-        for item in unique_items(worksheet):
-            if item.question.id in first:
-                for severity, message in _block(worksheet, item)[1]:
-                    out.append(adaptation(self.name, item.question.id, message, severity))
-        written = {f"question {qid}" for qid in first}
-        out.extend(d for d in forbidden_char_report(self.name, worksheet) if d.subject in written)
-        out.extend(versions_not_written(self.name, worksheet, "one CSV fills one question-library section"))
-        return out
 
 
 __all__ = ["BrightspaceExporter", "html_cell", "plain_cell"]

@@ -9,10 +9,10 @@ numbers (H, ``2`` or ``1,3``).
 
 Only quiz questions fit: single choice and multiple response with at most
 four choices, and true/false (as the answers True and False). Every other
-kind, and any question or answer over the limits, is left out and reported:
+kind, and any question or answer over the limits, is left out and noted:
 shortening a stem could change what it asks. Kahoot has no column for
 excerpts, outside-source cards, explanations, teacher notes, points, ids or
-tags, so those are left out and reported per question. One spreadsheet is
+tags, so those are left out and noted per question. One spreadsheet is
 one kahoot, so only the first version is written.
 
 The file is made byte-identical on every run: the document properties get
@@ -32,21 +32,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.xml.functions import tostring
 
 from quizgen import model
-from quizgen.errors import Diagnostic, Location
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.escaping import (
-    adaptation,
-    outside_card_text,
-    teacher_note_not_carried,
-    unique_items,
-    versions_not_written,
-    xml_forbidden_chars,
-    xml_text,
-    zip_bytes,
-)
+from quizgen.exporters.escape import xml_text
+from quizgen.exporters.package import zip_bytes
+from quizgen.exporters.plan import Note, Profile, adapted, left_out
 
 if TYPE_CHECKING:
-    from quizgen.model import Worksheet, WorksheetItem
+    from quizgen.exporters.plan import Carried, FormatPlan
 
 #: Limits printed in the template's headers (and enforced by Kahoot's importer).
 MAX_QUESTION = 120
@@ -82,29 +74,24 @@ def _one_line(text: str) -> str:
     return " ".join(xml_text(text).split("\n"))
 
 
-def plan_row(item: "WorksheetItem", worksheet: "Worksheet | None" = None) -> tuple[list | None, list[tuple[str, str]]]:
-    """Return the row values (question, answers, time, correct) or None, and the notes.
+#: Why each kind the spreadsheet cannot take is left out.
+_NOT_A_QUIZ = {
+    "short-answer": "typed answers",
+    "numeric": "typed numbers",
+    "matching": "matching",
+    "ordering": "ordering (puzzle questions cannot be imported by spreadsheet)",
+    "open-response": "written answers",
+    "mark-the-words": "marking words in a passage",
+}
 
-    ``worksheet`` (optional) tells whether the recipe prints an outside-source
-    card with the question, which a kahoot cannot carry either.
-    """
-    q = item.question
-    notes: list[tuple[str, str]] = []
-    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
-        answers = [(c.text, c.correct) for c in q.choices]
-    elif isinstance(q, model.TrueFalse):
+
+def plan_row(carried: Carried) -> tuple[list | None, list[Note]]:
+    """Return the row values (question, answers, time, correct) or None, and the notes."""
+    q = carried.question
+    if isinstance(q, model.TrueFalse):
         answers = [("True", q.answer), ("False", not q.answer)]
     else:
-        why = {
-            "short-answer": "typed answers",
-            "numeric": "typed numbers",
-            "matching": "matching",
-            "ordering": "ordering (puzzle questions cannot be imported by spreadsheet)",
-            "open-response": "written answers",
-            "mark-the-words": "marking words in a passage",
-        }.get(q.kind, q.kind)
-        return None, [("left-out", f"left out: Kahoot's spreadsheet import takes quiz and true/false "
-                                   f"questions only, not {why}")]
+        answers = [(c.text, c.correct) for c in q.choices]
     stem = _one_line(q.stem)
     texts = [_one_line(text) for text, _ok in answers]
     problems = []
@@ -116,30 +103,26 @@ def plan_row(item: "WorksheetItem", worksheet: "Worksheet | None" = None) -> tup
     if long_answers:
         problems.append(f"choice(s) {', '.join(map(str, long_answers))} exceed {MAX_ANSWER} characters")
     if problems:
-        return None, [("left-out", "left out, not shortened (that could change what it asks): " + "; ".join(problems))]
-
+        return None, [left_out("left out, not shortened (that could change what it asks): " + "; ".join(problems))]
+    notes = []
     if stem != xml_text(q.stem) or any(t != xml_text(a) for t, (a, _ok) in zip(texts, answers)):
-        notes.append(("adapted", "line breaks were replaced by spaces (Kahoot questions are one line)"))
+        notes.append(adapted("line breaks were replaced by spaces (Kahoot questions are one line)"))
     if isinstance(q, model.MultipleResponse):
-        notes.append(("adapted", "several correct answers: a Kahoot quiz question counts a player right who "
-                                 "picks any one of them, so \"pick every correct answer\" becomes \"pick one\""))
-    if item.excerpts:
-        notes.append(("adapted", "the source excerpt and its citation are not carried (no room in a kahoot): "
-                                 "show the excerpt to the class"))
-    if worksheet is not None and outside_card_text(worksheet, q):
-        notes.append(("adapted", "the outside source card is not carried (no room in a kahoot): read it out or "
-                                 "show it to the class"))
-    missing = []
-    if q.explanation:
-        missing.append("explanation")
+        notes.append(adapted("several correct answers: a Kahoot quiz question counts a player right who picks any "
+                             "one of them, so \"pick every correct answer\" becomes \"pick one\""))
+    if carried.plan.excerpts:
+        notes.append(adapted("the source excerpt and its citation are not carried (no room in a kahoot): show the "
+                             "excerpt to the class"))
+    if carried.plan.card:
+        notes.append(adapted("the outside source card is not carried (no room in a kahoot): read it out or show it "
+                             "to the class"))
+    missing = ["explanation"] if q.explanation else []
     if any(c.feedback for c in getattr(q, "choices", ())):
         missing.append("choice feedback")
     if q.points != 1:
         missing.append(f"points ({q.points})")
     missing.append("question id and skill tags")
-    notes.append(("adapted", "Kahoot's template has no column for " + ", ".join(missing) + ": left out"))
-    if q.teacher_note:
-        notes.append(("adapted", teacher_note_not_carried("Kahoot's template has no column for it")))
+    notes.append(adapted("Kahoot's template has no column for " + ", ".join(missing) + ": left out"))
     correct = [str(n) for n, (_t, ok) in enumerate(answers, start=1) if ok]
     seconds = TIME_BY_DIFFICULTY.get(q.difficulty, 30)
     return [stem, *texts, *[""] * (MAX_ANSWERS - len(texts)), seconds, ",".join(correct)], notes
@@ -154,8 +137,9 @@ def _set(ws, row: int, column: int, value) -> None:
         cell.data_type = "s"
 
 
-def workbook(worksheet: "Worksheet") -> Workbook:
+def workbook(plan: FormatPlan) -> Workbook:
     """Return the filled template of the first version's questions."""
+    worksheet = plan.worksheet
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -178,10 +162,7 @@ def workbook(worksheet: "Worksheet") -> Workbook:
     ws.column_dimensions["G"].width = 16
     ws.column_dimensions["H"].width = 18
     row = FIRST_ROW
-    for item in worksheet.versions[0].items if worksheet.versions else ():
-        values, _notes = plan_row(item)
-        if values is None:
-            continue
+    for values in (c.detail for _version, carried in plan.written() for c in carried):
         ws.cell(row=row, column=1, value=row - FIRST_ROW + 1)
         stem, *answers_and_rest = values
         _set(ws, row, 2, stem)
@@ -221,41 +202,30 @@ def xlsx_bytes(wb: Workbook) -> bytes:
 class KahootExporter(Exporter):
     """Kahoot quiz spreadsheet (.xlsx) of the first version's quiz and true/false questions."""
 
-    #: The ``--format`` value.
-    name: ClassVar[str] = "kahoot"
+    name = "kahoot"
     #: Kahoot imports .xlsx only.
-    suffix: ClassVar[str] = ".xlsx"
-    #: One line for ``--help``.
-    label: ClassVar[str] = "Kahoot! quiz spreadsheet template (.xlsx): choice and true/false questions"
-    #: Kinds Kahoot's spreadsheet import takes (within its limits).
-    question_kinds: ClassVar[frozenset[str]] = frozenset({"single-choice", "multiple-response", "true-false"})
+    suffix = ".xlsx"
+    label = "Kahoot! quiz spreadsheet template (.xlsx): choice and true/false questions"
+    profile = Profile(
+        leaves_out={kind: f"Kahoot's spreadsheet import takes quiz and true/false questions only, not {why}"
+                    for kind, why in _NOT_A_QUIZ.items()},
+        no_grader_field="Kahoot's template has no column for it",
+        first_version_only="one spreadsheet is one kahoot",
+        empty="no question of this worksheet fits a kahoot (questions up to 120 characters, answers up to 75, choice "
+              "or true/false only): nothing to import; try `quizgen export --formats kahoot` without a recipe for the "
+              "questions of the bank that fit",
+    )
 
-    def export(self, worksheet: "Worksheet") -> bytes:
+    def adapt(self, carried: Carried) -> Carried:
+        """Fit the question to Kahoot's limits (or leave it out, never shortened) and note what it loses."""
+        if carried.left_out:
+            return carried
+        row, notes = plan_row(carried)
+        return carried.amend(*notes, detail=row)
+
+    def write(self, plan: FormatPlan) -> bytes:
         """Return the .xlsx bytes."""
-        return xlsx_bytes(workbook(worksheet))
-
-    def check(self, worksheet: "Worksheet") -> list[Diagnostic]:
-        """Report per question what is left out or adapted, and the versions not written."""
-        out = []
-        first = {item.question.id for item in worksheet.versions[0].items} if worksheet.versions else set()
-        for item in unique_items(worksheet):
-            if item.question.id not in first:
-                continue
-            values, notes = plan_row(item, worksheet)
-            for severity, message in notes:
-                out.append(adaptation(self.name, item.question.id, message, severity))
-            q = item.question
-            texts = [q.stem] + [c.text for c in getattr(q, "choices", ())]
-            bad = [c for t in texts for c in xml_forbidden_chars(t)]
-            if values is not None and bad:
-                out.append(adaptation(self.name, q.id, "control characters a spreadsheet cannot hold were dropped"))
-        if first and all(plan_row(item)[0] is None for item in worksheet.versions[0].items):
-            why = ("no question of this worksheet fits a kahoot (questions up to 120 characters, answers up to 75, "
-                   "choice or true/false only): nothing to import; try `quizgen export --format kahoot` without "
-                   "a recipe for the questions of the bank that fit")
-            out.append(Diagnostic(Location(self.name), why, subject=f"version {worksheet.versions[0].letter}", severity="error"))
-        out.extend(versions_not_written(self.name, worksheet, "one spreadsheet is one kahoot"))
-        return out
+        return xlsx_bytes(workbook(plan))
 
 
 __all__ = ["KahootExporter", "kahoot_length", "plan_row"]

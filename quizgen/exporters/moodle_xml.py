@@ -8,14 +8,13 @@ sub-skill and techniques as ``<tags>``, the explanation as
 question text. Texts are HTML (``html_paragraphs``); the tree is built
 with lxml, so ``]]>``, ``<`` and ``&`` need no CDATA at all.
 
-Adapted on purpose (and reported by ``check``): ordering becomes matching of
+What the plan adapts (quizgen.exporters.plan): ordering becomes matching of
 each item to its position (Moodle has no core ordering type; qtype_ordering
 is a plugin), mark-the-words becomes multiple response over the words of
-the passage (its stem's "Circle" or "Mark" reads "Select").
-
-A teacher note goes only into ``<graderinfo>`` (Information for graders),
-which students never see; only essays have that field, so the note of any
-other question is not carried, and ``check`` says so.
+the passage. Grader-only material (an essay's rubric, model answer and
+explanation, its teacher note) goes only into ``<graderinfo>``
+(Information for graders), which students never see; only essays have that
+field, so the teacher note of any other question is left out, and noted.
 """
 
 from __future__ import annotations
@@ -26,11 +25,14 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from quizgen import model as m
-from quizgen.exporters import escaping as esc
+from quizgen.exporters import escape as esc
+from quizgen.exporters import wording
 from quizgen.exporters.base import Exporter
+from quizgen.exporters.plan import Profile, adapted
+from quizgen.printed import format_number
 
 if TYPE_CHECKING:
-    from quizgen.errors import Diagnostic
+    from quizgen.exporters.plan import Carried, FormatPlan
 
 #: Moodle's fixed grade list (question_bank::fraction_options_full, Moodle
 #: 3.x-4.x), as the exact strings Moodle itself exports: an import with a
@@ -40,6 +42,12 @@ MOODLE_FRACTIONS: tuple[str, ...] = (
     "100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40",
     "33.33333", "30", "25", "20", "16.66667", "14.28571", "12.5", "11.11111", "10", "5",
 )
+
+#: How a Moodle-based format (Moodle XML, GIFT) carries the kinds Moodle lacks.
+MOODLE_CONVERTS = {
+    "ordering": ("matching", "Moodle has no core ordering type"),
+    "mark-the-words": ("multiple-response", "Moodle has no mark-the-words type"),
+}
 
 
 def moodle_fraction(share: Decimal | float) -> str:
@@ -51,20 +59,23 @@ def moodle_fraction(share: Decimal | float) -> str:
     return best if share > 0 else "-" + best
 
 
-def fraction_exact(count: int) -> bool:
-    """Return whether 100/count is on Moodle's list (so the correct choices sum to 100)."""
-    return count > 0 and abs(Decimal(moodle_fraction(Decimal(100) / count)) * count - 100) < Decimal("0.001")
+def choice_fractions(carried: Carried) -> list[str]:
+    """Return the Moodle fraction of each choice, from the scoring's parts (quizgen.scoring)."""
+    scoring = carried.scoring
+    return [moodle_fraction(part.value * 100 / scoring.points) if scoring.points else "0" for part in scoring.parts]
 
 
-def choice_fractions(choices) -> list[str]:
-    """Return Moodle fractions for a multiple-response question: correct share the 100, wrong ones cost as much.
-
-    Each wrong choice takes away one correct choice's worth, so ticking
-    boxes at random does not pay (Moodle clamps the total at 0).
-    """
-    correct = sum(1 for c in choices if c.correct)
-    share = moodle_fraction(Decimal(100) / max(correct, 1))
-    return [share if c.correct else "-" + share for c in choices]
+def fraction_note(carried: Carried):
+    """Return the note for a multiple-response question whose shares are not on Moodle's list, or None."""
+    if not isinstance(carried.question, m.MultipleResponse):
+        return None
+    fractions = choice_fractions(carried)
+    total = sum(Decimal(f) for f in fractions if not f.startswith("-"))
+    if abs(total - 100) < Decimal("0.001"):
+        return None
+    count = sum(1 for c in carried.question.choices if c.correct)
+    return adapted(f"{count} correct choices: their shares of the marks are not all on Moodle's grade list, so the "
+                   f"nearest grades were used (the correct choices add up to {format_number(total)}%)")
 
 
 def shortanswer_pattern(text: str) -> str:
@@ -76,56 +87,37 @@ def shortanswer_pattern(text: str) -> str:
     return text.replace("*", "\\*")
 
 
+def category_path(plan: FormatPlan, version: m.Version, skill: str) -> list[str]:
+    """Return the category of a version's skill: title, "Version A" when there are several, skill name."""
+    several = len(plan.worksheet.versions) > 1
+    return [plan.worksheet.recipe.title] + ([f"Version {version.letter}"] if several else []) + [wording.skill_name(skill)]
+
+
 class MoodleXmlExporter(Exporter):
     """Export a worksheet as Moodle XML for Question bank → Import."""
 
-    #: The ``--format`` value.
     name = "moodle-xml"
-    #: A plain XML file.
     suffix = ".xml"
-    #: One line for ``--help``.
     label = "Moodle XML for Moodle 3.x/4.x question bank import (categories, tags, idnumbers)"
-    #: Ordering and mark-the-words are adapted (see check).
-    question_kinds = frozenset(
-        {"single-choice", "multiple-response", "true-false", "short-answer", "numeric", "matching", "open-response"}
+    profile = Profile(
+        converts=MOODLE_CONVERTS,
+        grader_kinds=frozenset({"open-response"}),
+        no_grader_field="Moodle has information for graders only on essays; the general feedback is shown to students",
     )
 
-    def check(self, worksheet: m.Worksheet) -> list[Diagnostic]:
-        """Report the ordering and mark-the-words adaptations, teacher notes not carried and any dropped characters."""
-        out = []
-        for item in esc.unique_items(worksheet):
-            q = item.question
-            if isinstance(q, m.Ordering):
-                out.append(esc.adaptation(self.name, q.id, "ordering carried as matching: each item is matched to its position (Moodle has no core ordering type)"))
-            elif isinstance(q, m.MarkTheWords):
-                out.append(esc.adaptation(self.name, q.id, "mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices" + esc.select_note(q)))
-            if q.teacher_note and not isinstance(q, m.OpenResponse):
-                out.append(esc.adaptation(self.name, q.id, esc.teacher_note_not_carried("Moodle has information for graders only on essays; the general feedback is shown to students")))
-            if isinstance(q, (m.MultipleResponse, m.MarkTheWords)):
-                correct = (sum(c.correct for c in q.choices) if isinstance(q, m.MultipleResponse) else len(q.answers))
-                if not fraction_exact(correct):
-                    out.append(esc.adaptation(self.name, q.id, f"{correct} correct choices: 100/{correct} is not on Moodle's grade list, so the nearest grade was used"))
-        out.extend(esc.forbidden_char_report(self.name, worksheet))
-        return out
+    def adapt(self, carried: Carried) -> Carried:
+        """Note a multiple-response question whose shares are off Moodle's grade list."""
+        note = fraction_note(carried)
+        return carried.amend(note) if note else carried
 
-    def export(self, worksheet: m.Worksheet) -> bytes:
-        """Return the Moodle XML of every version of ``worksheet``."""
+    def write(self, plan: FormatPlan) -> bytes:
+        """Return the Moodle XML of every version."""
         quiz = etree.Element("quiz")
-        several = len(worksheet.versions) > 1
-        for version in worksheet.versions:
-            for skill in _skills_in_order(version):
-                path = [worksheet.recipe.title] + ([f"Version {version.letter}"] if several else []) + [esc.skill_name(skill)]
-                quiz.append(_category(esc.moodle_category(path)))
-                for item in version.items:
-                    if item.question.skill == skill:
-                        quiz.append(_question(worksheet, version, item))
+        for version, carried in plan.written():
+            for skill in wording.skills_in_order(carried):
+                quiz.append(_category(esc.moodle_category(category_path(plan, version, skill))))
+                quiz.extend(_question(c) for c in carried if c.question.skill == skill)
         return etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def _skills_in_order(version: m.Version) -> list[str]:
-    known = [s.id for s in m.SKILLS]
-    present = {item.question.skill for item in version.items}
-    return [s for s in known if s in present] + sorted(present - set(known))
 
 
 def _text(parent: etree._Element, tag: str, text: str, fmt: str | None = "html") -> etree._Element:
@@ -153,55 +145,38 @@ def _category(path: str) -> etree._Element:
     return question
 
 
-def question_name(item: m.WorksheetItem) -> str:
-    """Return the name shown in the question bank: number, id and the start of the stem."""
-    # Drop characters XML cannot carry before collapsing spaces, so a dropped
-    # control character never leaves a space at the end (importers trim names).
-    stem = " ".join(esc.xml_text(esc.select_stem(item.question)).split())  # as the question text says it
-    # Moodle strips tags from names, cutting "3 < 5" at the "<": a look-alike keeps the text.
-    stem = stem.replace("<", "\u2039")
-    name = f"{item.number:02d} {item.question.id}: {stem}"
-    return name if len(name) <= 80 else name[:79] + "\u2026"
-
-
-def _question(worksheet: m.Worksheet, version: m.Version, item: m.WorksheetItem) -> etree._Element:
-    q = item.question
-    kind = _MOODLE_TYPE[q.kind]
-    el = etree.Element("question", type=kind)
-    name = etree.SubElement(el, "name")
-    _plain(name, "text", question_name(item))
-    extra = ""
-    if isinstance(q, m.Ordering):
-        extra = esc.ORDERING_HINT
-    passage = q.passage if isinstance(q, m.MarkTheWords) else ""
-    body = esc.question_text(worksheet, item, passage=passage)
-    if extra:
-        body = body + "\n\n" + extra
-    _text(el, "questiontext", body)
-    _text(el, "generalfeedback", esc.feedback_text(q))
-    _plain(el, "defaultgrade", str(q.points))
-    _plain(el, "penalty", "0.3333333" if kind in ("multichoice", "shortanswer", "numerical", "matching") else "1" if kind == "truefalse" else "0")
-    _plain(el, "hidden", "0")
-    _plain(el, "idnumber", q.id)
-    _BODY[kind](el, q, item)
-    tags = etree.SubElement(el, "tags")
-    for tag in esc.question_tags(q):
-        t = etree.SubElement(tags, "tag")
-        _plain(t, "text", tag)
-    return el
-
-
-_MOODLE_TYPE = {
+#: Moodle question type per carried kind.
+MOODLE_TYPE = {
     "single-choice": "multichoice",
     "multiple-response": "multichoice",
-    "mark-the-words": "multichoice",
     "true-false": "truefalse",
     "short-answer": "shortanswer",
     "numeric": "numerical",
     "matching": "matching",
-    "ordering": "matching",
     "open-response": "essay",
 }
+
+#: Moodle's penalty for each wrong try, per type (1 for true/false: two tries would always score).
+_PENALTY = {"multichoice": "0.3333333", "shortanswer": "0.3333333", "numerical": "0.3333333",
+            "matching": "0.3333333", "truefalse": "1"}
+
+
+def _question(carried: Carried) -> etree._Element:
+    q = carried.question
+    kind = MOODLE_TYPE[q.kind]
+    el = etree.Element("question", type=kind)
+    _plain(etree.SubElement(el, "name"), "text", carried.name)
+    _text(el, "questiontext", carried.text)
+    _text(el, "generalfeedback", carried.feedback)
+    _plain(el, "defaultgrade", str(q.points))
+    _plain(el, "penalty", _PENALTY.get(kind, "0"))
+    _plain(el, "hidden", "0")
+    _plain(el, "idnumber", q.id)
+    _BODY[kind](el, carried)
+    tags = etree.SubElement(el, "tags")
+    for tag in carried.plan.tags:
+        _plain(etree.SubElement(tags, "tag"), "text", tag)
+    return el
 
 
 def _combined_feedback(el: etree._Element) -> None:
@@ -217,13 +192,9 @@ def _answer(el: etree._Element, fraction: str, text: str, feedback: str, fmt: st
     return answer
 
 
-def _multichoice(el: etree._Element, q, item: m.WorksheetItem) -> None:
-    if isinstance(q, m.MarkTheWords):
-        choices = [m.Choice(text, correct) for text, correct in esc.mark_the_words_choices(q.passage, q.answers, q.optional)]
-        single = False
-    else:
-        choices = list(q.choices)
-        single = isinstance(q, m.SingleChoice)
+def _multichoice(el: etree._Element, carried: Carried) -> None:
+    q = carried.question
+    single = isinstance(q, m.SingleChoice)
     _plain(el, "single", "true" if single else "false")
     # Keep this version's order: the printed key letters must match.
     _plain(el, "shuffleanswers", "false")
@@ -231,29 +202,30 @@ def _multichoice(el: etree._Element, q, item: m.WorksheetItem) -> None:
     _plain(el, "showstandardinstruction", "1")
     _combined_feedback(el)
     _plain(el, "shownumcorrect", "")
-    fractions = ["100" if c.correct else "0" for c in choices] if single else choice_fractions(choices)
-    for choice, fraction in zip(choices, fractions):
+    fractions = ["100" if c.correct else "0" for c in q.choices] if single else choice_fractions(carried)
+    for choice, fraction in zip(q.choices, fractions):
         _answer(el, fraction, choice.text, choice.feedback)
 
 
-def _truefalse(el: etree._Element, q: m.TrueFalse, item: m.WorksheetItem) -> None:
+def _truefalse(el: etree._Element, carried: Carried) -> None:
     # qformat_xml::import_truefalse looks for the answer texts "true" and "false".
-    _answer(el, "100" if q.answer else "0", "true", "", "moodle_auto_format")
-    _answer(el, "0" if q.answer else "100", "false", "", "moodle_auto_format")
+    answer = carried.question.answer
+    _answer(el, "100" if answer else "0", "true", "", "moodle_auto_format")
+    _answer(el, "0" if answer else "100", "false", "", "moodle_auto_format")
 
 
-def _shortanswer(el: etree._Element, q: m.ShortAnswer, item: m.WorksheetItem) -> None:
+def _shortanswer(el: etree._Element, carried: Carried) -> None:
     _plain(el, "usecase", "0")
-    for answer in q.answers:
+    for answer in carried.question.answers:
         _answer(el, "100", shortanswer_pattern(answer), "", "moodle_auto_format")
 
 
-def _numerical(el: etree._Element, q: m.Numeric, item: m.WorksheetItem) -> None:
-    answer = _answer(el, "100", esc.format_decimal(q.answer), "", "moodle_auto_format")
-    _plain(answer, "tolerance", esc.format_decimal(q.tolerance))
+def _numerical(el: etree._Element, carried: Carried) -> None:
+    q = carried.question
+    answer = _answer(el, "100", format_number(q.answer), "", "moodle_auto_format")
+    _plain(answer, "tolerance", format_number(q.tolerance))
     if q.unit:
-        units = etree.SubElement(el, "units")
-        unit = etree.SubElement(units, "unit")
+        unit = etree.SubElement(etree.SubElement(el, "units"), "unit")
         _plain(unit, "multiplier", "1")
         _plain(unit, "unit_name", q.unit)
     # Units optional and ungraded (unitgradingtype 0); showunits 3 = the
@@ -264,46 +236,31 @@ def _numerical(el: etree._Element, q: m.Numeric, item: m.WorksheetItem) -> None:
     _plain(el, "unitsleft", "0")
 
 
-def _matching(el: etree._Element, q, item: m.WorksheetItem) -> None:
+def _matching(el: etree._Element, carried: Carried) -> None:
+    q = carried.question
     _plain(el, "shuffleanswers", "true")
     _combined_feedback(el)
-    for left, right in matching_pairs(q, item):
-        sub = _text(el, "subquestion", left)
-        answer = etree.SubElement(sub, "answer")
-        _plain(answer, "text", right)
-    if isinstance(q, m.Matching):
-        for distractor in q.distractors:
-            # A subquestion with empty text is an extra wrong answer (qtype_match).
-            sub = _text(el, "subquestion", "")
-            answer = etree.SubElement(sub, "answer")
-            _plain(answer, "text", distractor)
+    for pair in q.pairs:
+        sub = _text(el, "subquestion", pair.left)
+        _plain(etree.SubElement(sub, "answer"), "text", pair.right)
+    for distractor in q.distractors:
+        # A subquestion with empty text is an extra wrong answer (qtype_match).
+        sub = _text(el, "subquestion", "")
+        _plain(etree.SubElement(sub, "answer"), "text", distractor)
 
 
-def matching_pairs(q, item: m.WorksheetItem) -> list[tuple[str, str]]:
-    """Return (prompt, match) pairs; ordering becomes (item, its position) in printed order."""
-    if isinstance(q, m.Ordering):
-        printed = item.shuffled or q.items
-        return [(text, str(q.items.index(text) + 1)) for text in printed]
-    return [(p.left, p.right) for p in q.pairs]
-
-
-def _essay(el: etree._Element, q: m.OpenResponse, item: m.WorksheetItem) -> None:
+def _essay(el: etree._Element, carried: Carried) -> None:
     _plain(el, "responseformat", "editor")
     _plain(el, "responserequired", "1")
-    _plain(el, "responsefieldlines", str(max(5, q.lines * 3)))
+    _plain(el, "responsefieldlines", str(max(5, carried.question.lines * 3)))
     _plain(el, "minwordlimit", "")
     _plain(el, "maxwordlimit", "")
     _plain(el, "attachments", "0")
     _plain(el, "attachmentsrequired", "0")
     _plain(el, "maxbytes", "0")
     _plain(el, "filetypeslist", "")
-    _text(el, "graderinfo", rubric_text(q))  # grader-only: rubric and teacher note
+    _text(el, "graderinfo", carried.grader)  # students never see it
     _text(el, "responsetemplate", "")
-
-
-#: The information for graders of an open question: rubric, then teacher note
-#: (shared with QTI 2.1's scorer rubric, the other grader-only field).
-rubric_text = esc.grader_text
 
 
 _BODY = {

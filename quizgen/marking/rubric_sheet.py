@@ -21,7 +21,7 @@ import re
 from fractions import Fraction
 
 from quizgen import scoring
-from quizgen.exporters.escaping import spreadsheet_cell
+from quizgen.exporters.escape import spreadsheet_cell
 from quizgen.marking import lms
 from quizgen.marking.answers import ReadResult, problem
 from quizgen.marking.build import Build

@@ -32,7 +32,7 @@ import io
 from fractions import Fraction
 
 from quizgen import scoring
-from quizgen.exporters.escaping import spreadsheet_cell
+from quizgen.exporters.escape import spreadsheet_cell
 from quizgen.marking.results import Answer, ClassResults, StudentResult, in_words, skill_name
 
 TO_MARK = "to mark"

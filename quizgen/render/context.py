@@ -18,7 +18,19 @@ from urllib.parse import urlparse
 
 from quizgen import excerpts as trimming
 from quizgen import model, timing
-from quizgen.assemble import format_number, letter_of
+from quizgen.printed import (  # noqa: F401  (citation helpers live there; re-exported for old imports)
+    REPAIR_LABELS,
+    citation,
+    format_number,
+    join_and as _and,
+    letter_of,
+    line_label,
+    line_runs,
+    lines_by_source,
+    outside_card,
+    published,
+    repair_note,
+)
 from quizgen.manifest import build_id
 
 #: What the student is told to do, per kind (printed under the stem).
@@ -32,17 +44,6 @@ KIND_HINTS: dict[str, str] = {
     "ordering": "Write 1, 2, 3 … in the boxes.",
     "open-response": "Write your answer in full sentences.",
     "mark-the-words": "Circle each word or phrase that answers the question.",
-}
-
-#: Short labels for the cleaning rules of quizgen.sources, as a citation prints them.
-REPAIR_LABELS: dict[str, str] = {
-    "backslash-word": "stray backslashes before words replaced by spaces",
-    "lost-f": "'rom' restored to 'from'",
-    "hard-line-break": "line breaks inside a paragraph joined",
-    "odd-whitespace": "spacing tidied",
-    "extra-spaces": "spacing tidied",
-    "edge-spaces": "spacing tidied",
-    "space-before-punctuation": "spaces before punctuation removed",
 }
 
 #: Most write-on lines an open response keeps on one page; more may run on to the next.
@@ -371,19 +372,6 @@ def _excerpt_context(worksheet: model.Worksheet, version: model.Version, number:
     }
 
 
-#: Sub-skills whose questions get an outside-source card when a recipe asks
-#: for cards: giving a verdict (C3), weighing sources (C4), one text against
-#: another (C5). Not C1 or C2, where naming the kind of source is the task.
-CARD_SUBSKILLS = ("C3", "C4", "C5")
-
-
-def outside_card(question: model.Question) -> dict | None:
-    """Return the outside evidence a student without web access is given, or None."""
-    if question.subskill not in CARD_SUBSKILLS or question.outside_source is None:
-        return None
-    return {"kind": question.outside_source.kind, "says": question.outside_source.says}
-
-
 def quoted_from(worksheet: model.Worksheet, item: model.WorksheetItem, lead: str = "Quoted from: ") -> str:
     """Return 'Quoted from: <citation>; <citation>.' for a question whose stem holds its quotes."""
     by_source = lines_by_source(item.excerpts)
@@ -424,89 +412,6 @@ def source_texts_context(worksheet: model.Worksheet, *, link: bool = True) -> di
     return {"doc": doc, "title": recipe.title, "sources": sources}
 
 
-def lines_by_source(excerpts) -> dict[str, dict[int, str]]:
-    """Return {source id: {line number: text}} for excerpts, sources in first-seen order."""
-    out: dict[str, dict[int, str]] = {}
-    for excerpt in excerpts:
-        lines = out.setdefault(excerpt.source, {})
-        for offset, text in enumerate(excerpt.lines):
-            lines[excerpt.first + offset] = text
-    return out
-
-
-def line_runs(numbers: list[int]) -> list[tuple[int, int]]:
-    """Return sorted line numbers as runs: [7, 8, 11] -> [(7, 8), (11, 11)]."""
-    runs: list[tuple[int, int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], n)
-        else:
-            runs.append((n, n))
-    return runs
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def published(source: model.Source) -> str:
-    """Return the publication date as a citation prints it: short, and never an inferred date.
-
-    An inferred date (worked out from the text's own anniversaries) is what
-    a date-checking question may ask the student to find.
-    """
-    text = source.dates.published.strip()
-    if not text or text.lower().startswith("unknown") or "inferred" in text.lower():
-        return "date not printed in the source"
-    return text.split(" (")[0].split(";")[0].strip()
-
-
-def _as_ranges(first: int | list[tuple[int, int]], last: int | None) -> list[tuple[int, int]]:
-    """Accept one span (first, last) or a list of (first, last) runs."""
-    return list(first) if last is None else [(first, last)]
-
-
-def line_label(ranges: list[tuple[int, int]]) -> str:
-    """Return 'line 7', 'lines 7–9' or 'lines 7, 11–12 and 25'."""
-    parts = [str(a) if a == b else f"{a}–{b}" for a, b in ranges]
-    single = len(ranges) == 1 and ranges[0][0] == ranges[0][1]
-    return f"{'line' if single else 'lines'} {_and(parts)}"
-
-
-def citation(source: model.Source, first: int | list[tuple[int, int]], last: int | None = None) -> str:
-    """Return 'Title. Outlet; 1998; lines 12–14.' for an excerpt of one or several passages."""
-    parts = [source.title.rstrip(".")]
-    if source.outlet and not source.outlet.lower().startswith("not stated"):
-        parts.append(source.outlet.rstrip("."))
-    return f"{'. '.join(parts)}; {published(source)}; {line_label(_as_ranges(first, last))}."
-
-
-def repair_note(source: model.Source, first: int | list[tuple[int, int]], last: int | None = None) -> str:
-    """Return a note naming the repairs made to the excerpt's lines, or ''."""
-    ranges = _as_ranges(first, last)
-    found: dict[str, list[int]] = {}
-    for repair in source.repairs:
-        if repair.line is not None and any(a <= repair.line <= b for a, b in ranges):
-            label = REPAIR_LABELS.get(repair.rule, repair.rule.replace("-", " "))
-            found.setdefault(label, [])
-            if repair.line not in found[label]:
-                found[label].append(repair.line)
-    if not found:
-        return ""
-    what = "; ".join(f"{label} ({_repaired_lines(lines)})" for label, lines in found.items())
-    return f"Transcription repaired by the editors: {what}."
-
-
-#: Most runs of line numbers a repair note lists; past that it says how many lines.
-REPAIR_NOTE_RUNS = 6
-
-
-def _repaired_lines(lines: list[int]) -> str:
-    """Return 'line 7', 'lines 2–4 and 9', or for a repair made all through a text 'on 80 lines'."""
-    runs = line_runs(sorted(lines))
-    if len(runs) > REPAIR_NOTE_RUNS:  # a list of 80 numbers tells a reader nothing
-        return f"on {len(lines)} lines"
-    return line_label(runs)
 
 
 class _Kinds:

@@ -63,7 +63,7 @@ def page_context(worksheet: model.Worksheet, version: model.Version, mode: str) 
     """Return the context of one version's page: the worksheet's, with screen controls and the page data."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-    from quizgen.exporters.escaping import select_stem
+    from quizgen.printed import select_stem
 
     build = build_id(worksheet)
     # A page has no handout beside it: the excerpts are always shown with their questions.

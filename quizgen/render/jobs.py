@@ -23,6 +23,8 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from quizgen.render.pages import PdfResult
+
 
 @dataclass(frozen=True)
 class PdfJob:
@@ -50,17 +52,6 @@ class PdfJob:
     blank: str = ""
     stamps: tuple[str, ...] = ()
     forms: bool = False
-
-
-@dataclass(frozen=True)
-class PdfResult:
-    """The bytes of a job's PDF, of each document when split, and what it took."""
-
-    name: str
-    pdf: bytes
-    parts: tuple[bytes, ...]
-    seconds: float
-    pages: int
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,22 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """The bytes of a job's PDF, of each document when split, and what it took.
+
+    Made by the worker side (``render.pdf``) and merged by the parent side
+    (``render.jobs``), so it lives here, where neither imports the other.
+    """
+
+    name: str
+    pdf: bytes
+    parts: tuple[bytes, ...]
+    seconds: float
+    pages: int
 
 
 def join(parts: Sequence[tuple[bytes, tuple[int, int] | None]], title: str) -> bytes:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from quizgen import paths
 from quizgen.errors import Diagnostic, Location, RenderError
-from quizgen.render.jobs import PdfResult
+from quizgen.render.pages import PdfResult
 from quizgen.render.native import import_weasyprint
 
 weasyprint = import_weasyprint()

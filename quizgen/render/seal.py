@@ -64,7 +64,7 @@ import itertools
 from decimal import Decimal
 
 from quizgen import model
-from quizgen.assemble import format_number, letter_of
+from quizgen.printed import format_number, letter_of
 from quizgen.responses import normalise_text, phrase_words
 
 #: Most accepted forms a page carries for one question (mark-the-words with a

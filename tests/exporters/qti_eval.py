@@ -4,8 +4,8 @@ It runs an item's responseProcessing (its own rules, or the standard
 match_correct / map_response templates read from the schemas folder) on a
 response and returns the outcome values. It knows the expressions quizgen
 writes and the templates use: variable, correct, baseValue, match, equal
-(exact and absolute tolerance), isNull, mapResponse, multiple, and, or,
-not, sum, gte, lte; rules: responseCondition and setOutcomeValue.
+(exact and absolute tolerance), isNull, mapResponse, multiple, index, and,
+or, not, sum, gte, lte; rules: responseCondition and setOutcomeValue.
 """
 
 from __future__ import annotations
@@ -135,6 +135,9 @@ class Item:
                     continue
                 out.extend(k if isinstance(k, list) else [k])
             return out or None
+        if kind == "index":  # the n-th value of an ordered container, 1-based
+            container, n = kids[0], int(el.get("n"))
+            return container[n - 1] if container is not None and 0 < n <= len(container) else None
         if kind == "and":
             return all(k is True for k in kids)
         if kind == "or":

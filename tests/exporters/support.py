@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 
+from conftest import squash  # noqa: F401  (one copy for all tests; re-exported for the exporter tests)
 from hypothesis import strategies as st
 
 
@@ -50,7 +51,7 @@ def expected_text(text: str) -> str:
     return _NOT_XML_CHAR.sub("", _LINE_BREAKS.sub("\n", text))
 
 
-def body_must_carry(item) -> list[str]:
+def body_must_carry(item, *, unit: bool = True) -> list[str]:
     """Return the texts of the model a question's exported text must contain, whatever its layout.
 
     Taken from the question itself, not from the exporters' text builders: the
@@ -70,22 +71,40 @@ def body_must_carry(item) -> list[str]:
         texts.append(q.passage)
     elif q.print_excerpts:  # else the stem quotes every passage it needs
         texts += [line for excerpt in item.excerpts for line in excerpt.lines]
-    if isinstance(q, m.Numeric) and q.unit:
+    if unit and isinstance(q, m.Numeric) and q.unit:  # unit=False: the format has a unit field
         texts.append(q.unit)
     return texts
 
 
 def feedback_must_carry(question) -> list[str]:
-    """Return the model texts a question's general feedback must contain: explanation, outside source, rubric."""
+    """Return the model texts a question's general feedback must contain: explanation, outside source.
+
+    Not for an open question: students see feedback when they submit, before
+    the teacher marks, and its explanation says what a good answer says.
+    """
     from quizgen import model as m
 
+    if isinstance(question, m.OpenResponse):
+        return []
     texts = [question.explanation]
     if question.outside_source is not None:
         texts.append(question.outside_source.says)
+    return [t for t in texts if t]
+
+
+def grader_only(question) -> list[str]:
+    """Return the texts of a question only graders may see: rubric, model answer, teacher note, an open question's explanation.
+
+    Written from the model, not from the exporters.
+    """
+    from quizgen import model as m
+
+    texts = [question.teacher_note]
     if isinstance(question, m.OpenResponse):
         rubric = question.rubric
-        texts += [question.model_answer, rubric.proficient, rubric.emergent, rubric.basic]
-    return [t for t in texts if t]
+        texts += [question.model_answer, rubric.proficient, rubric.emergent, rubric.basic, question.explanation]
+        texts += [p.description for p in rubric.patterns]
+    return [t for t in texts if t and t.strip()]
 
 
 def assert_carries(got: str, texts: list[str], where: str) -> None:
@@ -99,7 +118,7 @@ _P = re.compile(r"<p>(.*?)</p>", re.S)
 
 
 def html_to_text(fragment: str) -> str:
-    """Undo ``escaping.html_paragraphs`` and the excerpt markup: back to plain text.
+    """Undo ``escape.html_paragraphs`` and the excerpt markup: back to plain text.
 
     ``<p>`` boundaries become blank lines, ``<br>`` newlines; ``<blockquote>``
     and ``<cite>`` wrappers are dropped; entities are decoded.
@@ -115,6 +134,34 @@ def html_to_text(fragment: str) -> str:
     return "\n\n".join(out)
 
 
-def squash(text: str) -> str:
-    """Collapse runs of whitespace and trim (for parsers that normalise whitespace)."""
-    return " ".join(text.split())
+def unzip(data: bytes) -> dict[str, bytes]:
+    """Return the entries of a zip export by name (the zip itself checked)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def plan_of(fmt: str, worksheet):
+    """Return the export plan of ``worksheet`` for format ``fmt`` (what the writer is meant to write)."""
+    from quizgen.exporters import get_exporter
+    from quizgen.exporters.plan import plan_format
+
+    return plan_format(worksheet, get_exporter(fmt))
+
+
+def single_words(texts) -> bool:
+    """Return whether every text is one word: no space inside, no surrounding punctuation but apostrophes."""
+    return all(t and not re.search(r"\s", t) and re.fullmatch(r"\w[\w'’\-]*", t) for t in texts)
+
+
+def passage_words(text: str, optional=()) -> list[str]:
+    """Return the words of ``text`` a student can mark, as an export shows them (written here, not taken from quizgen).
+
+    The words of an ``optional`` phrase (credited either way) are nobody's choice: left out.
+    """
+    for phrase in optional:
+        text = text.replace(phrase, " ", 1)
+    return [w for w in (expected_text(w) for w in re.findall(r"\w[\w'’\-]*", text)) if w]

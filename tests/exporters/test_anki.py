@@ -25,10 +25,11 @@ from hypothesis import HealthCheck, given, settings
 
 from quizgen import model as m
 from quizgen.exporters.anki import AnkiExporter
-from quizgen.exporters.escaping import feedback_text, question_text
+from quizgen.exporters.plan import question_text
+from quizgen.exporters.wording import feedback_text
 
 from .sample import worksheet_all_kinds
-from .support import expected_text, hostile_text, html_to_text, long_text
+from .support import expected_text, hostile_text, html_to_text, long_text, plan_of
 
 
 def export(worksheet: m.Worksheet) -> bytes:
@@ -75,8 +76,9 @@ def check_note(worksheet: m.Worksheet, item: m.WorksheetItem, front_html: str, b
     passage = q.passage if isinstance(q, m.MarkTheWords) else ""
     if isinstance(q, m.Numeric) and q.unit:
         passage = f"Answer in {q.unit}."
-    # A card has nothing to tick: a mark-the-words stem keeps "Circle" (select=False).
-    assert front.startswith(expected_text(question_text(worksheet, item, passage=passage, select=False))), q.id
+    # A card has nothing to tick: a mark-the-words stem keeps its paper verb ("Circle", "Mark").
+    plan = next(c.plan for _, cs in plan_of("anki", worksheet).written() for c in cs if c.plan.item == item)
+    assert front.startswith(expected_text(question_text(plan, q.stem, passage))), q.id
     if isinstance(q, (m.SingleChoice, m.MultipleResponse)):
         for n, c in enumerate(q.choices):
             letter = "ABCDEFGHIJ"[n]
@@ -240,8 +242,10 @@ def test_tags_have_no_spaces():
     assert read_sqlite(export(ws))["notes"][0]["tags"] == ["identify-bias", "A3", "band_wagon", "name-calling"]
 
 
-def test_nothing_is_adapted(worksheet_all_kinds):
-    assert AnkiExporter().check(worksheet_all_kinds) == []
+def test_nothing_is_adapted_but_the_unit(worksheet_all_kinds):
+    # The back of a card is the answer side students turn to: an open question's rubric belongs there.
+    assert [d.message for d in AnkiExporter().check(worksheet_all_kinds)] == [
+        "numeric unit 'years' written in the question text ('Answer in years.'): the format has no unit field"]
     assert AnkiExporter.question_kinds == frozenset(m.QUESTION_KINDS)
 
 
@@ -297,4 +301,5 @@ def test_forbidden_characters_are_dropped_and_reported():
     worksheet = worksheet_all_kinds("\x00\x1f")
     compare_sqlite(worksheet, export(worksheet))  # \x1f would split Anki's fields
     lines = [d.format() for d in AnkiExporter().check(worksheet)]
-    assert "anki: adapted: question co-tf: characters the format cannot hold were dropped (U+0000, U+001F)" in lines
+    assert "anki: adapted: version A, question 3 (co-tf): characters the format cannot hold were dropped " \
+           "(U+0000, U+001F)" in lines

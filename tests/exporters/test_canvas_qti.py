@@ -11,30 +11,26 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from quizgen import model as m
-from quizgen.exporters import escaping as esc
 from quizgen.exporters import get_exporter
-from quizgen.exporters.canvas_qti import (
-    CANVAS_TYPE,
-    QTI_NS,
-    general_feedback,
-    item_identifier,
-    item_title,
-    question_text,
-    quiz_identifier,
-)
-from quizgen.exporters.moodle_xml import matching_pairs
+from quizgen.exporters.canvas_qti import CANVAS_TYPE, QTI_NS, item_identifier, item_title, quiz_identifier
 
 from .sample import worksheet_all_kinds
-from .support import assert_carries, body_must_carry, expected_text, feedback_must_carry, hostile_text, html_to_text, long_text
+from .support import (
+    assert_carries,
+    body_must_carry,
+    expected_text,
+    feedback_must_carry,
+    hostile_text,
+    html_to_text,
+    long_text,
+    passage_words,
+    plan_of,
+    single_words,
+    unzip,
+)
 
 EXPORTER = get_exporter("canvas-qti")
 NS = {"q": QTI_NS}
-
-
-def unzip(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert z.testzip() is None
-        return {name: z.read(name) for name in z.namelist()}
 
 
 def without_namespace(doc: etree._Element) -> etree._Element:
@@ -72,41 +68,42 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
     hrefs = {f.get("href") for f in manifest.iter("{*}file")}
     assert hrefs == set(names) - {"imsmanifest.xml"}
     checked = 0
-    for version in ws.versions:
+    for version, carried in plan_of("canvas-qti", ws).written():
         quiz_id = quiz_identifier(ws, version)
         meta = etree.fromstring(files[f"{quiz_id}/assessment_meta.xml"])
         assert Decimal(meta.findtext("{*}points_possible")) == version.points
         doc = etree.fromstring(files[f"{quiz_id}/{quiz_id}.xml"])
         items = doc.findall(".//q:item", NS)
         assert [i.get("ident") for i in items] == [item_identifier(version, it.question) for it in version.items]
-        for el, item in zip(items, version.items):
-            q = item.question
+        for el, c in zip(items, carried):
+            q, original = c.question, c.plan.question
             fields = {f.findtext("q:fieldlabel", namespaces=NS): f.findtext("q:fieldentry", namespaces=NS)
                       for f in el.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
             assert fields["question_type"] == CANVAS_TYPE[q.kind]
             assert Decimal(fields["points_possible"]) == q.points
-            assert el.get("title") == expected_text(item_title(item))
-            assert mattext(el.find("q:presentation", NS)) == expected_text(question_text(ws, item))
+            assert el.get("title") == expected_text(item_title(c))
+            assert mattext(el.find("q:presentation", NS)) == expected_text(c.text)
             feedback = {f.get("ident"): mattext(f.find("q:flow_mat", NS)) for f in el.findall("q:itemfeedback", NS)}
-            assert feedback.get("general_fb", "") == expected_text(general_feedback(q))
-            assert_carries(mattext(el.find("q:presentation", NS)), body_must_carry(item), q.id)
-            assert_carries(feedback.get("general_fb", ""), feedback_must_carry(q), q.id)
+            assert feedback.get("general_fb", "") == expected_text(c.feedback)
+            assert_carries(mattext(el.find("q:presentation", NS)), body_must_carry(c.plan.item), q.id)
+            assert_carries(feedback.get("general_fb", ""), feedback_must_carry(original), q.id)
             conds = el.findall("q:resprocessing/q:respcondition", NS)
-            scoring = [c for c in conds if c.find("q:setvar", NS) is not None]
+            scoring = [cond for cond in conds if cond.find("q:setvar", NS) is not None]
             qtype = fields["question_type"]
             if qtype in ("multiple_choice_question", "true_false_question", "multiple_answers_question"):
                 labels = el.findall(".//q:response_label", NS)
                 if isinstance(q, m.TrueFalse):
                     choices = [m.Choice("True", q.answer), m.Choice("False", not q.answer)]
-                elif isinstance(q, m.MarkTheWords):
-                    choices = [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers, q.optional)]
                 else:
                     choices = list(q.choices)
-                assert [mattext(lb) for lb in labels] == [expected_text(c.text) for c in choices]
-                for lb, c in zip(labels, choices):
-                    assert feedback.get(lb.get("ident") + "_fb", "") == expected_text(c.feedback)
+                assert [mattext(lb) for lb in labels] == [expected_text(ch.text) for ch in choices]
+                if isinstance(original, m.MarkTheWords):
+                    assert single_words([mattext(lb) for lb in labels])
+                    assert [mattext(lb) for lb in labels] == passage_words(original.passage, original.optional)
+                for lb, ch in zip(labels, choices):
+                    assert feedback.get(lb.get("ident") + "_fb", "") == expected_text(ch.feedback)
                 (score,) = scoring
-                correct = {lb.get("ident") for lb, c in zip(labels, choices) if c.correct}
+                correct = {lb.get("ident") for lb, ch in zip(labels, choices) if ch.correct}
                 if qtype == "multiple_answers_question":
                     assert el.find(".//q:response_lid", NS).get("rcardinality") == "Multiple"
                     yes = {v.text for v in score.findall("q:conditionvar/q:and/q:varequal", NS)}
@@ -127,7 +124,10 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
                     assert Decimal(score.find(".//q:varlte", NS).text) == q.answer + q.tolerance
             elif qtype == "matching_question":
                 lids = el.findall("q:presentation/q:response_lid", NS)
-                pairs = matching_pairs(q, item)
+                if isinstance(original, m.Matching):
+                    pairs = [(p.left, p.right) for p in original.pairs]
+                else:  # ordering: each item (as printed) to its position
+                    pairs = [(t, str(original.items.index(t) + 1)) for t in c.plan.item.shuffled]
                 assert [mattext(lid) for lid in lids] == [expected_text(left) for left, _ in pairs]
                 total = Decimal(0)
                 for lid, (_, right), cond in zip(lids, pairs, scoring):
@@ -136,10 +136,10 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
                     assert var.get("respident") == lid.get("ident")
                     assert texts[var.text] == expected_text(right)
                     total += Decimal(cond.findtext("q:setvar", namespaces=NS))
-                assert abs(total - 100) < Decimal("0.01")
-                if isinstance(q, m.Matching):
+                assert total == 100
+                if isinstance(original, m.Matching):
                     offered = {mattext(lb) for lb in lids[0].findall(".//q:response_label", NS)}
-                    assert {expected_text(d) for d in q.distractors} <= offered
+                    assert {expected_text(d) for d in original.distractors} <= offered
             elif qtype == "essay_question":
                 assert el.find(".//q:response_str", NS) is not None
             checked += 1
@@ -172,11 +172,17 @@ def test_every_item_has_canvas_question_type(worksheet_all_kinds):
 
 
 def test_adaptations_are_reported(worksheet_all_kinds):
+    no_field = "Classic Quizzes have no field only graders see; comments are shown to students"
     assert [d.format() for d in EXPORTER.check(worksheet_all_kinds)] == [
-        "canvas-qti: adapted: question dc-gap: numeric unit 'years' written after the question text (Canvas has no units)",
-        "canvas-qti: adapted: question dc-order: ordering carried as matching: each item is matched to its position (Classic Quizzes have no ordering type)",
-        "canvas-qti: adapted: question co-open: essay: the rubric and model answer are in the general feedback (Classic essays have no grader notes), so students see them after submitting",
-        "canvas-qti: adapted: question ib-mark: mark-the-words carried as multiple answers: the loaded phrases and every other word of the passage are the choices; the stem says 'Select' instead of 'Mark'",
+        "canvas-qti: adapted: version A, question 6 (dc-gap): numeric unit 'years' written in the question text "
+        "('Answer in years.'): the format has no unit field",
+        "canvas-qti: adapted: version A, question 8 (dc-order): ordering carried as matching: each item is matched to "
+        "its position (Classic Quizzes have no ordering type)",
+        f"canvas-qti: adapted: version A, question 9 (co-open): open response: the rubric, model answer and "
+        f"explanation are left out ({no_field}): they are in the PDF answer key",
+        "canvas-qti: adapted: version A, question 10 (ib-mark): mark-the-words carried as multiple response (Classic "
+        "Quizzes have no mark-the-words type): every word of the passage is a choice, in order, and the 6 words to "
+        "mark are the correct ones; the stem says 'Select' instead of 'Mark'",
     ]
 
 

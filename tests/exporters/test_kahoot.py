@@ -98,13 +98,14 @@ def test_every_other_kind_is_left_out_with_a_reason(worksheet_all_kinds):
     for qid, why in [("co-short", "not typed answers"), ("dc-juche", "not typed numbers"), ("dc-match", "not matching"),
                      ("dc-order", "not ordering"), ("co-open", "not written answers"),
                      ("ib-mark", "not marking words in a passage")]:
-        assert any(line.startswith(f"kahoot: left-out: question {qid}: left out: Kahoot's spreadsheet import takes "
-                                   "quiz and true/false questions only") and why in line for line in lines), qid
-    assert "kahoot: left-out: question ib-multi: left out, not shortened (that could change what it asks): " \
-           "it has 5 choices (Kahoot allows 4)" in lines
+        assert any(line.startswith("kahoot: left-out: version A, question ") and f"({qid}): left out: Kahoot's "
+                   "spreadsheet import takes quiz and true/false questions only" in line and why in line
+                   for line in lines), qid
+    assert "kahoot: left-out: version A, question 2 (ib-multi): left out, not shortened (that could change what it " \
+           "asks): it has 5 choices (Kahoot allows 4)" in lines
     assert any(line.startswith("kahoot: left-out: version B: not written") for line in lines)
-    assert any("ib-single: the source excerpt and its citation are not carried" in line for line in lines)
-    assert any("ib-single: Kahoot's template has no column for explanation, choice feedback" in line for line in lines)
+    assert any("(ib-single): the source excerpt and its citation are not carried" in line for line in lines)
+    assert any("(ib-single): Kahoot's template has no column for explanation, choice feedback" in line for line in lines)
 
 
 def test_limits_are_enforced_not_truncated():
@@ -116,9 +117,9 @@ def test_limits_are_enforced_not_truncated():
     ws = _worksheet(ok, long_stem, long_answer, astral)
     assert [r["question"] for r in read(export(ws))] == ["x" * 120]
     messages = {d.subject: d.message for d in KahootExporter().check(ws) if d.severity == "left-out"}
-    assert messages["question long"].endswith("the question has 121 characters (Kahoot allows 120)")
-    assert messages["question longa"].endswith("choice(s) 1 exceed 75 characters")
-    assert messages["question astral"].endswith("the question has 122 characters (Kahoot allows 120)")
+    assert messages["question 2 (long)"].endswith("the question has 121 characters (Kahoot allows 120)")
+    assert messages["question 3 (longa)"].endswith("choice(s) 1 exceed 75 characters")
+    assert messages["question 4 (astral)"].endswith("the question has 122 characters (Kahoot allows 120)")
 
 
 def test_multiple_correct_answers_and_time_limits():
@@ -174,4 +175,5 @@ def test_forbidden_characters_are_dropped_and_reported():
     rows = read(export(worksheet))
     assert rows and all("\x00" not in r["question"] for r in rows)
     messages = [d.format() for d in KahootExporter().check(worksheet)]
-    assert "kahoot: adapted: question co-tf: control characters a spreadsheet cannot hold were dropped" in messages
+    assert "kahoot: adapted: version A, question 3 (co-tf): characters the format cannot hold were dropped (U+0000)" \
+        in messages

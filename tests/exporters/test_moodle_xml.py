@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,12 +11,24 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from quizgen import model as m
-from quizgen.exporters import escaping as esc
-from quizgen.exporters import get_exporter
-from quizgen.exporters.moodle_xml import MOODLE_FRACTIONS, choice_fractions, moodle_fraction, question_name, rubric_text
+from quizgen.exporters import escape as esc
+from quizgen.exporters import get_exporter, wording
+from quizgen.exporters.moodle_xml import MOODLE_FRACTIONS, moodle_fraction
 
 from .sample import worksheet_all_kinds
-from .support import expected_text, hostile_text, html_to_text, long_text
+from .support import (
+    assert_carries,
+    body_must_carry,
+    expected_text,
+    feedback_must_carry,
+    grader_only,
+    hostile_text,
+    html_to_text,
+    long_text,
+    plan_of,
+    passage_words,
+    single_words,
+)
 
 EXPORTER = get_exporter("moodle-xml")
 
@@ -46,51 +58,55 @@ def text_of(el, path: str) -> str:
     return html_to_text(raw) if fmt == "html" and raw else raw
 
 
-def expected_body(ws, item) -> str:
-    q = item.question
-    body = esc.question_text(ws, item, passage=q.passage if isinstance(q, m.MarkTheWords) else "")
-    if isinstance(q, m.Ordering):
-        body += "\n\nFor each item, choose its place in the order (1 = first)."
-    return expected_text(body)
-
-
 def compare(ws: m.Worksheet, data: bytes) -> int:
-    """Assert every question of every version came back intact; return how many were checked."""
+    """Assert every question of every version came back as planned; return how many were checked."""
     categories = read_back(data)
     checked = 0
-    for version in ws.versions:
-        for item in version.items:
-            q = item.question
+    for version, carried in plan_of("moodle-xml", ws).written():
+        for c in carried:
+            q, original = c.question, c.plan.question
             version_part = [f"Version {version.letter}"] if len(ws.versions) > 1 else []
-            cat = esc.moodle_category([ws.recipe.title, *version_part, esc.skill_name(q.skill)])
+            cat = esc.moodle_category([ws.recipe.title, *version_part, wording.skill_name(q.skill)])
             found = [el for el in categories[cat] if el.findtext("idnumber") == q.id]
             assert len(found) == 1, (cat, q.id)
             el = found[0]
-            assert el.findtext("name/text") == expected_text(question_name(item))
-            assert text_of(el, "questiontext") == expected_body(ws, item)
-            assert text_of(el, "generalfeedback") == expected_text(esc.feedback_text(q))
+            assert el.findtext("name/text") == expected_text(c.name)
+            assert text_of(el, "questiontext") == expected_text(c.text)
+            assert_carries(text_of(el, "questiontext"), body_must_carry(c.plan.item, unit=False), q.id)
+            assert text_of(el, "generalfeedback") == expected_text(c.feedback)
+            assert_carries(text_of(el, "generalfeedback"), feedback_must_carry(original), q.id)
             assert el.findtext("defaultgrade") == str(q.points)
-            assert [t.text for t in el.findall("tags/tag/text")] == esc.question_tags(q)
+            assert [t.text for t in el.findall("tags/tag/text")] == wording.question_tags(q)
             answers = el.findall("answer")
-            if isinstance(q, (m.SingleChoice, m.MultipleResponse, m.MarkTheWords)):
+            if isinstance(original, (m.SingleChoice, m.MultipleResponse, m.MarkTheWords)):
                 assert el.get("type") == "multichoice"
-                if isinstance(q, m.MarkTheWords):
-                    choices = [m.Choice(t, c) for t, c in esc.mark_the_words_choices(q.passage, q.answers, q.optional)]
-                else:
-                    choices = list(q.choices)
+                if isinstance(original, m.MarkTheWords):
+                    # Every word of the passage in order, one word each; the marked ones right.
+                    words = [html_to_text(a.findtext("text")) for a in answers]
+                    assert single_words(words) and words == passage_words(original.passage, original.optional)
+                    right = [w for w, a in zip(words, answers) if not a.get("fraction").startswith("-")]
+                    assert sorted(right) == sorted(w for phrase in original.answers for w in passage_words(phrase))
+                choices = list(q.choices)
                 assert el.findtext("single") == ("true" if isinstance(q, m.SingleChoice) else "false")
-                assert [text_of(a, ".") if False else html_to_text(a.findtext("text")) for a in answers] == [expected_text(c.text) for c in choices]
-                assert [text_of(a, "feedback") for a in answers] == [expected_text(c.feedback) for c in choices]
+                assert [html_to_text(a.findtext("text")) for a in answers] == [expected_text(ch.text) for ch in choices]
+                assert [text_of(a, "feedback") for a in answers] == [expected_text(ch.feedback) for ch in choices]
                 fractions = [a.get("fraction") for a in answers]
                 assert all(f.lstrip("-") in MOODLE_FRACTIONS + ("0",) for f in fractions)
                 if isinstance(q, m.SingleChoice):
-                    assert fractions == ["100" if c.correct else "0" for c in choices]
+                    assert fractions == ["100" if ch.correct else "0" for ch in choices]
                 else:
                     # Right choices share the 100 (qtype_multichoice save_question_options wants
                     # the positive fractions to add up to it); every wrong one is negative.
-                    assert [not f.startswith("-") for f in fractions] == [c.correct for c in choices], q.id
+                    assert [not f.startswith("-") for f in fractions] == [ch.correct for ch in choices], q.id
                     positive = sum(Decimal(f) for f in fractions if not f.startswith("-"))
-                    assert round(positive / 100, 2) == 1
+                    # Each choice's share of quizgen.scoring (a phrase's share split over its words), as the
+                    # nearest grade on Moodle's list; where every one is on the list they add up to 100.
+                    percents = [p.value * 100 / c.scoring.points for p in c.scoring.parts]
+                    assert fractions == [moodle_fraction(v) for v in percents], q.id
+                    if all(abs(Decimal(f) - v) < Decimal("0.01") for f, v in zip(fractions, percents)):
+                        assert abs(positive - 100) < Decimal("0.01"), q.id
+                    else:  # off the list: the plan notes it
+                        assert any("Moodle's grade list" in n.message for n in c.notes), q.id
             elif isinstance(q, m.TrueFalse):
                 assert {a.findtext("text"): a.get("fraction") for a in answers} == (
                     {"true": "100", "false": "0"} if q.answer else {"true": "0", "false": "100"})
@@ -102,17 +118,19 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
                 assert Decimal(a.findtext("text")) == q.answer
                 assert Decimal(a.findtext("tolerance")) == q.tolerance
                 assert (el.findtext("units/unit/unit_name") or "") == q.unit
-            elif isinstance(q, (m.Matching, m.Ordering)):
+            elif isinstance(original, (m.Matching, m.Ordering)):
                 assert el.get("type") == "matching"
                 subs = [(text_of(s, "."), s.findtext("answer/text")) for s in el.findall("subquestion")]
-                if isinstance(q, m.Matching):
-                    want = [(p.left, p.right) for p in q.pairs] + [("", d) for d in q.distractors]
+                if isinstance(original, m.Matching):
+                    want = [(p.left, p.right) for p in original.pairs] + [("", d) for d in original.distractors]
                 else:
-                    want = [(t, str(q.items.index(t) + 1)) for t in item.shuffled]
+                    want = [(t, str(original.items.index(t) + 1)) for t in c.plan.item.shuffled]
                 assert subs == [(expected_text(a), expected_text(b)) for a, b in want]
             elif isinstance(q, m.OpenResponse):
                 assert el.get("type") == "essay"
-                assert text_of(el, "graderinfo") == expected_text(rubric_text(q))
+                grader = text_of(el, "graderinfo")
+                assert grader == expected_text(c.grader)
+                assert_carries(grader, grader_only(original), q.id)
             checked += 1
     return checked
 
@@ -143,8 +161,11 @@ def test_parametric_numeric_differs_per_version(worksheet_all_kinds):
 def test_adaptations_are_reported(worksheet_all_kinds):
     lines = [d.format() for d in EXPORTER.check(worksheet_all_kinds)]
     assert lines == [
-        "moodle-xml: adapted: question dc-order: ordering carried as matching: each item is matched to its position (Moodle has no core ordering type)",
-        "moodle-xml: adapted: question ib-mark: mark-the-words carried as multiple response: the loaded phrases and every other word of the passage are the choices; the stem says 'Select' instead of 'Mark'",
+        "moodle-xml: adapted: version A, question 8 (dc-order): ordering carried as matching: each item is matched "
+        "to its position (Moodle has no core ordering type)",
+        "moodle-xml: adapted: version A, question 10 (ib-mark): mark-the-words carried as multiple response (Moodle "
+        "has no mark-the-words type): every word of the passage is a choice, in order, and the 6 words to mark are "
+        "the correct ones; the stem says 'Select' instead of 'Mark'",
     ]
 
 
@@ -155,8 +176,13 @@ def test_fractions_come_from_moodles_list(share, fraction):
 
 
 def test_multiple_response_wrong_choices_cost_one_share():
-    choices = [m.Choice("a", True), m.Choice("b", True), m.Choice("c", True), m.Choice("d")]
-    assert choice_fractions(choices) == ["33.33333", "33.33333", "33.33333", "-33.33333"]
+    from quizgen.exporters.moodle_xml import choice_fractions
+
+    ws = worksheet_all_kinds()
+    (multi,) = [c for _, cs in plan_of("moodle-xml", ws).written()[:1] for c in cs if c.question.id == "ib-multi"]
+    # ib-multi: three right of five, worth 2 points: each right choice a third, each wrong one minus a third.
+    assert [ch.correct for ch in multi.question.choices] == [True, True, False, True, False]
+    assert choice_fractions(multi) == ["33.33333", "33.33333", "-33.33333", "33.33333", "-33.33333"]
 
 
 def test_forbidden_characters_are_dropped_and_reported():
@@ -183,5 +209,7 @@ def test_question_names_keep_text_after_a_less_than_sign(worksheet_all_kinds):
     # Moodle strips tags from names, so "3 < 5" would end at "3 ": the name uses a look-alike.
     item = worksheet_all_kinds.versions[0].items[0]
     q = dataclasses.replace(item.question, stem="Is 3 < 5 in <b>bold</b>?")
-    name = question_name(dataclasses.replace(item, question=q))
+    ws = dataclasses.replace(worksheet_all_kinds, versions=(m.Version("A", (dataclasses.replace(item, question=q),)),))
+    root = etree.fromstring(EXPORTER.export(ws))
+    name = [el.findtext("name/text") for el in root.findall("question") if el.get("type") != "category"][0]
     assert "<" not in name and name.endswith("Is 3 \u2039 5 in \u2039b>bold\u2039/b>?")

@@ -28,9 +28,10 @@ from click.testing import CliRunner
 from lxml import etree
 
 from quizgen import model as m
-from quizgen.exporters import escaping as esc
+from quizgen import printed
 from quizgen.exporters import get_exporter
-from quizgen.render import context as printed
+from quizgen.exporters import wording as esc
+from quizgen.exporters.plan import plan_items, question_text
 
 from . import sample
 
@@ -133,9 +134,15 @@ def test_excerpt_blocks_are_in_line_order_with_gap_marks_and_one_citation():
     assert "Transcription repaired by the editors: spaces before punctuation removed (line 8)." in cite
 
 
+def _text(ws: m.Worksheet, number: int, passage: str = "") -> str:
+    """Return question ``number``'s text as the plan puts it together (stem, passage, excerpts, card)."""
+    plan = plan_items(ws)[number - 1]
+    return question_text(plan, plan.question.stem, passage)
+
+
 def test_citation_is_the_printed_worksheets_and_never_raw_metadata():
     ws = worksheet()
-    text = esc.question_text(ws, ws.versions[0].items[1])
+    text = _text(ws, 2)
     assert text.endswith("\u2014 " + printed.citation(SOURCE, 5, 5))
     assert "not stated" not in text and "unknown" not in text and "Transcription" not in text
 
@@ -159,12 +166,11 @@ CARD_TEXT = f"Outside source card ({CARD.kind}): {CARD.says}"
 
 
 def test_card_follows_the_excerpts_in_the_question_text_only_with_cards():
-    item = worksheet(cards=True).versions[0].items[1]
-    with_cards = esc.question_text(worksheet(cards=True), item)
+    with_cards = _text(worksheet(cards=True), 2)
     assert with_cards.endswith("\u2014 " + printed.citation(SOURCE, 5, 5) + "\n\n" + CARD_TEXT)
-    assert CARD.says not in esc.question_text(worksheet(cards=False), item)
+    assert CARD.says not in _text(worksheet(cards=False), 2)
     # C1 (naming the kind of source is the task): no card, as on paper.
-    assert "NOT-A-CARD" not in esc.question_text(worksheet(cards=True), worksheet(cards=True).versions[0].items[2])
+    assert "NOT-A-CARD" not in _text(worksheet(cards=True), 3)
 
 
 def _moodle_question_texts(data: bytes) -> dict[str, str]:
@@ -206,7 +212,7 @@ def test_default_recipe_puts_the_card_into_moodle_and_gift_question_text(tmp_pat
     sheet = make_worksheet(load_bank(paths.bank_dir()), load_recipe(recipe))
     carded = [i.question.id for i in sheet.versions[0].items if printed.outside_card(i.question)]
     assert carded, "the default recipe should draw a verdict question with a card"
-    gift = next(tmp_path.glob("*-gift.gift.txt")).read_text(encoding="utf-8")
+    gift = next(tmp_path.glob("*-gift.txt")).read_text(encoding="utf-8")
     for qid in carded:
         assert "Outside source card (" in texts[qid], qid
         block = gift[gift.index(f"[id:{qid}]"):]
@@ -219,10 +225,10 @@ def test_default_recipe_puts_the_card_into_moodle_and_gift_question_text(tmp_pat
 
 
 def test_rubric_and_general_feedback_never_hold_the_teacher_note():
-    assert "SECRETNOTEOPEN" not in esc.rubric_text(OPEN)
-    assert "SECRETNOTEOPEN" not in esc.general_feedback(OPEN)
-    assert esc.grader_text(OPEN).endswith("Teacher note: " + NOTE_OPEN)
-    assert esc.grader_text(MARK) == "Teacher note: " + NOTE_MARK
+    plans = {p.question.id: p for p in plan_items(worksheet())}
+    assert "SECRETNOTEOPEN" not in plans[OPEN.id].rubric + plans[OPEN.id].feedback
+    assert plans[OPEN.id].grader.endswith("Teacher note: " + NOTE_OPEN)
+    assert plans[MARK.id].grader == "Teacher note: " + NOTE_MARK
 
 
 def _notes_outside(root, allowed) -> list[str]:
@@ -263,7 +269,7 @@ def _note_lines(fmt: str, ws: m.Worksheet) -> dict[str, list]:
     out: dict[str, list] = {}
     for d in get_exporter(fmt).check(ws):
         if "teacher note" in d.message:
-            out.setdefault(d.subject, []).append(d)
+            out.setdefault(d.subject.rsplit("(", 1)[1].rstrip(")"), []).append(d)
     return out
 
 
@@ -278,7 +284,7 @@ NOT_CARRIED = {
 @pytest.mark.parametrize("fmt", sorted(NOT_CARRIED))
 def test_each_teacher_note_left_out_gets_one_adapted_line(fmt):
     lines = _note_lines(fmt, worksheet())
-    assert set(lines) == {f"question {qid}" for qid in NOT_CARRIED[fmt]}, fmt
+    assert set(lines) == NOT_CARRIED[fmt], fmt
     for subject, found in lines.items():
         assert len(found) == 1 and found[0].severity == "adapted", (fmt, subject)
         assert "not carried" in found[0].message and "PDF answer key" in found[0].message
@@ -290,7 +296,7 @@ def test_kahoot_reports_the_teacher_note_of_a_question_it_writes():
     ws = m.Worksheet(recipe=m.Recipe(title="K", instructions="", questions=()),
                      versions=(m.Version("A", (m.WorksheetItem(1, tf, "True"),)),))
     lines = _note_lines("kahoot", ws)
-    assert list(lines) == ["question short-tf"] and len(lines["question short-tf"]) == 1
+    assert list(lines) == ["short-tf"] and len(lines["short-tf"]) == 1
     assert "SECRETNOTEKAHOOT" not in export_text("kahoot", ws)
 
 
@@ -319,39 +325,33 @@ def test_anki_card_keeps_circle_and_select_stem_touches_only_a_leading_circle():
 
 
 def test_a_question_name_says_select_as_its_text_does():
-    from quizgen.exporters.moodle_xml import question_name
+    from .support import plan_of
 
-    item = worksheet().versions[0].items[4]
-    assert question_name(item).startswith(f"05 {MARK.id}: Select the three words")
+    ((_, carried),) = plan_of("moodle-xml", worksheet()).written()
+    assert carried[4].name.startswith(f"05 {MARK.id}: Select the three words")
 
 
 @pytest.mark.parametrize("fmt", ["moodle-xml", "gift", "canvas-qti", "cc", "blackboard", "brightspace"])
 def test_the_conversion_line_says_the_stem_was_changed(fmt):
-    lines = [d.message for d in get_exporter(fmt).check(worksheet()) if d.subject == f"question {MARK.id}"]
-    converted = [line for line in lines if "mark" in line.lower() and "words" in line and "choices" in line]
+    lines = [d.message for d in get_exporter(fmt).check(worksheet()) if d.subject == f"question 5 ({MARK.id})"]
+    converted = [line for line in lines if "mark" in line.lower() and "words" in line and "choice" in line]
     assert len(converted) == 1 and "'Select' instead of 'Circle'" in converted[0], (fmt, lines)
 
 
 def test_a_passage_to_mark_is_not_printed_twice():
     """As on paper, the passage stands for its excerpt: the export prints the passage and the
     citation, not the excerpt's lines as well (line 3 printed after the passage it holds)."""
-    from quizgen.exporters.escaping import question_text
-
-    item = worksheet().versions[0].items[4]
-    text = question_text(worksheet(), item, passage=MARK.passage)
+    text = _text(worksheet(), 5, MARK.passage)
     assert MARK.passage in text
     assert LINES[2] not in text and "line 3." in text
 
 
 def test_a_stem_that_quotes_its_passages_is_not_followed_by_them():
     """print_excerpts: false (the stem quotes every passage it needs): the citation only, as on paper."""
-    import dataclasses
-
-    from quizgen.exporters.escaping import question_text
-
     ws = worksheet()
     item = ws.versions[0].items[1]
     quoted = dataclasses.replace(item, question=dataclasses.replace(VERDICT, print_excerpts=False))
-    assert LINES[4] in question_text(ws, item)
-    text = question_text(ws, quoted)
+    assert LINES[4] in _text(ws, 2)
+    one = dataclasses.replace(ws, versions=(m.Version("A", (quoted,)),))
+    text = _text(one, 1)
     assert LINES[4] not in text and "line 5." in text

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from decimal import Decimal
 
 import pytest
@@ -11,23 +9,25 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from quizgen import model as m
-from quizgen.exporters import escaping as esc
-from quizgen.exporters import get_exporter
-from quizgen.exporters.moodle_xml import question_name, rubric_text
-from quizgen.exporters.qti21 import QTI_NS, hottext_segments, item_identifier, assessment_test_identifier
+from quizgen.exporters import get_exporter, wording
+from quizgen.exporters.qti21 import QTI_NS, assessment_test_identifier, item_identifier
 
 from .qti_eval import Item
 from .sample import worksheet_all_kinds
-from .support import expected_text, hostile_text, long_text
+from .support import (
+    assert_carries,
+    expected_text,
+    grader_only,
+    hostile_text,
+    long_text,
+    passage_words,
+    plan_of,
+    single_words,
+    unzip,
+)
 
 EXPORTER = get_exporter("qti21")
 NS = {"q": QTI_NS}
-
-
-def unzip(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        assert z.testzip() is None
-        return {name: z.read(name) for name in z.namelist()}
 
 
 @pytest.fixture(scope="module")
@@ -136,12 +136,17 @@ def test_wrong_and_partial_answers_score_less(worksheet_all_kinds):
     assert short.score("red army")["SCORE"] == 1 and short.score("Soviets")["SCORE"] == 0
     gap = get("dc-gap")  # 53 ± 0.5
     assert gap.score(Decimal("53.5"))["SCORE"] == 1 and gap.score(Decimal("54"))["SCORE"] == 0
-    order = get("dc-order")
-    assert order.score(list(reversed(order.key())))["SCORE"] == 0
+    order = get("dc-order")  # four items, 1 point: a quarter per item in its place
+    key = order.key()
+    assert order.score(list(reversed(key)))["SCORE"] == 0
+    assert order.score([key[1], key[0], key[2], key[3]])["SCORE"] == Decimal("0.5")
+    assert order.score(key)["SCORE"] == 1
     match = get("dc-match")
     assert abs(match.score(match.key()[:2])["SCORE"] - Decimal(2) / 3) < Decimal("0.001")
-    mark = get("ib-mark")
-    assert abs(mark.score(mark.key() + ["word1"])["SCORE"] - Decimal(2) / 3) < Decimal("0.001")
+    mark = get("ib-mark")  # three phrases, a third each, split over their words: great Leader / crushed / at a stroke
+    assert len(mark.key()) == 6 and "word1" not in mark.key()
+    assert abs(mark.score(mark.key() + ["word1"])["SCORE"] - Decimal(2) / 3) < Decimal("0.001")  # "The" costs a third
+    assert abs(mark.score(mark.key()[:3])["SCORE"] - Decimal(2) / 3) < Decimal("0.001")  # two phrases whole
 
 
 def compare(ws: m.Worksheet, data: bytes) -> int:
@@ -153,36 +158,39 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
         if general is not None:
             meta[r.get("href")] = (general.findtext("{*}identifier"), [k.text for k in general.findall("{*}keyword/{*}langstring")])
     checked = 0
-    for version in ws.versions:
+    for version, carried in plan_of("qti21", ws).written():
         test = etree.fromstring(files[f"tests/{assessment_test_identifier(ws, version)}.xml"])
         refs = [r.get("identifier") for r in test.iter(f"{{{QTI_NS}}}assessmentItemRef")]
         assert refs == [item_identifier(version, i.question) for i in version.items]
-        for witem in version.items:
-            q = witem.question
+        for c in carried:
+            q = c.question
             href = f"items/{item_identifier(version, q)}.xml"
             el = etree.fromstring(files[href])
-            assert meta[href] == (q.id, esc.question_tags(q))
-            assert el.get("title") == expected_text(question_name(witem))
-            assert body_text(el) == expected_text(esc.question_text(ws, witem))
+            assert meta[href] == (q.id, wording.question_tags(q))
+            assert el.get("title") == expected_text(c.name)
+            assert body_text(el) == expected_text(c.text)
             general = el.find("q:modalFeedback[@identifier='general']", NS)
-            assert text_of(general) == expected_text(esc.feedback_text(q))
+            assert (text_of(general) if general is not None else "") == expected_text(c.feedback)
             body = el.find("q:itemBody", NS)
+            scorer = body.findall("q:rubricBlock[@view='scorer']", NS)
+            assert [text_of(r) for r in scorer] == ([expected_text(c.grader)] if c.grader else [])
             if isinstance(q, (m.SingleChoice, m.MultipleResponse, m.TrueFalse)):
                 choices = ([m.Choice("True", q.answer), m.Choice("False", not q.answer)] if isinstance(q, m.TrueFalse) else list(q.choices))
                 simple = body.findall("q:choiceInteraction/q:simpleChoice", NS)
-                assert [text_of(s) for s in simple] == [expected_text(c.text) for c in choices]
+                assert [text_of(s) for s in simple] == [expected_text(ch.text) for ch in choices]
                 key = Item(files[href]).key()
                 key = key if isinstance(key, list) else [key]
-                assert {s.get("identifier") for s, c in zip(simple, choices) if c.correct} == set(key)
-                for s, c in zip(simple, choices):
+                assert {s.get("identifier") for s, ch in zip(simple, choices) if ch.correct} == set(key)
+                for s, ch in zip(simple, choices):
                     fb = el.find(f"q:modalFeedback[@identifier='{s.get('identifier')}']", NS)
-                    assert (text_of(fb) if fb is not None else "") == expected_text(c.feedback)
+                    assert (text_of(fb) if fb is not None else "") == expected_text(ch.feedback)
             elif isinstance(q, m.MarkTheWords):
                 hot = body.findall(".//q:hottext", NS)
-                _, choices = hottext_segments(q.passage, q.answers, q.optional)
-                assert sorted(h.text for h in hot) == sorted(t for t, _ in choices)
+                # Every word of the passage is a hottext, one word each, in order; the punctuation stays in the text.
+                assert single_words([h.text for h in hot]) and [h.text for h in hot] == passage_words(q.passage, q.optional)
                 key = set(Item(files[href]).key())
-                assert {h.text for h in hot if h.get("identifier") in key} == {expected_text(a) for a in q.answers}
+                assert sorted(h.text for h in hot if h.get("identifier") in key) == sorted(
+                    w for phrase in q.answers for w in passage_words(phrase))
                 interaction = body.find("q:hottextInteraction", NS)
                 assert " ".join("".join(interaction.itertext()).split()) == " ".join(expected_text(q.passage).split())
             elif isinstance(q, m.ShortAnswer):
@@ -193,9 +201,9 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
                 assert (body.find(".//q:textEntryInteraction", NS).tail or "").strip() == q.unit
             elif isinstance(q, m.Matching):
                 sets = body.findall("q:matchInteraction/q:simpleMatchSet", NS)
-                lefts = [text_of(c) for c in sets[0]]
-                rights = {c.get("identifier"): text_of(c) for c in sets[1]}
-                left_ids = [c.get("identifier") for c in sets[0]]
+                lefts = [text_of(ch) for ch in sets[0]]
+                rights = {ch.get("identifier"): text_of(ch) for ch in sets[1]}
+                left_ids = [ch.get("identifier") for ch in sets[0]]
                 assert lefts == [expected_text(p.left) for p in q.pairs]
                 pairs = Item(files[href]).key()
                 got = {(lefts[left_ids.index(a)], rights[b]) for a, b in pairs}
@@ -204,11 +212,11 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
             elif isinstance(q, m.Ordering):
                 simple = body.findall("q:orderInteraction/q:simpleChoice", NS)
                 texts = {s.get("identifier"): text_of(s) for s in simple}
-                assert [text_of(s) for s in simple] == [expected_text(t) for t in witem.shuffled]
+                assert [text_of(s) for s in simple] == [expected_text(t) for t in c.plan.item.shuffled]
                 assert [texts[i] for i in Item(files[href]).key()] == [expected_text(t) for t in q.items]
             elif isinstance(q, m.OpenResponse):
-                rubric = body.find("q:rubricBlock", NS)
-                assert rubric.get("view") == "scorer" and text_of(rubric) == expected_text(rubric_text(q))
+                (rubric,) = scorer
+                assert_carries(text_of(rubric), grader_only(q), q.id)
             checked += 1
     return checked
 
@@ -269,3 +277,26 @@ def test_evaluator_runs_the_standard_templates(worksheet_all_kinds, schemas):
         rp.set("template", f"http://www.imsglobal.org/question/qti_v2p1/rptemplates/{template}")
         item = Item(etree.tostring(root), templates)
         assert item.score(item.key())["SCORE"] == expected
+
+
+def test_the_scoring_is_quizgen_scorings(worksheet_all_kinds):
+    """Each part alone scores what quizgen.scoring says it is worth (floored at 0): one table, not a second copy."""
+    from quizgen.scoring import scoring_of
+
+    files = unzip(EXPORTER.export(worksheet_all_kinds))
+    version = worksheet_all_kinds.versions[0]
+    checked = 0
+    for witem in version.items:
+        q = witem.question
+        if not isinstance(q, (m.MultipleResponse, m.MarkTheWords, m.Matching)):
+            continue
+        item = Item(files[f"items/{item_identifier(version, q)}.xml"])
+        parts = scoring_of(q).parts
+        mapping = item.declarations["RESPONSE"].find("q:mapping", NS)
+        keys = [e.get("mapKey") for e in mapping.findall("q:mapEntry", NS)]
+        assert [Decimal(e.get("mappedValue")) for e in mapping.findall("q:mapEntry", NS)] == [p.value for p in parts]
+        for key, part in zip(keys, parts):
+            response = [key] if not isinstance(q, m.Matching) else [tuple(key.split())]
+            assert item.score(response)["SCORE"] == max(Decimal(0), part.value), (q.id, key)
+            checked += 1
+    assert checked > 15

@@ -52,6 +52,14 @@ def test_every_format_declares_its_interface(name):
     assert exporter.label and "\n" not in exporter.label
     assert exporter.question_kinds, "declare the kinds the format carries"
     assert set(exporter.question_kinds) <= set(QUESTION_KINDS)
+    # Files are named NAME-FORMAT.EXT, the extension once.
+    assert exporter.file_name("bank") == f"bank-{name}{exporter.suffix}" and exporter.suffix.count(".") == 1
+    # A writer of its own; the plan decides the rest (a kind is carried, converted or left out, not two).
+    assert type(exporter).write is not Exporter.write
+    profile = exporter.profile
+    assert not set(profile.converts) & set(profile.leaves_out)
+    assert set(profile.converts) | set(profile.leaves_out) | set(exporter.question_kinds) <= set(QUESTION_KINDS)
+    assert not set(profile.converts) & set(exporter.question_kinds)
 
 
 @pytest.mark.parametrize("name", exporters.names())
@@ -77,8 +85,26 @@ def test_every_format_reports_each_kind_it_does_not_carry(name, worksheet_all_ki
     }
     for item in worksheet_all_kinds.versions[0].items:
         if item.question.kind not in exporter.question_kinds:
-            about = [d.format() for d in diagnostics if f"question {item.question.id}:" in d.format()]
+            about = [d.format() for d in diagnostics if d.subject.endswith(f"({item.question.id})")]
             assert any(re.search(says_kind[item.question.kind], a, re.I) for a in about), \
                 f"{name} adapts {item.question.kind} without saying so: {about}"
     for d in diagnostics:
         assert d.severity in ("adapted", "left-out", "error", "warning")
+
+
+@pytest.mark.parametrize("name", exporters.names())
+def test_check_is_the_plans_notes_and_export_writes_the_plan(name, worksheet_all_kinds):
+    """check() and export() read one plan: no second walk over the worksheet that could disagree."""
+    from quizgen.exporters.plan import plan_format
+
+    exporter = _exporter(name)
+    plan = plan_format(worksheet_all_kinds, exporter)
+    assert exporter.check(worksheet_all_kinds) == list(plan.notes)
+    assert exporter.write(plan) == exporter.export(worksheet_all_kinds)
+    # Each question's notes are given once, where it first appears.
+    subjects = [d.subject for d in plan.notes if d.subject.endswith(")")]
+    ids = [s.rsplit("(", 1)[1] for s in subjects]
+    first = {}
+    for subject, qid in zip(subjects, ids):
+        first.setdefault(qid, subject)
+        assert first[qid] == subject, (name, subject)

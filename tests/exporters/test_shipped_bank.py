@@ -32,6 +32,9 @@ from .qti_eval import Item
 from .test_canvas_qti import qti_dtd  # noqa: F401  (fixtures shared with the sample's tests)
 from .test_qti21 import schemas  # noqa: F401
 
+# The whole shipped bank through every format and its official schemas.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def bank_sheet() -> m.Worksheet:

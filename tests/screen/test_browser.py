@@ -17,6 +17,9 @@ from quizgen.responses import parse_response
 from .conftest import open_page, write_pages
 from .driver import Student, right_answer, wrong_answer
 
+# Drives Chromium through every page (pytest -m 'not slow' leaves them out).
+pytestmark = pytest.mark.slow
+
 HOW = ["keyboard", "pointer"]
 
 

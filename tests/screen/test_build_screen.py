@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import write_recipe
 
 from quizgen.cli import main
 from quizgen.manifest import build_id
 from quizgen.responses import read_answers
+
+# Builds PDFs, forms and pages.
+pytestmark = pytest.mark.slow
 
 
 def test_default_recipe_writes_all_three_for_every_version(runner, tmp_path, sampler):

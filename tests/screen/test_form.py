@@ -24,6 +24,9 @@ from quizgen.responses import ResponseError, form_fields, passage_words, read_an
 
 from .driver import Planned, right_answer, wrong_answer
 
+# Lays out the fillable PDFs with WeasyPrint.
+pytestmark = pytest.mark.slow
+
 
 def _form(worksheet, version) -> bytes:
     ctx = form_context(worksheet, version)

@@ -1,4 +1,4 @@
-"""The escape helpers: exact small cases and Hypothesis properties."""
+"""The escape rules, archives and printed numbers: exact small cases and Hypothesis properties."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from lxml import etree
 
-from quizgen.exporters import escaping as esc
+from quizgen.exporters import escape as esc
+from quizgen.exporters.package import zip_bytes
+from quizgen.printed import format_number, letter_of
 
 from .support import hostile_text, html_to_text
 
@@ -52,20 +54,6 @@ def test_gift_category_and_tags():
     assert esc.gift_tag("A2") == "A2"
     assert esc.gift_tag("x]y<z>") == "x\\]y z"
     assert esc.gift_tag("tick`tag") == "tick tag"
-
-
-@pytest.mark.parametrize(
-    ("text", "pieces"),
-    [("plain", ["plain"]), ("a]]>b", ["a]]", ">b"]), ("]]>]]>", ["]]", ">]]", ">"])],
-)
-def test_cdata_pieces(text, pieces):
-    assert esc.cdata_pieces(text) == pieces
-
-
-@given(hostile_text())
-def test_cdata_block_parses_back(text):
-    doc = etree.fromstring(f"<t>{esc.cdata_block(text)}</t>".encode())
-    assert doc.text == esc.xml_text(text) or (doc.text is None and esc.xml_text(text) == "")
 
 
 def test_xml_text_strips_and_reports_forbidden_characters():
@@ -112,8 +100,8 @@ def test_spreadsheet_cell(text, expected):
 
 def test_zip_bytes_is_deterministic_and_ordered():
     entries = [("imsmanifest.xml", b"<m/>"), ("b/x.xml", b"x"), ("a.txt", "세기".encode())]
-    data = esc.zip_bytes(entries)
-    assert data == esc.zip_bytes(entries)
+    data = zip_bytes(entries)
+    assert data == zip_bytes(entries)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert z.namelist() == ["imsmanifest.xml", "b/x.xml", "a.txt"]
         for info in z.infolist():
@@ -121,19 +109,29 @@ def test_zip_bytes_is_deterministic_and_ordered():
             assert (info.external_attr >> 16) & 0o777 == 0o644
         assert z.read("a.txt").decode() == "세기"
     with pytest.raises(ValueError):
-        esc.zip_bytes([("a", b""), ("a", b"")])
+        zip_bytes([("a", b""), ("a", b"")])
 
 
-@pytest.mark.parametrize(("value", "text"), [("1945", "1945"), ("0.50", "0.5"), ("1E+3", "1000"), ("-0", "0"), ("2.0", "2")])
-def test_format_decimal(value, text):
+@pytest.mark.parametrize(("value", "text"), [("1945", "1945"), ("0.50", "0.5"), ("1E+3", "1000"), ("-0", "0"),
+                                             ("2.0", "2"), ("-2.50", "-2.5"), ("1.5E-7", "0.00000015")])
+def test_format_number(value, text):
+    """One home for numbers: the PDF and every export write them alike, never with an exponent."""
     from decimal import Decimal
 
-    assert esc.format_decimal(Decimal(value)) == text
+    assert format_number(Decimal(value)) == text
+
+
+@pytest.mark.parametrize(("index", "letter"), [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"), (52, "BA")])
+def test_letter_of(index, letter):
+    assert letter_of(index) == letter
 
 
 def test_question_text_has_stem_excerpt_and_citation(worksheet_all_kinds):
-    item = worksheet_all_kinds.versions[0].items[0]
-    text = esc.question_text(worksheet_all_kinds, item)
-    assert text.startswith(item.question.stem + "\n\n1\u2003In August 1945")
+    from quizgen.exporters import wording
+    from quizgen.exporters.plan import plan_items, question_text
+
+    plan = plan_items(worksheet_all_kinds)[0]
+    text = question_text(plan, plan.question.stem)
+    assert text.startswith(plan.question.stem + "\n\n1\u2003In August 1945")
     assert "\u2014 With the Century (세기와 더불어)" in text and "lines 1\u20134" in text
-    assert esc.question_tags(item.question) == ["identify-bias", "A2", "glittering-generality", "name-calling"]
+    assert wording.question_tags(plan.question) == ["identify-bias", "A2", "glittering-generality", "name-calling"]

@@ -1,0 +1,54 @@
+"""What the zip-based formats share: byte-identical archives and stable XML identifiers."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+
+#: The earliest timestamp a zip entry can hold; fixed so the same worksheet
+#: always gives the same bytes.
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    """Return a deflated zip of ``entries`` (name, bytes) in the order given, byte-identical each run.
+
+    Every entry gets the 1980-01-01 timestamp, permissions 0644 and the
+    Unix "made by" system; names must be unique, relative, with ``/``.
+    """
+    buffer = io.BytesIO()
+    seen: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            if name in seen or name.startswith("/") or "\\" in name or not name:
+                raise ValueError(f"bad or repeated zip entry name {name!r}")
+            seen.add(name)
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, data, compresslevel=6)
+    return buffer.getvalue()
+
+
+_NOT_NAME = re.compile(r"[^A-Za-z0-9_.\-]")
+
+
+def identifier(*parts: str) -> str:
+    """Return an XML NCName built from ``parts`` (joined by ``-``), stable across runs.
+
+    IMS CP, CC and QTI identifiers are xsd:ID / NCName-like: a letter or
+    ``_`` first, then letters, digits, ``. - _``. Bank ids already are, so
+    they pass unchanged; anything else is replaced by ``_`` and a short hash
+    of the original keeps two different ids from colliding.
+    """
+    raw = "-".join(parts)
+    name = _NOT_NAME.sub("_", raw)
+    if not name or not (name[0].isalpha() or name[0] == "_"):
+        name = "_" + name
+    if name != raw and name.lstrip("_") != raw:
+        name += "_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:8]
+    return name
