@@ -118,14 +118,47 @@ def bank_dir(given: Path | None = None) -> Path:
     """Return the bank a command uses: ``given`` (--bank), else the workspace's, else the shipped one.
 
     A workspace whose file names a bank folder that is not there is reported
-    against that file's ``bank:`` line (WorkspaceError), not as a bare path.
+    against that file's ``bank:`` line (WorkspaceError), not as a bare path;
+    a ``--bank`` that is not a folder, or a shipped bank that is missing, in
+    one line that says how quizgen looks for a bank.
     """
     if given is not None:
+        if not Path(given).is_dir():
+            raise _bad_given_bank(Path(given))
         return Path(given)
     found = current()
     if found.marker is not None and not found.bank.is_dir():
         raise _missing_bank(found)
+    if not found.bank.is_dir():  # an install without its bank: nothing to fall back on
+        raise WorkspaceError(
+            f"{_display(found.bank)}: no bank found: this folder is in no workspace and the bank shipped with quizgen "
+            f"is missing (reinstall quizgen); {LOOK_FOR_A_BANK}, or name one with --bank")
     return found.bank
+
+
+#: How a command finds its bank without --bank: said by every message that finds none.
+LOOK_FOR_A_BANK = (f"quizgen reads the bank named by the nearest {MARKER} (in the working folder or one above it), "
+                   "else the bank shipped with it; `quizgen init DIR` makes a workspace")
+
+
+def _bad_given_bank(given: Path) -> WorkspaceError:
+    """Return the one-line error for a ``--bank`` that names no folder: the path, what it is, what to do."""
+    from quizgen.inputs import describe
+
+    what = describe(given) or "a file"
+    if what == "missing":
+        what = "no such folder"
+    elif what == "a broken link":
+        what = f"a link to {os.path.realpath(given)}, which does not exist"
+    elif what == "a symbolic link that loops":
+        what = "a symbolic link that loops (following it leads back to it)"
+    elif what.startswith(("a ", "an ", "not ")):
+        what = f"{what}, not a folder"
+    else:  # an OS reason: permission denied, say
+        what = f"cannot be read: {what}"
+    return WorkspaceError(
+        f"{_display(given)}: --bank: {what}; name the folder that holds the bank's sources/, claims/ and questions/, "
+        f"or leave --bank out: {LOOK_FOR_A_BANK}")
 
 
 def _missing_bank(found: Workspace) -> WorkspaceError:
