@@ -292,11 +292,15 @@ def init(folder: Path, *, empty: bool = False) -> Path:
     where = Path(os.path.abspath(folder))
     if folder.exists() or folder.is_symlink():
         if not folder.is_dir() or folder.is_symlink():
-            raise _init_error(folder, "is not a folder; give a new folder's name")
+            from quizgen.inputs import describe
+
+            looping = describe(folder) == "a symbolic link that loops"  # not the OS's "File exists"
+            raise _init_error(folder, f"is {'a symbolic link that loops, ' if looping else ''}not a folder; "
+                                      "give a new folder's name")
         if any(folder.iterdir()):
             raise _init_error(folder, "is not empty; `quizgen init` makes a new workspace in a new or empty folder")
     elif not where.parent.is_dir():
-        raise _init_error(folder, f"cannot make it: {where.parent} does not exist")
+        raise _init_error(folder, f"cannot make it: {_no_folder(where.parent)}")
     refuse_installed(where, "make a workspace in")
     fill_in_place = where.is_dir()
     # A new folder (not mkdtemp's private one), so it gets the teacher's usual permissions.
@@ -313,6 +317,18 @@ def init(folder: Path, *, empty: bool = False) -> Path:
             raise _init_error(folder, f"cannot write: {err.strerror or err}") from None
         raise
     return folder / MARKER
+
+
+def _no_folder(parent: Path) -> str:
+    """Return why ``parent`` is no folder to make a workspace in: missing, or what stands in the way (a looping link …)."""
+    from quizgen.inputs import describe
+
+    for folder in (parent, *parent.parents):
+        if os.path.lexists(folder):
+            if folder.is_dir():
+                break
+            return f"{folder} is {describe(folder) or 'a file'}, not a folder"
+    return f"{parent} does not exist"
 
 
 def _clear(folder: Path, remove: bool) -> None:

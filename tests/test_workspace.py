@@ -109,6 +109,19 @@ def test_init_refuses_a_file_or_a_folder_with_files_and_touches_nothing(runner, 
     assert _files(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
 
 
+def test_init_into_a_symlink_loop_names_the_loop(runner, tmp_path, monkeypatch):
+    """`quizgen init loop` and `quizgen init loop/ws`: the link is named as looping, not 'does not exist' or the OS's words."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "loop").symlink_to("loop")
+    for target, expected in (("loop", "loop: is a symbolic link that loops, not a folder; give a new folder's name"),
+                             ("loop/ws", f"loop/ws: cannot make it: {tmp_path / 'loop'} is a symbolic link that loops, "
+                                         "not a folder")):
+        result = runner.invoke(main, ["init", target])
+        assert result.exit_code == 1, result.output
+        assert result.stderr.splitlines() == [expected, "no workspace was made"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop"]
+
+
 def test_init_in_an_empty_folder_uses_it(runner, tmp_path, monkeypatch):
     (tmp_path / "here").mkdir()
     monkeypatch.chdir(tmp_path / "here")
