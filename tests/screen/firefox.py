@@ -48,7 +48,7 @@ def missing() -> str | None:
         lacking.append("marionette_driver (in the [test] extra)")
     if not lacking:
         return None
-    return " and ".join(lacking) + " missing: run sh scripts/test.sh"
+    return " and ".join(lacking) + (" are" if len(lacking) > 1 else " is") + " missing: run sh scripts/test.sh"
 
 
 # Run in Firefox's chrome (browser) scope once a session: record every HTTP
