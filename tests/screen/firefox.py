@@ -106,11 +106,12 @@ Services.console.reset();
 class Firefox:
     """One headless firefox-esr with a fresh profile and no network, and the page open in it."""
 
-    def __init__(self):
+    def __init__(self, log: Path):
+        """Start it, writing Firefox's own output to ``log`` (by default it would land in the working folder)."""
         from marionette_driver.marionette import Marionette
 
         binary = str(FIREFOX if FIREFOX.exists() else shutil.which("firefox-esr"))
-        self.marionette = Marionette(bin=binary, headless=True, port=0, prefs=NO_NETWORK)
+        self.marionette = Marionette(bin=binary, headless=True, port=0, prefs=NO_NETWORK, gecko_log=str(log))
         self.marionette.start_session()
         self.chrome(WATCH_REQUESTS)
 

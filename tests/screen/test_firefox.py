@@ -31,11 +31,11 @@ MODES = ("practice", "assessment")
 
 
 @pytest.fixture(scope="module")
-def firefox():
+def firefox(tmp_path_factory):
     reason = missing()
     if reason:
         pytest.skip(reason)
-    browser = Firefox()
+    browser = Firefox(tmp_path_factory.mktemp("firefox") / "gecko.log")
     yield browser
     browser.close()
 
