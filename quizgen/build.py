@@ -123,17 +123,18 @@ def build(
     started = time.perf_counter()
     say = progress or (lambda message: None)
     formats = tuple(formats or recipe.formats)
-    # The render workers start first: they import WeasyPrint while the bank loads.
     rendered = [f for f in formats if f in RENDERED_FORMATS]
+    worksheet = _assemble(recipe, bank_dir)
+    count = len(worksheet.versions)
+    say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
+    out = Path(recipe.output)
+    report = BuildReport(worksheet, folder=out, stem=recipe.name)
+    report.notes.extend(over_time(worksheet))  # the time the recipe gives, against the estimate
+    planned = _plan_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
+    # The render workers start once the bank is read and checked (a bank error starts none), forked
+    # from this process after it has imported WeasyPrint: imported once, not once per worker.
     with RenderPool(render_workers(recipe, workers, forms="pdf-form" in formats) if {"pdf", "pdf-form"} & set(formats)
                     else 1) as pool:
-        worksheet = _assemble(recipe, bank_dir)
-        count = len(worksheet.versions)
-        say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
-        out = Path(recipe.output)
-        report = BuildReport(worksheet, folder=out, stem=recipe.name)
-        report.notes.extend(over_time(worksheet))  # the time the recipe gives, against the estimate
-        planned = _plan_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
         if "pdf" in formats:
             for output in render_pdfs(worksheet, progress=say, pool=pool):
                 report.outputs.append(Output(out / output.path, output.label, output.data))

@@ -320,17 +320,37 @@ def test_large_print_breaks_tall_questions_outside_the_response_and_says_so(tmp_
             assert squash(item.question.stem)[:40] in page, (version.letter, number)
 
 
-def test_a_failed_build_stops_the_render_workers_at_once(tmp_path, monkeypatch):
-    """Workers start before the bank is read; a bank error terminates them instead of waiting for them."""
-    import signal
-
+def test_a_bank_error_starts_no_render_worker(tmp_path, monkeypatch):
+    """The bank is read and checked before the render workers start: a bank error costs no process."""
     from quizgen.errors import BankError
     from quizgen.render import jobs
 
     bank = tmp_path / "bank"
     shutil.copytree(project("worksheet"), bank)
     (bank / "questions" / "broken.yaml").write_text("questions: [\n", encoding="utf-8")
-    monkeypatch.setattr(jobs, "_warm", lambda *args: __import__("time").sleep(60))  # a worker still warming up
+    started = []
+    monkeypatch.setattr(jobs.RenderPool, "__enter__", lambda self: started.append(self) or self)
+    recipe = load_recipe(None, {"versions": "2", "output": str(tmp_path / "out")})
+    with pytest.raises(BankError):
+        build(recipe, bank, workers=2)
+    assert started == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_build_stops_the_render_workers_at_once(tmp_path, monkeypatch):
+    """A build that fails while its workers are busy (still starting, here) terminates them instead of waiting."""
+    import signal
+
+    from quizgen import build as build_module
+    from quizgen.errors import RenderError
+    from quizgen.render import jobs
+
+    monkeypatch.setattr(jobs, "_start_worker", lambda *args: __import__("time").sleep(60))  # a worker still starting
+
+    def failing(*args, **kwargs):
+        raise RenderError("cannot render worksheet")
+
+    monkeypatch.setattr(build_module, "render_pdfs", failing)
     seen = []
     original = jobs.RenderPool.__exit__
 
@@ -339,9 +359,9 @@ def test_a_failed_build_stops_the_render_workers_at_once(tmp_path, monkeypatch):
         return original(self, *exc)
 
     monkeypatch.setattr(jobs.RenderPool, "__exit__", exit_and_watch)
-    recipe = load_recipe(None, {"versions": "2", "output": str(tmp_path / "out")})
-    with pytest.raises(BankError):
-        build(recipe, bank, workers=2)
+    recipe = load_recipe(None, {"versions": "2", "questions": ["corroborate=2"], "output": str(tmp_path / "out")})
+    with pytest.raises(RenderError):
+        build(recipe, project("worksheet"), workers=2)
     assert len(seen) == 2
     assert [p.exitcode for p in seen] == [-signal.SIGTERM] * 2
     assert not (tmp_path / "out").exists()

@@ -386,7 +386,8 @@ def render_documents(name: str, documents: Sequence[str], stylesheets: Sequence[
 def warm(templates: Path | None = None) -> None:
     """Get this process ready to render: fonts scanned, every stylesheet parsed, Pango started.
 
-    A worker runs this on start, while the parent is still loading the bank.
+    A ``RenderPool`` runs this before it forks its workers, so that each
+    starts ready: the work is done once, not once per worker.
     """
     renderer = _renderer(templates)
     renderer.stylesheets([p.relative_to(renderer.root).as_posix() for p in sorted((renderer.root / "css").glob("*.css"))])
