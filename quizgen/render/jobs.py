@@ -16,6 +16,7 @@ WeasyPrint: a build that renders nothing never loads it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import sys
@@ -198,6 +199,7 @@ class RenderPool:
         # imported and warmed here, once for all of them.
         if self.workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             _warm(self.templates)
+            gc.freeze()  # the workers' collector leaves what they inherit alone: no page copied just to be scanned
             try:
                 with _ctrl_c_held():  # forked workers start with it blocked; a Ctrl-C meanwhile arrives after
                     self.executor = ProcessPoolExecutor(
@@ -208,6 +210,8 @@ class RenderPool:
             except BaseException:  # Ctrl-C while they start: no __exit__ will run, so end them here
                 self.__exit__(*sys.exc_info())
                 raise
+            finally:
+                gc.unfreeze()  # here, in the parent, collected as before
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
