@@ -256,6 +256,8 @@ def export(
 
 def _plan_exports(worksheet: model.Worksheet, names: list[str], report: BuildReport) -> list:
     """Plan every export before any is written (each question once); stop on errors, keep the notes."""
+    if not names:  # a build of PDFs or pages only: no question to plan for any format
+        return []
     from quizgen.exporters import get_exporter, plan_all
 
     exporters = [get_exporter(name) for name in names]
