@@ -74,8 +74,9 @@ def _no_leftovers(folder: Path) -> list[str]:
 #: itself (renames, removals) and acts on it when the hold ends.
 MOMENTS = [
     ("the bank is loading", ["build", "--bank", BANK, *SMALL, "-o", "out"], ("quizgen.bank.load_bank", 60, 1)),
-    ("the render workers are warming up", ["build", "--bank", BANK, "--skill", "corroborate=1", "--versions", "2",
-                                           "--workers", "2", "-o", "out"], ("quizgen.render.pdf.warm", 60, 1)),
+    ("WeasyPrint is warming up for the render workers", ["build", "--bank", BANK, "--skill", "corroborate=1",
+                                                         "--versions", "2", "--workers", "2", "-o", "out"],
+     ("quizgen.render.pdf.warm", 60, 1)),
     ("pages are rendering", ["build", "--bank", BANK, *SMALL, "-o", "out"], ("quizgen.render.jobs.render_jobs", 60, 1)),
     ("an export is being made", ["build", "--bank", BANK, *SMALL, "--format", "gift", "-o", "out"],
      ("quizgen.exporters.gift.GiftExporter.write", 60, 1)),
