@@ -81,10 +81,12 @@ def _row(*cells: str) -> list[str]:
     return list(cells) + [""] * (WIDTH - len(cells))
 
 
-def _title(q: model.Question) -> str:
-    # The library lists questions by title; the id row keeps the exact id,
-    # the title adds the skill and sub-skill, which the CSV has no column for.
-    return f"{q.id} \u00b7 {wording.skill_name(q.skill)} \u00b7 {wording.subskill_name(q.subskill)}"
+def _title(carried: Carried) -> str:
+    # The library lists questions by title: position and stem, never the question id (which can
+    # name the answer; the ID row, which instructors alone see, keeps it), then the skill and
+    # sub-skill, which the CSV has no column for.
+    q = carried.question
+    return f"{carried.name} \u00b7 {wording.skill_name(q.skill)} \u00b7 {wording.subskill_name(q.subskill)}"
 
 
 def _plain_texts(q: model.Question) -> list[tuple[str, str]]:
@@ -132,7 +134,7 @@ def block(carried: Carried) -> list[list[str]]:
     rows = [
         _row("NewQuestion", kind),
         _row("ID", q.id),
-        _row("Title", xml_text(_title(q))),
+        _row("Title", xml_text(_title(carried))),
         _row("QuestionText", html_cell(carried.text), "HTML"),
         _row("Points", str(q.points)),
         _row("Difficulty", str(DIFFICULTY.get(q.difficulty, 5))),

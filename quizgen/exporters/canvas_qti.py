@@ -12,8 +12,9 @@ One assessment (quiz) per version. Every item carries Canvas's
 SCORE 0-100 (Canvas scales it to the points). Explanations are the
 general feedback (``itemfeedback ident="general_fb"``), choice feedback is
 per-answer feedback, the source excerpt and citation are in the question
-text, and the question id, skill, sub-skill and techniques are in the item
-title (Classic Quizzes have no tags).
+text. Item titles and idents name the version and position ("A-003"), never
+the question id, which can name the answer; Classic Quizzes have no field
+for teachers alone, so ids and tags are in the export report only.
 
 What the plan adapts: ordering → matching_question of each item to its
 position (Classic Quizzes have no ordering type in QTI); mark-the-words →
@@ -33,7 +34,7 @@ from lxml import etree
 from quizgen import model as m
 from quizgen.exporters import escape as esc
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.package import identifier, zip_bytes
+from quizgen.exporters.package import identifier, neutral_identifier, zip_bytes
 from quizgen.exporters.plan import Profile
 from quizgen.exporters.qti12 import QTI_NS, field, material, qti, sub
 from quizgen.printed import format_number
@@ -81,7 +82,7 @@ class CanvasQtiExporter(Exporter):
             quiz_id = quiz_identifier(plan.worksheet, version)
             title = quiz_title(plan.worksheet, version)
             quizzes.append(quiz_id)
-            entries.append((f"{quiz_id}/{quiz_id}.xml", _assessment(version, carried, quiz_id, title)))
+            entries.append((f"{quiz_id}/{quiz_id}.xml", _assessment(carried, quiz_id, title)))
             entries.append((f"{quiz_id}/assessment_meta.xml", _meta(plan.worksheet, version, quiz_id, title)))
         return zip_bytes([("imsmanifest.xml", _manifest(plan.worksheet, quizzes))] + entries)
 
@@ -97,14 +98,14 @@ def quiz_title(worksheet: m.Worksheet, version: m.Version) -> str:
     return f"{title} \u2014 Version {version.letter}" if len(worksheet.versions) > 1 else title
 
 
-def item_identifier(version: m.Version, q: m.Question) -> str:
-    """Return the item ident: version letter and question id."""
-    return identifier(version.letter, q.id)
+def item_identifier(carried: Carried) -> str:
+    """Return the item ident: version letter and position ("A-003"), never the question id."""
+    return identifier(carried.plan.ident)
 
 
 def item_title(carried: Carried) -> str:
-    """Return the item title: number, question id and its tags (Classic Quizzes have no tags)."""
-    return f"{carried.plan.item.number:02d} {carried.question.id} [{' '.join(carried.plan.tags)}]"
+    """Return the item title: position and the start of the stem (never the question id)."""
+    return carried.name
 
 
 def choice_idents(ident: str, count: int) -> list[str]:
@@ -112,28 +113,29 @@ def choice_idents(ident: str, count: int) -> list[str]:
     return [f"{ident}-c{n + 1}" for n in range(count)]
 
 
-def _assessment(version: m.Version, carried: list[Carried], quiz_id: str, title: str) -> bytes:
+def _assessment(carried: list[Carried], quiz_id: str, title: str) -> bytes:
     root = etree.Element(qti("questestinterop"), nsmap={None: QTI_NS, "xsi": XSI_NS})
     root.set(f"{{{XSI_NS}}}schemaLocation", f"{QTI_NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd")
     assessment = sub(root, "assessment", ident=quiz_id, title=title)
     field(sub(assessment, "qtimetadata"), "cc_maxattempts", "1")
     section = sub(assessment, "section", ident="root_section")
     for c in carried:
-        _item(section, version, c)
+        _item(section, c)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 class _Item:
     """One item being written: its ident, presentation, processing and the feedback it links to."""
 
-    def __init__(self, section: etree._Element, version: m.Version, carried: Carried):
+    def __init__(self, section: etree._Element, carried: Carried):
         q = carried.question
-        self.carried, self.ident, self.qtype = carried, item_identifier(version, q), CANVAS_TYPE[q.kind]
+        self.carried, self.ident, self.qtype = carried, item_identifier(carried), CANVAS_TYPE[q.kind]
         self.el = sub(section, "item", ident=self.ident, title=esc.xml_text(item_title(carried)))
         meta = sub(sub(self.el, "itemmetadata"), "qtimetadata")
         field(meta, "question_type", self.qtype)
         field(meta, "points_possible", f"{Decimal(q.points):.1f}")
-        field(meta, "assessment_question_identifierref", identifier("bank", q.id))
+        # Canvas links a quiz's question to its bank question by this ref: one per question, whatever the version.
+        field(meta, "assessment_question_identifierref", neutral_identifier("bank", q.id))
         self.presentation = sub(self.el, "presentation")
         material(self.presentation, carried.text)
         self.processing = etree.Element(qti("resprocessing"))
@@ -155,8 +157,8 @@ class _Item:
             material(sub(sub(self.el, "itemfeedback", ident=fid), "flow_mat"), text)
 
 
-def _item(section: etree._Element, version: m.Version, carried: Carried) -> None:
-    item = _Item(section, version, carried)
+def _item(section: etree._Element, carried: Carried) -> None:
+    item = _Item(section, carried)
     if carried.feedback:
         # Canvas's "general comments": shown whatever the answer.
         cond, var = item.condition("Yes")

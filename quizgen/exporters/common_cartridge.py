@@ -32,7 +32,8 @@ assessment permits solutions), so an essay's rubric, model answer and
 explanation and every teacher note are left out (they are in the PDF
 answer key).
 
-Question ids become item titles (and item idents), skills and sub-skills the
+Items are titled and identified by version and position ("A-003", "003
+Which word…"), never by question id, which can name the answer; skills and sub-skills the
 ``cc_question_category``, points the ``cc_weighting``, explanations the
 general feedback, choice feedback the per-choice feedback.
 """
@@ -243,13 +244,6 @@ class CommonCartridgeExporter(Exporter):
 # QTI assessment XML
 
 
-def _item_ident(question_id: str, letter: str, versions: int) -> str:
-    # One version: the item ident is the question id. Several: the version is
-    # appended, because Canvas keeps item idents as migration ids across the
-    # whole cartridge and would merge a parametric question's versions.
-    return question_id if versions == 1 else f"{question_id}_{letter}"
-
-
 def _flow_feedback(item_el: etree._Element, ident: str, text: str) -> None:
     material(sub(sub(item_el, "itemfeedback", ident=ident), "flow_mat"), text)
 
@@ -357,10 +351,10 @@ def assessment_xml(plan: FormatPlan, version: model.Version, carried: list[Carri
     section = sub(assessment, "section", ident="root_section")
     for c in carried:
         q = c.question
-        base = _item_ident(q.id, version.letter, len(plan.worksheet.versions))
+        base = identifier(c.plan.ident)
         for cc in c.detail:
             ident = f"{base}_{cc.part}" if cc.part else base
-            title = f"{q.id} ({cc.part}/{cc.parts})" if cc.part else q.id
+            title = f"{c.name} ({cc.part}/{cc.parts})" if cc.part else c.name
             _item_xml(section, cc, ident, title, _category(q), _feedback(c))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

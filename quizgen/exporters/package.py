@@ -52,3 +52,12 @@ def identifier(*parts: str) -> str:
     if name != raw and name.lstrip("_") != raw:
         name += "_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:8]
     return name
+
+
+def neutral_identifier(prefix: str, key: str) -> str:
+    """Return ``prefix`` and a short hash of ``key``: stable, unique, and not readable as ``key``.
+
+    For identifiers an LMS may show where the key (a question id such as
+    "mark-living-hell") could name the answer.
+    """
+    return identifier(prefix, hashlib.sha1(key.encode("utf-8")).hexdigest()[:12])

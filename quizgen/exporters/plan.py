@@ -109,6 +109,8 @@ class ItemPlan:
     item: model.WorksheetItem
     #: How messages name it: "version A, question 3 (ib-single)".
     where: str
+    #: Its position, zero-padded to the version's length ("003" in a 154-question bank).
+    position: str
     #: Whether this is the question's first appearance (its notes are given there, once).
     first: bool
     #: The excerpts as (numbered lines, citation) blocks, as the PDF prints them.
@@ -132,6 +134,16 @@ class ItemPlan:
         """Return the question (instantiated, choices in this version's order)."""
         return self.item.question
 
+    @property
+    def ident(self) -> str:
+        """Return the identifier formats give it where an LMS may show it: version and position ("A-003").
+
+        Never the question id, which can name the answer ("mark-living-hell");
+        the id is kept only in teachers' fields (Moodle's ID number, GIFT's
+        comment, package metadata) and the export report maps one to the other.
+        """
+        return f"{self.version}-{self.position}"
+
 
 def plan_item(worksheet: model.Worksheet, version: model.Version, item: model.WorksheetItem, first: bool) -> ItemPlan:
     """Return the format-neutral plan of one question of one version."""
@@ -149,8 +161,9 @@ def plan_item(worksheet: model.Worksheet, version: model.Version, item: model.Wo
     if q.teacher_note:
         grader.append(f"Teacher note: {q.teacher_note}")
     excerpts = tuple(wording.excerpt_blocks(worksheet, item))
+    position = f"{item.number:0{max(2, len(str(len(version.items))))}d}"
     return ItemPlan(
-        version=version.letter, item=item, where=where, first=first, excerpts=excerpts,
+        version=version.letter, item=item, where=where, position=position, first=first, excerpts=excerpts,
         card=wording.card_text(worksheet, q), feedback=feedback, rubric=rubric,
         grader="\n\n".join(p for p in grader if p), scoring=scoring_of(q),
         tags=tuple(wording.question_tags(q)), forbidden=_forbidden(item, excerpts),
@@ -223,13 +236,13 @@ class Carried:
 
     @property
     def name(self) -> str:
-        """Return the name an LMS lists it by: number, id and the start of the stem as carried."""
+        """Return the name an LMS lists it by: position and the start of the stem as carried (never the id)."""
         # Drop characters XML cannot carry before collapsing spaces, so a dropped
         # control character never leaves a space at the end (importers trim names).
         stem = " ".join(escape.xml_text(self.stem).split())
         # Moodle strips tags from names, cutting "3 < 5" at the "<": a look-alike keeps the text.
         stem = stem.replace("<", "\u2039")
-        name = f"{self.plan.item.number:02d} {self.plan.question.id}: {stem}"
+        name = f"{self.plan.position} {stem}"
         return name if len(name) <= 80 else name[:79] + "\u2026"
 
     def amend(self, *notes: Note, **changes) -> Carried:

@@ -3,7 +3,7 @@
 Layout (IMS QTI 2.1 Integration Guide, content packaging with IMS CP 1.1)::
 
     imsmanifest.xml                  CP 1.1: one resource per item and per test
-    items/<letter>-<question id>.xml assessmentItem
+    items/<letter>-<position>.xml    assessmentItem (items/A-003.xml: never the question id)
     tests/<letter>.xml               assessmentTest of that version
 
 Every kind is carried natively: choiceInteraction (single, multiple with a
@@ -21,9 +21,12 @@ explanation, any teacher note) goes into a ``rubricBlock view="scorer"``,
 which players show to scorers only, never into feedback.
 
 Bodies carry no ``style`` attribute (many players strip or refuse them);
-identifiers are NCNames (QTI 2.1 identifier.Type). The question id, skill,
-sub-skill and techniques are in each item resource's IMS MD metadata
-(identifier and keywords), the excerpt and its citation in the item body.
+identifiers are NCNames (QTI 2.1 identifier.Type). Item identifiers, file
+names and titles name the version and position ("A-003"), never the
+question id, which can name the answer and which players show to
+candidates; the question id, skill, sub-skill and techniques are in each
+item resource's IMS MD metadata (identifier and keywords), which authors
+see, the excerpt and its citation in the item body.
 """
 
 from __future__ import annotations
@@ -77,9 +80,9 @@ class Qti21Exporter(Exporter):
         for version, carried in plan.written():
             refs = []
             for c in carried:
-                ident = item_identifier(version, c.question)
+                ident = item_identifier(c)
                 href = f"items/{ident}.xml"
-                entries.append((href, item_xml(version, c)))
+                entries.append((href, item_xml(c)))
                 resources.append((f"res-{ident}", "imsqti_item_xmlv2p1", href, [], c))
                 refs.append((ident, href))
             test_id = assessment_test_identifier(plan.worksheet, version)
@@ -89,9 +92,14 @@ class Qti21Exporter(Exporter):
         return zip_bytes([("imsmanifest.xml", _manifest(plan.worksheet, resources))] + entries)
 
 
-def item_identifier(version: m.Version, q: m.Question) -> str:
-    """Return the item identifier: version letter and question id (an NCName)."""
-    return identifier(version.letter, q.id)
+def item_identifier(carried: Carried) -> str:
+    """Return the item identifier (and file name): version letter and position ("A-003"), never the question id.
+
+    Players show item identifiers and titles to candidates, and an id such as
+    "mark-living-hell" can name the answer; the id stays in the manifest's
+    metadata, which only authors see.
+    """
+    return identifier(carried.plan.ident)
 
 
 def assessment_test_identifier(worksheet: m.Worksheet, version: m.Version) -> str:
@@ -127,12 +135,12 @@ def _base(base_type: str, value: str) -> etree._Element:
 class _Item:
     """One assessmentItem being written: declarations, body, processing, feedback."""
 
-    def __init__(self, version: m.Version, carried: Carried):
+    def __init__(self, carried: Carried):
         q = carried.question
         self.carried, self.points = carried, q.points
         self.root = etree.Element(_q("assessmentItem"), nsmap={None: QTI_NS, "xsi": XSI_NS})
         self.root.set(f"{{{XSI_NS}}}schemaLocation", f"{QTI_NS} {QTI_XSD}")
-        for name, value in (("identifier", item_identifier(version, q)), ("title", esc.xml_text(carried.name)),
+        for name, value in (("identifier", item_identifier(carried)), ("title", esc.xml_text(carried.name)),
                             ("adaptive", "false"), ("timeDependent", "false")):
             self.root.set(name, value)
         self.response = _sub(self.root, "responseDeclaration", identifier="RESPONSE")
@@ -190,9 +198,9 @@ class _Item:
         return etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def item_xml(version: m.Version, carried: Carried) -> bytes:
+def item_xml(carried: Carried) -> bytes:
     """Return one assessmentItem."""
-    item = _Item(version, carried)
+    item = _Item(carried)
     _BODY[carried.question.kind](item, carried.question)
     return item.finish()
 

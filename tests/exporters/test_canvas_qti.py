@@ -12,10 +12,12 @@ from lxml import etree
 
 from quizgen import model as m
 from quizgen.exporters import get_exporter
-from quizgen.exporters.canvas_qti import CANVAS_TYPE, QTI_NS, item_identifier, item_title, quiz_identifier
+from quizgen.exporters.canvas_qti import CANVAS_TYPE, QTI_NS, quiz_identifier
 
 from .sample import worksheet_all_kinds
 from .support import (
+    listed_name,
+    place,
     assert_carries,
     body_must_carry,
     expected_text,
@@ -74,14 +76,14 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
         assert Decimal(meta.findtext("{*}points_possible")) == version.points
         doc = etree.fromstring(files[f"{quiz_id}/{quiz_id}.xml"])
         items = doc.findall(".//q:item", NS)
-        assert [i.get("ident") for i in items] == [item_identifier(version, it.question) for it in version.items]
+        assert [i.get("ident") for i in items] == [place(version, it.question) for it in version.items]
         for el, c in zip(items, carried):
             q, original = c.question, c.plan.question
             fields = {f.findtext("q:fieldlabel", namespaces=NS): f.findtext("q:fieldentry", namespaces=NS)
                       for f in el.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
             assert fields["question_type"] == CANVAS_TYPE[q.kind]
             assert Decimal(fields["points_possible"]) == q.points
-            assert el.get("title") == expected_text(item_title(c))
+            assert el.get("title") == expected_text(c.name) and c.name.startswith(listed_name(version, c))
             assert mattext(el.find("q:presentation", NS)) == expected_text(c.text)
             feedback = {f.get("ident"): mattext(f.find("q:flow_mat", NS)) for f in el.findall("q:itemfeedback", NS)}
             assert feedback.get("general_fb", "") == expected_text(c.feedback)
