@@ -209,7 +209,7 @@ class AnkiExporter(Exporter):
     suffix = ".apkg"
     label = "Anki deck package (.apkg): one flashcard per question, stable ids"
     #: A flashcard shows every kind: question on the front, answer on the back (nothing to tick).
-    profile = Profile(select=False, units=False, answer_side=True,
+    profile = Profile(select=False, units=False, answer_side=True, marks_typed=False,
                       no_grader_field="students study the cards, so it is on neither side")
 
     def write(self, plan: FormatPlan) -> bytes:

@@ -64,7 +64,8 @@ class GiftExporter(Exporter):
                 return carried.amend(left_out("left out: every accepted answer holds '->', which Moodle would read "
                                               "as a matching question"))
             if len(kept) < len(q.answers):
-                shown = ", ".join(repr(a) for a in q.answers if "->" in a)
+                # Named as the bank writes them (the plan also lists each with a final full stop).
+                shown = ", ".join(repr(a) for a in getattr(carried.plan.question, "answers", q.answers) if "->" in a)
                 notes.append(adapted(f"accepted answers left out: {shown} (Moodle reads '->' as matching)"))
                 carried = carried.amend(question=_replace(q, answers=kept))
         if q.points != 1:

@@ -39,7 +39,7 @@ from quizgen import model
 from quizgen.errors import Diagnostic, Location
 from quizgen.exporters import escape, wording
 from quizgen.printed import format_number
-from quizgen.scoring import Scoring, Word, passage_words, scoring_of, typed_numbers
+from quizgen.scoring import Scoring, Word, passage_words, scoring_of, typed_answers, typed_numbers
 
 if TYPE_CHECKING:
     from quizgen.exporters.base import Exporter
@@ -87,6 +87,9 @@ class Profile:
     #: Whether mark-the-words is carried as the passage's words to select (a hottext interaction);
     #: otherwise, unless converted, the passage is printed in the text (a flashcard).
     words: bool = False
+    #: Whether the format marks a typed answer by comparing it with the accepted ones (setting
+    #: case aside, not a final full stop): then each is listed as quizgen.scoring accepts it.
+    marks_typed: bool = True
     #: Whether students see an answer side after trying (a flashcard's back): an open question's
     #: rubric, model answer and explanation belong there; a teacher note never does.
     answer_side: bool = False
@@ -257,6 +260,8 @@ def carry(plan: ItemPlan, profile: Profile) -> Carried:
         return Carried(plan, q, q.stem, "", "", "", (left_out(f"left out: {profile.leaves_out[q.kind]}"),))
     notes: list[Note] = []
     carried, passage, words, shuffled = _kind(plan, profile, notes)
+    if isinstance(q, model.ShortAnswer) and profile.marks_typed:
+        carried = dataclasses.replace(carried, answers=tuple(typed_answers(carried.answers)))
     if isinstance(q, model.Numeric) and q.unit and (not profile.units or carried is not q):
         passage = f"Answer in {q.unit}."
         notes.append(adapted(f"numeric unit '{q.unit}' written in the question text ('{passage}'): the format "

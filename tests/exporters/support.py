@@ -181,3 +181,23 @@ def place(version, question) -> str:
 def listed_name(version, carried) -> str:
     """Return the name an LMS lists a carried question by: its position, then the start of its stem."""
     return place(version, carried.plan.question).split("-", 1)[1] + " "
+
+
+def listed(answers) -> list[str]:
+    """Return accepted short answers as the formats that mark typed text list them.
+
+    quizgen sets a final full stop aside; those formats only set case aside,
+    so each answer comes with the stop added (or taken away), after the
+    answers as written, nothing twice (case aside). Written here from the rule
+    in docs/scoring.md, not taken from the exporters.
+    """
+    out: list[str] = []
+    for answer in [*answers, *[_toggle_stop(a) for a in answers]]:
+        if answer.strip(". ") and answer.casefold() not in {a.casefold() for a in out}:
+            out.append(answer)
+    return out
+
+
+def _toggle_stop(answer: str) -> str:
+    text = answer.rstrip()
+    return text.rstrip(".").rstrip() if text.endswith(".") else text + "."

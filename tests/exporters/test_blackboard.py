@@ -20,7 +20,7 @@ from quizgen.exporters.blackboard import BlackboardExporter
 from quizgen.printed import format_number
 
 from .sample import worksheet_all_kinds
-from .support import expected_text, grader_only, hostile_text, html_to_text, long_text, passage_words, plan_of
+from .support import expected_text, grader_only, hostile_text, html_to_text, listed, long_text, passage_words, plan_of
 
 TYPES = {"MC", "MA", "TF", "ESS", "ORD", "MAT", "FIB", "FIB_PLUS", "NUM", "SR", "OP", "JUMBLED_SENTENCE"}
 
@@ -73,7 +73,7 @@ def expected_rows(worksheet: m.Worksheet) -> list[list]:
         elif isinstance(q, m.TrueFalse):
             rows.append(["TF", text, "true" if q.answer else "false"])
         elif isinstance(q, m.ShortAnswer):
-            rows.append(["FIB", text, *[_plain(a) for a in q.answers]])
+            rows.append(["FIB", text, *[_plain(a) for a in listed(q.answers)]])
         elif isinstance(q, m.Numeric):
             if q.unit:
                 assert expected_text(f"Answer in {q.unit}.") in text
@@ -176,7 +176,7 @@ def test_formula_like_answers_are_neutralised_but_numbers_are_not():
     q = m.ShortAnswer(id="s", skill="date-checking", subskill="B1", claims=(), stem="?", explanation="",
                       difficulty=1, grade_band="9-10", answers=("=SUM(A1)", "-12", "a\tb\nc"))
     ws = m.Worksheet(recipe=worksheet_all_kinds().recipe, versions=(m.Version("A", (m.WorksheetItem(1, q, ""),)),))
-    assert parse(export(ws))[0][2:] == ["'=SUM(A1)", "-12", "a b c"]
+    assert parse(export(ws))[0][2:] == ["'=SUM(A1)", "-12", "a b c", "'=SUM(A1).", "'-12.", "a b c."]  # '-12.' is no number to a spreadsheet
     assert "accepted answers were put on one line" in " ".join(d.message for d in BlackboardExporter().check(ws))
 
 

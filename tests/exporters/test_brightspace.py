@@ -22,7 +22,7 @@ from quizgen.exporters.escape import spreadsheet_cell
 
 from .sample import worksheet_all_kinds
 from .support import (
-    expected_text, grader_only, hostile_text, html_to_text, listed_name, long_text, passage_words, plan_of,
+    expected_text, grader_only, hostile_text, html_to_text, listed, listed_name, long_text, passage_words, plan_of,
 )
 
 #: Row names each question type may use after the common rows.
@@ -130,7 +130,7 @@ def compare(worksheet: m.Worksheet, data: bytes) -> None:
             assert (read["TRUE"], read["FALSE"]) == (("100", "0") if q.answer else ("0", "100"))
         elif isinstance(q, m.ShortAnswer):
             assert read["type"] == "SA"
-            assert read["answers"] == [("100", _plain(a)) for a in q.answers], where
+            assert read["answers"] == [("100", _plain(a)) for a in listed(q.answers)], where
         elif isinstance(q, m.Numeric):
             assert read["type"] == "SA"
             texts = [a for _w, a in read["answers"]]

@@ -33,7 +33,7 @@ from quizgen.printed import format_number
 from .conftest import schemas_path
 from .sample import worksheet_all_kinds
 from .support import (
-    expected_text, grader_only, hostile_text, html_to_text, listed_name, long_text, passage_words, place, plan_of,
+    expected_text, grader_only, hostile_text, html_to_text, listed, listed_name, long_text, passage_words, place, plan_of,
 )
 
 QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -210,7 +210,7 @@ def expected_items(worksheet: m.Worksheet, version: m.Version) -> list[dict]:
             out.append(base | {"type": "cc.true_false.v0p1",
                                "choices": [("True", q.answer, ""), ("False", not q.answer, "")]})
         elif isinstance(q, m.ShortAnswer):
-            out.append(base | {"type": "cc.fib.v0p1", "answers": list(q.answers)})
+            out.append(base | {"type": "cc.fib.v0p1", "answers": listed(q.answers)})
         elif isinstance(q, m.Numeric):
             if q.unit:
                 assert expected_text(f"Answer in {q.unit}.") in base["text"]
