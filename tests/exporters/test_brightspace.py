@@ -14,6 +14,7 @@ import io
 import re
 from decimal import Decimal
 
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 
 from quizgen import model as m
@@ -213,7 +214,7 @@ def test_export_is_deterministic(worksheet_all_kinds):
     assert export(worksheet_all_kinds) == export(worksheet_all_kinds)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(extra=hostile_text())
 def test_hostile_text_survives(extra):
     worksheet = worksheet_all_kinds(extra)

@@ -7,6 +7,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
@@ -194,7 +195,7 @@ def test_zip_is_deterministic_with_fixed_timestamps(worksheet_all_kinds):
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_text())
 def test_hostile_text_round_trips(text):
     ws = worksheet_all_kinds(text)

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from lxml import etree, isoschematron
 
@@ -456,7 +457,7 @@ def test_export_is_deterministic(worksheet_all_kinds):
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(extra=hostile_text())
 def test_hostile_text_survives(extra):
     worksheet = worksheet_all_kinds(extra)
@@ -464,7 +465,7 @@ def test_hostile_text_survives(extra):
     compare(worksheet, data)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(extra=hostile_text())
 def test_hostile_text_stays_valid_against_the_schemas(schemas_dir, extra):
     validate_cartridge(export(worksheet_all_kinds(extra)))

@@ -23,6 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 
 from quizgen import model as m
@@ -302,14 +303,14 @@ def test_short_answer_with_arrow_is_adapted_and_reported():
 
 
 @pytest.mark.slow  # thirty runs of the Node parser
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(hostile_text())
 def test_hostile_text_round_trips_through_gift_pegjs(tmp_path, text):
     ws = worksheet_all_kinds(text)
     compare_gift_pegjs(ws, parse_with_gift_pegjs(EXPORTER.export(ws), tmp_path))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_text())
 def test_hostile_text_round_trips_through_pygiftparser(text):
     ws = worksheet_all_kinds(text)

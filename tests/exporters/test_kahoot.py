@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import openpyxl
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 
 from quizgen import model as m
@@ -163,7 +164,7 @@ def test_byte_identical_with_fixed_dates(worksheet_all_kinds):
     assert props.creator == "quizgen"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(extra=hostile_text(max_size=12))
 def test_hostile_text_survives(extra):
     worksheet = worksheet_all_kinds(extra)

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
@@ -193,7 +194,7 @@ def test_forbidden_characters_are_dropped_and_reported():
     assert any("U+0000, U+000B" in d.format() for d in EXPORTER.check(ws))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_text())
 def test_hostile_text_round_trips(text):
     ws = worksheet_all_kinds(text)

@@ -56,6 +56,12 @@ def bank_sheet() -> m.Worksheet:
     return whole_bank(load_bank(paths.bank_dir()), 7)
 
 
+@pytest.fixture(scope="module")
+def exported(bank_sheet) -> dict[str, bytes]:
+    """Return each format's file of the whole bank, made once for the module's tests."""
+    return {fmt: get_exporter(fmt).export(bank_sheet) for fmt in names()}
+
+
 class Seen:
     """What students see of each question (by id): while answering, and after submitting."""
 
@@ -282,8 +288,8 @@ def leaks(item: m.WorksheetItem, sheet: m.Worksheet, seen: Seen, backs: dict[str
 
 
 @pytest.mark.parametrize("fmt", names())
-def test_no_format_gives_an_answer_away(fmt, bank_sheet, tmp_path):
-    data = get_exporter(fmt).export(bank_sheet)
+def test_no_format_gives_an_answer_away(fmt, bank_sheet, exported, tmp_path):
+    data = exported[fmt]
     seen, backs = read(fmt, data, bank_sheet, tmp_path)
     assert seen.answering, f"the {fmt} reader found nothing: it would hide a leak"
     problems = {}
@@ -312,22 +318,22 @@ def test_the_check_catches_a_leak(bank_sheet, tmp_path):
     assert leaks(mark, bank_sheet, named, {}) == [f"question id {mark.question.id!r} shown (it can name the answer)"]
 
 
-def test_the_readers_see_every_question(bank_sheet, tmp_path):
+def test_the_readers_see_every_question(bank_sheet, exported, tmp_path):
     """Each reader finds the questions its format carries, so a silent reader cannot pass the leak test."""
     ids = {i.question.id for i in bank_sheet.versions[0].items}
     for fmt in names():
-        data = get_exporter(fmt).export(bank_sheet)
+        data = exported[fmt]
         seen, _ = read(fmt, data, bank_sheet, tmp_path)
         carried = {d.subject.rsplit("(", 1)[1][:-1] for d in get_exporter(fmt).check(bank_sheet) if d.severity == "left-out"}
         assert set(seen.answering) == ids - carried, fmt
 
 
-def test_mark_the_words_keeps_the_passage_punctuated(bank_sheet):
+def test_mark_the_words_keeps_the_passage_punctuated(bank_sheet, exported):
     """The passage students read keeps its punctuation in every format that prints it."""
     marks = [i.question for i in bank_sheet.versions[0].items if isinstance(i.question, m.MarkTheWords)]
     assert marks
     for fmt in ("moodle-xml", "canvas-qti", "cc", "blackboard", "brightspace", "qti21"):
-        text = plain(_all_text(get_exporter(fmt).export(bank_sheet)))
+        text = plain(_all_text(exported[fmt]))
         for q in marks:
             assert squash(q.passage) in text, (fmt, q.id)
 
