@@ -280,58 +280,73 @@ def _presentation(presentation: etree._Element, cc: CcItem) -> None:
         sub(response, "render_fib", rows="1", prompt="Box", fibtype="String")
 
 
+def _condition(processing: etree._Element, continue_: str) -> tuple[etree._Element, etree._Element]:
+    """Append a respcondition; return it and its conditionvar."""
+    cond = sub(processing, "respcondition", **{"continue": continue_})
+    return cond, sub(cond, "conditionvar")
+
+
+def _score(cond: etree._Element) -> None:
+    sub(cond, "setvar", "100", varname="SCORE", action="Set")
+
+
 def _conditions(processing: etree._Element, cc: CcItem, general: bool) -> list[CcChoice]:
     """Write the response conditions of one item; return the choices whose feedback they show."""
-
-    def condition(continue_: str) -> tuple[etree._Element, etree._Element]:
-        cond = sub(processing, "respcondition", **{"continue": continue_})
-        return cond, sub(cond, "conditionvar")
-
-    def score(cond: etree._Element) -> None:
-        sub(cond, "setvar", "100", varname="SCORE", action="Set")
-
     # General feedback first, with continue="Yes" so scoring still runs: the
     # pattern Moodle's CC importer reads as general feedback (get_general_feedback).
     if general:
-        cond, var = condition("Yes")
+        cond, var = _condition(processing, "Yes")
         sub(var, "other")
         sub(cond, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
-    shown = []
     if cc.profile in (MULTIPLE_CHOICE, TRUE_FALSE):
-        for choice in (c for c in cc.choices if c.correct or c.feedback):
-            cond, var = condition("No")
-            sub(var, "varequal", choice.ident, respident=RESPONSE)
-            if choice.correct:
-                score(cond)
-            if choice.feedback:
-                sub(cond, "displayfeedback", feedbacktype="Response", linkrefid=f"fb_{choice.ident}")
-                shown.append(choice)
-    elif cc.profile == MULTIPLE_RESPONSE:
-        for choice in (c for c in cc.choices if c.feedback):
-            cond, var = condition("Yes")
-            sub(var, "varequal", choice.ident, respident=RESPONSE)
-            sub(cond, "displayfeedback", feedbacktype="Response", linkrefid=f"fb_{choice.ident}")
-            shown.append(choice)
-        # All correct ticked and no wrong one: the structure Moodle's and
-        # Canvas's CC importers read back (varequal case="Yes" under <and>,
-        # wrong choices under <not>).
-        cond, var = condition("No")
-        both = sub(var, "and")
-        for choice in cc.choices:
-            sub(both if choice.correct else sub(both, "not"), "varequal", choice.ident, respident=RESPONSE, case="Yes")
-        score(cond)
-    elif cc.profile == FILL_IN_BLANK:
+        return _one_choice_conditions(processing, cc)
+    if cc.profile == MULTIPLE_RESPONSE:
+        return _multiple_response_conditions(processing, cc)
+    if cc.profile == FILL_IN_BLANK:
         # Several varequal in one conditionvar are alternatives (QTI 1.2
         # conditionvar is an implicit "or"); case="No": short answers are
         # matched case-insensitively.
-        cond, var = condition("No")
+        cond, var = _condition(processing, "No")
         for answer in cc.answers:
             sub(var, "varequal", answer, respident=RESPONSE, case="No")
-        score(cond)
+        _score(cond)
     elif not general:
         # An essay needs one respcondition (resprocessingType) and no varequal (rule 8c).
-        _cond, var = condition("Yes")
+        _cond, var = _condition(processing, "Yes")
         sub(var, "other")
+    return []
+
+
+def _one_choice_conditions(processing: etree._Element, cc: CcItem) -> list[CcChoice]:
+    """Multiple choice, true/false: one condition per choice that scores or has feedback."""
+    shown = []
+    for choice in (c for c in cc.choices if c.correct or c.feedback):
+        cond, var = _condition(processing, "No")
+        sub(var, "varequal", choice.ident, respident=RESPONSE)
+        if choice.correct:
+            _score(cond)
+        if choice.feedback:
+            sub(cond, "displayfeedback", feedbacktype="Response", linkrefid=f"fb_{choice.ident}")
+            shown.append(choice)
+    return shown
+
+
+def _multiple_response_conditions(processing: etree._Element, cc: CcItem) -> list[CcChoice]:
+    """Multiple response: each choice's feedback, then full marks for exactly the correct choices."""
+    shown = []
+    for choice in (c for c in cc.choices if c.feedback):
+        cond, var = _condition(processing, "Yes")
+        sub(var, "varequal", choice.ident, respident=RESPONSE)
+        sub(cond, "displayfeedback", feedbacktype="Response", linkrefid=f"fb_{choice.ident}")
+        shown.append(choice)
+    # All correct ticked and no wrong one: the structure Moodle's and
+    # Canvas's CC importers read back (varequal case="Yes" under <and>,
+    # wrong choices under <not>).
+    cond, var = _condition(processing, "No")
+    both = sub(var, "and")
+    for choice in cc.choices:
+        sub(both if choice.correct else sub(both, "not"), "varequal", choice.ident, respident=RESPONSE, case="Yes")
+    _score(cond)
     return shown
 
 
