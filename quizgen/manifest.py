@@ -230,8 +230,16 @@ def read_manifest(path: Path) -> tuple[dict | None, str]:
         return None, "it is not a regular file"
     if st.st_size > MAX_MANIFEST_BYTES:
         return None, f"it is {st.st_size:,} bytes, more than a manifest ever is"
+    from quizgen.responses import DuplicateKey, strict_json
+
     try:
-        data = json.loads(Path(path).read_bytes().decode("utf-8"))
+        # Strictly, as marking reads it: with a key given twice (a hand edit, a bad merge), the last one
+        # could claim a teacher's file as quizgen's to overwrite.
+        data = strict_json(Path(path).read_bytes().decode("utf-8"))
+    except DuplicateKey as dup:
+        return None, f"line {dup.line}, column {dup.column}: {dup.sentence()}"
+    except RecursionError:
+        return None, "it is not a quizgen manifest (nested too deeply)"
     except (OSError, UnicodeDecodeError, ValueError) as err:
         return None, f"it is not a quizgen manifest ({type(err).__name__})"
     if not isinstance(data, dict) or not isinstance(data.get("schema"), int) or not isinstance(data.get("files", []), list):

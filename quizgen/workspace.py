@@ -118,14 +118,47 @@ def bank_dir(given: Path | None = None) -> Path:
     """Return the bank a command uses: ``given`` (--bank), else the workspace's, else the shipped one.
 
     A workspace whose file names a bank folder that is not there is reported
-    against that file's ``bank:`` line (WorkspaceError), not as a bare path.
+    against that file's ``bank:`` line (WorkspaceError), not as a bare path;
+    a ``--bank`` that is not a folder, or a shipped bank that is missing, in
+    one line that says how quizgen looks for a bank.
     """
     if given is not None:
+        if not Path(given).is_dir():
+            raise _bad_given_bank(Path(given))
         return Path(given)
     found = current()
     if found.marker is not None and not found.bank.is_dir():
         raise _missing_bank(found)
+    if not found.bank.is_dir():  # an install without its bank: nothing to fall back on
+        raise WorkspaceError(
+            f"{_display(found.bank)}: no bank found: this folder is in no workspace and the bank shipped with quizgen "
+            f"is missing (reinstall quizgen); {LOOK_FOR_A_BANK}, or name one with --bank")
     return found.bank
+
+
+#: How a command finds its bank without --bank: said by every message that finds none.
+LOOK_FOR_A_BANK = (f"quizgen reads the bank named by the nearest {MARKER} (in the working folder or one above it), "
+                   "else the bank shipped with it; `quizgen init DIR` makes a workspace")
+
+
+def _bad_given_bank(given: Path) -> WorkspaceError:
+    """Return the one-line error for a ``--bank`` that names no folder: the path, what it is, what to do."""
+    from quizgen.inputs import describe
+
+    what = describe(given) or "a file"
+    if what == "missing":
+        what = "no such folder"
+    elif what == "a broken link":
+        what = f"a link to {os.path.realpath(given)}, which does not exist"
+    elif what == "a symbolic link that loops":
+        what = "a symbolic link that loops (following it leads back to it)"
+    elif what.startswith(("a ", "an ", "not ")):
+        what = f"{what}, not a folder"
+    else:  # an OS reason: permission denied, say
+        what = f"cannot be read: {what}"
+    return WorkspaceError(
+        f"{_display(given)}: --bank: {what}; name the folder that holds the bank's sources/, claims/ and questions/, "
+        f"or leave --bank out: {LOOK_FOR_A_BANK}")
 
 
 def _missing_bank(found: Workspace) -> WorkspaceError:
@@ -259,11 +292,15 @@ def init(folder: Path, *, empty: bool = False) -> Path:
     where = Path(os.path.abspath(folder))
     if folder.exists() or folder.is_symlink():
         if not folder.is_dir() or folder.is_symlink():
-            raise _init_error(folder, "is not a folder; give a new folder's name")
+            from quizgen.inputs import describe
+
+            looping = describe(folder) == "a symbolic link that loops"  # not the OS's "File exists"
+            raise _init_error(folder, f"is {'a symbolic link that loops, ' if looping else ''}not a folder; "
+                                      "give a new folder's name")
         if any(folder.iterdir()):
             raise _init_error(folder, "is not empty; `quizgen init` makes a new workspace in a new or empty folder")
     elif not where.parent.is_dir():
-        raise _init_error(folder, f"cannot make it: {where.parent} does not exist")
+        raise _init_error(folder, f"cannot make it: {_no_folder(where.parent)}")
     refuse_installed(where, "make a workspace in")
     fill_in_place = where.is_dir()
     # A new folder (not mkdtemp's private one), so it gets the teacher's usual permissions.
@@ -280,6 +317,18 @@ def init(folder: Path, *, empty: bool = False) -> Path:
             raise _init_error(folder, f"cannot write: {err.strerror or err}") from None
         raise
     return folder / MARKER
+
+
+def _no_folder(parent: Path) -> str:
+    """Return why ``parent`` is no folder to make a workspace in: missing, or what stands in the way (a looping link …)."""
+    from quizgen.inputs import describe
+
+    for folder in (parent, *parent.parents):
+        if os.path.lexists(folder):
+            if folder.is_dir():
+                break
+            return f"{folder} is {describe(folder) or 'a file'}, not a folder"
+    return f"{parent} does not exist"
 
 
 def _clear(folder: Path, remove: bool) -> None:

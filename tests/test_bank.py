@@ -394,7 +394,10 @@ def test_object_tag_is_never_constructed(tmp_path):
 def test_missing_bank_folder_is_one_clear_line(tmp_path):
     code, out = validate(tmp_path / "nope")
     assert code == 1
-    assert out == [f"no bank folder at {tmp_path / 'nope'}"]
+    assert out == [f"{tmp_path / 'nope'}: --bank: no such folder; name the folder that holds the bank's sources/, claims/ "
+                   "and questions/, or leave --bank out: quizgen reads the bank named by the nearest quizgen-workspace.yaml "
+                   "(in the working folder or one above it), else the bank shipped with it; `quizgen init DIR` makes a "
+                   "workspace"]
 
 
 def test_load_bank_raises_bank_error_with_diagnostics(tmp_path):

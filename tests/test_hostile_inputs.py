@@ -138,6 +138,20 @@ RECORD = [
          ("out/bank-manifest.json: would be overwritten, but it is not a quizgen manifest (JSONDecodeError); so "
           "quizgen cannot tell its own files here from yours",
           f"out/{GIFT}: would be overwritten, but it is not a file quizgen wrote (the manifest does not list it)")),
+    # A hand edit or a bad merge: read as last-wins, the second "files" would claim the teacher's file as quizgen's.
+    Case("a manifest that gives a key twice is refused, naming its line and the key, and the file beside it kept",
+         {"bank": BANK, f"out/{GIFT}": _MINE,
+          "out/bank-manifest.json": _record((GIFT, _MINE)).replace('"files": [', '"files": [],\n "files": [', 1)},
+         (*EXPORT, "-o", "out"), 1,
+         ('out/bank-manifest.json: would be overwritten, but line 2, column 2: key "files" is given twice in one '
+          "object; programs disagree on which one counts, so quizgen reads neither: keep one; so quizgen cannot tell "
+          "its own files here from yours",
+          f"out/{GIFT}: would be overwritten, but it is not a file quizgen wrote (the manifest does not list it)")),
+    Case("a manifest nested too deeply to read is refused, not an internal error",
+         {"bank": BANK, "out/bank-manifest.json": "[" * 100_000 + "]" * 100_000},
+         (*EXPORT, "-o", "out"), 1,
+         ("out/bank-manifest.json: would be overwritten, but it is not a quizgen manifest (nested too deeply); so "
+          "quizgen cannot tell its own files here from yours",)),
     Case("a manifest from a newer quizgen is not trusted",
          {"bank": BANK, "out/bank-manifest.json": '{"schema": 99, "files": []}'},
          (*EXPORT, "-o", "out"), 1,

@@ -109,6 +109,19 @@ def test_init_refuses_a_file_or_a_folder_with_files_and_touches_nothing(runner, 
     assert _files(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
 
 
+def test_init_into_a_symlink_loop_names_the_loop(runner, tmp_path, monkeypatch):
+    """`quizgen init loop` and `quizgen init loop/ws`: the link is named as looping, not 'does not exist' or the OS's words."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "loop").symlink_to("loop")
+    for target, expected in (("loop", "loop: is a symbolic link that loops, not a folder; give a new folder's name"),
+                             ("loop/ws", f"loop/ws: cannot make it: {tmp_path / 'loop'} is a symbolic link that loops, "
+                                         "not a folder")):
+        result = runner.invoke(main, ["init", target])
+        assert result.exit_code == 1, result.output
+        assert result.stderr.splitlines() == [expected, "no workspace was made"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop"]
+
+
 def test_init_in_an_empty_folder_uses_it(runner, tmp_path, monkeypatch):
     (tmp_path / "here").mkdir()
     monkeypatch.chdir(tmp_path / "here")
@@ -398,3 +411,53 @@ def test_a_workspace_naming_a_missing_bank_says_file_line_and_field(runner, tmp_
     assert runner.invoke(main, ["bank", "list"]).stderr.splitlines()[0] == (
         f"{marker}: field 'bank': this file gives no 'bank:', so the bank is {ws / 'bank'}, which does not exist; "
         "add 'bank: FOLDER' or put the bank there")
+
+
+_HOW_A_BANK_IS_FOUND = (
+    "quizgen reads the bank named by the nearest quizgen-workspace.yaml (in the working folder or one above it), "
+    "else the bank shipped with it; `quizgen init DIR` makes a workspace")
+
+
+@pytest.mark.parametrize("kind, what", [
+    ("missing", "no such folder"),
+    ("file", "a file, not a folder"),
+    ("loop", "a symbolic link that loops (following it leads back to it)"),
+    ("dangling", "a link to {gone}, which does not exist"),
+])
+def test_a_bank_option_naming_no_folder_is_one_line_saying_what_to_do(runner, tmp_path, monkeypatch, kind, what):
+    """--bank at a missing folder, a file, a looping or dangling link: path, what is wrong, how a bank is found.
+
+    Every command with --bank says the same line (not click's usage error for a file, nor a bare
+    'no bank folder at …', nor an internal error), and writes nothing.
+    """
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "mybank"
+    if kind == "file":
+        target.write_text("not a bank\n", encoding="utf-8")
+    elif kind == "loop":
+        target.symlink_to("mybank")
+    elif kind == "dangling":
+        target.symlink_to(tmp_path / "gone")
+    (tmp_path / "out").mkdir()
+    for command in (["bank", "list"], ["bank", "validate"], ["bank", "stats"], ["sources", "list"],
+                    ["build", "-o", "out", "--format", "html-practice"], ["export", "-o", "out", "--format", "gift"]):
+        result = runner.invoke(main, [*command, "--bank", "mybank"])
+        assert result.exit_code == 1, (command, result.output)
+        assert result.stderr.splitlines() == [
+            f"mybank: --bank: {what.format(gone=tmp_path / 'gone')}; name the folder that holds the bank's sources/, "
+            f"claims/ and questions/, or leave --bank out: {_HOW_A_BANK_IS_FOUND}"], command
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_no_bank_found_anywhere_says_how_quizgen_looks_for_one(runner, tmp_path, monkeypatch):
+    """Outside a workspace, an install whose shipped bank is missing: not a bare path, but where quizgen looked."""
+    gone = tmp_path / "site-packages" / "quizgen" / "banks"
+    monkeypatch.setattr(paths, "bank_dir", lambda: gone)
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    assert workspace.find() is None
+    result = runner.invoke(main, ["bank", "list"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == [
+        f"{gone}: no bank found: this folder is in no workspace and the bank shipped with quizgen is missing "
+        f"(reinstall quizgen); {_HOW_A_BANK_IS_FOUND}, or name one with --bank"]

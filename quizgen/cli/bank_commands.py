@@ -12,7 +12,8 @@ from quizgen import workspace
 bank_option = click.option(
     "--bank",
     "bank_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # not file_okay=False: workspace.bank_dir says what is wrong, in one line
+    metavar="DIRECTORY",
     default=None,
     help="Bank folder to use (default: the workspace's, else the bank shipped with quizgen, read-only).",
 )

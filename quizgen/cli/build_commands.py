@@ -19,7 +19,7 @@ def _formats_help() -> str:
 
 @click.command("build")
 @click.argument("recipe", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--bank", "bank_dir", type=click.Path(path_type=Path), metavar="DIRECTORY", default=None,
               help="Bank folder to use (default: the workspace's, else the bank shipped with quizgen, read-only).")
 @click.option("-o", "--output", default=None, help="Folder to write into (default: the recipe's, else output).")
 @click.option("--title", default=None, help="Title printed on every page.")

@@ -46,7 +46,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...])
               help="Export one version of the worksheet (A, B …) or all of them.")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to write to (default: the recipe's output folder, else output/).")
-@click.option("--bank", "bank_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--bank", "bank_dir", type=click.Path(path_type=Path), metavar="DIRECTORY", default=None,
               help="Bank folder to use (default: the workspace's, else the bank shipped with quizgen, read-only).")
 @click.option("--seed", type=click.IntRange(min=0), default=None,
               help="Seed for shuffling and parametric numbers (default: the recipe's, or 1 for the whole bank).")

@@ -16,7 +16,8 @@ COMMANDS: list[click.Command] = []
 
 _BANK_OPTION = click.option(
     "--bank",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),  # workspace.bank_dir checks it: one line that says what is wrong
+    metavar="DIRECTORY",
     default=None,
     help="Bank folder (holds sources/). Default: the workspace's, else the bank shipped with quizgen, read-only.",
 )
