@@ -344,3 +344,14 @@ def _all_text(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return "\n".join(archive.read(n).decode("utf-8", errors="ignore") for n in archive.namelist())
 
+
+
+def test_no_file_in_a_package_is_named_after_a_question(bank_sheet, exported):
+    """Zip-based formats (QTI 2.1, Canvas, Common Cartridge, Anki, Kahoot) name their files by position, never by id."""
+    ids = {i.question.id for i in bank_sheet.versions[0].items}
+    zipped = {fmt: data for fmt, data in exported.items() if data[:2] == b"PK"}
+    assert {"qti21", "canvas-qti", "cc", "anki", "kahoot"} <= set(zipped)
+    for fmt, data in zipped.items():
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            named = [(n, qid) for n in archive.namelist() for qid in ids if re.search(rf"(?<![^\W_]){re.escape(qid)}(?![^\W_])", n)]
+        assert named == [], fmt
