@@ -511,7 +511,7 @@ def expected_key(item: model.WorksheetItem) -> object:
 def canvas_texts(qti_zip: bytes, version: str) -> dict[int, str]:
     """Return each position's question text as the Student Analysis header shows it: the QTI html through strip_tags.
 
-    Items are identified by version and position ("A-03"), never by question id.
+    Items are identified by worksheet, version and position ("unit3-A-03"), never by question id.
     """
     from lxml import etree
 
@@ -521,7 +521,7 @@ def canvas_texts(qti_zip: bytes, version: str) -> dict[int, str]:
     ns = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
     out = {}
     for item in root.iterfind(".//q:item", ns):
-        number = int(item.get("ident").split("-")[1])
+        number = int(item.get("ident").rsplit("-", 1)[1])
         body = item.find("q:presentation/q:material/q:mattext", ns).text
         # Canvas's own HtmlTextHelper.strip_tags (gems/html_text_helper): tags gone, numeric character
         # references decoded, named ones (&amp; &lt; …) dropped.

@@ -12,7 +12,8 @@ One assessment (quiz) per version. Every item carries Canvas's
 SCORE 0-100 (Canvas scales it to the points). Explanations are the
 general feedback (``itemfeedback ident="general_fb"``), choice feedback is
 per-answer feedback, the source excerpt and citation are in the question
-text. Item titles and idents name the version and position ("A-003"), never
+text. Item idents name the worksheet, version and position ("unit3-A-03"),
+titles the position and stem, never
 the question id, which can name the answer; Classic Quizzes have no field
 for teachers alone, so ids and tags are in the export report only.
 
@@ -99,7 +100,7 @@ def quiz_title(worksheet: m.Worksheet, version: m.Version) -> str:
 
 
 def item_identifier(carried: Carried) -> str:
-    """Return the item ident: version letter and position ("A-003"), never the question id."""
+    """Return the item ident: worksheet, version letter and position ("unit3-A-03"), never the question id."""
     return identifier(carried.plan.ident)
 
 

@@ -32,8 +32,8 @@ assessment permits solutions), so an essay's rubric, model answer and
 explanation and every teacher note are left out (they are in the PDF
 answer key).
 
-Items are titled and identified by version and position ("A-003", "003
-Which word…"), never by question id, which can name the answer; skills and sub-skills the
+Items are identified by worksheet, version and position ("unit3-A-03") and
+titled by position and stem ("03 Which word…"), never by question id, which can name the answer; skills and sub-skills the
 ``cc_question_category``, points the ``cc_weighting``, explanations the
 general feedback, choice feedback the per-choice feedback.
 """

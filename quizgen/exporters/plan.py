@@ -114,6 +114,12 @@ class ItemPlan:
     where: str
     #: Its position, zero-padded to the version's length ("003" in a 154-question bank).
     position: str
+    #: The identifier formats give it where an LMS may show it: worksheet name, version and
+    #: position ("unit3-A-03"); never the question id, which can name the answer
+    #: ("mark-living-hell"). The name keeps two worksheets' items apart where an LMS matches
+    #: identifiers across imports (Canvas's migration ids); the id itself stays in teachers'
+    #: fields (Moodle's ID number, GIFT's comment, package metadata) and the export report.
+    ident: str
     #: Whether this is the question's first appearance (its notes are given there, once).
     first: bool
     #: The excerpts as (numbered lines, citation) blocks, as the PDF prints them.
@@ -137,16 +143,6 @@ class ItemPlan:
         """Return the question (instantiated, choices in this version's order)."""
         return self.item.question
 
-    @property
-    def ident(self) -> str:
-        """Return the identifier formats give it where an LMS may show it: version and position ("A-003").
-
-        Never the question id, which can name the answer ("mark-living-hell");
-        the id is kept only in teachers' fields (Moodle's ID number, GIFT's
-        comment, package metadata) and the export report maps one to the other.
-        """
-        return f"{self.version}-{self.position}"
-
 
 def plan_item(worksheet: model.Worksheet, version: model.Version, item: model.WorksheetItem, first: bool) -> ItemPlan:
     """Return the format-neutral plan of one question of one version."""
@@ -166,7 +162,8 @@ def plan_item(worksheet: model.Worksheet, version: model.Version, item: model.Wo
     excerpts = tuple(wording.excerpt_blocks(worksheet, item))
     position = f"{item.number:0{max(2, len(str(len(version.items))))}d}"
     return ItemPlan(
-        version=version.letter, item=item, where=where, position=position, first=first, excerpts=excerpts,
+        version=version.letter, item=item, where=where, position=position,
+        ident=f"{worksheet.recipe.name}-{version.letter}-{position}", first=first, excerpts=excerpts,
         card=wording.card_text(worksheet, q), feedback=feedback, rubric=rubric,
         grader="\n\n".join(p for p in grader if p), scoring=scoring_of(q),
         tags=tuple(wording.question_tags(q)), forbidden=_forbidden(item, excerpts),

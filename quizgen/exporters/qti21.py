@@ -3,7 +3,7 @@
 Layout (IMS QTI 2.1 Integration Guide, content packaging with IMS CP 1.1)::
 
     imsmanifest.xml                  CP 1.1: one resource per item and per test
-    items/<letter>-<position>.xml    assessmentItem (items/A-003.xml: never the question id)
+    items/<name>-<letter>-<position>.xml   assessmentItem (items/unit3-A-03.xml: never the question id)
     tests/<letter>.xml               assessmentTest of that version
 
 Every kind is carried natively: choiceInteraction (single, multiple with a
@@ -22,7 +22,8 @@ which players show to scorers only, never into feedback.
 
 Bodies carry no ``style`` attribute (many players strip or refuse them);
 identifiers are NCNames (QTI 2.1 identifier.Type). Item identifiers, file
-names and titles name the version and position ("A-003"), never the
+names name the worksheet, version and position ("unit3-A-03"), titles the
+position and stem, never the
 question id, which can name the answer and which players show to
 candidates; the question id, skill, sub-skill and techniques are in each
 item resource's IMS MD metadata (identifier and keywords), which authors
@@ -93,7 +94,7 @@ class Qti21Exporter(Exporter):
 
 
 def item_identifier(carried: Carried) -> str:
-    """Return the item identifier (and file name): version letter and position ("A-003"), never the question id.
+    """Return the item identifier (and file name): worksheet, version and position ("unit3-A-03"), never the question id.
 
     Players show item identifiers and titles to candidates, and an id such as
     "mark-living-hell" can name the answer; the id stays in the manifest's

@@ -167,20 +167,20 @@ def passage_words(text: str, optional=()) -> list[str]:
     return [w for w in (expected_text(w) for w in re.findall(r"\w[\w'’\-]*", text)) if w]
 
 
-def place(version, question) -> str:
-    """Return how exports name ``question`` where students may look: version letter and position ("A-03").
+def place(worksheet, version, question) -> str:
+    """Return how exports identify ``question`` where students may look: worksheet, version, position ("lib-A-03").
 
     Written here, not taken from the exporters: the position is zero-padded to
     the version's length (two digits at least), and the question id never appears.
     """
     width = max(2, len(str(len(version.items))))
     number = next(i.number for i in version.items if i.question.id == question.id)
-    return f"{version.letter}-{number:0{width}d}"
+    return f"{worksheet.recipe.name}-{version.letter}-{number:0{width}d}"
 
 
-def listed_name(version, carried) -> str:
+def listed_name(worksheet, version, carried) -> str:
     """Return the name an LMS lists a carried question by: its position, then the start of its stem."""
-    return place(version, carried.plan.question).split("-", 1)[1] + " "
+    return place(worksheet, version, carried.plan.question).rsplit("-", 1)[1] + " "
 
 
 def listed(answers) -> list[str]:

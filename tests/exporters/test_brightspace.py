@@ -99,7 +99,7 @@ def compare(worksheet: m.Worksheet, data: bytes) -> None:
     for read, c in zip(got, carried):
         q = c.plan.question
         where = q.id
-        assert read["ID"] == q.id and read["Title"].startswith(listed_name(worksheet.versions[0], c)), where
+        assert read["ID"] == q.id and read["Title"].startswith(listed_name(worksheet, worksheet.versions[0], c)), where
         assert q.id not in read["Title"], where  # an id such as "mark-living-hell" can name the answer
         assert read["Points"] == str(q.points), where
         assert 1 <= int(read["Difficulty"]) <= 10

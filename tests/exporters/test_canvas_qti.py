@@ -77,14 +77,14 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
         assert Decimal(meta.findtext("{*}points_possible")) == version.points
         doc = etree.fromstring(files[f"{quiz_id}/{quiz_id}.xml"])
         items = doc.findall(".//q:item", NS)
-        assert [i.get("ident") for i in items] == [place(version, it.question) for it in version.items]
+        assert [i.get("ident") for i in items] == [place(ws, version, it.question) for it in version.items]
         for el, c in zip(items, carried):
             q, original = c.question, c.plan.question
             fields = {f.findtext("q:fieldlabel", namespaces=NS): f.findtext("q:fieldentry", namespaces=NS)
                       for f in el.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
             assert fields["question_type"] == CANVAS_TYPE[q.kind]
             assert Decimal(fields["points_possible"]) == q.points
-            assert el.get("title") == expected_text(c.name) and c.name.startswith(listed_name(version, c))
+            assert el.get("title") == expected_text(c.name) and c.name.startswith(listed_name(ws, version, c))
             assert mattext(el.find("q:presentation", NS)) == expected_text(c.text)
             feedback = {f.get("ident"): mattext(f.find("q:flow_mat", NS)) for f in el.findall("q:itemfeedback", NS)}
             assert feedback.get("general_fb", "") == expected_text(c.feedback)

@@ -198,8 +198,8 @@ def expected_items(worksheet: m.Worksheet, version: m.Version) -> list[dict]:
     out = []
     for c in planned:
         q = c.plan.question
-        ident, name = place(version, q), expected_text(c.name)
-        assert name.startswith(listed_name(version, c)) and q.id not in name
+        ident, name = place(worksheet, version, q), expected_text(c.name)
+        assert name.startswith(listed_name(worksheet, version, c)) and q.id not in name
         base = {"ident": ident, "name": name, "text": expected_text(c.text), "grade": q.points}
         if isinstance(q, m.SingleChoice):
             kind = "cc.multiple_choice.v0p1" if len(q.choices) >= 3 else "cc.multiple_response.v0p1"
@@ -260,7 +260,7 @@ def compare(worksheet: m.Worksheet, data: bytes) -> None:
             assert html_to_text(got["text"]) == want["text"], where
             if want["grade"] is not None:
                 assert got["grade"] == want["grade"], where
-            q = next(i.question for i in version.items if got["ident"].split("_")[0] == place(version, i.question))
+            q = next(i.question for i in version.items if got["ident"].split("_")[0] == place(worksheet, version, i.question))
             if not isinstance(q, m.OpenResponse):  # an essay's explanation is for graders: left out
                 assert html_to_text(got["feedback"]).startswith(expected_text(q.explanation)), where
             if "choices" in want:
@@ -335,7 +335,8 @@ def test_skill_and_points_are_carried(worksheet_all_kinds):
     _manifest, assessments = open_cartridge(export(worksheet_all_kinds))
     version = worksheet_all_kinds.versions[0]
     by_id = {r["ident"]: r for r in moodle_read(next(iter(assessments.values())))}
-    read = {i.question.id: by_id[place(version, i.question)] for i in version.items if place(version, i.question) in by_id}
+    read = {i.question.id: by_id[place(worksheet_all_kinds, version, i.question)] for i in version.items
+            if place(worksheet_all_kinds, version, i.question) in by_id}
     assert read["ib-single"]["category"] == "Identify bias/A2 Loaded language"
     assert "Techniques: glittering-generality, name-calling" in html_to_text(read["ib-single"]["feedback"])
     assert read["co-open"]["grade"] == 4
@@ -347,8 +348,8 @@ def test_skill_and_points_are_carried(worksheet_all_kinds):
 def test_parametric_versions_keep_their_own_numbers(worksheet_all_kinds):
     _manifest, assessments = open_cartridge(export(worksheet_all_kinds))
     a, b = (moodle_read(doc) for doc in assessments.values())
-    idents = {place(v, i.question) for v in worksheet_all_kinds.versions for i in v.items if i.question.id == "dc-juche"}
-    answers = {r["ident"][0]: r["answers"] for r in a + b if r["ident"] in idents}
+    idents = {place(worksheet_all_kinds, v, i.question) for v in worksheet_all_kinds.versions for i in v.items if i.question.id == "dc-juche"}
+    answers = {r["ident"].rsplit("-", 2)[1]: r["answers"] for r in a + b if r["ident"] in idents}
     assert answers == {"A": ["1945"], "B": ["1948"]}  # two items: each version keeps its own number
 
 
@@ -397,7 +398,7 @@ def test_single_choice_with_two_choices_is_adapted(choices, profile, idents, rep
     validate_cartridge(data)
     _manifest, assessments = open_cartridge(data)
     (read,) = moodle_read(next(iter(assessments.values())))
-    assert read["type"] == profile and read["ident"] == "A-01"
+    assert read["type"] == profile and read["ident"] == f"{worksheet.recipe.name}-A-01"
     assert [c["ident"] for c in read["choices"]] == idents
     assert [c["correct"] for c in read["choices"]] == [c.correct for c in choices]
     messages = " ".join(d.message for d in CommonCartridgeExporter().check(worksheet))

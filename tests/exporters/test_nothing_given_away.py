@@ -17,7 +17,7 @@ with). Then, for every question of the bank:
 * the question id is nowhere a student looks (names, titles, item
   identifiers, file names in a package): an id such as
   "broq-mark-living-hell" names the answer. The readers find a question by
-  its version and position ("A-003"), or by a field only teachers see
+  its version and position ("bank-A-003"), or by a field only teachers see
   (Moodle's ID number, GIFT's comment, Brightspace's ID row).
 
 Anki is the one exception, on purpose: a deck is for students to study
@@ -207,11 +207,12 @@ def read_anki(data: bytes, seen: Seen, backs: dict[str, str]) -> None:
 
 
 def positions(sheet: m.Worksheet) -> dict[str, str]:
-    """Return each question's id by the neutral name of its place: version letter and zero-padded position."""
+    """Return each question's id by the neutral name of its place: worksheet name, version letter, zero-padded position."""
     out = {}
     for version in sheet.versions:
         width = max(2, len(str(len(version.items))))
-        out.update({f"{version.letter}-{item.number:0{width}d}": item.question.id for item in version.items})
+        out.update({f"{sheet.recipe.name}-{version.letter}-{item.number:0{width}d}": item.question.id
+                    for item in version.items})
     return out
 
 

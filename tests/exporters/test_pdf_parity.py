@@ -257,7 +257,8 @@ def test_qti21_keeps_the_teacher_note_to_scorer_rubrics():
     for name, root in items.items():
         assert _notes_outside(root, scorer) == [], name
     found = {n for n, root in items.items() for el in root.iter() if scorer(el) and "SECRETNOTE" in "".join(el.itertext())}
-    assert found == {"items/A-04.xml", "items/A-05.xml"}  # the open question and the words to mark: 4th and 5th
+    name = worksheet().recipe.name
+    assert found == {f"items/{name}-A-04.xml", f"items/{name}-A-05.xml"}  # the open question and the words to mark: 4th and 5th
 
 
 @pytest.mark.parametrize("fmt", ["gift", "canvas-qti", "cc", "blackboard", "brightspace", "anki"])

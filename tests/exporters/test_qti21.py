@@ -114,7 +114,7 @@ def test_every_key_scores_full_marks(worksheet_all_kinds):
     for version in worksheet_all_kinds.versions:
         for witem in version.items:
             q = witem.question
-            item = Item(files[f"items/{place(version, q)}.xml"], templates)
+            item = Item(files[f"items/{place(worksheet_all_kinds, version, q)}.xml"], templates)
             if isinstance(q, m.OpenResponse):
                 assert item.root.find("q:responseProcessing", NS) is None  # scored by a person
                 continue
@@ -129,7 +129,7 @@ def test_wrong_and_partial_answers_score_less(worksheet_all_kinds):
     templates = None
     files = unzip(EXPORTER.export(worksheet_all_kinds))
     version = worksheet_all_kinds.versions[0]
-    get = lambda qid: Item(files[f"items/{place(version, next(i.question for i in version.items if i.question.id == qid))}.xml"], templates)  # noqa: E731
+    get = lambda qid: Item(files[f"items/{place(worksheet_all_kinds, version, next(i.question for i in version.items if i.question.id == qid))}.xml"], templates)  # noqa: E731
     single = get("ib-single")
     assert single.score("choice2")["SCORE"] == 0
     multi = get("ib-multi")  # right: 1, 2, 4 of 5; points 2
@@ -164,13 +164,13 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
     for version, carried in plan_of("qti21", ws).written():
         test = etree.fromstring(files[f"tests/{assessment_test_identifier(ws, version)}.xml"])
         refs = [r.get("identifier") for r in test.iter(f"{{{QTI_NS}}}assessmentItemRef")]
-        assert refs == [place(version, i.question) for i in version.items]
+        assert refs == [place(ws, version, i.question) for i in version.items]
         for c in carried:
             q = c.question
-            href = f"items/{place(version, q)}.xml"
+            href = f"items/{place(ws, version, q)}.xml"
             el = etree.fromstring(files[href])
             assert meta[href] == (q.id, wording.question_tags(q))
-            assert el.get("title") == expected_text(c.name) and c.name.startswith(listed_name(version, c))
+            assert el.get("title") == expected_text(c.name) and c.name.startswith(listed_name(ws, version, c))
             assert body_text(el) == expected_text(c.text)
             general = el.find("q:modalFeedback[@identifier='general']", NS)
             assert (text_of(general) if general is not None else "") == expected_text(c.feedback)
@@ -273,7 +273,7 @@ def test_evaluator_runs_the_standard_templates(worksheet_all_kinds, schemas):
     version = worksheet_all_kinds.versions[0]
     for qid, template, expected in (("ib-single", "match_correct", 1), ("ib-multi", "map_response", 2)):
         q = next(i.question for i in version.items if i.question.id == qid)
-        root = etree.fromstring(files[f"items/{place(version, q)}.xml"])
+        root = etree.fromstring(files[f"items/{place(worksheet_all_kinds, version, q)}.xml"])
         rp = root.find("q:responseProcessing", NS)
         for child in list(rp):
             rp.remove(child)
@@ -293,7 +293,7 @@ def test_the_scoring_is_quizgen_scorings(worksheet_all_kinds):
         q = witem.question
         if not isinstance(q, (m.MultipleResponse, m.MarkTheWords, m.Matching)):
             continue
-        item = Item(files[f"items/{place(version, q)}.xml"])
+        item = Item(files[f"items/{place(worksheet_all_kinds, version, q)}.xml"])
         parts = scoring_of(q).parts
         mapping = item.declarations["RESPONSE"].find("q:mapping", NS)
         keys = [e.get("mapKey") for e in mapping.findall("q:mapEntry", NS)]

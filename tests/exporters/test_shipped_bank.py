@@ -88,7 +88,7 @@ def test_qti21_valid_and_every_key_scores_full_marks(bank_sheet, schemas):
         q = witem.question
         if isinstance(q, m.OpenResponse):
             continue
-        item = Item(files[f"items/{place(version, q)}.xml"], None)
+        item = Item(files[f"items/{place(bank_sheet, version, q)}.xml"], None)
         outcomes = item.score(item.key())
         assert outcomes["SCORE"] == outcomes["MAXSCORE"] == q.points, q.id
 
