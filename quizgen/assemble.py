@@ -60,12 +60,7 @@ _PINNED_LAST = ("of the above", "all of these", "none of these")
 
 def version_letter(index: int) -> str:
     """Return the letter of the version at ``index``: A … Z, then AA, AB …"""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+    return letter_of(index)  # versions are lettered as choices are
 
 
 def _where(recipe: model.Recipe, index: int, selection: model.Selection) -> Location:

@@ -44,6 +44,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -113,6 +114,10 @@ def bank_digest(bank_dir: Path) -> str:
         digest.update(path.relative_to(bank_dir).as_posix().encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
+
+
+#: A build id as build_id makes it, wherever one is read back (sheets, response files).
+BUILD_ID = re.compile(r"qg-[0-9a-f]{12}")
 
 
 def build_id(worksheet: model.Worksheet) -> str:

@@ -3,12 +3,13 @@
 # fonts the print CSS names (Noto for Latin and Hangul, DejaVu as fallback).
 # With "test", also what the test suite needs: poppler-utils (pdftotext,
 # pdftoppm, pdffonts), Node.js for an independent GIFT parser and axe-core,
-# and Chromium, the real browser the interactive pages are tested in
-# (Playwright drives /usr/bin/chromium; it downloads no browser of its own).
+# and the real browsers the interactive pages are tested in: Chromium
+# (Playwright drives /usr/bin/chromium; it downloads no browser of its own)
+# and Firefox ESR (driven over Marionette by marionette_driver from PyPI).
 set -eu
 packages="python3 python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-noto-cjk fonts-dejavu-core"
 if [ "${1:-}" = "test" ]; then
-  packages="$packages poppler-utils chromium"
+  packages="$packages poppler-utils chromium firefox-esr"
   command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
 fi
 missing=""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quizgen.errors import AnswersError, Diagnostic, Location
-from quizgen.manifest import SCHEMA_VERSION
+from quizgen.manifest import BUILD_ID, SCHEMA_VERSION
 from quizgen.marking.schema import SCORING_FIELDS
 from quizgen.responses import DuplicateKey, strict_json
 
@@ -57,6 +57,14 @@ class Build:
     def width(self) -> int:
         """Return the largest number of positions of any version."""
         return max((len(v.positions) for v in self.versions.values()), default=0)
+
+    def other_build(self, cells: list[str]) -> str | None:
+        """Return what a sheet's first row names when it is not this build ("build qg-…",
+        "no build"), or None when the sheet was made for this build."""
+        found = BUILD_ID.findall(" ".join(cells))
+        if found and found[0] == self.id:
+            return None
+        return f"build {found[0]}" if found else "no build"
 
 
 def load_build(path: Path) -> Build:

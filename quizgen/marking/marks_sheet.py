@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 from quizgen import scoring
 from quizgen.errors import Location
@@ -29,7 +28,6 @@ from quizgen.marking.table import Table
 
 ROUTE = "marks sheet"
 MARK = "# quizgen marks sheet"
-_BUILD_ID = re.compile(r"qg-[0-9a-f]{12}")
 
 HOW_TO_TYPE = ("# what to type: letter: B · letters: A C · T or F · number: 1934 · words: as written"
                " · matching: 1C 2A 3B · order: the numbers in the boxes top to bottom, with spaces: 3 1 2"
@@ -67,9 +65,8 @@ def read(table: Table, build: Build) -> ReadResult:
     """Return the students' answers on a filled marks sheet; each bad row is a problem."""
     result = ReadResult()
     line, first = table.rows[0]
-    found = _BUILD_ID.findall(" ".join(first))
-    if not found or found[0] != build.id:
-        named = f"build {found[0]}" if found else "no build"
+    named = build.other_build(first)
+    if named:
         result.problems.append(problem(table.path, f"a marks sheet of {named}, not {build.id} of {build.path}", line))
         return result
     rows = [(n, r) for n, r in table.rows if not r[0].lstrip().startswith("#")]

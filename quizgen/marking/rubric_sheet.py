@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from fractions import Fraction
 
 from quizgen import scoring
@@ -30,7 +29,6 @@ from quizgen.marking.table import Table, local_number
 MARK = "# quizgen rubric sheet"
 HEADER = ["student", "student id", "email", "version", "position", "question", "answer", "proficient", "emergent",
           "basic", "points"]
-_BUILD_ID = re.compile(r"qg-[0-9a-f]{12}")
 _LEVELS = {"p": 0, "proficient": 0, "e": 1, "emergent": 1, "b": 2, "basic": 2}
 
 
@@ -71,9 +69,8 @@ def read(table: Table, build: Build) -> ReadResult:
 
     result = ReadResult()
     line, first = table.rows[0]
-    found = _BUILD_ID.findall(" ".join(first))
-    if not found or found[0] != build.id:
-        named = f"build {found[0]}" if found else "no build"
+    named = build.other_build(first)
+    if named:
         result.problems.append(problem(table.path, f"a rubric sheet of {named}, not {build.id} of {build.path}", line))
         return result
     rows = [(n, r) for n, r in table.rows if not r[0].lstrip().startswith("#")]
