@@ -112,6 +112,7 @@ def _defined(function: str) -> list[str]:
     ("shares", "quizgen.scoring"), ("identifier", "quizgen.exporters.package"), ("zip_bytes", "quizgen.exporters.package"),
     ("rubric_text", "quizgen.exporters.wording"), ("xml_text", "quizgen.exporters.escape"),
     ("select_stem", "quizgen.printed"), ("type_name", "quizgen.errors"),
+    ("skill_name", "quizgen.printed"), ("subskill_name", "quizgen.printed"),
 ])
 def test_one_home_for_each_helper(function, home):
     """Number formatting, letters, citations, scoring shares, ids: defined once, imported everywhere else."""

@@ -46,10 +46,10 @@ import re
 from typing import TYPE_CHECKING
 
 from quizgen import model
-from quizgen.exporters import wording
 from quizgen.exporters.base import Exporter
 from quizgen.exporters.escape import html_paragraphs, spreadsheet_cell, xml_text
 from quizgen.exporters.plan import Profile, adapted
+from quizgen.printed import skill_name, subskill_name
 
 if TYPE_CHECKING:
     from quizgen.exporters.plan import Carried, FormatPlan
@@ -86,7 +86,7 @@ def _title(carried: Carried) -> str:
     # name the answer; the ID row, which instructors alone see, keeps it), then the skill and
     # sub-skill, which the CSV has no column for.
     q = carried.question
-    return f"{carried.name} \u00b7 {wording.skill_name(q.skill)} \u00b7 {wording.subskill_name(q.subskill)}"
+    return f"{carried.name} \u00b7 {skill_name(q.skill)} \u00b7 {subskill_name(q.subskill)}"
 
 
 def _plain_texts(q: model.Question) -> list[tuple[str, str]]:

@@ -46,12 +46,12 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from quizgen import model
-from quizgen.exporters import escape, wording
+from quizgen.exporters import escape
 from quizgen.exporters.base import Exporter
 from quizgen.exporters.package import identifier, zip_bytes
 from quizgen.exporters.plan import Profile, adapted, question_text
 from quizgen.exporters.qti12 import QTI_NS, field as qti_field, material, qti, sub
-from quizgen.printed import letter_of
+from quizgen.printed import letter_of, skill_name, subskill_name
 
 if TYPE_CHECKING:
     from quizgen.exporters.plan import Carried, FormatPlan
@@ -109,7 +109,7 @@ def _category(question: model.Question) -> str:
     # cc_question_category is the one free-text item field the profile allows
     # (Schematron rule 2a); importers that keep categories file the question
     # under "<skill>/<sub-skill>".
-    return f"{wording.skill_name(question.skill)}/{wording.subskill_name(question.subskill)}"
+    return f"{skill_name(question.skill)}/{subskill_name(question.subskill)}"
 
 
 def _feedback(carried: Carried) -> str:

@@ -29,7 +29,7 @@ from quizgen.exporters import escape as esc
 from quizgen.exporters import wording
 from quizgen.exporters.base import Exporter
 from quizgen.exporters.plan import Profile, adapted
-from quizgen.printed import format_number
+from quizgen.printed import format_number, skill_name
 
 if TYPE_CHECKING:
     from quizgen.exporters.plan import Carried, FormatPlan
@@ -90,7 +90,7 @@ def shortanswer_pattern(text: str) -> str:
 def category_path(plan: FormatPlan, version: m.Version, skill: str) -> list[str]:
     """Return the category of a version's skill: title, "Version A" when there are several, skill name."""
     several = len(plan.worksheet.versions) > 1
-    return [plan.worksheet.recipe.title] + ([f"Version {version.letter}"] if several else []) + [wording.skill_name(skill)]
+    return [plan.worksheet.recipe.title] + ([f"Version {version.letter}"] if several else []) + [skill_name(skill)]
 
 
 class MoodleXmlExporter(Exporter):

@@ -104,18 +104,6 @@ def question_tags(question: Question) -> list[str]:
     return list(tags)
 
 
-def skill_name(skill_id: str) -> str:
-    """Return the teacher-facing name of a skill id (the id itself if unknown)."""
-    skill = model.SKILLS_BY_ID.get(skill_id)
-    return skill.name if skill else skill_id
-
-
-def subskill_name(code: str) -> str:
-    """Return 'A2 Loaded language' for a sub-skill code (the code itself if unknown)."""
-    sub = model.SUBSKILLS.get(code)
-    return f"{code} {sub[1].name}" if sub else code
-
-
 def skills_in_order(items) -> list[str]:
     """Return the skills of ``items`` (carried questions or worksheet items) in the product's order."""
     known = [s.id for s in model.SKILLS]

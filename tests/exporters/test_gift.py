@@ -27,6 +27,7 @@ from conftest import examples
 from hypothesis import HealthCheck, given, settings
 
 from quizgen import model as m
+from quizgen import printed
 from quizgen.exporters import escape as esc
 from quizgen.exporters import get_exporter, wording
 from quizgen.exporters.moodle_xml import choice_fractions
@@ -61,7 +62,7 @@ def expected_questions(ws: m.Worksheet):
     several = len(ws.versions) > 1
     for version, carried in plan.written():
         for skill in [s.id for s in m.SKILLS]:
-            path = esc.gift_category([ws.recipe.title] + ([f"Version {version.letter}"] if several else []) + [wording.skill_name(skill)])
+            path = esc.gift_category([ws.recipe.title] + ([f"Version {version.letter}"] if several else []) + [printed.skill_name(skill)])
             for c in carried:
                 if c.question.skill == skill:
                     yield path, c

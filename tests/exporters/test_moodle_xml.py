@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from quizgen import model as m
+from quizgen import printed
 from quizgen.exporters import escape as esc
 from quizgen.exporters import get_exporter, wording
 from quizgen.exporters.moodle_xml import MOODLE_FRACTIONS, moodle_fraction
@@ -67,7 +68,7 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
         for c in carried:
             q, original = c.question, c.plan.question
             version_part = [f"Version {version.letter}"] if len(ws.versions) > 1 else []
-            cat = esc.moodle_category([ws.recipe.title, *version_part, wording.skill_name(q.skill)])
+            cat = esc.moodle_category([ws.recipe.title, *version_part, printed.skill_name(q.skill)])
             found = [el for el in categories[cat] if el.findtext("idnumber") == q.id]
             assert len(found) == 1, (cat, q.id)
             el = found[0]
