@@ -1,4 +1,4 @@
-"""What the zip-based formats share: byte-identical archives and stable XML identifiers."""
+"""What the packaged formats share: byte-identical archives, XML documents, IMS manifests, stable identifiers."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ import re
 import zipfile
 from collections.abc import Iterable
 
+from lxml import etree
+
 #: The earliest timestamp a zip entry can hold; fixed so the same worksheet
 #: always gives the same bytes.
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
@@ -32,6 +36,32 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
             info.external_attr = 0o100644 << 16
             archive.writestr(info, data, compresslevel=6)
     return buffer.getvalue()
+
+
+def xml_bytes(root: etree._Element) -> bytes:
+    """Return an XML document as every XML format writes it: declared, UTF-8, indented."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def schema_located(root: etree._Element, locations: str) -> etree._Element:
+    """Set ``xsi:schemaLocation`` (namespace and schema pairs) on ``root`` and return it."""
+    root.set(f"{{{XSI_NS}}}schemaLocation", locations)
+    return root
+
+
+def manifest(namespace: str, nsmap: dict, ident: str, locations: str,
+             schema: str, version: str) -> tuple[etree._Element, etree._Element]:
+    """Return an IMS content package's ``manifest`` and its ``metadata``, which names the schema and version.
+
+    ``nsmap`` is the document's namespaces (the package namespace as the
+    default, with ``xsi``); ``locations`` its schema locations. The caller
+    adds the rest of the metadata, the organizations and the resources.
+    """
+    root = schema_located(etree.Element(f"{{{namespace}}}manifest", nsmap=nsmap, identifier=ident), locations)
+    metadata = etree.SubElement(root, f"{{{namespace}}}metadata")
+    etree.SubElement(metadata, f"{{{namespace}}}schema").text = schema
+    etree.SubElement(metadata, f"{{{namespace}}}schemaversion").text = version
+    return root, metadata
 
 
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_.\-]")

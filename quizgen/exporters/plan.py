@@ -369,6 +369,11 @@ class FormatPlan:
         """Return each written version with the questions the format carries, in order."""
         return [(version, [c for c in carried if not c.left_out]) for version, carried in self.versions]
 
+    def title(self, version: model.Version, untitled: str = "") -> str:
+        """Return the title an LMS lists a version by: the worksheet's (else ``untitled``), "— Version A" with several."""
+        title = self.worksheet.recipe.title or untitled
+        return title if len(self.worksheet.versions) == 1 else f"{title} \u2014 Version {version.letter}"
+
     @property
     def errors(self) -> list[Diagnostic]:
         """Return the notes that stop the export."""
