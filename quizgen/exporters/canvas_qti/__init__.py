@@ -23,6 +23,9 @@ multiple_answers_question over the passage's words; a numeric unit → a line
 of the question text. Classic Quizzes have no field only graders see, so an
 essay's rubric, model answer and explanation and every teacher note are
 left out (they are in the PDF answer key).
+
+Here the quiz package (assessment, settings, manifest); ``items`` writes each
+question type, on the QTI 1.2 pieces shared with Common Cartridge (``qti12``).
 """
 
 from __future__ import annotations

@@ -36,6 +36,10 @@ Items are identified by worksheet, version and position ("unit3-A-03") and
 titled by position and stem ("03 Which word…"), never by question id, which can name the answer; skills and sub-skills the
 ``cc_question_category``, points the ``cc_weighting``, explanations the
 general feedback, choice feedback the per-choice feedback.
+
+Here the cartridge (manifest and one assessment per version); ``items`` maps
+questions onto the profile's item types, ``assessment`` writes them, on the
+QTI 1.2 pieces shared with Canvas (``qti12``).
 """
 
 from __future__ import annotations
