@@ -35,9 +35,8 @@ from typing import TYPE_CHECKING
 
 from quizgen import model as m
 from quizgen.exporters import escape as esc
-from quizgen.exporters import wording
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.moodle_xml import MOODLE_CONVERTS, category_path, choice_fractions, fraction_note, shortanswer_pattern
+from quizgen.exporters.moodle import MOODLE_CONVERTS, categories, choice_fractions, fraction_note, shortanswer_pattern
 from quizgen.exporters.plan import Profile, adapted, left_out
 from quizgen.printed import format_number
 
@@ -77,10 +76,9 @@ class GiftExporter(Exporter):
     def write(self, plan: FormatPlan) -> bytes:
         """Return the GIFT text of every version as UTF-8 bytes."""
         blocks: list[str] = []
-        for version, carried in plan.written():
-            for skill in wording.skills_in_order(carried):
-                blocks.append("$CATEGORY: " + esc.gift_category(category_path(plan, version, skill)))
-                blocks += [_question(c) for c in carried if c.question.skill == skill]
+        for path, questions in categories(plan):
+            blocks.append("$CATEGORY: " + esc.gift_category(path))
+            blocks += [_question(c) for c in questions]
         return ("\n\n".join(blocks) + "\n").encode("utf-8")
 
 

@@ -30,7 +30,7 @@ from quizgen import model as m
 from quizgen import printed
 from quizgen.exporters import escape as esc
 from quizgen.exporters import get_exporter, wording
-from quizgen.exporters.moodle_xml import choice_fractions
+from quizgen.exporters.moodle import choice_fractions
 
 from .sample import worksheet_all_kinds
 from .support import (

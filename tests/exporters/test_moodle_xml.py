@@ -15,7 +15,7 @@ from quizgen import model as m
 from quizgen import printed
 from quizgen.exporters import escape as esc
 from quizgen.exporters import get_exporter, wording
-from quizgen.exporters.moodle_xml import MOODLE_FRACTIONS, moodle_fraction
+from quizgen.exporters.moodle import MOODLE_FRACTIONS, moodle_fraction
 
 from .sample import worksheet_all_kinds
 from .support import (
@@ -178,7 +178,7 @@ def test_fractions_come_from_moodles_list(share, fraction):
 
 
 def test_multiple_response_wrong_choices_cost_one_share():
-    from quizgen.exporters.moodle_xml import choice_fractions
+    from quizgen.exporters.moodle import choice_fractions
 
     ws = worksheet_all_kinds()
     (multi,) = [c for _, cs in plan_of("moodle-xml", ws).written()[:1] for c in cs if c.question.id == "ib-multi"]
