@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING
 
 from quizgen import model
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.escape import html_paragraphs, spreadsheet_cell, xml_text
+from quizgen.exporters.escape import html_text, spreadsheet_cell, xml_text
 from quizgen.exporters.plan import Profile, adapted
 from quizgen.printed import skill_name, subskill_name
 
@@ -64,7 +64,7 @@ DIFFICULTY = {1: 2, 2: 5, 3: 8}
 
 def html_cell(text: str) -> str:
     """Return plain text as an HTML cell (flagged ``HTML`` in the row)."""
-    return html_paragraphs(xml_text(text))
+    return html_text(text)
 
 
 def plain_cell(text: str) -> str:

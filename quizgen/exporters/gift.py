@@ -90,7 +90,7 @@ def _replace(question, **changes):
 
 def _html(text: str) -> str:
     """Return plain text as escaped GIFT of HTML paragraphs."""
-    return esc.gift_escape(esc.html_paragraphs(esc.xml_text(text)))
+    return esc.gift_escape(esc.html_text(text))
 
 
 def _plain(text: str) -> str:

@@ -1,4 +1,4 @@
-"""The plain-text pieces every format prints alike: excerpts, cards, stems, feedback, rubrics, tags, names.
+"""The plain-text pieces every format prints alike: excerpts, cards, stems, feedback, rubrics, answers, tags.
 
 The export plan puts a question's text together from these, once, so two
 formats never disagree on what a citation, a card or a rubric looks like,
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from quizgen import model, printed
+from quizgen.printed import format_number, letter_of
 from quizgen.printed import select_note, select_stem  # noqa: F401  (the plan reads them here)
 
 if TYPE_CHECKING:
@@ -93,6 +94,43 @@ def rubric_text(question: model.OpenResponse) -> str:
     parts += [f"Proficient: {rubric.proficient}", f"Emergent: {rubric.emergent}", f"Basic: {rubric.basic}"]
     parts += [f"Pattern ({p.level}) {p.name}: {p.description}" for p in rubric.patterns]
     return "\n\n".join(parts)
+
+
+def answer_text(q: Question, rubric: str) -> str:
+    """Return the plain text of the answer, as a teacher would say it (an open question's: its ``rubric_text``)."""
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
+        return "\n".join(f"{letter_of(n)}. {c.text}" for n, c in enumerate(q.choices) if c.correct)
+    if isinstance(q, model.TrueFalse):
+        return "True" if q.answer else "False"
+    if isinstance(q, model.ShortAnswer):
+        return "\n".join(q.answers)
+    if isinstance(q, model.Numeric):
+        text = format_number(q.answer)
+        if q.tolerance:
+            text += f" (\u00b1{format_number(q.tolerance)})"
+        return text + (f" {q.unit}" if q.unit else "")
+    if isinstance(q, model.Matching):
+        return "\n".join(f"{p.left} \u2192 {p.right}" for p in q.pairs)
+    if isinstance(q, model.Ordering):
+        return "\n".join(f"{n}. {text}" for n, text in enumerate(q.items, start=1))
+    if isinstance(q, model.OpenResponse):
+        return rubric
+    if isinstance(q, model.MarkTheWords):
+        either = [f"(credit either way: {phrase})" for phrase in q.optional]
+        return "\n".join(list(q.answers) + either)
+    raise AssertionError(q.kind)  # pragma: no cover
+
+
+def verdict_text(worksheet: Worksheet, question: Question) -> str:
+    """Return one line per claim: its verdict and why."""
+    lines = []
+    for claim_id in question.claims:
+        claim = worksheet.claims.get(claim_id)
+        if claim is None:
+            continue
+        label = model.VERDICT_LABELS.get(claim.verdict, claim.verdict)
+        lines.append(f"Verdict on \u201c{claim.quote}\u201d: {label}. {claim.verdict_note}".rstrip())
+    return "\n".join(lines)
 
 
 def question_tags(question: Question) -> list[str]:

@@ -100,7 +100,7 @@ def _meta(worksheet: m.Worksheet, version: m.Version, quiz_id: str, title: str) 
     instructions = worksheet.recipe.instructions
     settings = {
         "title": title,
-        "description": esc.html_paragraphs(esc.xml_text(instructions)) if instructions else "",
+        "description": esc.html_text(instructions) if instructions else "",
         "shuffle_answers": "false", "scoring_policy": "keep_highest", "hide_results": "", "quiz_type": "assignment",
         "points_possible": f"{Decimal(version.points):.1f}",
         "require_lockdown_browser": "false", "require_lockdown_browser_for_results": "false",
