@@ -7,8 +7,14 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    import datetime
+
+    from openpyxl import Workbook
 
 #: The earliest timestamp a zip entry can hold; fixed so the same worksheet
 #: always gives the same bytes.
@@ -36,6 +42,27 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
             info.external_attr = 0o100644 << 16
             archive.writestr(info, data, compresslevel=6)
     return buffer.getvalue()
+
+
+def xlsx_bytes(workbook: Workbook, date: datetime.datetime) -> bytes:
+    """Return an openpyxl workbook as .xlsx bytes, byte-identical each run, its properties dated ``date``.
+
+    ``Workbook.save`` stamps ``docProps/core.xml`` with the time of saving
+    and each zip entry with the current time: core.xml is written again
+    from the (fixed) properties and the archive rebuilt with fixed times.
+    """
+    from openpyxl.xml.functions import tostring  # only the spreadsheet writer needs openpyxl
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    workbook.properties.modified = date
+    core = tostring(workbook.properties.to_tree())
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        entries = [
+            (info.filename, core if info.filename == "docProps/core.xml" else archive.read(info))
+            for info in archive.infolist()
+        ]
+    return zip_bytes(entries)
 
 
 def xml_bytes(root: etree._Element) -> bytes:

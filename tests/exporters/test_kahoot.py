@@ -11,7 +11,8 @@ from conftest import examples
 from hypothesis import HealthCheck, given, settings
 
 from quizgen import model as m
-from quizgen.exporters.kahoot import HEADERS, KahootExporter, kahoot_length
+from quizgen.exporters.kahoot import KahootExporter, kahoot_length
+from quizgen.exporters.kahoot_template import HEADERS
 
 from .sample import worksheet_all_kinds
 from .support import expected_text, hostile_text
