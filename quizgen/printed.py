@@ -1,8 +1,8 @@
-"""How the bank's text is printed, whatever the medium: numbers, letters, line runs, citations, cards.
+"""How the bank's text is printed, whatever the medium: numbers, letters, skill names, line runs, citations, cards.
 
 The PDF worksheet (``render.context``), the screen pages (``render.html``)
 and every export (``exporters.plan``) print the same numbers, choice
-letters, citations, repair notes, outside-source cards and "Select" stems,
+letters, skill names, citations, repair notes, outside-source cards and "Select" stems,
 so they take them from here; an export never cites a
 source differently from the paper. Plain text only: escaping belongs to
 the templates and the exporters.
@@ -13,10 +13,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from quizgen import model
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from quizgen import model
 
 # --------------------------------------------------------------------------
 # Numbers and letters
@@ -42,6 +42,18 @@ def letter_of(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
+
+def skill_name(skill_id: str) -> str:
+    """Return the teacher-facing name of a skill id ("Check dates"), or the id itself when unknown."""
+    skill = model.SKILLS_BY_ID.get(skill_id)
+    return skill.name if skill else skill_id
+
+
+def subskill_name(code: str) -> str:
+    """Return a sub-skill's code and name ("B1 Calendar conversion"), or the code itself when unknown."""
+    sub = model.SUBSKILLS.get(code)
+    return f"{code} {sub[1].name}" if sub else code
 
 
 def join_and(items: list[str]) -> str:

@@ -14,6 +14,7 @@ lines suggested and still holds every date the claim lists.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from collections import Counter
@@ -34,7 +35,9 @@ CONTEXT = 20
 WIDTH = 72
 
 
+@functools.lru_cache(maxsize=4096)
 def _normalise_space(text: str) -> str:
+    # Cached: a bank check looks for each of hundreds of quotes in the same few source texts.
     return " ".join(text.split())
 
 

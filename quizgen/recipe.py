@@ -239,13 +239,29 @@ def load_recipe(
     path = Path(path) if path is not None else paths.default_recipe()
     if display is None:
         display = _display(path)
+    values, reader = _read_values(path, display, options or {})
+    defaults = load_defaults(templates, bank)
+    if default_output is not None:
+        defaults["output"] = default_output
+    recipe = _build(values, reader, path, defaults, allow_outside)
+    if reader.diagnostics:
+        # The file's problems in line order, then the options' (stable within a line).
+        reader.diagnostics.sort(key=lambda d: (d.location.path.startswith("--"), d.location.line or 0))
+        noun = "problem" if len(reader.diagnostics) == 1 else "problems"
+        raise RecipeError(f"{len(reader.diagnostics)} {noun} in {_where_problems(reader, display)}", reader.diagnostics)
+    assert recipe is not None
+    return recipe
+
+
+def _read_values(path: Path, display: str, options: Mapping[str, object]) -> tuple[dict, _Reader]:
+    """Return the recipe file's known fields with the options given over them, and their reader."""
     try:
         data, lines = load_yaml(path, display)
     except QuizgenError as err:
         raise RecipeError(f"cannot read recipe {display}", err.diagnostics) from None
     if data is None:
         data = {}
-    given = {k: v for k, v in (options or {}).items() if v is not None and v != () and v != []}
+    given = {k: v for k, v in options.items() if v is not None and v != () and v != []}
     unknown = sorted(set(given) - set(KEYS))
     if unknown:
         raise ValueError(f"unknown recipe options: {', '.join(unknown)}")  # a bug in the CLI, not a user error
@@ -258,17 +274,7 @@ def load_recipe(
             reader.bad((key,), f"unknown field '{key}'{close_match(key, KEYS)}", key=True)
     values = {k: v for k, v in data.items() if k in KEYS}
     values.update(given)
-    defaults = load_defaults(templates, bank)
-    if default_output is not None:
-        defaults["output"] = default_output
-    recipe = _build(values, reader, path, defaults, allow_outside)
-    if reader.diagnostics:
-        # The file's problems in line order, then the options' (stable within a line).
-        reader.diagnostics.sort(key=lambda d: (d.location.path.startswith("--"), d.location.line or 0))
-        noun = "problem" if len(reader.diagnostics) == 1 else "problems"
-        raise RecipeError(f"{len(reader.diagnostics)} {noun} in {_where_problems(reader, display)}", reader.diagnostics)
-    assert recipe is not None
-    return recipe
+    return values, reader
 
 
 def _where_problems(reader: _Reader, display: str) -> str:
@@ -338,37 +344,18 @@ def _build(values: dict, r: _Reader, path: Path, defaults: dict, allow_outside: 
                          longest=MAX_INSTRUCTIONS)
     about_sources = _text(values, "about_sources", r, defaults.get("about_sources", ""), empty_ok=True,
                           longest=MAX_INSTRUCTIONS)
-    name = values.get("name", path.stem if path.stem != "default" else "worksheet")
-    if isinstance(name, str) and (problem := unprintable(name)):
-        r.bad(("name",) if "name" in values else (), problem)
-    elif not isinstance(name, str) or not _NAME_RE.fullmatch(name):
-        if "name" in values:
-            r.bad(("name",), f"'{name}' is not a file name (letters, digits, '.', '_' and '-')")
-        else:  # taken from the recipe's file name, which the teacher chose freely
-            r.bad((), f"the file name '{name}' cannot name the PDFs (letters, digits, '.', '_' and '-' only); "
-                      "add a line such as 'name: my-worksheet'")
+    name = _name(values, r, path)
     versions = _int(values, "versions", r, 1, 1, MAX_VERSIONS)
     seed = _int(values, "seed", r, 1, 0, 2**63 - 1)
-    paper = values.get("paper", "letter")
-    if not isinstance(paper, str) or paper.lower() not in PAPERS:
-        r.bad(("paper",), f"'{paper}' is not a paper size; use letter or a4")
-        paper = "letter"
+    paper = _paper(values, r)
     large_print = _bool(values, "large_print", r, False)
     excerpts = _bool(values, "excerpts", r, True)
     cards = _bool(values, "cards", r, False)
     per_version = _bool(values, "per_version_files", r, False)
     double_sided = _bool(values, "double_sided", r, True)
     minutes = _int(values, "minutes", r, 0, 1, MAX_MINUTES) if "minutes" in values else None
-    answer_sheet = _bool(values, "answer_sheet", r, False)
-    students = _int(values, "students", r, 0, 1, MAX_STUDENTS) if "students" in values else 0
-    if students and not answer_sheet:
-        r.bad(("students",), "answer sheets per student need answer-sheet mode: add 'answer_sheet: true'"
-                             " (or --answer-sheet); a worksheet class pack holds each version once")
-    grade_band = values.get("grade_band")
-    if grade_band is not None:
-        grade_band = str(grade_band)
-        if grade_band not in model.GRADE_BANDS:
-            r.bad(("grade_band",), f"'{grade_band}' is not one of: {', '.join(model.GRADE_BANDS)}{close_match(grade_band, model.GRADE_BANDS)}")
+    answer_sheet, students = _answer_sheet(values, r)
+    grade_band = _grade_band(values, r)
     output = _output(values, r, path, defaults.get("output", "output"), allow_outside)
     formats = _formats(values, r)
     difficulty = _range(values.get("difficulty", "1-3"), ("difficulty",), r)
@@ -386,7 +373,7 @@ def _build(values: dict, r: _Reader, path: Path, defaults: dict, allow_outside: 
         grade_band=grade_band,
         versions=versions,
         seed=seed,
-        paper=paper.lower(),
+        paper=paper,
         large_print=large_print,
         excerpts=excerpts,
         cards=cards,
@@ -397,10 +384,53 @@ def _build(values: dict, r: _Reader, path: Path, defaults: dict, allow_outside: 
         minutes=minutes,
         answer_sheet=answer_sheet,
         students=students,
-        name=name if isinstance(name, str) else "worksheet",
+        name=name,
         skill_instructions=skill_instructions,
         path=r.display,
     )
+
+
+def _name(values: dict, r: _Reader, path: Path) -> str:
+    """Return the name the files are called by: the recipe's ``name:``, else its file name."""
+    name = values.get("name", path.stem if path.stem != "default" else "worksheet")
+    if isinstance(name, str) and (problem := unprintable(name)):
+        r.bad(("name",) if "name" in values else (), problem)
+    elif not isinstance(name, str) or not _NAME_RE.fullmatch(name):
+        if "name" in values:
+            r.bad(("name",), f"'{name}' is not a file name (letters, digits, '.', '_' and '-')")
+        else:  # taken from the recipe's file name, which the teacher chose freely
+            r.bad((), f"the file name '{name}' cannot name the PDFs (letters, digits, '.', '_' and '-' only); "
+                      "add a line such as 'name: my-worksheet'")
+    return name if isinstance(name, str) else "worksheet"
+
+
+def _paper(values: dict, r: _Reader) -> str:
+    paper = values.get("paper", "letter")
+    if not isinstance(paper, str) or paper.lower() not in PAPERS:
+        r.bad(("paper",), f"'{paper}' is not a paper size; use letter or a4")
+        return "letter"
+    return paper.lower()
+
+
+def _answer_sheet(values: dict, r: _Reader) -> tuple[bool, int]:
+    """Return answer-sheet mode and how many students' sheets (0: none) the class pack holds."""
+    answer_sheet = _bool(values, "answer_sheet", r, False)
+    students = _int(values, "students", r, 0, 1, MAX_STUDENTS) if "students" in values else 0
+    if students and not answer_sheet:
+        r.bad(("students",), "answer sheets per student need answer-sheet mode: add 'answer_sheet: true'"
+                             " (or --answer-sheet); a worksheet class pack holds each version once")
+    return answer_sheet, students
+
+
+def _grade_band(values: dict, r: _Reader) -> str | None:
+    grade_band = values.get("grade_band")
+    if grade_band is None:
+        return None
+    grade_band = str(grade_band)
+    if grade_band not in model.GRADE_BANDS:
+        r.bad(("grade_band",), f"'{grade_band}' is not one of: {', '.join(model.GRADE_BANDS)}"
+                               f"{close_match(grade_band, model.GRADE_BANDS)}")
+    return grade_band
 
 
 def read_filter(options: Mapping[str, object]) -> tuple[model.Selection, str | None, bool]:
@@ -569,21 +599,7 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
         r.bad(("questions",), "missing required field 'questions' (a list of skills and counts)")
         return ()
     if "questions" in r.from_options:
-        # --questions date-checking=4 (repeatable): skill and count only.
-        for text in _list(raw, ("questions",), r):
-            m = _SKILL_COUNT_RE.match(str(text))
-            if not m:
-                r.bad(("questions",), f"'{text}' is not SKILL=COUNT, e.g. date-checking=4 or B1=2")
-                continue
-            skill = _skill(m.group(1), ("questions",), r)
-            count = int(m.group(2))
-            if not 1 <= count <= MAX_COUNT:
-                r.bad(("questions",), f"{count} is out of range (1 to {MAX_COUNT})")
-                continue
-            if skill:
-                out.append(model.Selection(skill, count, kinds, sources, difficulty, option=f"--questions {str(text).strip()}",
-                                           sources_option="--sources" if "sources" in r.from_options else ""))
-        return tuple(out)
+        return _option_selections(raw, r, difficulty, kinds, sources)
     if not isinstance(raw, list) or not raw:
         r.bad(("questions",), "expected a list of skills and counts, e.g. '- skill: date-checking' with 'count: 4'")
         return ()
@@ -597,28 +613,57 @@ def _selections(values: dict, r: _Reader, difficulty, kinds, sources) -> tuple[m
             if pick is not None:
                 out.append(pick)
             continue
-        if not isinstance(item, dict):
-            hint = f"; to name a question, write '- id: {item}'" if isinstance(item, str) else ""
-            r.bad(path, f"expected 'skill:' and 'count:' (or 'id:'), found {as_written(item)}{hint}")
-            continue
-        for key in item:
-            if key not in SELECTION_KEYS:
-                r.bad(path + (key,), f"unknown field '{key}'{close_match(key, SELECTION_KEYS)}", key=True)
-        if "skill" not in item:
-            r.bad(path, "missing required field 'skill'")
-            continue
-        skill = _skill(item["skill"], path + ("skill",), r)
-        count = _int(item, "count", _Sub(r, path), 1, 1, MAX_COUNT) if "count" in item else None
-        if count is None:
-            r.bad(path, "missing required field 'count'")
-            continue
-        line_kinds = kinds if "kinds" in forced or "kinds" not in item else _kinds(item["kinds"], path + ("kinds",), r)
-        line_sources = sources if "sources" in forced or "sources" not in item else _ids(item["sources"], path + ("sources",), r)
-        line_diff = difficulty if "difficulty" in forced or "difficulty" not in item else _range(item["difficulty"], path + ("difficulty",), r)
-        if skill:
-            out.append(model.Selection(skill, count, line_kinds, line_sources, line_diff, line=r.line(path),
-                                       sources_option="--sources" if "sources" in forced else ""))
+        drawn = _drawn(item, path, r, forced, (difficulty, kinds, sources))
+        if drawn is not None:
+            out.append(drawn)
     return tuple(out)
+
+
+def _option_selections(raw, r: _Reader, difficulty, kinds, sources) -> tuple[model.Selection, ...]:
+    """Read --questions date-checking=4 (repeatable): skill and count only."""
+    out: list[model.Selection] = []
+    for text in _list(raw, ("questions",), r):
+        m = _SKILL_COUNT_RE.match(str(text))
+        if not m:
+            r.bad(("questions",), f"'{text}' is not SKILL=COUNT, e.g. date-checking=4 or B1=2")
+            continue
+        skill = _skill(m.group(1), ("questions",), r)
+        count = int(m.group(2))
+        if not 1 <= count <= MAX_COUNT:
+            r.bad(("questions",), f"{count} is out of range (1 to {MAX_COUNT})")
+            continue
+        if skill:
+            out.append(model.Selection(skill, count, kinds, sources, difficulty, option=f"--questions {str(text).strip()}",
+                                       sources_option="--sources" if "sources" in r.from_options else ""))
+    return tuple(out)
+
+
+def _drawn(item: object, path: tuple, r: _Reader, forced: set[str], whole: tuple) -> model.Selection | None:
+    """Read a line that draws questions (skill, count, and its own kinds, sources, difficulty)."""
+    difficulty, kinds, sources = whole  # the recipe's, unless the line says otherwise
+    if not isinstance(item, dict):
+        hint = f"; to name a question, write '- id: {item}'" if isinstance(item, str) else ""
+        r.bad(path, f"expected 'skill:' and 'count:' (or 'id:'), found {as_written(item)}{hint}")
+        return None
+    for key in item:
+        if key not in SELECTION_KEYS:
+            r.bad(path + (key,), f"unknown field '{key}'{close_match(key, SELECTION_KEYS)}", key=True)
+    if "skill" not in item:
+        r.bad(path, "missing required field 'skill'")
+        return None
+    skill = _skill(item["skill"], path + ("skill",), r)
+    count = _int(item, "count", _Sub(r, path), 1, 1, MAX_COUNT) if "count" in item else None
+    if count is None:
+        r.bad(path, "missing required field 'count'")
+        return None
+    own = set(item) - forced  # the line's own value wins unless an option forced the recipe's
+    line_kinds = _kinds(item["kinds"], path + ("kinds",), r) if "kinds" in own else kinds
+    line_sources = _ids(item["sources"], path + ("sources",), r) if "sources" in own else sources
+    line_diff = _range(item["difficulty"], path + ("difficulty",), r) if "difficulty" in own else difficulty
+    if not skill:
+        return None
+    return model.Selection(skill, count, line_kinds, line_sources, line_diff, line=r.line(path),
+                           sources_option="--sources" if "sources" in forced else "")
 
 
 def _pick(item: dict, path: tuple, r: _Reader, named: dict[str, str]) -> model.Selection | None:

@@ -38,6 +38,7 @@ the rule says; docs/scoring.md sets out where each export can follow it.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -651,3 +652,27 @@ def typed_numbers(scoring: Scoring) -> list[str]:
     if tol and answer == answer.to_integral_value() and tol == tol.to_integral_value() and 2 * tol + 1 <= MAX_LISTED:
         return [str(n) for n in range(int(answer - tol), int(answer + tol) + 1)]
     return [format_number(answer)]
+
+
+def typed_answers(accepted: Iterable[str]) -> list[str]:
+    """Return accepted short answers as a format that only sets case aside must list them.
+
+    The rule sets a final full stop aside ("Emotional appeal." is right);
+    Moodle, Canvas, QTI, Common Cartridge, Blackboard and Brightspace compare
+    typed text with each accepted answer, case aside, so each answer is
+    listed as written and with the stop added or taken away ("emotional
+    appeal", "emotional appeal."). Nothing is listed twice, case aside;
+    the answers as written come first (formats show the first as the key).
+    """
+    out: dict[str, str] = {}  # casefolded → as listed
+    answers = list(accepted)
+    for answer in answers + [_other_stop(a) for a in answers]:
+        if answer.strip(". ") and answer.casefold() not in out:
+            out[answer.casefold()] = answer
+    return list(out.values())
+
+
+def _other_stop(answer: str) -> str:
+    """Return ``answer`` with a final full stop taken away, or added if it has none."""
+    text = answer.rstrip()
+    return text.rstrip(".").rstrip() if text.endswith(".") else text + "."

@@ -227,3 +227,22 @@ def structure_problems(data: bytes) -> list[str]:
         if not tags.get(needed):
             problems.append(f"no {needed} element")
     return problems
+
+
+# --------------------------------------------------------------------------
+# The fast part: `pytest -m "not slow"` tries fewer random examples per property
+
+
+#: Set when the run leaves the slow tests out: each property then tries a quarter of its examples
+#: (at least five); the whole suite (sh scripts/test.sh, .ci/run) tries them all.
+FAST = False
+
+
+def pytest_configure(config) -> None:
+    global FAST
+    FAST = " ".join((config.option.markexpr or "").split()) == "not slow"
+
+
+def examples(count: int) -> int:
+    """Return how many examples a Hypothesis property tries in this run: ``count``, or a quarter in the fast part."""
+    return max(5, count // 4) if FAST else count

@@ -508,8 +508,11 @@ def expected_key(item: model.WorksheetItem) -> object:
 # Canvas
 
 
-def canvas_texts(qti_zip: bytes, version: str) -> dict[str, str]:
-    """Return each question's text as the Student Analysis header shows it: the QTI html through strip_tags."""
+def canvas_texts(qti_zip: bytes, version: str) -> dict[int, str]:
+    """Return each position's question text as the Student Analysis header shows it: the QTI html through strip_tags.
+
+    Items are identified by worksheet, version and position ("unit3-A-03"), never by question id.
+    """
     from lxml import etree
 
     archive = zipfile.ZipFile(io.BytesIO(qti_zip))
@@ -518,13 +521,13 @@ def canvas_texts(qti_zip: bytes, version: str) -> dict[str, str]:
     ns = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"}
     out = {}
     for item in root.iterfind(".//q:item", ns):
-        qid = item.get("title").split()[1]
+        number = int(item.get("ident").rsplit("-", 1)[1])
         body = item.find("q:presentation/q:material/q:mattext", ns).text
         # Canvas's own HtmlTextHelper.strip_tags (gems/html_text_helper): tags gone, numeric character
         # references decoded, named ones (&amp; &lt; …) dropped.
         text = re.sub(r"</?[^<>\n]*>?", "", body)
         text = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), text)
-        out[qid] = re.sub(r"&\w+;", "", text)
+        out[number] = re.sub(r"&\w+;", "", text)
     return out
 
 
@@ -567,7 +570,7 @@ def write_canvas(path: Path, roster: list[Student], qti_zip: bytes, *, sis: bool
             else ["name", "id", "sis_id", "section", "section_id", "section_sis_id", "submitted", "attempt"] if sis
             else ["name", "id", "section", "section_id", "submitted"])
     for item in version.items:
-        head += [f"{7000 + item.number * 13}: {texts[item.question.id]}", f"{float(item.question.points)}"]
+        head += [f"{7000 + item.number * 13}: {texts[item.number]}", f"{float(item.question.points)}"]
     head += ["n correct", "n incorrect", "score"] if not french else ["n correctes", "n incorrectes", "note"]
     rows, lms = [head], {}
     for i, s in enumerate(roster):

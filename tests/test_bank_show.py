@@ -1,4 +1,8 @@
-"""`quizgen bank show` (a whole question, as a student sees it and as the key shows it) and `bank list`."""
+"""`quizgen bank show` (a whole question, as a student sees it and as the key shows it) and `bank list`.
+
+They run on the small bank under tests/projects/worksheet (every kind, two sources), named by a
+workspace file in the test's folder; the one test about look-it-up questions uses the shipped bank.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,34 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import project
 
 from quizgen import model, paths
 from quizgen.assemble import make_worksheet
 from quizgen.bank import load_bank
 from quizgen.catalog import QuestionFilter, matches, select
 from quizgen.cli import main
+from quizgen.workspace import MARKER
+
+SMALL_BANK = project("worksheet")
 
 
 @pytest.fixture(scope="module")
 def bank() -> model.Bank:
-    return load_bank(paths.bank_dir())
+    return load_bank(SMALL_BANK)
 
 
 @pytest.fixture
 def runner(monkeypatch, tmp_path) -> CliRunner:
+    """A runner in a workspace whose bank is the small test bank."""
+    (tmp_path / MARKER).write_text(f"bank: {SMALL_BANK}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "72")
+    return CliRunner()
+
+
+@pytest.fixture
+def shipped_runner(monkeypatch, tmp_path) -> CliRunner:
     monkeypatch.chdir(tmp_path)  # no workspace: the shipped bank
     monkeypatch.setenv("COLUMNS", "72")
     return CliRunner()
@@ -99,23 +116,24 @@ def test_show_describes_every_kind_and_the_json_matches(runner, bank):
 
 
 def test_show_an_unknown_id_says_did_you_mean(runner):
-    result = runner.invoke(main, ["bank", "show", "naeq-order-event"])
+    result = runner.invoke(main, ["bank", "show", "dc-order-event"])
     assert result.exit_code == 2
-    assert "no question 'naeq-order-event' in the bank (did you mean 'naeq-order-events'?)" in result.output
-    result = runner.invoke(main, ["bank", "show", "NAEQ-ORDER-EVENTS"])
-    assert "(did you mean 'naeq-order-events'?)" in result.output
+    assert "no question 'dc-order-event' in the bank (did you mean 'dc-order-events'?)" in result.output
+    result = runner.invoke(main, ["bank", "show", "DC-ORDER-EVENTS"])
+    assert "(did you mean 'dc-order-events'?)" in result.output
 
 
-def test_showing_questions_together_warns_of_nothing(runner, bank, caplog):
+def test_showing_questions_together_warns_of_nothing(shipped_runner, caplog):
     """A look-it-up question shown beside one that prints its answer is no worksheet: no 'prints the answer' warning."""
     from quizgen.preview import preview
 
+    bank = load_bank(paths.bank_dir())  # the small bank has no look-it-up question
     ids = ["kcnaq-juche-anachronism", "memq-juche-anachronism"]
     assert model.LOOK_IT_UP in bank.questions[ids[0]].tags
     with caplog.at_level("WARNING"):
         assert [e["id"] for e in preview(bank, ids)] == ids
     assert caplog.records == []
-    result = runner.invoke(main, ["bank", "show", *ids])
+    result = shipped_runner.invoke(main, ["bank", "show", *ids])
     assert result.exit_code == 0 and "prints the answer" not in result.output
 
 
@@ -133,7 +151,7 @@ def test_list_shows_whole_stems_wrapped_to_the_terminal(runner, bank):
     assert all(len(line) <= 72 for line in lines)
     text = _squash(result.stdout)
     longest = max(bank.questions.values(), key=lambda q: len(q.stem))
-    assert len(longest.stem) > 150 and _squash(longest.stem) in text
+    assert len(longest.stem) > 100 and _squash(longest.stem) in text  # two lines at least
     assert not any(line.endswith("…") for line in lines)  # stems are never cut
     for q in bank.questions.values():
         assert f"{q.id}  {q.subskill} {q.kind}" in result.stdout

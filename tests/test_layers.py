@@ -112,6 +112,7 @@ def _defined(function: str) -> list[str]:
     ("shares", "quizgen.scoring"), ("identifier", "quizgen.exporters.package"), ("zip_bytes", "quizgen.exporters.package"),
     ("rubric_text", "quizgen.exporters.wording"), ("xml_text", "quizgen.exporters.escape"),
     ("select_stem", "quizgen.printed"), ("type_name", "quizgen.errors"),
+    ("skill_name", "quizgen.printed"), ("subskill_name", "quizgen.printed"),
 ])
 def test_one_home_for_each_helper(function, home):
     """Number formatting, letters, citations, scoring shares, ids: defined once, imported everywhere else."""
@@ -128,3 +129,30 @@ def test_exporter_functions_read_as_steps():
             if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > 55:
                 long.append(f"{name}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
     assert long == []
+
+
+def _writer_modules() -> list[str]:
+    """Return every module of a registered format's writer: its module, or each module of its package."""
+    from quizgen.exporters import BUILTIN
+
+    out = []
+    for target in BUILTIN.values():
+        module = target.split(":")[0]
+        out += sorted(m for m in MODULES if m == module or m.startswith(module + "."))
+    return out
+
+
+#: The issue's measure of a writer a newcomer can read in one go ("plan → bytes", under ~200 lines).
+WRITER_LINES = 200
+
+
+@pytest.mark.parametrize("name", _writer_modules())
+def test_writers_stay_short(name):
+    """Each format's writer, and each part of one that is a package, fits in 200 lines.
+
+    What two writers share belongs in exporters.package, qti12 or moodle; what
+    decides text or scoring in the plan, wording or scoring; fixed data in
+    templates/ or a data module such as kahoot_template.
+    """
+    lines = len(MODULES[name].read_text(encoding="utf-8").splitlines())
+    assert lines <= WRITER_LINES, f"{name} has {lines} lines"

@@ -40,12 +40,13 @@ from typing import TYPE_CHECKING
 import genanki
 
 from quizgen import model
+from quizgen.exporters import wording
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.escape import html_paragraphs, xml_text
+from quizgen.exporters.escape import html_text, xml_text
 from quizgen.exporters.package import zip_bytes
 from quizgen.exporters.plan import Profile
-from quizgen.exporters.wording import question_tags
-from quizgen.printed import format_number, letter_of
+from quizgen.paths import templates_dir
+from quizgen.printed import letter_of
 
 if TYPE_CHECKING:
     from quizgen.exporters.plan import Carried, FormatPlan
@@ -57,10 +58,8 @@ EPOCH = 1_704_067_200
 #: Bumped only if the note type's fields or templates change incompatibly.
 MODEL_KEY = "quizgen/anki/note-type/v1"
 
-CSS = """\
-.card { font-family: "Noto Sans", "DejaVu Sans", sans-serif; font-size: 18px; text-align: left; }
-.card p { margin: 0.4em 0; }
-"""
+#: The cards' style sheet, kept with the other style sheets (templates/css); Anki stores it in the note type.
+CSS = (templates_dir() / "css" / "anki-card.css").read_text(encoding="utf-8")
 
 
 def stable_id(key: str) -> int:
@@ -81,10 +80,6 @@ NOTE_TYPE = genanki.Model(
 )
 
 
-def _html(text: str) -> str:
-    return html_paragraphs(xml_text(text))
-
-
 def front_text(carried: Carried) -> str:
     """Return the plain text of the front: question text, then the choices or columns."""
     q = carried.question
@@ -102,48 +97,10 @@ def front_text(carried: Carried) -> str:
     return "\n\n".join(parts)
 
 
-def answer_text(carried: Carried) -> str:
-    """Return the plain text of the answer, as a teacher would say it."""
-    q = carried.question
-    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
-        return "\n".join(f"{letter_of(n)}. {c.text}" for n, c in enumerate(q.choices) if c.correct)
-    if isinstance(q, model.TrueFalse):
-        return "True" if q.answer else "False"
-    if isinstance(q, model.ShortAnswer):
-        return "\n".join(q.answers)
-    if isinstance(q, model.Numeric):
-        text = format_number(q.answer)
-        if q.tolerance:
-            text += f" (\u00b1{format_number(q.tolerance)})"
-        return text + (f" {q.unit}" if q.unit else "")
-    if isinstance(q, model.Matching):
-        return "\n".join(f"{p.left} \u2192 {p.right}" for p in q.pairs)
-    if isinstance(q, model.Ordering):
-        return "\n".join(f"{n}. {text}" for n, text in enumerate(q.items, start=1))
-    if isinstance(q, model.OpenResponse):
-        return carried.plan.rubric
-    if isinstance(q, model.MarkTheWords):
-        either = [f"(credit either way: {phrase})" for phrase in q.optional]
-        return "\n".join(list(q.answers) + either)
-    raise AssertionError(q.kind)  # pragma: no cover
-
-
-def verdict_text(worksheet: Worksheet, question: model.Question) -> str:
-    """Return one line per claim: its verdict and why."""
-    lines = []
-    for claim_id in question.claims:
-        claim = worksheet.claims.get(claim_id)
-        if claim is None:
-            continue
-        label = model.VERDICT_LABELS.get(claim.verdict, claim.verdict)
-        lines.append(f"Verdict on \u201c{claim.quote}\u201d: {label}. {claim.verdict_note}".rstrip())
-    return "\n".join(lines)
-
-
 def back_text(worksheet: Worksheet, carried: Carried) -> str:
     """Return the plain text of the back: answer, explanation, verdicts."""
-    parts = ["Answer:", answer_text(carried)]
-    for extra in (carried.feedback, verdict_text(worksheet, carried.question)):
+    parts = ["Answer:", wording.answer_text(carried.question, carried.plan.rubric)]
+    for extra in (carried.feedback, wording.verdict_text(worksheet, carried.question)):
         if extra:
             parts.append(extra)
     return "\n\n".join(parts)
@@ -152,7 +109,7 @@ def back_text(worksheet: Worksheet, carried: Carried) -> str:
 def anki_tags(question: model.Question) -> list[str]:
     """Return the note's tags: skill, sub-skill, techniques, teaching tags; no spaces inside a tag."""
     tags: dict[str, None] = {}
-    for tag in (*question_tags(question), *getattr(question, "tags", ())):
+    for tag in (*wording.question_tags(question), *getattr(question, "tags", ())):
         clean = "_".join(xml_text(tag).split())
         if clean:
             tags.setdefault(clean, None)
@@ -196,7 +153,7 @@ def notes(plan: FormatPlan) -> list[genanki.Note]:
             if guid in seen:
                 continue
             seen.add(guid)
-            fields = [_html(front_text(c)), _html(back_text(plan.worksheet, c)), c.question.id]
+            fields = [html_text(front_text(c)), html_text(back_text(plan.worksheet, c)), c.question.id]
             out.append(genanki.Note(model=NOTE_TYPE, fields=fields, tags=anki_tags(c.question), guid=guid))
     return out
 
@@ -209,7 +166,7 @@ class AnkiExporter(Exporter):
     suffix = ".apkg"
     label = "Anki deck package (.apkg): one flashcard per question, stable ids"
     #: A flashcard shows every kind: question on the front, answer on the back (nothing to tick).
-    profile = Profile(select=False, units=False, answer_side=True,
+    profile = Profile(select=False, units=False, answer_side=True, marks_typed=False,
                       no_grader_field="students study the cards, so it is on neither side")
 
     def write(self, plan: FormatPlan) -> bytes:
@@ -217,7 +174,7 @@ class AnkiExporter(Exporter):
         recipe = plan.worksheet.recipe
         name = deck_name(plan.worksheet)
         deck = genanki.Deck(stable_id(f"quizgen/anki/deck/{name}"), name,
-                            description=_html(recipe.instructions) if recipe.instructions else "")
+                            description=html_text(recipe.instructions) if recipe.instructions else "")
         for note in notes(plan):
             deck.add_note(note)
         timestamp = EPOCH + stable_id(name) % 10_000_000

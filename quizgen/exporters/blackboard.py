@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from quizgen import model
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.escape import html_paragraphs, spreadsheet_cell, xml_text
+from quizgen.exporters.escape import html_text, spreadsheet_cell, xml_text
 from quizgen.exporters.plan import Note, Profile, adapted, left_out
 from quizgen.printed import format_number
 
@@ -53,7 +53,7 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 def html_field(text: str) -> str:
     """Return plain text as one HTML field: escaped paragraphs, no tab or newline left."""
-    return html_paragraphs(xml_text(text)).replace("\t", "&#9;")
+    return html_text(text).replace("\t", "&#9;")
 
 
 def plain_field(text: str) -> str:

@@ -46,10 +46,10 @@ import re
 from typing import TYPE_CHECKING
 
 from quizgen import model
-from quizgen.exporters import wording
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.escape import html_paragraphs, spreadsheet_cell, xml_text
+from quizgen.exporters.escape import html_text, spreadsheet_cell, xml_text
 from quizgen.exporters.plan import Profile, adapted
+from quizgen.printed import skill_name, subskill_name
 
 if TYPE_CHECKING:
     from quizgen.exporters.plan import Carried, FormatPlan
@@ -64,7 +64,7 @@ DIFFICULTY = {1: 2, 2: 5, 3: 8}
 
 def html_cell(text: str) -> str:
     """Return plain text as an HTML cell (flagged ``HTML`` in the row)."""
-    return html_paragraphs(xml_text(text))
+    return html_text(text)
 
 
 def plain_cell(text: str) -> str:
@@ -81,10 +81,12 @@ def _row(*cells: str) -> list[str]:
     return list(cells) + [""] * (WIDTH - len(cells))
 
 
-def _title(q: model.Question) -> str:
-    # The library lists questions by title; the id row keeps the exact id,
-    # the title adds the skill and sub-skill, which the CSV has no column for.
-    return f"{q.id} \u00b7 {wording.skill_name(q.skill)} \u00b7 {wording.subskill_name(q.subskill)}"
+def _title(carried: Carried) -> str:
+    # The library lists questions by title: position and stem, never the question id (which can
+    # name the answer; the ID row, which instructors alone see, keeps it), then the skill and
+    # sub-skill, which the CSV has no column for.
+    q = carried.question
+    return f"{carried.name} \u00b7 {skill_name(q.skill)} \u00b7 {subskill_name(q.subskill)}"
 
 
 def _plain_texts(q: model.Question) -> list[tuple[str, str]]:
@@ -132,7 +134,7 @@ def block(carried: Carried) -> list[list[str]]:
     rows = [
         _row("NewQuestion", kind),
         _row("ID", q.id),
-        _row("Title", xml_text(_title(q))),
+        _row("Title", xml_text(_title(carried))),
         _row("QuestionText", html_cell(carried.text), "HTML"),
         _row("Points", str(q.points)),
         _row("Difficulty", str(DIFFICULTY.get(q.difficulty, 5))),

@@ -85,6 +85,11 @@ def html_paragraphs(text: str) -> str:
     return "".join("<p>" + html_escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
 
 
+def html_text(text: str) -> str:
+    """Return plain text from the model as HTML paragraphs: ``xml_text`` first, then ``html_paragraphs``."""
+    return html_paragraphs(xml_text(text))
+
+
 # --------------------------------------------------------------------------
 # GIFT (Moodle qformat_gift, Moodle 3.x-4.x)
 

@@ -35,9 +35,8 @@ from typing import TYPE_CHECKING
 
 from quizgen import model as m
 from quizgen.exporters import escape as esc
-from quizgen.exporters import wording
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.moodle_xml import MOODLE_CONVERTS, category_path, choice_fractions, fraction_note, shortanswer_pattern
+from quizgen.exporters.moodle import MOODLE_CONVERTS, categories, choice_fractions, fraction_note, shortanswer_pattern
 from quizgen.exporters.plan import Profile, adapted, left_out
 from quizgen.printed import format_number
 
@@ -64,7 +63,8 @@ class GiftExporter(Exporter):
                 return carried.amend(left_out("left out: every accepted answer holds '->', which Moodle would read "
                                               "as a matching question"))
             if len(kept) < len(q.answers):
-                shown = ", ".join(repr(a) for a in q.answers if "->" in a)
+                # Named as the bank writes them (the plan also lists each with a final full stop).
+                shown = ", ".join(repr(a) for a in getattr(carried.plan.question, "answers", q.answers) if "->" in a)
                 notes.append(adapted(f"accepted answers left out: {shown} (Moodle reads '->' as matching)"))
                 carried = carried.amend(question=_replace(q, answers=kept))
         if q.points != 1:
@@ -76,10 +76,9 @@ class GiftExporter(Exporter):
     def write(self, plan: FormatPlan) -> bytes:
         """Return the GIFT text of every version as UTF-8 bytes."""
         blocks: list[str] = []
-        for version, carried in plan.written():
-            for skill in wording.skills_in_order(carried):
-                blocks.append("$CATEGORY: " + esc.gift_category(category_path(plan, version, skill)))
-                blocks += [_question(c) for c in carried if c.question.skill == skill]
+        for path, questions in categories(plan):
+            blocks.append("$CATEGORY: " + esc.gift_category(path))
+            blocks += [_question(c) for c in questions]
         return ("\n\n".join(blocks) + "\n").encode("utf-8")
 
 
@@ -91,7 +90,7 @@ def _replace(question, **changes):
 
 def _html(text: str) -> str:
     """Return plain text as escaped GIFT of HTML paragraphs."""
-    return esc.gift_escape(esc.html_paragraphs(esc.xml_text(text)))
+    return esc.gift_escape(esc.html_text(text))
 
 
 def _plain(text: str) -> str:

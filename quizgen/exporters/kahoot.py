@@ -23,44 +23,25 @@ fixed timestamp.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.xml.functions import tostring
 
 from quizgen import model
 from quizgen.exporters.base import Exporter
 from quizgen.exporters.escape import xml_text
-from quizgen.exporters.package import zip_bytes
+from quizgen.exporters.kahoot_template import (
+    COLUMN_WIDTHS, FIRST_ROW, HEADER_FILL, HEADER_ROW, HEADERS, INTRO, MAX_ANSWER, MAX_ANSWERS, MAX_QUESTION, SHEET,
+)
+from quizgen.exporters.package import xlsx_bytes
 from quizgen.exporters.plan import Note, Profile, adapted, left_out
 
 if TYPE_CHECKING:
     from quizgen.exporters.plan import Carried, FormatPlan
 
-#: Limits printed in the template's headers (and enforced by Kahoot's importer).
-MAX_QUESTION = 120
-MAX_ANSWER = 75
-MAX_ANSWERS = 4
-TIME_LIMITS = (5, 10, 20, 30, 60, 90, 120, 240)
 #: Seconds per question by difficulty (1 easy .. 3 hard).
 TIME_BY_DIFFICULTY = {1: 20, 2: 30, 3: 60}
-
-#: The header row of Kahoot's template, exactly (row 8, columns B-H).
-HEADERS = (
-    "Question - max 120 characters",
-    "Answer 1 - max 75 characters",
-    "Answer 2 - max 75 characters",
-    "Answer 3 - max 75 characters",
-    "Answer 4 - max 75 characters",
-    "Time limit (sec) \u2013 5, 10, 20, 30, 60, 90, 120, or 240 secs",
-    "Correct answer(s) - choose at least one",
-)
-HEADER_ROW = 8
-FIRST_ROW = 9
-SHEET = "Sheet1"
 #: Document date written instead of the time of saving.
 FIXED_DATE = dt.datetime(2000, 1, 1, 0, 0, 0)
 
@@ -146,21 +127,17 @@ def workbook(plan: FormatPlan) -> Workbook:
     _set(ws, 2, 2, "Quiz template")
     ws.cell(row=2, column=2).font = Font(bold=True, size=14)
     _set(ws, 3, 2, xml_text(worksheet.recipe.title or "Worksheet"))
-    _set(ws, 4, 2, "Made by quizgen from Kahoot's quiz spreadsheet template: questions up to 120 characters, "
-                   "answers up to 75, correct answers by number (several separated by commas).")
-    _set(ws, 5, 2, "Import: Kahoot > Create > Kahoot > Import spreadsheet.")
-    header_fill = PatternFill("solid", fgColor="46178F")
+    for row, text in enumerate(INTRO, start=4):
+        _set(ws, row, 2, text)
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     for column, text in enumerate(HEADERS, start=2):
         _set(ws, HEADER_ROW, column, text)
         cell = ws.cell(row=HEADER_ROW, column=column)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.column_dimensions["B"].width = 60
-    for letter in "CDEF":
-        ws.column_dimensions[letter].width = 30
-    ws.column_dimensions["G"].width = 16
-    ws.column_dimensions["H"].width = 18
+    for letter, width in COLUMN_WIDTHS.items():
+        ws.column_dimensions[letter].width = width
     row = FIRST_ROW
     for values in (c.detail for _version, carried in plan.written() for c in carried):
         ws.cell(row=row, column=1, value=row - FIRST_ROW + 1)
@@ -178,25 +155,6 @@ def workbook(plan: FormatPlan) -> Workbook:
     props.creator = "quizgen"
     props.created = props.modified = FIXED_DATE
     return wb
-
-
-def xlsx_bytes(wb: Workbook) -> bytes:
-    """Return the workbook as byte-identical .xlsx bytes.
-
-    ``Workbook.save`` stamps ``docProps/core.xml`` with the time of saving
-    and each zip entry with the current time: core.xml is written again
-    from the (fixed) properties and the archive rebuilt with fixed times.
-    """
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    wb.properties.modified = FIXED_DATE
-    core = tostring(wb.properties.to_tree())
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
-        entries = [
-            (info.filename, core if info.filename == "docProps/core.xml" else archive.read(info))
-            for info in archive.infolist()
-        ]
-    return zip_bytes(entries)
 
 
 class KahootExporter(Exporter):
@@ -225,7 +183,7 @@ class KahootExporter(Exporter):
 
     def write(self, plan: FormatPlan) -> bytes:
         """Return the .xlsx bytes."""
-        return xlsx_bytes(workbook(plan))
+        return xlsx_bytes(workbook(plan), FIXED_DATE)
 
 
 __all__ = ["KahootExporter", "kahoot_length", "plan_row"]

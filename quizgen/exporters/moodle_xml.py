@@ -8,10 +8,8 @@ sub-skill and techniques as ``<tags>``, the explanation as
 question text. Texts are HTML (``html_paragraphs``); the tree is built
 with lxml, so ``]]>``, ``<`` and ``&`` need no CDATA at all.
 
-What the plan adapts (quizgen.exporters.plan): ordering becomes matching of
-each item to its position (Moodle has no core ordering type; qtype_ordering
-is a plugin), mark-the-words becomes multiple response over the words of
-the passage. Grader-only material (an essay's rubric, model answer and
+The plan adapts ordering and mark-the-words as quizgen.exporters.moodle
+says for both of Moodle's formats. Grader-only material (an essay's rubric, model answer and
 explanation, its teacher note) goes only into ``<graderinfo>``
 (Information for graders), which students never see; only essays have that
 field, so the teacher note of any other question is left out, and noted.
@@ -19,78 +17,20 @@ field, so the teacher note of any other question is left out, and noted.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from quizgen import model as m
 from quizgen.exporters import escape as esc
-from quizgen.exporters import wording
 from quizgen.exporters.base import Exporter
-from quizgen.exporters.plan import Profile, adapted
+from quizgen.exporters.moodle import MOODLE_CONVERTS, categories, choice_fractions, fraction_note, shortanswer_pattern
+from quizgen.exporters.package import xml_bytes
+from quizgen.exporters.plan import Profile
 from quizgen.printed import format_number
 
 if TYPE_CHECKING:
     from quizgen.exporters.plan import Carried, FormatPlan
-
-#: Moodle's fixed grade list (question_bank::fraction_options_full, Moodle
-#: 3.x-4.x), as the exact strings Moodle itself exports: an import with a
-#: fraction off this list (33.3 instead of 33.33333) is refused by the
-#: question edit form and mis-sums in multiple response.
-MOODLE_FRACTIONS: tuple[str, ...] = (
-    "100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40",
-    "33.33333", "30", "25", "20", "16.66667", "14.28571", "12.5", "11.11111", "10", "5",
-)
-
-#: How a Moodle-based format (Moodle XML, GIFT) carries the kinds Moodle lacks.
-MOODLE_CONVERTS = {
-    "ordering": ("matching", "Moodle has no core ordering type"),
-    "mark-the-words": ("multiple-response", "Moodle has no mark-the-words type"),
-}
-
-
-def moodle_fraction(share: Decimal | float) -> str:
-    """Return the fraction string of Moodle's list nearest to ``share`` percent (sign kept)."""
-    share = Decimal(str(share))
-    if share == 0:
-        return "0"
-    best = min(MOODLE_FRACTIONS, key=lambda f: abs(Decimal(f) - abs(share)))
-    return best if share > 0 else "-" + best
-
-
-def choice_fractions(carried: Carried) -> list[str]:
-    """Return the Moodle fraction of each choice, from the scoring's parts (quizgen.scoring)."""
-    scoring = carried.scoring
-    return [moodle_fraction(part.value * 100 / scoring.points) if scoring.points else "0" for part in scoring.parts]
-
-
-def fraction_note(carried: Carried):
-    """Return the note for a multiple-response question whose shares are not on Moodle's list, or None."""
-    if not isinstance(carried.question, m.MultipleResponse):
-        return None
-    fractions = choice_fractions(carried)
-    total = sum(Decimal(f) for f in fractions if not f.startswith("-"))
-    if abs(total - 100) < Decimal("0.001"):
-        return None
-    count = sum(1 for c in carried.question.choices if c.correct)
-    return adapted(f"{count} correct choices: their shares of the marks are not all on Moodle's grade list, so the "
-                   f"nearest grades were used (the correct choices add up to {format_number(total)}%)")
-
-
-def shortanswer_pattern(text: str) -> str:
-    """Return an accepted answer as a Moodle shortanswer pattern: ``*`` is a wildcard, so escape it.
-
-    qtype_shortanswer_question::compare_string_with_wildcard splits on
-    unescaped ``*`` and turns ``\\*`` back into a literal asterisk.
-    """
-    return text.replace("*", "\\*")
-
-
-def category_path(plan: FormatPlan, version: m.Version, skill: str) -> list[str]:
-    """Return the category of a version's skill: title, "Version A" when there are several, skill name."""
-    several = len(plan.worksheet.versions) > 1
-    return [plan.worksheet.recipe.title] + ([f"Version {version.letter}"] if several else []) + [wording.skill_name(skill)]
 
 
 class MoodleXmlExporter(Exporter):
@@ -113,11 +53,10 @@ class MoodleXmlExporter(Exporter):
     def write(self, plan: FormatPlan) -> bytes:
         """Return the Moodle XML of every version."""
         quiz = etree.Element("quiz")
-        for version, carried in plan.written():
-            for skill in wording.skills_in_order(carried):
-                quiz.append(_category(esc.moodle_category(category_path(plan, version, skill))))
-                quiz.extend(_question(c) for c in carried if c.question.skill == skill)
-        return etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        for path, questions in categories(plan):
+            quiz.append(_category(esc.moodle_category(path)))
+            quiz.extend(_question(c) for c in questions)
+        return xml_bytes(quiz)
 
 
 def _text(parent: etree._Element, tag: str, text: str, fmt: str | None = "html") -> etree._Element:
@@ -146,15 +85,8 @@ def _category(path: str) -> etree._Element:
 
 
 #: Moodle question type per carried kind.
-MOODLE_TYPE = {
-    "single-choice": "multichoice",
-    "multiple-response": "multichoice",
-    "true-false": "truefalse",
-    "short-answer": "shortanswer",
-    "numeric": "numerical",
-    "matching": "matching",
-    "open-response": "essay",
-}
+MOODLE_TYPE = {"single-choice": "multichoice", "multiple-response": "multichoice", "true-false": "truefalse",
+               "short-answer": "shortanswer", "numeric": "numerical", "matching": "matching", "open-response": "essay"}
 
 #: Moodle's penalty for each wrong try, per type (1 for true/false: two tries would always score).
 _PENALTY = {"multichoice": "0.3333333", "shortanswer": "0.3333333", "numerical": "0.3333333",
@@ -230,10 +162,8 @@ def _numerical(el: etree._Element, carried: Carried) -> None:
         _plain(unit, "unit_name", q.unit)
     # Units optional and ungraded (unitgradingtype 0); showunits 3 = the
     # unit is printed after the box, nothing to select (qtype_numerical::UNITNONE).
-    _plain(el, "unitgradingtype", "0")
-    _plain(el, "unitpenalty", "0.1000000")
-    _plain(el, "showunits", "3")
-    _plain(el, "unitsleft", "0")
+    for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0.1000000"), ("showunits", "3"), ("unitsleft", "0")):
+        _plain(el, tag, value)
 
 
 def _matching(el: etree._Element, carried: Carried) -> None:
@@ -250,15 +180,12 @@ def _matching(el: etree._Element, carried: Carried) -> None:
 
 
 def _essay(el: etree._Element, carried: Carried) -> None:
-    _plain(el, "responseformat", "editor")
-    _plain(el, "responserequired", "1")
-    _plain(el, "responsefieldlines", str(max(5, carried.question.lines * 3)))
-    _plain(el, "minwordlimit", "")
-    _plain(el, "maxwordlimit", "")
-    _plain(el, "attachments", "0")
-    _plain(el, "attachmentsrequired", "0")
-    _plain(el, "maxbytes", "0")
-    _plain(el, "filetypeslist", "")
+    # Typed in the editor, required, 3 lines per printed line (5 at least); no word limits, no attachments.
+    for tag, value in (("responseformat", "editor"), ("responserequired", "1"),
+                       ("responsefieldlines", str(max(5, carried.question.lines * 3))),
+                       ("minwordlimit", ""), ("maxwordlimit", ""), ("attachments", "0"), ("attachmentsrequired", "0"),
+                       ("maxbytes", "0"), ("filetypeslist", "")):
+        _plain(el, tag, value)
     _text(el, "graderinfo", carried.grader)  # students never see it
     _text(el, "responsetemplate", "")
 

@@ -1,4 +1,4 @@
-"""What the zip-based formats share: byte-identical archives and stable XML identifiers."""
+"""What the packaged formats share: byte-identical archives, XML documents, IMS manifests, stable identifiers."""
 
 from __future__ import annotations
 
@@ -7,10 +7,20 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+if TYPE_CHECKING:
+    import datetime
+
+    from openpyxl import Workbook
 
 #: The earliest timestamp a zip entry can hold; fixed so the same worksheet
 #: always gives the same bytes.
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
@@ -34,6 +44,53 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
+def xlsx_bytes(workbook: Workbook, date: datetime.datetime) -> bytes:
+    """Return an openpyxl workbook as .xlsx bytes, byte-identical each run, its properties dated ``date``.
+
+    ``Workbook.save`` stamps ``docProps/core.xml`` with the time of saving
+    and each zip entry with the current time: core.xml is written again
+    from the (fixed) properties and the archive rebuilt with fixed times.
+    """
+    from openpyxl.xml.functions import tostring  # only the spreadsheet writer needs openpyxl
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    workbook.properties.modified = date
+    core = tostring(workbook.properties.to_tree())
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        entries = [
+            (info.filename, core if info.filename == "docProps/core.xml" else archive.read(info))
+            for info in archive.infolist()
+        ]
+    return zip_bytes(entries)
+
+
+def xml_bytes(root: etree._Element) -> bytes:
+    """Return an XML document as every XML format writes it: declared, UTF-8, indented."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def schema_located(root: etree._Element, locations: str) -> etree._Element:
+    """Set ``xsi:schemaLocation`` (namespace and schema pairs) on ``root`` and return it."""
+    root.set(f"{{{XSI_NS}}}schemaLocation", locations)
+    return root
+
+
+def manifest(namespace: str, nsmap: dict, ident: str, locations: str,
+             schema: str, version: str) -> tuple[etree._Element, etree._Element]:
+    """Return an IMS content package's ``manifest`` and its ``metadata``, which names the schema and version.
+
+    ``nsmap`` is the document's namespaces (the package namespace as the
+    default, with ``xsi``); ``locations`` its schema locations. The caller
+    adds the rest of the metadata, the organizations and the resources.
+    """
+    root = schema_located(etree.Element(f"{{{namespace}}}manifest", nsmap=nsmap, identifier=ident), locations)
+    metadata = etree.SubElement(root, f"{{{namespace}}}metadata")
+    etree.SubElement(metadata, f"{{{namespace}}}schema").text = schema
+    etree.SubElement(metadata, f"{{{namespace}}}schemaversion").text = version
+    return root, metadata
+
+
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
@@ -52,3 +109,12 @@ def identifier(*parts: str) -> str:
     if name != raw and name.lstrip("_") != raw:
         name += "_" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:8]
     return name
+
+
+def neutral_identifier(prefix: str, key: str) -> str:
+    """Return ``prefix`` and a short hash of ``key``: stable, unique, and not readable as ``key``.
+
+    For identifiers an LMS may show where the key (a question id such as
+    "mark-living-hell") could name the answer.
+    """
+    return identifier(prefix, hashlib.sha1(key.encode("utf-8")).hexdigest()[:12])

@@ -39,7 +39,7 @@ from quizgen import model
 from quizgen.errors import Diagnostic, Location
 from quizgen.exporters import escape, wording
 from quizgen.printed import format_number
-from quizgen.scoring import Scoring, Word, passage_words, scoring_of, typed_numbers
+from quizgen.scoring import Scoring, Word, passage_words, scoring_of, typed_answers, typed_numbers
 
 if TYPE_CHECKING:
     from quizgen.exporters.base import Exporter
@@ -87,6 +87,9 @@ class Profile:
     #: Whether mark-the-words is carried as the passage's words to select (a hottext interaction);
     #: otherwise, unless converted, the passage is printed in the text (a flashcard).
     words: bool = False
+    #: Whether the format marks a typed answer by comparing it with the accepted ones (setting
+    #: case aside, not a final full stop): then each is listed as quizgen.scoring accepts it.
+    marks_typed: bool = True
     #: Whether students see an answer side after trying (a flashcard's back): an open question's
     #: rubric, model answer and explanation belong there; a teacher note never does.
     answer_side: bool = False
@@ -109,6 +112,14 @@ class ItemPlan:
     item: model.WorksheetItem
     #: How messages name it: "version A, question 3 (ib-single)".
     where: str
+    #: Its position, zero-padded to the version's length ("003" in a 154-question bank).
+    position: str
+    #: The identifier formats give it where an LMS may show it: worksheet name, version and
+    #: position ("unit3-A-03"); never the question id, which can name the answer
+    #: ("mark-living-hell"). The name keeps two worksheets' items apart where an LMS matches
+    #: identifiers across imports (Canvas's migration ids); the id itself stays in teachers'
+    #: fields (Moodle's ID number, GIFT's comment, package metadata) and the export report.
+    ident: str
     #: Whether this is the question's first appearance (its notes are given there, once).
     first: bool
     #: The excerpts as (numbered lines, citation) blocks, as the PDF prints them.
@@ -149,8 +160,10 @@ def plan_item(worksheet: model.Worksheet, version: model.Version, item: model.Wo
     if q.teacher_note:
         grader.append(f"Teacher note: {q.teacher_note}")
     excerpts = tuple(wording.excerpt_blocks(worksheet, item))
+    position = f"{item.number:0{max(2, len(str(len(version.items))))}d}"
     return ItemPlan(
-        version=version.letter, item=item, where=where, first=first, excerpts=excerpts,
+        version=version.letter, item=item, where=where, position=position,
+        ident=f"{worksheet.recipe.name}-{version.letter}-{position}", first=first, excerpts=excerpts,
         card=wording.card_text(worksheet, q), feedback=feedback, rubric=rubric,
         grader="\n\n".join(p for p in grader if p), scoring=scoring_of(q),
         tags=tuple(wording.question_tags(q)), forbidden=_forbidden(item, excerpts),
@@ -223,13 +236,13 @@ class Carried:
 
     @property
     def name(self) -> str:
-        """Return the name an LMS lists it by: number, id and the start of the stem as carried."""
+        """Return the name an LMS lists it by: position and the start of the stem as carried (never the id)."""
         # Drop characters XML cannot carry before collapsing spaces, so a dropped
         # control character never leaves a space at the end (importers trim names).
         stem = " ".join(escape.xml_text(self.stem).split())
         # Moodle strips tags from names, cutting "3 < 5" at the "<": a look-alike keeps the text.
         stem = stem.replace("<", "\u2039")
-        name = f"{self.plan.item.number:02d} {self.plan.question.id}: {stem}"
+        name = f"{self.plan.position} {stem}"
         return name if len(name) <= 80 else name[:79] + "\u2026"
 
     def amend(self, *notes: Note, **changes) -> Carried:
@@ -244,6 +257,8 @@ def carry(plan: ItemPlan, profile: Profile) -> Carried:
         return Carried(plan, q, q.stem, "", "", "", (left_out(f"left out: {profile.leaves_out[q.kind]}"),))
     notes: list[Note] = []
     carried, passage, words, shuffled = _kind(plan, profile, notes)
+    if isinstance(q, model.ShortAnswer) and profile.marks_typed:
+        carried = dataclasses.replace(carried, answers=tuple(typed_answers(carried.answers)))
     if isinstance(q, model.Numeric) and q.unit and (not profile.units or carried is not q):
         passage = f"Answer in {q.unit}."
         notes.append(adapted(f"numeric unit '{q.unit}' written in the question text ('{passage}'): the format "
@@ -353,6 +368,11 @@ class FormatPlan:
     def written(self) -> list[tuple[model.Version, list[Carried]]]:
         """Return each written version with the questions the format carries, in order."""
         return [(version, [c for c in carried if not c.left_out]) for version, carried in self.versions]
+
+    def title(self, version: model.Version, untitled: str = "") -> str:
+        """Return the title an LMS lists a version by: the worksheet's (else ``untitled``), "— Version A" with several."""
+        title = self.worksheet.recipe.title or untitled
+        return title if len(self.worksheet.versions) == 1 else f"{title} \u2014 Version {version.letter}"
 
     @property
     def errors(self) -> list[Diagnostic]:

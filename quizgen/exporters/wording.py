@@ -1,4 +1,4 @@
-"""The plain-text pieces every format prints alike: excerpts, cards, stems, feedback, rubrics, tags, names.
+"""The plain-text pieces every format prints alike: excerpts, cards, stems, feedback, rubrics, answers, tags.
 
 The export plan puts a question's text together from these, once, so two
 formats never disagree on what a citation, a card or a rubric looks like,
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from quizgen import model, printed
+from quizgen.printed import format_number, letter_of
 from quizgen.printed import select_note, select_stem  # noqa: F401  (the plan reads them here)
 
 if TYPE_CHECKING:
@@ -95,6 +96,43 @@ def rubric_text(question: model.OpenResponse) -> str:
     return "\n\n".join(parts)
 
 
+def answer_text(q: Question, rubric: str) -> str:
+    """Return the plain text of the answer, as a teacher would say it (an open question's: its ``rubric_text``)."""
+    if isinstance(q, (model.SingleChoice, model.MultipleResponse)):
+        return "\n".join(f"{letter_of(n)}. {c.text}" for n, c in enumerate(q.choices) if c.correct)
+    if isinstance(q, model.TrueFalse):
+        return "True" if q.answer else "False"
+    if isinstance(q, model.ShortAnswer):
+        return "\n".join(q.answers)
+    if isinstance(q, model.Numeric):
+        text = format_number(q.answer)
+        if q.tolerance:
+            text += f" (\u00b1{format_number(q.tolerance)})"
+        return text + (f" {q.unit}" if q.unit else "")
+    if isinstance(q, model.Matching):
+        return "\n".join(f"{p.left} \u2192 {p.right}" for p in q.pairs)
+    if isinstance(q, model.Ordering):
+        return "\n".join(f"{n}. {text}" for n, text in enumerate(q.items, start=1))
+    if isinstance(q, model.OpenResponse):
+        return rubric
+    if isinstance(q, model.MarkTheWords):
+        either = [f"(credit either way: {phrase})" for phrase in q.optional]
+        return "\n".join(list(q.answers) + either)
+    raise AssertionError(q.kind)  # pragma: no cover
+
+
+def verdict_text(worksheet: Worksheet, question: Question) -> str:
+    """Return one line per claim: its verdict and why."""
+    lines = []
+    for claim_id in question.claims:
+        claim = worksheet.claims.get(claim_id)
+        if claim is None:
+            continue
+        label = model.VERDICT_LABELS.get(claim.verdict, claim.verdict)
+        lines.append(f"Verdict on \u201c{claim.quote}\u201d: {label}. {claim.verdict_note}".rstrip())
+    return "\n".join(lines)
+
+
 def question_tags(question: Question) -> list[str]:
     """Return the tags of a question: skill, sub-skill, then techniques, without repeats."""
     tags: dict[str, None] = {}
@@ -102,18 +140,6 @@ def question_tags(question: Question) -> list[str]:
         if tag:
             tags.setdefault(tag, None)
     return list(tags)
-
-
-def skill_name(skill_id: str) -> str:
-    """Return the teacher-facing name of a skill id (the id itself if unknown)."""
-    skill = model.SKILLS_BY_ID.get(skill_id)
-    return skill.name if skill else skill_id
-
-
-def subskill_name(code: str) -> str:
-    """Return 'A2 Loaded language' for a sub-skill code (the code itself if unknown)."""
-    sub = model.SUBSKILLS.get(code)
-    return f"{code} {sub[1].name}" if sub else code
 
 
 def skills_in_order(items) -> list[str]:

@@ -22,6 +22,7 @@ from quizgen import model, scoring
 from quizgen.marking.answers import Submission
 from quizgen.marking.build import Build
 from quizgen.marking.rubric_sheet import same_answer
+from quizgen.printed import skill_name, subskill_name  # noqa: F401  (report and tables import them from here)
 
 #: Facility outside this range flags an item (too hard, too easy).
 FACILITY_RANGE = (0.2, 0.95)
@@ -278,18 +279,6 @@ def disagreements(students: list[StudentResult]) -> list[Disagreement]:
                                         a.position["question"], a.given, ours * a.score.maximum,
                                         a.lms * a.score.maximum, a.score.maximum))
     return out
-
-
-def skill_name(skill: str) -> str:
-    """Return a skill's name ("Check dates"), or its id when it is not one of the three."""
-    found = model.SKILLS_BY_ID.get(skill)
-    return found.name if found else skill
-
-
-def subskill_name(code: str) -> str:
-    """Return a sub-skill's code and name ("B1 Calendar conversion")."""
-    found = model.SUBSKILLS.get(code)
-    return f"{code} {found[1].name}" if found else code
 
 
 def subskill_description(code: str) -> str:

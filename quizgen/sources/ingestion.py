@@ -91,18 +91,7 @@ def ingest(
                          date_notes=date_notes, notes=notes))
     if len(raw) > MAX_RAW_BYTES:
         raise _fail(display, f"file is {len(raw):,} bytes; the limit is {MAX_RAW_BYTES:,}")
-    lines, html_chrome, html_title = _raw_lines(raw, filename)
-    removed, blocks, facts = _find_chrome(lines, language)
-    facts.html_title = html_title
-    repairs = _chrome_repairs(html_chrome, blocks)
-    kept = [r for i, r in enumerate(lines) if i not in removed and not is_blank(r.text)]
-    if not kept:
-        raise _fail(display, "no article text left once the site chrome and blank lines are removed")
-    _refuse_hidden_characters(kept, raw, filename)
-    repairs += _blank_line_repairs([r for i, r in enumerate(lines) if i not in removed and is_blank(r.text)])
-    cleaned, text_repairs = _paragraphs([_clean_line(r) for r in kept])
-    repairs = sorted(repairs + text_repairs,
-                     key=lambda r: (r.line is not None, r.line or 0, RULE_ORDER[r.rule], r.raw_lines))
+    cleaned, repairs, facts = _clean(raw, filename, language)
     source = Source(
         id=source_id, outlet=outlet, publisher=publisher, kind=kind, language=language, notes=notes,
         title=title if title is not None else (facts.page_title or facts.html_title or _first_heading(cleaned)),
@@ -112,6 +101,23 @@ def ingest(
         lines=tuple(cleaned), repairs=tuple(repairs),
     )
     return source, render_text(source.lines)
+
+
+def _clean(raw: bytes, filename: str, language: str) -> tuple[list[str], list[Repair], PageFacts]:
+    """Return the article's cleaned lines, every repair made (in line order) and what the page chrome said."""
+    lines, html_chrome, html_title = _raw_lines(raw, filename)
+    removed, blocks, facts = _find_chrome(lines, language)
+    facts.html_title = html_title
+    repairs = _chrome_repairs(html_chrome, blocks)
+    kept = [r for i, r in enumerate(lines) if i not in removed and not is_blank(r.text)]
+    if not kept:
+        raise _fail(filename, "no article text left once the site chrome and blank lines are removed")
+    _refuse_hidden_characters(kept, raw, filename)
+    repairs += _blank_line_repairs([r for i, r in enumerate(lines) if i not in removed and is_blank(r.text)])
+    cleaned, text_repairs = _paragraphs([_clean_line(r) for r in kept])
+    repairs = sorted(repairs + text_repairs,
+                     key=lambda r: (r.line is not None, r.line or 0, RULE_ORDER[r.rule], r.raw_lines))
+    return cleaned, repairs, facts
 
 
 #: Metadata that may run over several lines; every other field is one line.

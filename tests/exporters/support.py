@@ -165,3 +165,39 @@ def passage_words(text: str, optional=()) -> list[str]:
     for phrase in optional:
         text = text.replace(phrase, " ", 1)
     return [w for w in (expected_text(w) for w in re.findall(r"\w[\w'’\-]*", text)) if w]
+
+
+def place(worksheet, version, question) -> str:
+    """Return how exports identify ``question`` where students may look: worksheet, version, position ("lib-A-03").
+
+    Written here, not taken from the exporters: the position is zero-padded to
+    the version's length (two digits at least), and the question id never appears.
+    """
+    width = max(2, len(str(len(version.items))))
+    number = next(i.number for i in version.items if i.question.id == question.id)
+    return f"{worksheet.recipe.name}-{version.letter}-{number:0{width}d}"
+
+
+def listed_name(worksheet, version, carried) -> str:
+    """Return the name an LMS lists a carried question by: its position, then the start of its stem."""
+    return place(worksheet, version, carried.plan.question).rsplit("-", 1)[1] + " "
+
+
+def listed(answers) -> list[str]:
+    """Return accepted short answers as the formats that mark typed text list them.
+
+    quizgen sets a final full stop aside; those formats only set case aside,
+    so each answer comes with the stop added (or taken away), after the
+    answers as written, nothing twice (case aside). Written here from the rule
+    in docs/scoring.md, not taken from the exporters.
+    """
+    out: list[str] = []
+    for answer in [*answers, *[_toggle_stop(a) for a in answers]]:
+        if answer.strip(". ") and answer.casefold() not in {a.casefold() for a in out}:
+            out.append(answer)
+    return out
+
+
+def _toggle_stop(answer: str) -> str:
+    text = answer.rstrip()
+    return text.rstrip(".").rstrip() if text.endswith(".") else text + "."

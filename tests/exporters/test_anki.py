@@ -21,6 +21,7 @@ from pathlib import Path
 
 import genanki
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 
 from quizgen import model as m
@@ -249,7 +250,7 @@ def test_nothing_is_adapted_but_the_unit(worksheet_all_kinds):
     assert AnkiExporter.question_kinds == frozenset(m.QUESTION_KINDS)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(extra=hostile_text())
 def test_hostile_text_survives(extra):
     worksheet = worksheet_all_kinds(extra)

@@ -7,15 +7,18 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from quizgen import model as m
 from quizgen.exporters import get_exporter
-from quizgen.exporters.canvas_qti import CANVAS_TYPE, QTI_NS, item_identifier, item_title, quiz_identifier
+from quizgen.exporters.canvas_qti import CANVAS_TYPE, QTI_NS, quiz_identifier
 
 from .sample import worksheet_all_kinds
 from .support import (
+    listed_name,
+    place,
     assert_carries,
     body_must_carry,
     expected_text,
@@ -74,14 +77,14 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
         assert Decimal(meta.findtext("{*}points_possible")) == version.points
         doc = etree.fromstring(files[f"{quiz_id}/{quiz_id}.xml"])
         items = doc.findall(".//q:item", NS)
-        assert [i.get("ident") for i in items] == [item_identifier(version, it.question) for it in version.items]
+        assert [i.get("ident") for i in items] == [place(ws, version, it.question) for it in version.items]
         for el, c in zip(items, carried):
             q, original = c.question, c.plan.question
             fields = {f.findtext("q:fieldlabel", namespaces=NS): f.findtext("q:fieldentry", namespaces=NS)
                       for f in el.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
             assert fields["question_type"] == CANVAS_TYPE[q.kind]
             assert Decimal(fields["points_possible"]) == q.points
-            assert el.get("title") == expected_text(item_title(c))
+            assert el.get("title") == expected_text(c.name) and c.name.startswith(listed_name(ws, version, c))
             assert mattext(el.find("q:presentation", NS)) == expected_text(c.text)
             feedback = {f.get("ident"): mattext(f.find("q:flow_mat", NS)) for f in el.findall("q:itemfeedback", NS)}
             assert feedback.get("general_fb", "") == expected_text(c.feedback)
@@ -192,7 +195,7 @@ def test_zip_is_deterministic_with_fixed_timestamps(worksheet_all_kinds):
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_text())
 def test_hostile_text_round_trips(text):
     ws = worksheet_all_kinds(text)

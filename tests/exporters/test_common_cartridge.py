@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from lxml import etree, isoschematron
 
@@ -32,7 +33,9 @@ from quizgen.printed import format_number
 
 from .conftest import schemas_path
 from .sample import worksheet_all_kinds
-from .support import expected_text, grader_only, hostile_text, html_to_text, long_text, passage_words, plan_of
+from .support import (
+    expected_text, grader_only, hostile_text, html_to_text, listed, listed_name, long_text, passage_words, place, plan_of,
+)
 
 QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -191,13 +194,13 @@ def moodle_read(doc: etree._Element) -> list[dict]:
 
 def expected_items(worksheet: m.Worksheet, version: m.Version) -> list[dict]:
     """Return, per CC item, what the reader should find for this version (texts as the plan put them)."""
-    several = len(worksheet.versions) > 1
     planned = dict(plan_of("cc", worksheet).written())[version]
     out = []
     for c in planned:
         q = c.plan.question
-        ident = f"{q.id}_{version.letter}" if several else q.id
-        base = {"ident": ident, "name": q.id, "text": expected_text(c.text), "grade": q.points}
+        ident, name = place(worksheet, version, q), expected_text(c.name)
+        assert name.startswith(listed_name(worksheet, version, c)) and q.id not in name
+        base = {"ident": ident, "name": name, "text": expected_text(c.text), "grade": q.points}
         if isinstance(q, m.SingleChoice):
             kind = "cc.multiple_choice.v0p1" if len(q.choices) >= 3 else "cc.multiple_response.v0p1"
             out.append(base | {"type": kind, "choices": [(ch.text, ch.correct, ch.feedback) for ch in q.choices]})
@@ -208,7 +211,7 @@ def expected_items(worksheet: m.Worksheet, version: m.Version) -> list[dict]:
             out.append(base | {"type": "cc.true_false.v0p1",
                                "choices": [("True", q.answer, ""), ("False", not q.answer, "")]})
         elif isinstance(q, m.ShortAnswer):
-            out.append(base | {"type": "cc.fib.v0p1", "answers": list(q.answers)})
+            out.append(base | {"type": "cc.fib.v0p1", "answers": listed(q.answers)})
         elif isinstance(q, m.Numeric):
             if q.unit:
                 assert expected_text(f"Answer in {q.unit}.") in base["text"]
@@ -225,7 +228,7 @@ def expected_items(worksheet: m.Worksheet, version: m.Version) -> list[dict]:
                 rights = list(q.items)
             for k, (prompt, right) in enumerate(zip(prompts, rights), start=1):
                 out.append({
-                    "ident": f"{ident}_{k}", "name": f"{q.id} ({k}/{len(prompts)})",
+                    "ident": f"{ident}_{k}", "name": f"{name} ({k}/{len(prompts)})",
                     "text": expected_text(question_text(c.plan, c.stem, prompt)),
                     "grade": None, "type": "cc.multiple_choice.v0p1",
                     "choices": [(o, o == right, "") for o in c.plan.item.shuffled],
@@ -257,7 +260,7 @@ def compare(worksheet: m.Worksheet, data: bytes) -> None:
             assert html_to_text(got["text"]) == want["text"], where
             if want["grade"] is not None:
                 assert got["grade"] == want["grade"], where
-            q = next(i.question for i in version.items if got["name"].split(" ")[0] == i.question.id)
+            q = next(i.question for i in version.items if got["ident"].split("_")[0] == place(worksheet, version, i.question))
             if not isinstance(q, m.OpenResponse):  # an essay's explanation is for graders: left out
                 assert html_to_text(got["feedback"]).startswith(expected_text(q.explanation)), where
             if "choices" in want:
@@ -330,20 +333,24 @@ def test_reads_back_question_by_question(worksheet_all_kinds):
 
 def test_skill_and_points_are_carried(worksheet_all_kinds):
     _manifest, assessments = open_cartridge(export(worksheet_all_kinds))
-    read = {r["ident"]: r for r in moodle_read(next(iter(assessments.values())))}
-    assert read["ib-single_A"]["category"] == "Identify bias/A2 Loaded language"
-    assert "Techniques: glittering-generality, name-calling" in html_to_text(read["ib-single_A"]["feedback"])
-    assert read["co-open_A"]["grade"] == 4
-    assert read["co-open_A"]["category"] == "Corroborate/C4 Weigh disagreeing sources"
+    version = worksheet_all_kinds.versions[0]
+    by_id = {r["ident"]: r for r in moodle_read(next(iter(assessments.values())))}
+    read = {i.question.id: by_id[place(worksheet_all_kinds, version, i.question)] for i in version.items
+            if place(worksheet_all_kinds, version, i.question) in by_id}
+    assert read["ib-single"]["category"] == "Identify bias/A2 Loaded language"
+    assert "Techniques: glittering-generality, name-calling" in html_to_text(read["ib-single"]["feedback"])
+    assert read["co-open"]["grade"] == 4
+    assert read["co-open"]["category"] == "Corroborate/C4 Weigh disagreeing sources"
     # An open question's explanation and outside source say what a good answer says: graders only, so not here.
-    assert html_to_text(read["co-open_A"]["feedback"]) == "Skill: Corroborate, C4 Weigh disagreeing sources"
+    assert html_to_text(read["co-open"]["feedback"]) == "Skill: Corroborate, C4 Weigh disagreeing sources"
 
 
 def test_parametric_versions_keep_their_own_numbers(worksheet_all_kinds):
     _manifest, assessments = open_cartridge(export(worksheet_all_kinds))
     a, b = (moodle_read(doc) for doc in assessments.values())
-    answers = {r["ident"]: r["answers"] for r in a + b if r["name"] == "dc-juche"}
-    assert answers == {"dc-juche_A": ["1945"], "dc-juche_B": ["1948"]}
+    idents = {place(worksheet_all_kinds, v, i.question) for v in worksheet_all_kinds.versions for i in v.items if i.question.id == "dc-juche"}
+    answers = {r["ident"].rsplit("-", 2)[1]: r["answers"] for r in a + b if r["ident"] in idents}
+    assert answers == {"A": ["1945"], "B": ["1948"]}  # two items: each version keeps its own number
 
 
 def test_every_adaptation_is_reported_once(worksheet_all_kinds):
@@ -391,7 +398,7 @@ def test_single_choice_with_two_choices_is_adapted(choices, profile, idents, rep
     validate_cartridge(data)
     _manifest, assessments = open_cartridge(data)
     (read,) = moodle_read(next(iter(assessments.values())))
-    assert read["type"] == profile and read["ident"] == "q1"
+    assert read["type"] == profile and read["ident"] == f"{worksheet.recipe.name}-A-01"
     assert [c["ident"] for c in read["choices"]] == idents
     assert [c["correct"] for c in read["choices"]] == [c.correct for c in choices]
     messages = " ".join(d.message for d in CommonCartridgeExporter().check(worksheet))
@@ -451,7 +458,7 @@ def test_export_is_deterministic(worksheet_all_kinds):
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(extra=hostile_text())
 def test_hostile_text_survives(extra):
     worksheet = worksheet_all_kinds(extra)
@@ -459,7 +466,7 @@ def test_hostile_text_survives(extra):
     compare(worksheet, data)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(extra=hostile_text())
 def test_hostile_text_stays_valid_against_the_schemas(schemas_dir, extra):
     validate_cartridge(export(worksheet_all_kinds(extra)))

@@ -7,10 +7,12 @@ import io
 import zipfile
 
 import openpyxl
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 
 from quizgen import model as m
-from quizgen.exporters.kahoot import HEADERS, KahootExporter, kahoot_length
+from quizgen.exporters.kahoot import KahootExporter, kahoot_length
+from quizgen.exporters.kahoot_template import HEADERS
 
 from .sample import worksheet_all_kinds
 from .support import expected_text, hostile_text
@@ -163,7 +165,7 @@ def test_byte_identical_with_fixed_dates(worksheet_all_kinds):
     assert props.creator == "quizgen"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(extra=hostile_text(max_size=12))
 def test_hostile_text_survives(extra):
     worksheet = worksheet_all_kinds(extra)

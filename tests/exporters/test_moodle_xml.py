@@ -7,13 +7,15 @@ import re
 from decimal import Decimal
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from quizgen import model as m
+from quizgen import printed
 from quizgen.exporters import escape as esc
 from quizgen.exporters import get_exporter, wording
-from quizgen.exporters.moodle_xml import MOODLE_FRACTIONS, moodle_fraction
+from quizgen.exporters.moodle import MOODLE_FRACTIONS, moodle_fraction
 
 from .sample import worksheet_all_kinds
 from .support import (
@@ -66,7 +68,7 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
         for c in carried:
             q, original = c.question, c.plan.question
             version_part = [f"Version {version.letter}"] if len(ws.versions) > 1 else []
-            cat = esc.moodle_category([ws.recipe.title, *version_part, wording.skill_name(q.skill)])
+            cat = esc.moodle_category([ws.recipe.title, *version_part, printed.skill_name(q.skill)])
             found = [el for el in categories[cat] if el.findtext("idnumber") == q.id]
             assert len(found) == 1, (cat, q.id)
             el = found[0]
@@ -176,7 +178,7 @@ def test_fractions_come_from_moodles_list(share, fraction):
 
 
 def test_multiple_response_wrong_choices_cost_one_share():
-    from quizgen.exporters.moodle_xml import choice_fractions
+    from quizgen.exporters.moodle import choice_fractions
 
     ws = worksheet_all_kinds()
     (multi,) = [c for _, cs in plan_of("moodle-xml", ws).written()[:1] for c in cs if c.question.id == "ib-multi"]
@@ -193,7 +195,7 @@ def test_forbidden_characters_are_dropped_and_reported():
     assert any("U+0000, U+000B" in d.format() for d in EXPORTER.check(ws))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_text())
 def test_hostile_text_round_trips(text):
     ws = worksheet_all_kinds(text)

@@ -13,7 +13,12 @@ with). Then, for every question of the bank:
 * no explanation is in what a student sees while answering;
 * no accepted short answer and no numeric answer is in it, unless the
   printed worksheet shows it too (a stem or an excerpt may quote it);
-* every word to mark is its own one-word choice: no phrase stands out.
+* every word to mark is its own one-word choice: no phrase stands out;
+* the question id is nowhere a student looks (names, titles, item
+  identifiers, file names in a package): an id such as
+  "broq-mark-living-hell" names the answer. The readers find a question by
+  its version and position ("bank-A-003"), or by a field only teachers see
+  (Moodle's ID number, GIFT's comment, Brightspace's ID row).
 
 Anki is the one exception, on purpose: a deck is for students to study
 from, and the back of a card is the answer side (docs/lms/anki.md); its
@@ -49,6 +54,12 @@ MIN_TEXT = 12
 @pytest.fixture(scope="module")
 def bank_sheet() -> m.Worksheet:
     return whole_bank(load_bank(paths.bank_dir()), 7)
+
+
+@pytest.fixture(scope="module")
+def exported(bank_sheet) -> dict[str, bytes]:
+    """Return each format's file of the whole bank, made once for the module's tests."""
+    return {fmt: get_exporter(fmt).export(bank_sheet) for fmt in names()}
 
 
 class Seen:
@@ -115,27 +126,32 @@ def _qti12_items(data: bytes):
                 yield from etree.fromstring(archive.read(name)).iter("{*}item")
 
 
-def read_qti12(data: bytes, seen: Seen, qid_of) -> None:
-    """Canvas and Common Cartridge: the presentation is shown; item feedback (solutions included) comes after."""
+def read_qti12(data: bytes, seen: Seen, by_position: dict[str, str]) -> None:
+    """Canvas and Common Cartridge: the presentation is shown; item feedback (solutions included) comes after.
+
+    An item's ident (and its choices') and title are counted as shown: some players list them.
+    """
     for item in _qti12_items(data):
-        qid = qid_of(item)
+        qid = by_position[item.get("ident").split("_")[0]]
         presentation = item.find("{*}presentation")
-        seen.show(qid, item.get("title"), *[t.text for t in presentation.iter("{*}mattext")])
+        seen.show(qid, item.get("ident"), item.get("title"), *[t.text for t in presentation.iter("{*}mattext")])
+        seen.show(qid, *[label.get("ident") for label in presentation.iter("{*}response_label")])
         labels = presentation.findall(".//{*}response_label")
         if labels:
             seen.words.setdefault(qid, []).extend(plain(t.text or "") for lb in labels for t in lb.iter("{*}mattext"))
         seen.later(qid, *[t.text for f in item.findall("{*}itemfeedback") for t in f.iter("{*}mattext")])
 
 
-def read_qti21(data: bytes, seen: Seen) -> None:
+def read_qti21(data: bytes, seen: Seen, by_position: dict[str, str]) -> None:
+    """The item's file name, identifier and title count as shown: players list them to candidates."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in (n for n in archive.namelist() if n.startswith("items/")):
             root = etree.fromstring(archive.read(name))
-            qid = root.get("identifier").split("-", 1)[1]
+            qid = by_position[root.get("identifier")]
             body = root.find("{*}itemBody")
             for scorer in body.findall("{*}rubricBlock[@view='scorer']"):
                 body.remove(scorer)  # players show it to scorers only
-            seen.show(qid, root.get("title"), " ".join(body.itertext()))
+            seen.show(qid, name, root.get("identifier"), root.get("title"), " ".join(body.itertext()))
             hot = body.findall(".//{*}hottext")
             if hot:
                 seen.words[qid] = [h.text for h in hot]
@@ -160,7 +176,7 @@ def read_brightspace(data: bytes, seen: Seen) -> None:
     for row in csv.reader(io.StringIO(data[3:].decode("utf-8"), newline="")):
         name = row[0]
         if name == "ID":
-            qid = row[1]
+            qid = row[1]  # the library's id for instructors, not shown to learners
         elif name in ("Title", "QuestionText", "Item", "Choice", "Match"):
             seen.show(qid, row[1] if name != "Choice" and name != "Match" else row[2])
         elif name == "Option":
@@ -190,6 +206,16 @@ def read_anki(data: bytes, seen: Seen, backs: dict[str, str]) -> None:
         db.close()
 
 
+def positions(sheet: m.Worksheet) -> dict[str, str]:
+    """Return each question's id by the neutral name of its place: worksheet name, version letter, zero-padded position."""
+    out = {}
+    for version in sheet.versions:
+        width = max(2, len(str(len(version.items))))
+        out.update({f"{sheet.recipe.name}-{version.letter}-{item.number:0{width}d}": item.question.id
+                    for item in version.items})
+    return out
+
+
 def read(fmt: str, data: bytes, sheet: m.Worksheet, tmp_path) -> tuple[Seen, dict[str, str]]:
     seen, backs = Seen(), {}
     ids = [item.question.id for item in sheet.versions[0].items]
@@ -197,12 +223,10 @@ def read(fmt: str, data: bytes, sheet: m.Worksheet, tmp_path) -> tuple[Seen, dic
         read_moodle_xml(data, seen)
     elif fmt == "gift":
         read_gift(data, seen, tmp_path)
-    elif fmt == "canvas-qti":
-        read_qti12(data, seen, lambda item: item.get("ident").split("-", 1)[1])
-    elif fmt == "cc":
-        read_qti12(data, seen, lambda item: item.get("title").split(" ")[0])
+    elif fmt in ("canvas-qti", "cc"):
+        read_qti12(data, seen, positions(sheet))
     elif fmt == "qti21":
-        read_qti21(data, seen)
+        read_qti21(data, seen, positions(sheet))
     elif fmt == "blackboard":
         read_blackboard(data, seen, ids)
     elif fmt == "brightspace":
@@ -236,10 +260,11 @@ def paper_text(item: m.WorksheetItem, sheet: m.Worksheet) -> str:
 def leaks(item: m.WorksheetItem, sheet: m.Worksheet, seen: Seen, backs: dict[str, str]) -> list[str]:
     """Return what a student could read of the answer before the teacher marks it."""
     q = item.question
-    # The question's id names it in an LMS (and "naeq-name-emotion" is not the answer "emotion").
-    answering = " ".join(seen.answering.get(q.id, [])).replace(q.id, " ")
+    answering = " ".join(seen.answering.get(q.id, []))
     everything = answering + " " + " ".join(seen.after.get(q.id, []))
     found = []
+    if re.search(r"(?<![^\W_])" + re.escape(q.id) + r"(?![^\W_])", everything):  # "items/A-<id>.xml" too
+        found.append(f"question id {q.id!r} shown (it can name the answer)")
     for text in grader_only(q):
         if len(text) >= MIN_TEXT and squash(text) in everything:
             found.append(f"grader-only text shown: {text[:50]!r}")
@@ -264,8 +289,8 @@ def leaks(item: m.WorksheetItem, sheet: m.Worksheet, seen: Seen, backs: dict[str
 
 
 @pytest.mark.parametrize("fmt", names())
-def test_no_format_gives_an_answer_away(fmt, bank_sheet, tmp_path):
-    data = get_exporter(fmt).export(bank_sheet)
+def test_no_format_gives_an_answer_away(fmt, bank_sheet, exported, tmp_path):
+    data = exported[fmt]
     seen, backs = read(fmt, data, bank_sheet, tmp_path)
     assert seen.answering, f"the {fmt} reader found nothing: it would hide a leak"
     problems = {}
@@ -289,24 +314,27 @@ def test_the_check_catches_a_leak(bank_sheet, tmp_path):
     seen.words[mark.question.id] = ["The", "living hell"]
     assert leaks(item, bank_sheet, seen, {}) and leaks(short, bank_sheet, seen, {}) and leaks(mark, bank_sheet, seen, {})
     assert not leaks(item, bank_sheet, Seen(), {})
+    named = Seen()
+    named.show(mark.question.id, f"items/A-{mark.question.id}.xml")
+    assert leaks(mark, bank_sheet, named, {}) == [f"question id {mark.question.id!r} shown (it can name the answer)"]
 
 
-def test_the_readers_see_every_question(bank_sheet, tmp_path):
+def test_the_readers_see_every_question(bank_sheet, exported, tmp_path):
     """Each reader finds the questions its format carries, so a silent reader cannot pass the leak test."""
     ids = {i.question.id for i in bank_sheet.versions[0].items}
     for fmt in names():
-        data = get_exporter(fmt).export(bank_sheet)
+        data = exported[fmt]
         seen, _ = read(fmt, data, bank_sheet, tmp_path)
         carried = {d.subject.rsplit("(", 1)[1][:-1] for d in get_exporter(fmt).check(bank_sheet) if d.severity == "left-out"}
         assert set(seen.answering) == ids - carried, fmt
 
 
-def test_mark_the_words_keeps_the_passage_punctuated(bank_sheet):
+def test_mark_the_words_keeps_the_passage_punctuated(bank_sheet, exported):
     """The passage students read keeps its punctuation in every format that prints it."""
     marks = [i.question for i in bank_sheet.versions[0].items if isinstance(i.question, m.MarkTheWords)]
     assert marks
     for fmt in ("moodle-xml", "canvas-qti", "cc", "blackboard", "brightspace", "qti21"):
-        text = plain(_all_text(get_exporter(fmt).export(bank_sheet)))
+        text = plain(_all_text(exported[fmt]))
         for q in marks:
             assert squash(q.passage) in text, (fmt, q.id)
 
@@ -317,3 +345,14 @@ def _all_text(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return "\n".join(archive.read(n).decode("utf-8", errors="ignore") for n in archive.namelist())
 
+
+
+def test_no_file_in_a_package_is_named_after_a_question(bank_sheet, exported):
+    """Zip-based formats (QTI 2.1, Canvas, Common Cartridge, Anki, Kahoot) name their files by position, never by id."""
+    ids = {i.question.id for i in bank_sheet.versions[0].items}
+    zipped = {fmt: data for fmt, data in exported.items() if data[:2] == b"PK"}
+    assert {"qti21", "canvas-qti", "cc", "anki", "kahoot"} <= set(zipped)
+    for fmt, data in zipped.items():
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            named = [(n, qid) for n in archive.namelist() for qid in ids if re.search(rf"(?<![^\W_]){re.escape(qid)}(?![^\W_])", n)]
+        assert named == [], fmt

@@ -5,16 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from quizgen import model as m
 from quizgen.exporters import get_exporter, wording
-from quizgen.exporters.qti21 import QTI_NS, assessment_test_identifier, item_identifier
+from quizgen.exporters.qti21 import QTI_NS, assessment_test_identifier
 
 from .qti_eval import Item
 from .sample import worksheet_all_kinds
 from .support import (
+    listed_name,
+    place,
     assert_carries,
     expected_text,
     grader_only,
@@ -111,7 +114,7 @@ def test_every_key_scores_full_marks(worksheet_all_kinds):
     for version in worksheet_all_kinds.versions:
         for witem in version.items:
             q = witem.question
-            item = Item(files[f"items/{item_identifier(version, q)}.xml"], templates)
+            item = Item(files[f"items/{place(worksheet_all_kinds, version, q)}.xml"], templates)
             if isinstance(q, m.OpenResponse):
                 assert item.root.find("q:responseProcessing", NS) is None  # scored by a person
                 continue
@@ -126,7 +129,7 @@ def test_wrong_and_partial_answers_score_less(worksheet_all_kinds):
     templates = None
     files = unzip(EXPORTER.export(worksheet_all_kinds))
     version = worksheet_all_kinds.versions[0]
-    get = lambda qid: Item(files[f"items/{item_identifier(version, next(i.question for i in version.items if i.question.id == qid))}.xml"], templates)  # noqa: E731
+    get = lambda qid: Item(files[f"items/{place(worksheet_all_kinds, version, next(i.question for i in version.items if i.question.id == qid))}.xml"], templates)  # noqa: E731
     single = get("ib-single")
     assert single.score("choice2")["SCORE"] == 0
     multi = get("ib-multi")  # right: 1, 2, 4 of 5; points 2
@@ -161,13 +164,13 @@ def compare(ws: m.Worksheet, data: bytes) -> int:
     for version, carried in plan_of("qti21", ws).written():
         test = etree.fromstring(files[f"tests/{assessment_test_identifier(ws, version)}.xml"])
         refs = [r.get("identifier") for r in test.iter(f"{{{QTI_NS}}}assessmentItemRef")]
-        assert refs == [item_identifier(version, i.question) for i in version.items]
+        assert refs == [place(ws, version, i.question) for i in version.items]
         for c in carried:
             q = c.question
-            href = f"items/{item_identifier(version, q)}.xml"
+            href = f"items/{place(ws, version, q)}.xml"
             el = etree.fromstring(files[href])
             assert meta[href] == (q.id, wording.question_tags(q))
-            assert el.get("title") == expected_text(c.name)
+            assert el.get("title") == expected_text(c.name) and c.name.startswith(listed_name(ws, version, c))
             assert body_text(el) == expected_text(c.text)
             general = el.find("q:modalFeedback[@identifier='general']", NS)
             assert (text_of(general) if general is not None else "") == expected_text(c.feedback)
@@ -230,14 +233,14 @@ def test_nothing_to_adapt(worksheet_all_kinds):
     assert EXPORTER.question_kinds == frozenset(m.QUESTION_KINDS)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hostile_text())
 def test_hostile_text_round_trips(text):
     ws = worksheet_all_kinds(text)
     compare(ws, EXPORTER.export(ws))
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(hostile_text())
 def test_hostile_text_stays_valid_and_keys_still_score(schemas, text):
     qti, cp, templates = schemas
@@ -270,7 +273,7 @@ def test_evaluator_runs_the_standard_templates(worksheet_all_kinds, schemas):
     version = worksheet_all_kinds.versions[0]
     for qid, template, expected in (("ib-single", "match_correct", 1), ("ib-multi", "map_response", 2)):
         q = next(i.question for i in version.items if i.question.id == qid)
-        root = etree.fromstring(files[f"items/{item_identifier(version, q)}.xml"])
+        root = etree.fromstring(files[f"items/{place(worksheet_all_kinds, version, q)}.xml"])
         rp = root.find("q:responseProcessing", NS)
         for child in list(rp):
             rp.remove(child)
@@ -290,7 +293,7 @@ def test_the_scoring_is_quizgen_scorings(worksheet_all_kinds):
         q = witem.question
         if not isinstance(q, (m.MultipleResponse, m.MarkTheWords, m.Matching)):
             continue
-        item = Item(files[f"items/{item_identifier(version, q)}.xml"])
+        item = Item(files[f"items/{place(worksheet_all_kinds, version, q)}.xml"])
         parts = scoring_of(q).parts
         mapping = item.declarations["RESPONSE"].find("q:mapping", NS)
         keys = [e.get("mapKey") for e in mapping.findall("q:mapEntry", NS)]

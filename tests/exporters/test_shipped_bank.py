@@ -29,6 +29,7 @@ from . import (
     test_qti21,
 )
 from .qti_eval import Item
+from .support import place
 from .test_canvas_qti import qti_dtd  # noqa: F401  (fixtures shared with the sample's tests)
 from .test_qti21 import schemas  # noqa: F401
 
@@ -76,8 +77,6 @@ def test_common_cartridge_valid_with_schematron(bank_sheet, schemas_dir):
 
 
 def test_qti21_valid_and_every_key_scores_full_marks(bank_sheet, schemas):
-    from quizgen.exporters.qti21 import item_identifier
-
     qti, cp, _ = schemas
     files = test_qti21.unzip(get_exporter("qti21").export(bank_sheet))
     assert cp.validate(etree.fromstring(files["imsmanifest.xml"])), cp.error_log
@@ -89,7 +88,7 @@ def test_qti21_valid_and_every_key_scores_full_marks(bank_sheet, schemas):
         q = witem.question
         if isinstance(q, m.OpenResponse):
             continue
-        item = Item(files[f"items/{item_identifier(version, q)}.xml"], None)
+        item = Item(files[f"items/{place(bank_sheet, version, q)}.xml"], None)
         outcomes = item.score(item.key())
         assert outcomes["SCORE"] == outcomes["MAXSCORE"] == q.points, q.id
 
