@@ -198,3 +198,13 @@ def test_installed_quizgen_run_from_the_clone_reads_the_clones_bank(installed, t
     assert "(Edited in the clone)" not in untouched.stdout  # elsewhere: the installed copy
     help_text = "".join(run_installed(installed, clone, "--help").stdout.split())
     assert "".join(f"Here: the workspace {clone}, whose bank is {clone / 'banks'}.".split()) in help_text
+
+
+def test_installed_export_writes_every_format(installed, tmp_path):
+    # Some writers read shipped files (Anki's card stylesheet, under templates/): the installed copy must find them.
+    formats = ("moodle-xml", "gift", "canvas-qti", "qti21", "cc", "blackboard", "brightspace", "kahoot", "anki")
+    result = run_installed(installed, tmp_path, "export", "--formats", ",".join(formats))
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = sorted(p.name for p in (tmp_path / "output").iterdir())
+    for name in formats:
+        assert any(f.startswith(f"bank-{name}.") for f in written), (name, written)

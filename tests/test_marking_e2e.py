@@ -24,7 +24,7 @@ import pytest
 import marking_routes as routes
 from quizgen import model, paths
 from quizgen.cli import main
-from quizgen.marking.results import skill_name
+from quizgen.printed import skill_name
 
 # End to end: 30 versions, 40 students, every route back (pytest -m 'not slow' leaves them out).
 pytestmark = pytest.mark.slow

@@ -340,6 +340,6 @@ def test_the_charts_say_what_waits_for_the_rubric_sheet(built):
 
 
 def skill_name_of(position: dict) -> str:
-    from quizgen.marking.results import skill_name
+    from quizgen.printed import skill_name
 
     return skill_name(position["skill"])

@@ -20,10 +20,9 @@ from quizgen.marking.results import (
     StudentResult,
     by_skill,
     histogram,
-    skill_name,
     subskill_description,
-    subskill_name,
 )
+from quizgen.printed import skill_name, subskill_name
 from quizgen.marking.rubric_sheet import points_text
 
 STYLESHEET = "reports/report.css"

@@ -22,7 +22,6 @@ from quizgen import model, scoring
 from quizgen.marking.answers import Submission
 from quizgen.marking.build import Build
 from quizgen.marking.rubric_sheet import same_answer
-from quizgen.printed import skill_name, subskill_name  # noqa: F401  (report and tables import them from here)
 
 #: Facility outside this range flags an item (too hard, too easy).
 FACILITY_RANGE = (0.2, 0.95)

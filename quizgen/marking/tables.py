@@ -33,7 +33,8 @@ from fractions import Fraction
 
 from quizgen import scoring
 from quizgen.exporters.escape import spreadsheet_cell
-from quizgen.marking.results import Answer, ClassResults, StudentResult, in_words, skill_name
+from quizgen.marking.results import Answer, ClassResults, StudentResult, in_words
+from quizgen.printed import skill_name
 
 TO_MARK = "to mark"
 
