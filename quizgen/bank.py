@@ -26,7 +26,6 @@ from quizgen import model, quotecheck
 from quizgen.bankformat import (
     CLAIMS_FILE,
     COMMON_FIELDS,
-    ID_PATTERN,
     QUESTIONS_FILE,
     Field,
     question_fields,
@@ -42,7 +41,7 @@ log = logging.getLogger(__name__)
 #: Stop collecting after this many problems: past that, the first ones are what matter.
 MAX_DIAGNOSTICS = 200
 
-_ID_RE = re.compile(ID_PATTERN)
+_ID_RE = re.compile(model.ID_PATTERN)
 _SPAN_RE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _EXCERPT_RE = re.compile(r"^\s*([a-z0-9-]+)\s*:\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _GREGORIAN_RE = re.compile(r"^(\d{4})(-\d{2}(-\d{2})?)?$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quizgen.model import CLAIM_KINDS, GRADE_BANDS, QUESTION_KINDS, QUESTION_TAGS, SKILLS, SUBSKILLS, VERDICTS
+from quizgen.model import ID_PATTERN, CLAIM_KINDS, GRADE_BANDS, QUESTION_KINDS, QUESTION_TAGS, SKILLS, SUBSKILLS, VERDICTS
 from quizgen.parametric import GENERATORS
 
 
@@ -38,8 +38,6 @@ class Field:
 def _f(name, type_, doc, **kw) -> Field:
     return Field(name, type_, doc, **kw)
 
-
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 REFERENCE = (
     _f("author", "text", "Author or publishing body.", required=True),

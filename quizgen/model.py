@@ -109,6 +109,9 @@ VERDICT_LABELS: dict[str, str] = {
     "opinion-loaded": "Opinion / loaded",
 }
 
+#: How every id in a bank is written (sources, claims, questions): lower-case words joined by hyphens.
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
 #: What a claim is about.
 CLAIM_KINDS: tuple[str, ...] = ("date", "quantity", "event", "attribution", "evaluation")
 

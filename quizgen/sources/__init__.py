@@ -31,7 +31,7 @@ from __future__ import annotations
 from quizgen.model import Repair, Source, SourceDates
 from quizgen.sources.chrome import CHROME, ChromePattern, PageFacts
 from quizgen.sources.cleaning import RULES, TEXT_RULES, TextRule
-from quizgen.sources.common import ID_PATTERN
+from quizgen.sources.common import ID_RE
 from quizgen.sources.ingestion import ingest, ingest_file, source_meta
 from quizgen.sources.reading import HTML_SUFFIXES, MAX_RAW_BYTES, TEXT_SUFFIXES, RawLine
 from quizgen.sources.show import format_source, select_lines, summary
@@ -49,7 +49,7 @@ from quizgen.sources.store import (
 )
 
 __all__ = [
-    "CHROME", "HTML_SUFFIXES", "ID_PATTERN", "MAX_RAW_BYTES", "RULES", "TEXT_RULES", "TEXT_SUFFIXES", "ChromePattern",
+    "CHROME", "HTML_SUFFIXES", "ID_RE", "MAX_RAW_BYTES", "RULES", "TEXT_RULES", "TEXT_SUFFIXES", "ChromePattern",
     "PageFacts", "RawLine", "Repair", "Source", "SourceDates", "TextRule", "check_record", "display_path", "dump_source",
     "find_source", "format_source", "ingest", "ingest_file", "list_sources", "load_source", "render_text",
     "select_lines", "source_meta", "sources_dir", "summary", "verify_raw", "write_source",

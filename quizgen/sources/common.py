@@ -6,9 +6,10 @@ import hashlib
 import re
 
 from quizgen.errors import Diagnostic, Location, SourceError
+from quizgen.model import ID_PATTERN
 
 #: Source ids: lower-case words joined by hyphens (the bank's id rule).
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(ID_PATTERN)
 
 
 def _fail(path: str, message: str, line: int | None = None, field_: str | None = None) -> SourceError:

@@ -31,7 +31,7 @@ from quizgen.sources.cleaning import (
     _visible,
     is_blank,
 )
-from quizgen.sources.common import ID_PATTERN, _fail, _plural, _sha256
+from quizgen.sources.common import ID_RE, _fail, _plural, _sha256
 from quizgen.sources.reading import (
     HTML_SUFFIXES,
     MAX_RAW_BYTES,
@@ -83,7 +83,7 @@ def ingest(
     """
     display = filename
     source_id = id if id is not None else _default_id(filename)
-    if not ID_PATTERN.match(source_id):
+    if not ID_RE.match(source_id):
         raise _fail(display, f"id '{source_id}' is not lower-case words joined by hyphens (e.g. 'memoir')",
                     field_="id")
     _check_metadata(dict(title=title, outlet=outlet, publisher=publisher, kind=kind, language=language, origin=origin,
@@ -391,7 +391,7 @@ def ingest_file(file: Path, bank: Path, *, force: bool = False, **meta) -> tuple
     source_id = meta.get("id") or _default_id(Path(file).name)
     existing = sources_dir(bank) / f"{source_id}.yaml"
     found = [existing.with_suffix(s) for s in (".yaml", ".yml", ".txt") if os.path.lexists(existing.with_suffix(s))]
-    if ID_PATTERN.match(source_id) and found:
+    if ID_RE.match(source_id) and found:
         if not force:
             raise _fail(display_path(found[0]), f"source '{source_id}' already exists; use --force to replace it",
                         field_="id")

@@ -18,7 +18,7 @@ from quizgen.errors import Diagnostic, Location, QuizgenError, SourceError
 from quizgen.inputs import Unreadable, describe, read_limited
 from quizgen.model import Repair, Source, SourceDates
 from quizgen.sources.cleaning import RULES
-from quizgen.sources.common import ID_PATTERN, _fail, _sha256
+from quizgen.sources.common import ID_RE, _fail, _sha256
 from quizgen.sources.reading import MAX_RAW_BYTES
 from quizgen.sources.schema import (
     DATE_FIELDS,
@@ -204,7 +204,7 @@ class _RecordReader:
                 self.problem((key,), f"unknown field; expected one of: {', '.join(_FIELDS)}", key=True)
         top = {name: self.text_field((), value, name, required=name not in _OPTIONAL, empty_ok=name in _OPTIONAL)
                for name in _FIELDS if name not in ("dates", "repairs")}
-        if top["id"] and not ID_PATTERN.match(top["id"]):
+        if top["id"] and not ID_RE.match(top["id"]):
             self.problem(("id",), f"'{top['id']}' is not lower-case words joined by hyphens")
         elif top["id"] and top["id"] != self.path.stem:
             self.problem(("id",), f"'{top['id']}' does not match the file name '{self.path.name}'")
@@ -361,7 +361,7 @@ def list_sources(bank: Path) -> list[Source]:
 def find_source(bank: Path, source_id: str) -> Source:
     """Return the source ``source_id`` of ``bank``; SourceError naming the known ids if absent."""
     path = sources_dir(bank) / f"{source_id}.yaml"
-    if not ID_PATTERN.match(source_id) or not path.is_file():
+    if not ID_RE.match(source_id) or not path.is_file():
         known = sorted(p.stem for p in sources_dir(bank).glob("*.yaml")) if sources_dir(bank).is_dir() else []
         raise _fail(display_path(sources_dir(bank)),
                     f"no source '{source_id}'; known sources: {', '.join(known) or 'none'}")
