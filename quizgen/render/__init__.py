@@ -40,7 +40,7 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
 
 
 def no_widow(text: str) -> str:
-    """Join a heading's last two words, so a wrapped title never leaves one word ("1945") alone."""
+    """Join a text's last two words, so a wrapped title or stem never leaves one word ("1945", "bubble.") alone."""
     head, space, last = text.rpartition(" ")
     return f"{head}\u00a0{last}" if space and head and len(last) <= 12 else text
 
