@@ -170,3 +170,17 @@ def test_no_stem_or_hint_leaves_its_last_word_alone_on_a_line(bank, paper):
             if len(words) >= 2 and (words[-2], words[-1]) in breaks:
                 alone.add(f"{words[-2]} / {words[-1]}")
     assert not alone, f"on {paper}, a last word alone on a line: {sorted(alone)}"
+
+
+def test_the_key_prints_addresses_as_a_browser_shows_them(sampler):
+    """A Korean newspaper's address (dongne.donga.com) once printed as four lines of %EC%A4%91…
+    escapes across two pages of the key; its Hangul prints now, and the address is a line."""
+    import re
+
+    from quizgen.render import readable_url
+
+    text = "".join(pdf_text.replace("\n", "") for pdf_text in
+                   ("\n".join(page) for page in page_lines(sampler["answer-key.pdf"])))
+    assert "dongne.donga.com" in text
+    assert not re.findall(r"(?:%[89A-F][0-9A-F]){2,}", text)
+    assert readable_url("http://x.org/a%2Fb%20c%EC%A4%91%FF") == "http://x.org/a%2Fb%20c중%FF"

@@ -10,8 +10,10 @@ nowhere else.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote
 
 import jinja2
 
@@ -36,6 +38,7 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters["plural"] = _plural
     env.filters["no_widow"] = no_widow
+    env.filters["readable_url"] = readable_url
     return env
 
 
@@ -43,6 +46,26 @@ def no_widow(text: str) -> str:
     """Join a text's last two words, so a wrapped title or stem never leaves one word ("1945", "bubble.") alone."""
     head, space, last = text.rpartition(" ")
     return f"{head}\u00a0{last}" if space and head and len(last) <= 12 else text
+
+
+# The %-escapes of one non-ASCII character (Hangul, a curly quote) in UTF-8: a lead byte, then its continuation bytes.
+_ESCAPED_NON_ASCII = re.compile(
+    r"%[CD][0-9A-F](?:%[89AB][0-9A-F])|%E[0-9A-F](?:%[89AB][0-9A-F]){2}|%F[0-4](?:%[89AB][0-9A-F]){3}", re.IGNORECASE)
+
+
+def readable_url(url: str) -> str:
+    """An address as a browser's address bar shows it: Hangul and quotes, not %EC%A4%91….
+
+    A Korean newspaper's address once ran to four lines of escapes in the key. Only escapes of
+    non-ASCII characters are decoded; an escaped "/", "?" or space keeps its meaning, and an
+    escape that is not part of a valid UTF-8 character stays as it is.
+    """
+    def decode(match: re.Match) -> str:
+        try:
+            return unquote(match.group(0), errors="strict")
+        except UnicodeDecodeError:
+            return match.group(0)
+    return _ESCAPED_NON_ASCII.sub(decode, url)
 
 
 @lru_cache(maxsize=4)
