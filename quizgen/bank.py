@@ -148,66 +148,82 @@ class _Shape:
         return ok
 
     def value(self, value: object, f: Field, rel: tuple) -> bool:
-        t = f.type
-        if t in ("text", "string", "id"):
-            if not isinstance(value, str):
-                self.report(rel, f"expected text, found {as_written(value)}")
-                return False
-            if t == "text" and not value.strip():
-                self.report(rel, "must not be empty")
-                return False
-            if t == "id" and not _ID_RE.match(value):
-                self.report(rel, f"'{value}' is not a valid id (lower-case letters, digits and single hyphens)")
-                return False
-            return True
-        if t == "enum":
-            if value not in f.choices:
-                options = ", ".join(str(c) for c in f.choices)
-                self.report(rel, f"{as_written(value)} is not one of: {options}{close_match(value, f.choices)}")
-                return False
-            return True
-        if t == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                self.report(rel, f"expected a whole number, found {as_written(value)}")
-                return False
-            if f.minimum is not None and value < f.minimum or f.maximum is not None and value > f.maximum:
-                self.report(rel, f"{value} is out of range ({f.minimum} to {f.maximum if f.maximum is not None else 'any'})")
-                return False
-            return True
-        if t == "number":
-            if _number(value) is None:
-                self.report(rel, f"'{value}' is not a number")
-                return False
-            return True
-        if t == "bool":
-            if not isinstance(value, bool):
-                self.report(rel, f"expected true or false, found {as_written(value)}")
-                return False
-            return True
-        if t == "span":
-            if _span(value) is None:
-                self.report(rel, f"'{value}' is not a line span (write 12, '12-14' or [12, 14], first ≤ last)")
-                return False
-            return True
-        if t == "list":
-            if not isinstance(value, list):
-                self.report(rel, f"expected a list, found {type_name(value)}")
-                return False
-            if len(value) < f.min_items:
-                self.report(rel, f"needs at least {f.min_items} item{'s' if f.min_items > 1 else ''}, found {len(value)}")
-                return False
-            ok = True
-            for i, item in enumerate(value):
-                ok = self.value(item, f.item, rel + (i,)) and ok
-            return ok
-        if t == "object":
+        if f.type == "list":
+            return self.list_value(value, f, rel)
+        if f.type == "object":
             return self.object(value, f.fields, rel)
-        if t == "mapping":
-            if not isinstance(value, dict):
-                self.report(rel, f"expected a mapping, found {type_name(value)}")
-                return False
-            return True
-        raise AssertionError(f"unknown field type {t}")
+        if f.type not in _SCALAR_PROBLEMS:
+            raise AssertionError(f"unknown field type {f.type}")
+        problem = _SCALAR_PROBLEMS[f.type](value, f)
+        if problem:
+            self.report(rel, problem)
+            return False
+        return True
+
+    def list_value(self, value: object, f: Field, rel: tuple) -> bool:
+        if not isinstance(value, list):
+            self.report(rel, f"expected a list, found {type_name(value)}")
+            return False
+        if len(value) < f.min_items:
+            self.report(rel, f"needs at least {f.min_items} item{'s' if f.min_items > 1 else ''}, found {len(value)}")
+            return False
+        ok = True
+        for i, item in enumerate(value):
+            ok = self.value(item, f.item, rel + (i,)) and ok
+        return ok
+
+
+# What is wrong with a value of one scalar field type, or None: one function per type,
+# so that _Shape.value only dispatches (lists and objects recurse, so they stay methods).
+
+def _text_problem(value: object, f: Field) -> str | None:
+    if not isinstance(value, str):
+        return f"expected text, found {as_written(value)}"
+    if f.type == "text" and not value.strip():
+        return "must not be empty"
+    if f.type == "id" and not _ID_RE.match(value):
+        return f"'{value}' is not a valid id (lower-case letters, digits and single hyphens)"
+    return None
+
+
+def _enum_problem(value: object, f: Field) -> str | None:
+    if value in f.choices:
+        return None
+    options = ", ".join(str(c) for c in f.choices)
+    return f"{as_written(value)} is not one of: {options}{close_match(value, f.choices)}"
+
+
+def _int_problem(value: object, f: Field) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"expected a whole number, found {as_written(value)}"
+    if f.minimum is not None and value < f.minimum or f.maximum is not None and value > f.maximum:
+        return f"{value} is out of range ({f.minimum} to {f.maximum if f.maximum is not None else 'any'})"
+    return None
+
+
+def _number_problem(value: object, f: Field) -> str | None:
+    return f"'{value}' is not a number" if _number(value) is None else None
+
+
+def _bool_problem(value: object, f: Field) -> str | None:
+    return None if isinstance(value, bool) else f"expected true or false, found {as_written(value)}"
+
+
+def _span_problem(value: object, f: Field) -> str | None:
+    if _span(value) is None:
+        return f"'{value}' is not a line span (write 12, '12-14' or [12, 14], first ≤ last)"
+    return None
+
+
+def _mapping_problem(value: object, f: Field) -> str | None:
+    return None if isinstance(value, dict) else f"expected a mapping, found {type_name(value)}"
+
+
+_SCALAR_PROBLEMS = {
+    "text": _text_problem, "string": _text_problem, "id": _text_problem, "enum": _enum_problem,
+    "int": _int_problem, "number": _number_problem, "bool": _bool_problem, "span": _span_problem,
+    "mapping": _mapping_problem,
+}
 
 
 def _number(value: object) -> Decimal | None:
