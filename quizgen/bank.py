@@ -435,33 +435,10 @@ def _claim(raw, index: int, file: _File, checker: _Checker, source_id: str, sour
     if not shape.object(raw, CLAIM_FIELDS):
         return None
     first, last = _span(raw["lines"])
-    ok = True
-    if source is not None:
-        if last > len(source.lines):
-            shape.report(("lines",), f"line {last} is past the end of source '{source_id}' ({len(source.lines)} lines)")
-            ok = False
-        elif problem := quotecheck.mismatch(raw["quote"], source, first, last):
-            dates = tuple(str(d["as_written"]) for d in raw.get("dates") or [] if isinstance(d, dict) and d.get("as_written"))
-            shape.report(("quote",), quotecheck.describe(problem, raw["quote"], source, first, last, dates))
-            ok = False
-    dates = []
-    for i, d in enumerate(raw.get("dates") or []):
-        m = _GREGORIAN_RE.match(str(d["gregorian"]))
-        if not m:
-            shape.report(("dates", i, "gregorian"), f"'{d['gregorian']}' is not YYYY, YYYY-MM or YYYY-MM-DD")
-            ok = False
-            continue
-        juche = d.get("juche")
-        if juche is not None and juche + JUCHE_OFFSET != int(m.group(1)):
-            shape.report(("dates", i, "juche"), f"Juche {juche} is {juche + JUCHE_OFFSET}, not {m.group(1)}")
-            ok = False
-        if juche is not None and f"Juche {juche}" not in " ".join(str(d["as_written"]).split()).replace("Juche\u00a0", "Juche "):
-            shape.report(("dates", i, "as_written"), f"says Juche {juche} but as_written is '{d['as_written']}'")
-            ok = False
-        if source is not None and not quote_in_text(d["as_written"], raw["quote"]):
-            shape.report(("dates", i, "as_written"), f"'{d['as_written']}' does not appear in the quote")
-            ok = False
-        dates.append(model.ClaimDate(str(d["as_written"]), str(d["gregorian"]), juche))
+    # Each check reports its own problems; all run, so one pass shows every mistake of the claim.
+    ok = _claim_quote_ok(shape, raw, source_id, source, first, last)
+    dates, dates_ok = _claim_dates(shape, raw, source)
+    ok = ok and dates_ok
     references = tuple(
         model.Reference(r["author"], r["title"], str(r["year"]), r["says"], r.get("url") or "")
         for r in raw.get("references") or []
@@ -487,6 +464,44 @@ def _claim(raw, index: int, file: _File, checker: _Checker, source_id: str, sour
         dossier=raw.get("dossier") or "",
         quoted_terms=tuple(raw.get("quoted_terms") or ()),
     )
+
+
+def _claim_quote_ok(shape: _Shape, raw: dict, source_id: str, source: model.Source | None, first: int, last: int) -> bool:
+    """Check the claim's line span lies inside its source and its quote is verbatim there."""
+    if source is None:  # the unknown source is reported where the claims file names it
+        return True
+    if last > len(source.lines):
+        shape.report(("lines",), f"line {last} is past the end of source '{source_id}' ({len(source.lines)} lines)")
+        return False
+    if problem := quotecheck.mismatch(raw["quote"], source, first, last):
+        dates = tuple(str(d["as_written"]) for d in raw.get("dates") or [] if isinstance(d, dict) and d.get("as_written"))
+        shape.report(("quote",), quotecheck.describe(problem, raw["quote"], source, first, last, dates))
+        return False
+    return True
+
+
+def _claim_dates(shape: _Shape, raw: dict, source: model.Source | None) -> tuple[list[model.ClaimDate], bool]:
+    """Return the claim's dates that parse, and whether every date agreed with itself and the quote."""
+    dates = []
+    ok = True
+    for i, d in enumerate(raw.get("dates") or []):
+        m = _GREGORIAN_RE.match(str(d["gregorian"]))
+        if not m:
+            shape.report(("dates", i, "gregorian"), f"'{d['gregorian']}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+            ok = False
+            continue
+        juche = d.get("juche")
+        if juche is not None and juche + JUCHE_OFFSET != int(m.group(1)):
+            shape.report(("dates", i, "juche"), f"Juche {juche} is {juche + JUCHE_OFFSET}, not {m.group(1)}")
+            ok = False
+        if juche is not None and f"Juche {juche}" not in " ".join(str(d["as_written"]).split()).replace("Juche\u00a0", "Juche "):
+            shape.report(("dates", i, "as_written"), f"says Juche {juche} but as_written is '{d['as_written']}'")
+            ok = False
+        if source is not None and not quote_in_text(d["as_written"], raw["quote"]):
+            shape.report(("dates", i, "as_written"), f"'{d['as_written']}' does not appear in the quote")
+            ok = False
+        dates.append(model.ClaimDate(str(d["as_written"]), str(d["gregorian"]), juche))
+    return dates, ok
 
 
 def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims):
