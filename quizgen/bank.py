@@ -570,6 +570,18 @@ class _QuestionBuilder:
         self.ok = False
 
     def build(self) -> model.Question | None:
+        self.check_skill_and_claims()
+        self.check_tags()
+        common = self.common_fields()
+        if self.raw.get("parametric"):
+            return self.parametric(common)
+        specific = getattr(self, "kind_" + self.kind.replace("-", "_"))()
+        if not self.ok:
+            return None
+        return model.QUESTION_KINDS[self.kind](**common, **specific)
+
+    def check_skill_and_claims(self) -> None:
+        """Check the sub-skill belongs to the skill, and each cited claim is known and cited once."""
         raw = self.raw
         skill, sub = model.SUBSKILLS[raw["subskill"]]
         if skill.id != raw["skill"]:
@@ -582,6 +594,10 @@ class _QuestionBuilder:
             elif cid not in self.claims:
                 self.ok = False
                 self.shape.checker.unknown("claim", cid, self.shape, ("claims", i), f"unknown claim '{cid}'{close_match(cid, self.claims)}")
+
+    def check_tags(self) -> None:
+        """Check what the tags, answer terms and outside source promise holds for this question."""
+        raw = self.raw
         tags = raw.get("tags") or ()
         # Checks of the cited claims wait until all of them are found: with one
         # missing, its absence is the problem, already reported.
@@ -598,8 +614,12 @@ class _QuestionBuilder:
             self.bad(("answer_terms",), "only a look-it-up question has answer terms (what students look up)")
         if raw["skill"] == "corroborate" and not raw.get("outside_source"):
             self.bad(("outside_source",), "a corroborate question must say which kind of outside source settles it and what it says")
+
+    def common_fields(self) -> dict:
+        """Return the fields every kind of question has, checking excerpts and minutes on the way."""
+        raw = self.raw
         excerpts = self.excerpts()
-        common = dict(
+        return dict(
             id=raw["id"],
             skill=raw["skill"],
             subskill=raw["subskill"],
@@ -619,12 +639,6 @@ class _QuestionBuilder:
             quoted_terms=tuple(raw.get("quoted_terms") or ()),
             minutes=self.minutes(),
         )
-        if raw.get("parametric"):
-            return self.parametric(common)
-        specific = getattr(self, "kind_" + self.kind.replace("-", "_"))()
-        if not self.ok:
-            return None
-        return model.QUESTION_KINDS[self.kind](**common, **specific)
 
     def minutes(self) -> Decimal | None:
         """Return the question's own working time, or None for its kind's."""
