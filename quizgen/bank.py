@@ -33,7 +33,7 @@ from quizgen.bankformat import (
 from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, as_written, close_match, type_name
 from quizgen.inputs import describe
 from quizgen.quotecheck import QUOTE_GAP, _normalise_space, quote_in_text  # noqa: F401 (QUOTE_GAP: assemble reads it here)
-from quizgen.parametric import CASE_CLAIMS, GENERATORS, JUCHE_OFFSET, case_values, fill
+from quizgen.parametric import CASE_CLAIMS, GENERATORS, JUCHE_OFFSET, Generator, case_values, fill
 from quizgen.yamlfile import Lines, load_yaml
 
 log = logging.getLogger(__name__)
@@ -776,49 +776,16 @@ class _QuestionBuilder:
         cases = []
         for i, case in enumerate(spec["cases"]):
             rel = ("parametric", "cases", i)
-            missing = [p for p in generator.params if p not in case]
-            extra = [k for k in case if k not in generator.params and k != CASE_CLAIMS]
-            if missing or extra:
-                what = []
-                if missing:
-                    what.append("missing " + ", ".join(missing))
-                if extra:
-                    what.append("unknown field " + ", ".join(f"'{k}'" for k in extra))
-                self.bad(rel, f"{'; '.join(what)} (generator '{generator.name}' takes {', '.join(generator.params)}; "
-                              f"a case may also name its {CASE_CLAIMS})")
+            # A case with a malformed field or claim list is skipped: what it would fill in means nothing.
+            if not self.case_fields_ok(generator, case, rel) or not self.case_claims_ok(case, rel):
                 continue
-            wrong = [p for p, t in generator.params.items() if not isinstance(case[p], t) or isinstance(case[p], bool)]
-            if wrong:
-                self.bad(rel + (wrong[0],), f"expected {'a whole number' if generator.params[wrong[0]] is int else 'text'}, found {case[wrong[0]]!r}")
-                continue
-            problem = generator.check(case)
-            if problem:
-                self.bad(rel, problem)
-                continue
-            if CASE_CLAIMS in case:
-                named = case[CASE_CLAIMS]
-                if not isinstance(named, list) or not named or not all(isinstance(c, str) for c in named):
-                    found = "an empty list" if named == [] else as_written(named)
-                    self.bad(rel + (CASE_CLAIMS,), f"expected a list of claim ids, found {found}")
-                    continue
-                if len(set(named)) < len(named):
-                    self.bad(rel + (CASE_CLAIMS,), "a claim is listed twice")
-                    continue
-                stray = [c for c in named if c not in self.raw["claims"]]
-                if stray:
-                    self.bad(rel + (CASE_CLAIMS,), f"'{stray[0]}' is not one of the question's claims ({', '.join(self.raw['claims'])})")
-                    continue
             complete = len(quotes) == len(self.raw["claims"])  # with a claim missing, its absence is the problem
             for name in generator.quoted:
                 if quotes and complete and not any(quote_in_text(case[name], q) for q in quotes):
                     self.bad(rel + (name,), f"'{case[name]}' does not appear in a quote of the question's claims")
-            values = case_values(generator, case)
-            for fname in ("stem", "explanation", "teacher_note"):
-                try:
-                    fill(self.raw.get(fname) or "", values)
-                except (KeyError, ValueError, IndexError) as err:
-                    self.bad((fname,), f"placeholder {err} is not a value of generator '{generator.name}' ({', '.join(values)})")
-                    return None
+            # A placeholder the generator lacks is wrong for every case: one report, then stop.
+            if not self.placeholders_fill(generator, case):
+                return None
             cases.append(case)
         if not self.ok:
             return None
@@ -828,3 +795,55 @@ class _QuestionBuilder:
         return model.QUESTION_KINDS[self.kind](
             **common, parametric=model.Parametric(spec["generator"], tuple(cases)), **specific
         )
+
+    def case_fields_ok(self, generator: Generator, case: dict, rel: tuple) -> bool:
+        """Check a case gives exactly the generator's values, of the right types, and that they make sense."""
+        missing = [p for p in generator.params if p not in case]
+        extra = [k for k in case if k not in generator.params and k != CASE_CLAIMS]
+        if missing or extra:
+            what = []
+            if missing:
+                what.append("missing " + ", ".join(missing))
+            if extra:
+                what.append("unknown field " + ", ".join(f"'{k}'" for k in extra))
+            self.bad(rel, f"{'; '.join(what)} (generator '{generator.name}' takes {', '.join(generator.params)}; "
+                          f"a case may also name its {CASE_CLAIMS})")
+            return False
+        wrong = [p for p, t in generator.params.items() if not isinstance(case[p], t) or isinstance(case[p], bool)]
+        if wrong:
+            self.bad(rel + (wrong[0],), f"expected {'a whole number' if generator.params[wrong[0]] is int else 'text'}, found {case[wrong[0]]!r}")
+            return False
+        problem = generator.check(case)
+        if problem:
+            self.bad(rel, problem)
+            return False
+        return True
+
+    def case_claims_ok(self, case: dict, rel: tuple) -> bool:
+        """Check the claims a case names, if it names any, are distinct claims of the question."""
+        if CASE_CLAIMS not in case:
+            return True
+        named = case[CASE_CLAIMS]
+        if not isinstance(named, list) or not named or not all(isinstance(c, str) for c in named):
+            found = "an empty list" if named == [] else as_written(named)
+            self.bad(rel + (CASE_CLAIMS,), f"expected a list of claim ids, found {found}")
+            return False
+        if len(set(named)) < len(named):
+            self.bad(rel + (CASE_CLAIMS,), "a claim is listed twice")
+            return False
+        stray = [c for c in named if c not in self.raw["claims"]]
+        if stray:
+            self.bad(rel + (CASE_CLAIMS,), f"'{stray[0]}' is not one of the question's claims ({', '.join(self.raw['claims'])})")
+            return False
+        return True
+
+    def placeholders_fill(self, generator: Generator, case: dict) -> bool:
+        """Check every placeholder of the stem, explanation and teacher note is one of the case's values."""
+        values = case_values(generator, case)
+        for fname in ("stem", "explanation", "teacher_note"):
+            try:
+                fill(self.raw.get(fname) or "", values)
+            except (KeyError, ValueError, IndexError) as err:
+                self.bad((fname,), f"placeholder {err} is not a value of generator '{generator.name}' ({', '.join(values)})")
+                return False
+        return True
