@@ -236,32 +236,7 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     for index in range(recipe.versions):
         letter = version_letter(index)
         rng = random.Random(f"quizgen/{recipe.seed}/version/{letter}")
-        best = None
-        for _ in range(_REDRAWS):
-            chosen: dict[str, model.Question] = {}
-            drew: dict[int, list[tuple[int, str, int, str]]] = {}
-            by_line: dict[int, list[model.Question]] = {}
-            for i in order:
-                if recipe.questions[i].id:
-                    drawn = list(pools[i])  # named: on every version, as listed
-                else:
-                    free = [q for q in pools[i] if q.id not in chosen]
-                    drawn = _draw(free, recipe.questions[i].count, profiles.get(i), rng)
-                    drew[i] = sorted(_slot(q) for q in drawn)
-                by_line[i] = drawn
-                for question in drawn:
-                    chosen[question.id] = question
-            # A look-it-up answer printed by another question of the sheet is no
-            # longer looked up, and two questions on the very same claims ask one
-            # thing twice: draw the version again, keeping the best draw (the bank
-            # may leave no other way).
-            away = [pair for pair in given_away(bank, list(chosen.values())) if not set(pair) <= named]
-            faults = (len(away), len(same_claims(list(chosen.values()))))
-            if best is None or faults < best[0]:
-                best = (faults, chosen, drew, away, by_line)
-            if faults == (0, 0):
-                break
-        _, chosen, drew, away, by_line = best
+        chosen, drew, away, by_line = _best_draw(bank, recipe, pools, order, profiles, named, rng)
         for asked, telling in away:
             log.warning("version %s: question %s prints the answer to look-it-up question %s (no other draw found)",
                         letter, telling, asked)
@@ -273,6 +248,45 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
             parts = [q for i in range(len(recipe.questions)) for q in by_line[i]]
         versions.append(_version(bank, recipe, letter, index, parts, rng, grouped=recipe.shuffle))
     return _worksheet(bank, recipe, versions)
+
+
+def _best_draw(bank: model.Bank, recipe: model.Recipe, pools: list[list[model.Question]], order: list[int],
+               profiles: dict[int, list[tuple[int, str, int, str]]], named: set[str], rng: random.Random):
+    """Draw one version up to _REDRAWS times; return the draw with the fewest faults, and its give-aways."""
+    best = None
+    for _ in range(_REDRAWS):
+        chosen, drew, by_line = _draw_version(recipe, pools, order, profiles, rng)
+        # A look-it-up answer printed by another question of the sheet is no
+        # longer looked up, and two questions on the very same claims ask one
+        # thing twice: draw the version again, keeping the best draw (the bank
+        # may leave no other way).
+        away = [pair for pair in given_away(bank, list(chosen.values())) if not set(pair) <= named]
+        faults = (len(away), len(same_claims(list(chosen.values()))))
+        if best is None or faults < best[0]:
+            best = (faults, chosen, drew, away, by_line)
+        if faults == (0, 0):
+            break
+    _, chosen, drew, away, by_line = best
+    return chosen, drew, away, by_line
+
+
+def _draw_version(recipe: model.Recipe, pools: list[list[model.Question]], order: list[int],
+                  profiles: dict[int, list[tuple[int, str, int, str]]], rng: random.Random):
+    """Fill every recipe line once, in ``order``: the questions chosen, each drawn line's profile, each line's questions."""
+    chosen: dict[str, model.Question] = {}
+    drew: dict[int, list[tuple[int, str, int, str]]] = {}
+    by_line: dict[int, list[model.Question]] = {}
+    for i in order:
+        if recipe.questions[i].id:
+            drawn = list(pools[i])  # named: on every version, as listed
+        else:
+            free = [q for q in pools[i] if q.id not in chosen]
+            drawn = _draw(free, recipe.questions[i].count, profiles.get(i), rng)
+            drew[i] = sorted(_slot(q) for q in drawn)
+        by_line[i] = drawn
+        for question in drawn:
+            chosen[question.id] = question
+    return chosen, drew, by_line
 
 
 def _warn_named_give_aways(bank: model.Bank, recipe: model.Recipe, named: list[model.Question]) -> None:
