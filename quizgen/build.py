@@ -323,6 +323,29 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
 
     Renders in the worker processes of ``pool`` (a started ``RenderPool``), else in this process.
     """
+    from quizgen.render.jobs import render_jobs
+
+    say = progress or (lambda message: None)
+    recipe = worksheet.recipe
+    names = output_names(recipe)
+    sheets_name = "class-pack" if "class-pack" in names else "worksheet"
+    jobs = _pdf_jobs(worksheet, names, sheets_name)
+    count = len(worksheet.versions)
+    versions = f"{count} version{'s' if count != 1 else ''}"
+    say(f"rendering {versions}, the answer key and the source texts" if len(jobs) > 2
+        else f"rendering {versions} and the answer key")
+    labels = {sheets_name: "booklets and answer sheets" if recipe.answer_sheet else "worksheets", "answer-key": "answer key",
+              "source-texts": "source texts"}
+
+    def step(name: str, done: int, total: int) -> None:
+        say(f"  {labels[name]}: {done} of {total} rendered" if total > 1 else f"  {labels[name]}: rendered")
+
+    results = {r.name: r for r in render_jobs(jobs, progress=step, pool=pool)}
+    return _pdf_outputs(worksheet, names, sheets_name, results)
+
+
+def _pdf_jobs(worksheet: model.Worksheet, names: dict[str, str], sheets_name: str) -> list:
+    """Return the render jobs of the PDFs: the students' sheets, the answer key, and the source texts if printed apart."""
     from quizgen.render import render_html
     from quizgen.render.context import (
         answer_key_contexts,
@@ -330,15 +353,11 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
         cited_sources,
         source_texts_context,
     )
-    from quizgen.render.jobs import PdfJob, render_jobs
+    from quizgen.render.jobs import PdfJob
 
-    say = progress or (lambda message: None)
     recipe = worksheet.recipe
-    names = output_names(recipe)
     key_contexts = answer_key_contexts(worksheet, link=False)
-    sheets_name = "class-pack" if "class-pack" in names else "worksheet"
     documents, stylesheets, stamps = _sheet_documents(worksheet)
-    count = len(worksheet.versions)
     jobs = [
         PdfJob(
             sheets_name,
@@ -361,16 +380,12 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
         texts = source_texts_context(worksheet, link=False)
         jobs.append(PdfJob("source-texts", (render_html("source_texts.html.j2", texts),), tuple(texts["doc"]["stylesheets"]),
                            title=texts["doc"]["title"]))
-    versions = f"{count} version{'s' if count != 1 else ''}"
-    say(f"rendering {versions}, the answer key and the source texts" if len(jobs) > 2
-        else f"rendering {versions} and the answer key")
-    labels = {sheets_name: "booklets and answer sheets" if recipe.answer_sheet else "worksheets", "answer-key": "answer key",
-              "source-texts": "source texts"}
+    return jobs
 
-    def step(name: str, done: int, total: int) -> None:
-        say(f"  {labels[name]}: {done} of {total} rendered" if total > 1 else f"  {labels[name]}: rendered")
 
-    results = {r.name: r for r in render_jobs(jobs, progress=step, pool=pool)}
+def _pdf_outputs(worksheet: model.Worksheet, names: dict[str, str], sheets_name: str, results: dict) -> list[Output]:
+    """Return the rendered PDFs as outputs: the sheets whole, each version's part, the key, the source texts."""
+    recipe = worksheet.recipe
     sheets = results[sheets_name]
     outputs = [Output(Path(names[sheets_name]), sheets_name.replace("-", " "), sheets.pdf)]
     each = "booklet" if recipe.answer_sheet else "worksheet"
