@@ -218,40 +218,51 @@ def export(
     nor the recipe names one (a workspace's). Raises RecipeError for a version the worksheet lacks and
     ExportError when there is nothing to export or an exporter's check fails.
     """
-    import dataclasses
-
-    from quizgen.errors import ExportError, Location, RecipeError
+    from quizgen.errors import ExportError
 
     started = time.perf_counter()
-    if recipe_path is not None:
-        from quizgen.recipe import load_recipe
-
-        recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None,
-                                           "output": str(output) if output is not None else None},
-                             bank=bank_dir, default_output=default_output, allow_outside=force)
-        worksheet = _assemble(recipe, bank_dir)
-        stem, folder = recipe.name, Path(recipe.output)
-    else:
-        from quizgen.assemble import whole_bank
-
-        worksheet = whole_bank(_load_bank(bank_dir), seed if seed is not None else 1)
-        stem, folder = "bank", Path(output or default_output or "output")
+    worksheet, stem, folder = _export_worksheet(recipe_path, bank_dir, seed=seed, output=output,
+                                                default_output=default_output, force=force)
     if version.lower() != "all":
-        chosen = [v for v in worksheet.versions if v.letter.upper() == version.upper()]
-        if not chosen:
-            letters = ", ".join(v.letter for v in worksheet.versions)
-            what = f"the recipe makes {letters}" if recipe_path is not None else "without a recipe the whole bank is one version, A"
-            raise RecipeError(
-                "nothing was written", [Diagnostic(Location("--version"), f"no version '{version}'; {what} (or use all)")]
-            )
-        worksheet = dataclasses.replace(worksheet, versions=tuple(chosen))
-        stem = f"{stem}-{chosen[0].letter}"
+        worksheet, stem = _one_version(worksheet, stem, version, from_recipe=recipe_path is not None)
     if not any(v.items for v in worksheet.versions):
         raise ExportError("nothing to export: the bank has no questions; nothing was written")
     report = BuildReport(worksheet, folder=folder, stem=stem)
     _export_outputs(_plan_exports(worksheet, formats, report), folder, stem, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _export_worksheet(recipe_path: Path | None, bank_dir: Path | None, *, seed: int | None, output: Path | None,
+                      default_output: str | None, force: bool) -> tuple[model.Worksheet, str, Path]:
+    """Return the worksheet to export, the start of its file names and its folder: a recipe's, or the whole bank."""
+    if recipe_path is not None:
+        from quizgen.recipe import load_recipe
+
+        recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None,
+                                           "output": str(output) if output is not None else None},
+                             bank=bank_dir, default_output=default_output, allow_outside=force)
+        return _assemble(recipe, bank_dir), recipe.name, Path(recipe.output)
+    from quizgen.assemble import whole_bank
+
+    worksheet = whole_bank(_load_bank(bank_dir), seed if seed is not None else 1)
+    return worksheet, "bank", Path(output or default_output or "output")
+
+
+def _one_version(worksheet: model.Worksheet, stem: str, version: str, *, from_recipe: bool) -> tuple[model.Worksheet, str]:
+    """Return the worksheet cut down to ``version`` (any case) and the file-name stem naming it; raise if it has none."""
+    import dataclasses
+
+    from quizgen.errors import Location, RecipeError
+
+    chosen = [v for v in worksheet.versions if v.letter.upper() == version.upper()]
+    if not chosen:
+        letters = ", ".join(v.letter for v in worksheet.versions)
+        what = f"the recipe makes {letters}" if from_recipe else "without a recipe the whole bank is one version, A"
+        raise RecipeError(
+            "nothing was written", [Diagnostic(Location("--version"), f"no version '{version}'; {what} (or use all)")]
+        )
+    return dataclasses.replace(worksheet, versions=tuple(chosen)), f"{stem}-{chosen[0].letter}"
 
 
 def _plan_exports(worksheet: model.Worksheet, names: list[str], report: BuildReport) -> list:
