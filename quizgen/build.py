@@ -117,13 +117,11 @@ def build(
     RecipeError, ExportError, RenderError, OutputError); when one is raised,
     no file was written.
     """
-    from quizgen.render.jobs import RenderPool
     from quizgen.timing import over_time
 
     started = time.perf_counter()
     say = progress or (lambda message: None)
     formats = tuple(formats or recipe.formats)
-    rendered = [f for f in formats if f in RENDERED_FORMATS]
     worksheet = _assemble(recipe, bank_dir)
     count = len(worksheet.versions)
     say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
@@ -131,6 +129,21 @@ def build(
     report = BuildReport(worksheet, folder=out, stem=recipe.name)
     report.notes.extend(over_time(worksheet))  # the time the recipe gives, against the estimate
     planned = _plan_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
+    _render_outputs(recipe, worksheet, formats, workers, report, say)
+    _export_outputs(planned, out, recipe.name, report, say)
+    if write:
+        write_outputs(report, bank_dir, force=force, progress=say)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _render_outputs(recipe: model.Recipe, worksheet: model.Worksheet, formats: tuple[str, ...], workers: int | None,
+                    report: BuildReport, say: Progress) -> None:
+    """Render the PDFs, fillable PDFs and HTML pages ``formats`` asks for into ``report.outputs`` (in memory)."""
+    from quizgen.render.jobs import RenderPool
+
+    out = report.folder
+    rendered = [f for f in formats if f in RENDERED_FORMATS]
     # The render workers start once the bank is read and checked (a bank error starts none), forked
     # from this process after it has imported WeasyPrint: imported once, not once per worker.
     with RenderPool(render_workers(recipe, workers, forms="pdf-form" in formats) if {"pdf", "pdf-form"} & set(formats)
@@ -144,11 +157,6 @@ def build(
             if f"html-{mode}" in rendered:
                 report.outputs += [Output(out / o.path, o.label, o.data) for o in render_pages(worksheet, mode)]
                 say(f"made the {mode} pages")  # in memory: written (or not) at the end
-    _export_outputs(planned, out, recipe.name, report, say)
-    if write:
-        write_outputs(report, bank_dir, force=force, progress=say)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def write_outputs(report: BuildReport, bank_dir: Path | None = None, *, force: bool = False,
