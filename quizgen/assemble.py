@@ -111,36 +111,13 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
         if selection.id:
             pools.append(_named_pool(bank, recipe, index, selection, unknown_names, problems))
             continue
-        unknown = [s for s in selection.sources if s not in bank.sources]
-        if unknown:
-            known = ", ".join(bank.sources)
-            # Sources typed once on the command line are reported once, against the option.
-            where = Location(selection.sources_option) if selection.sources_option else _where(recipe, index, selection)
-            problem = Diagnostic(where, f"unknown source '{unknown[0]}'{close_match(unknown[0], bank.sources)}; the bank has: {known}")
+        problem = _unknown_source(bank, recipe, index, selection)
+        if problem:
             if problem not in unknown_sources:
                 unknown_sources.append(problem)
             pools.append([])
             continue
-        pool = [q for q in bank.questions.values() if matches(bank, q, selection, recipe.grade_band)]
-        # Cards stand for a class without web access: nothing there to look up with.
-        offline = [q for q in pool if model.LOOK_IT_UP not in q.tags] if recipe.cards else pool
-        left_out, pool = len(pool) - len(offline), offline
-        # A question named by id is on the sheet already: never drawn a second time.
-        taken = sorted({named[q.id] for q in pool if q.id in named})
-        picked, pool = len(pool), [q for q in pool if q.id not in named]
-        picked -= len(pool)
-        if len(pool) < selection.count:
-            have = len(pool) or "none"
-            needs = "needs" if left_out == 1 else "need"
-            why = f" ({left_out} more {needs} students to look something up, which cards: true leaves out)" if left_out else ""
-            if picked:
-                lines = ", ".join(f"questions[{i}]" for i in taken)
-                why += f" ({picked} more {'is' if picked == 1 else 'are'} named by {lines}, and a question is printed once)"
-            problems.append(Diagnostic(
-                _where(recipe, index, selection),
-                f"asked for {describe(selection, recipe.grade_band)}; the bank has {have}{why}",
-            ))
-        pools.append(pool)
+        pools.append(_drawn_pool(bank, recipe, index, selection, named, problems))
     if unknown_sources or unknown_names:  # a misspelt name, not a bank too small: say only that
         parts = []
         for found, noun in ((unknown_sources, "source"), (unknown_names, "question")):
@@ -153,6 +130,42 @@ def _pools(bank: model.Bank, recipe: model.Recipe) -> list[list[model.Question]]
         noun = "line" if len(problems) == 1 else "lines"
         raise RecipeError(f"the bank cannot fill {len(problems)} recipe {noun}; nothing was written", problems)
     return pools
+
+
+def _unknown_source(bank: model.Bank, recipe: model.Recipe, index: int, selection: model.Selection) -> Diagnostic | None:
+    """Return the problem of a drawn line that names a source the bank lacks, or None."""
+    unknown = [s for s in selection.sources if s not in bank.sources]
+    if not unknown:
+        return None
+    known = ", ".join(bank.sources)
+    # Sources typed once on the command line are reported once, against the option.
+    where = Location(selection.sources_option) if selection.sources_option else _where(recipe, index, selection)
+    return Diagnostic(where, f"unknown source '{unknown[0]}'{close_match(unknown[0], bank.sources)}; the bank has: {known}")
+
+
+def _drawn_pool(bank: model.Bank, recipe: model.Recipe, index: int, selection: model.Selection,
+                named: dict[str, int], problems: list[Diagnostic]) -> list[model.Question]:
+    """Return the questions a drawn line may draw; add a problem, saying why, when they are too few."""
+    pool = [q for q in bank.questions.values() if matches(bank, q, selection, recipe.grade_band)]
+    # Cards stand for a class without web access: nothing there to look up with.
+    offline = [q for q in pool if model.LOOK_IT_UP not in q.tags] if recipe.cards else pool
+    left_out, pool = len(pool) - len(offline), offline
+    # A question named by id is on the sheet already: never drawn a second time.
+    taken = sorted({named[q.id] for q in pool if q.id in named})
+    picked, pool = len(pool), [q for q in pool if q.id not in named]
+    picked -= len(pool)
+    if len(pool) < selection.count:
+        have = len(pool) or "none"
+        needs = "needs" if left_out == 1 else "need"
+        why = f" ({left_out} more {needs} students to look something up, which cards: true leaves out)" if left_out else ""
+        if picked:
+            lines = ", ".join(f"questions[{i}]" for i in taken)
+            why += f" ({picked} more {'is' if picked == 1 else 'are'} named by {lines}, and a question is printed once)"
+        problems.append(Diagnostic(
+            _where(recipe, index, selection),
+            f"asked for {describe(selection, recipe.grade_band)}; the bank has {have}{why}",
+        ))
+    return pool
 
 
 def _pick_order(pools: list[list[model.Question]], recipe: model.Recipe) -> list[int]:
@@ -236,32 +249,7 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
     for index in range(recipe.versions):
         letter = version_letter(index)
         rng = random.Random(f"quizgen/{recipe.seed}/version/{letter}")
-        best = None
-        for _ in range(_REDRAWS):
-            chosen: dict[str, model.Question] = {}
-            drew: dict[int, list[tuple[int, str, int, str]]] = {}
-            by_line: dict[int, list[model.Question]] = {}
-            for i in order:
-                if recipe.questions[i].id:
-                    drawn = list(pools[i])  # named: on every version, as listed
-                else:
-                    free = [q for q in pools[i] if q.id not in chosen]
-                    drawn = _draw(free, recipe.questions[i].count, profiles.get(i), rng)
-                    drew[i] = sorted(_slot(q) for q in drawn)
-                by_line[i] = drawn
-                for question in drawn:
-                    chosen[question.id] = question
-            # A look-it-up answer printed by another question of the sheet is no
-            # longer looked up, and two questions on the very same claims ask one
-            # thing twice: draw the version again, keeping the best draw (the bank
-            # may leave no other way).
-            away = [pair for pair in given_away(bank, list(chosen.values())) if not set(pair) <= named]
-            faults = (len(away), len(same_claims(list(chosen.values()))))
-            if best is None or faults < best[0]:
-                best = (faults, chosen, drew, away, by_line)
-            if faults == (0, 0):
-                break
-        _, chosen, drew, away, by_line = best
+        chosen, drew, away, by_line = _best_draw(bank, recipe, pools, order, profiles, named, rng)
         for asked, telling in away:
             log.warning("version %s: question %s prints the answer to look-it-up question %s (no other draw found)",
                         letter, telling, asked)
@@ -273,6 +261,45 @@ def make_worksheet(bank: model.Bank, recipe: model.Recipe) -> model.Worksheet:
             parts = [q for i in range(len(recipe.questions)) for q in by_line[i]]
         versions.append(_version(bank, recipe, letter, index, parts, rng, grouped=recipe.shuffle))
     return _worksheet(bank, recipe, versions)
+
+
+def _best_draw(bank: model.Bank, recipe: model.Recipe, pools: list[list[model.Question]], order: list[int],
+               profiles: dict[int, list[tuple[int, str, int, str]]], named: set[str], rng: random.Random):
+    """Draw one version up to _REDRAWS times; return the draw with the fewest faults, and its give-aways."""
+    best = None
+    for _ in range(_REDRAWS):
+        chosen, drew, by_line = _draw_version(recipe, pools, order, profiles, rng)
+        # A look-it-up answer printed by another question of the sheet is no
+        # longer looked up, and two questions on the very same claims ask one
+        # thing twice: draw the version again, keeping the best draw (the bank
+        # may leave no other way).
+        away = [pair for pair in given_away(bank, list(chosen.values())) if not set(pair) <= named]
+        faults = (len(away), len(same_claims(list(chosen.values()))))
+        if best is None or faults < best[0]:
+            best = (faults, chosen, drew, away, by_line)
+        if faults == (0, 0):
+            break
+    _, chosen, drew, away, by_line = best
+    return chosen, drew, away, by_line
+
+
+def _draw_version(recipe: model.Recipe, pools: list[list[model.Question]], order: list[int],
+                  profiles: dict[int, list[tuple[int, str, int, str]]], rng: random.Random):
+    """Fill every recipe line once, in ``order``: the questions chosen, each drawn line's profile, each line's questions."""
+    chosen: dict[str, model.Question] = {}
+    drew: dict[int, list[tuple[int, str, int, str]]] = {}
+    by_line: dict[int, list[model.Question]] = {}
+    for i in order:
+        if recipe.questions[i].id:
+            drawn = list(pools[i])  # named: on every version, as listed
+        else:
+            free = [q for q in pools[i] if q.id not in chosen]
+            drawn = _draw(free, recipe.questions[i].count, profiles.get(i), rng)
+            drew[i] = sorted(_slot(q) for q in drawn)
+        by_line[i] = drawn
+        for question in drawn:
+            chosen[question.id] = question
+    return chosen, drew, by_line
 
 
 def _warn_named_give_aways(bank: model.Bank, recipe: model.Recipe, named: list[model.Question]) -> None:

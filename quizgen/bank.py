@@ -33,7 +33,7 @@ from quizgen.bankformat import (
 from quizgen.errors import BankError, Diagnostic, Location, QuizgenError, as_written, close_match, type_name
 from quizgen.inputs import describe
 from quizgen.quotecheck import QUOTE_GAP, _normalise_space, quote_in_text  # noqa: F401 (QUOTE_GAP: assemble reads it here)
-from quizgen.parametric import CASE_CLAIMS, GENERATORS, JUCHE_OFFSET, case_values, fill
+from quizgen.parametric import CASE_CLAIMS, GENERATORS, JUCHE_OFFSET, Generator, case_values, fill
 from quizgen.yamlfile import Lines, load_yaml
 
 log = logging.getLogger(__name__)
@@ -148,66 +148,82 @@ class _Shape:
         return ok
 
     def value(self, value: object, f: Field, rel: tuple) -> bool:
-        t = f.type
-        if t in ("text", "string", "id"):
-            if not isinstance(value, str):
-                self.report(rel, f"expected text, found {as_written(value)}")
-                return False
-            if t == "text" and not value.strip():
-                self.report(rel, "must not be empty")
-                return False
-            if t == "id" and not _ID_RE.match(value):
-                self.report(rel, f"'{value}' is not a valid id (lower-case letters, digits and single hyphens)")
-                return False
-            return True
-        if t == "enum":
-            if value not in f.choices:
-                options = ", ".join(str(c) for c in f.choices)
-                self.report(rel, f"{as_written(value)} is not one of: {options}{close_match(value, f.choices)}")
-                return False
-            return True
-        if t == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                self.report(rel, f"expected a whole number, found {as_written(value)}")
-                return False
-            if f.minimum is not None and value < f.minimum or f.maximum is not None and value > f.maximum:
-                self.report(rel, f"{value} is out of range ({f.minimum} to {f.maximum if f.maximum is not None else 'any'})")
-                return False
-            return True
-        if t == "number":
-            if _number(value) is None:
-                self.report(rel, f"'{value}' is not a number")
-                return False
-            return True
-        if t == "bool":
-            if not isinstance(value, bool):
-                self.report(rel, f"expected true or false, found {as_written(value)}")
-                return False
-            return True
-        if t == "span":
-            if _span(value) is None:
-                self.report(rel, f"'{value}' is not a line span (write 12, '12-14' or [12, 14], first ≤ last)")
-                return False
-            return True
-        if t == "list":
-            if not isinstance(value, list):
-                self.report(rel, f"expected a list, found {type_name(value)}")
-                return False
-            if len(value) < f.min_items:
-                self.report(rel, f"needs at least {f.min_items} item{'s' if f.min_items > 1 else ''}, found {len(value)}")
-                return False
-            ok = True
-            for i, item in enumerate(value):
-                ok = self.value(item, f.item, rel + (i,)) and ok
-            return ok
-        if t == "object":
+        if f.type == "list":
+            return self.list_value(value, f, rel)
+        if f.type == "object":
             return self.object(value, f.fields, rel)
-        if t == "mapping":
-            if not isinstance(value, dict):
-                self.report(rel, f"expected a mapping, found {type_name(value)}")
-                return False
-            return True
-        raise AssertionError(f"unknown field type {t}")
+        if f.type not in _SCALAR_PROBLEMS:
+            raise AssertionError(f"unknown field type {f.type}")
+        problem = _SCALAR_PROBLEMS[f.type](value, f)
+        if problem:
+            self.report(rel, problem)
+            return False
+        return True
+
+    def list_value(self, value: object, f: Field, rel: tuple) -> bool:
+        if not isinstance(value, list):
+            self.report(rel, f"expected a list, found {type_name(value)}")
+            return False
+        if len(value) < f.min_items:
+            self.report(rel, f"needs at least {f.min_items} item{'s' if f.min_items > 1 else ''}, found {len(value)}")
+            return False
+        ok = True
+        for i, item in enumerate(value):
+            ok = self.value(item, f.item, rel + (i,)) and ok
+        return ok
+
+
+# What is wrong with a value of one scalar field type, or None: one function per type,
+# so that _Shape.value only dispatches (lists and objects recurse, so they stay methods).
+
+def _text_problem(value: object, f: Field) -> str | None:
+    if not isinstance(value, str):
+        return f"expected text, found {as_written(value)}"
+    if f.type == "text" and not value.strip():
+        return "must not be empty"
+    if f.type == "id" and not _ID_RE.match(value):
+        return f"'{value}' is not a valid id (lower-case letters, digits and single hyphens)"
+    return None
+
+
+def _enum_problem(value: object, f: Field) -> str | None:
+    if value in f.choices:
+        return None
+    options = ", ".join(str(c) for c in f.choices)
+    return f"{as_written(value)} is not one of: {options}{close_match(value, f.choices)}"
+
+
+def _int_problem(value: object, f: Field) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"expected a whole number, found {as_written(value)}"
+    if f.minimum is not None and value < f.minimum or f.maximum is not None and value > f.maximum:
+        return f"{value} is out of range ({f.minimum} to {f.maximum if f.maximum is not None else 'any'})"
+    return None
+
+
+def _number_problem(value: object, f: Field) -> str | None:
+    return f"'{value}' is not a number" if _number(value) is None else None
+
+
+def _bool_problem(value: object, f: Field) -> str | None:
+    return None if isinstance(value, bool) else f"expected true or false, found {as_written(value)}"
+
+
+def _span_problem(value: object, f: Field) -> str | None:
+    if _span(value) is None:
+        return f"'{value}' is not a line span (write 12, '12-14' or [12, 14], first ≤ last)"
+    return None
+
+
+def _mapping_problem(value: object, f: Field) -> str | None:
+    return None if isinstance(value, dict) else f"expected a mapping, found {type_name(value)}"
+
+
+_SCALAR_PROBLEMS = {
+    "text": _text_problem, "string": _text_problem, "id": _text_problem, "enum": _enum_problem,
+    "int": _int_problem, "number": _number_problem, "bool": _bool_problem, "span": _span_problem,
+    "mapping": _mapping_problem,
+}
 
 
 def _number(value: object) -> Decimal | None:
@@ -419,33 +435,10 @@ def _claim(raw, index: int, file: _File, checker: _Checker, source_id: str, sour
     if not shape.object(raw, CLAIM_FIELDS):
         return None
     first, last = _span(raw["lines"])
-    ok = True
-    if source is not None:
-        if last > len(source.lines):
-            shape.report(("lines",), f"line {last} is past the end of source '{source_id}' ({len(source.lines)} lines)")
-            ok = False
-        elif problem := quotecheck.mismatch(raw["quote"], source, first, last):
-            dates = tuple(str(d["as_written"]) for d in raw.get("dates") or [] if isinstance(d, dict) and d.get("as_written"))
-            shape.report(("quote",), quotecheck.describe(problem, raw["quote"], source, first, last, dates))
-            ok = False
-    dates = []
-    for i, d in enumerate(raw.get("dates") or []):
-        m = _GREGORIAN_RE.match(str(d["gregorian"]))
-        if not m:
-            shape.report(("dates", i, "gregorian"), f"'{d['gregorian']}' is not YYYY, YYYY-MM or YYYY-MM-DD")
-            ok = False
-            continue
-        juche = d.get("juche")
-        if juche is not None and juche + JUCHE_OFFSET != int(m.group(1)):
-            shape.report(("dates", i, "juche"), f"Juche {juche} is {juche + JUCHE_OFFSET}, not {m.group(1)}")
-            ok = False
-        if juche is not None and f"Juche {juche}" not in " ".join(str(d["as_written"]).split()).replace("Juche\u00a0", "Juche "):
-            shape.report(("dates", i, "as_written"), f"says Juche {juche} but as_written is '{d['as_written']}'")
-            ok = False
-        if source is not None and not quote_in_text(d["as_written"], raw["quote"]):
-            shape.report(("dates", i, "as_written"), f"'{d['as_written']}' does not appear in the quote")
-            ok = False
-        dates.append(model.ClaimDate(str(d["as_written"]), str(d["gregorian"]), juche))
+    # Each check reports its own problems; all run, so one pass shows every mistake of the claim.
+    ok = _claim_quote_ok(shape, raw, source_id, source, first, last)
+    dates, dates_ok = _claim_dates(shape, raw, source)
+    ok = ok and dates_ok
     references = tuple(
         model.Reference(r["author"], r["title"], str(r["year"]), r["says"], r.get("url") or "")
         for r in raw.get("references") or []
@@ -471,6 +464,44 @@ def _claim(raw, index: int, file: _File, checker: _Checker, source_id: str, sour
         dossier=raw.get("dossier") or "",
         quoted_terms=tuple(raw.get("quoted_terms") or ()),
     )
+
+
+def _claim_quote_ok(shape: _Shape, raw: dict, source_id: str, source: model.Source | None, first: int, last: int) -> bool:
+    """Check the claim's line span lies inside its source and its quote is verbatim there."""
+    if source is None:  # the unknown source is reported where the claims file names it
+        return True
+    if last > len(source.lines):
+        shape.report(("lines",), f"line {last} is past the end of source '{source_id}' ({len(source.lines)} lines)")
+        return False
+    if problem := quotecheck.mismatch(raw["quote"], source, first, last):
+        dates = tuple(str(d["as_written"]) for d in raw.get("dates") or [] if isinstance(d, dict) and d.get("as_written"))
+        shape.report(("quote",), quotecheck.describe(problem, raw["quote"], source, first, last, dates))
+        return False
+    return True
+
+
+def _claim_dates(shape: _Shape, raw: dict, source: model.Source | None) -> tuple[list[model.ClaimDate], bool]:
+    """Return the claim's dates that parse, and whether every date agreed with itself and the quote."""
+    dates = []
+    ok = True
+    for i, d in enumerate(raw.get("dates") or []):
+        m = _GREGORIAN_RE.match(str(d["gregorian"]))
+        if not m:
+            shape.report(("dates", i, "gregorian"), f"'{d['gregorian']}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+            ok = False
+            continue
+        juche = d.get("juche")
+        if juche is not None and juche + JUCHE_OFFSET != int(m.group(1)):
+            shape.report(("dates", i, "juche"), f"Juche {juche} is {juche + JUCHE_OFFSET}, not {m.group(1)}")
+            ok = False
+        if juche is not None and f"Juche {juche}" not in " ".join(str(d["as_written"]).split()).replace("Juche\u00a0", "Juche "):
+            shape.report(("dates", i, "as_written"), f"says Juche {juche} but as_written is '{d['as_written']}'")
+            ok = False
+        if source is not None and not quote_in_text(d["as_written"], raw["quote"]):
+            shape.report(("dates", i, "as_written"), f"'{d['as_written']}' does not appear in the quote")
+            ok = False
+        dates.append(model.ClaimDate(str(d["as_written"]), str(d["gregorian"]), juche))
+    return dates, ok
 
 
 def _load_questions(bank_dir: Path, display, checker: _Checker, sources, claims):
@@ -539,6 +570,18 @@ class _QuestionBuilder:
         self.ok = False
 
     def build(self) -> model.Question | None:
+        self.check_skill_and_claims()
+        self.check_tags()
+        common = self.common_fields()
+        if self.raw.get("parametric"):
+            return self.parametric(common)
+        specific = getattr(self, "kind_" + self.kind.replace("-", "_"))()
+        if not self.ok:
+            return None
+        return model.QUESTION_KINDS[self.kind](**common, **specific)
+
+    def check_skill_and_claims(self) -> None:
+        """Check the sub-skill belongs to the skill, and each cited claim is known and cited once."""
         raw = self.raw
         skill, sub = model.SUBSKILLS[raw["subskill"]]
         if skill.id != raw["skill"]:
@@ -551,6 +594,10 @@ class _QuestionBuilder:
             elif cid not in self.claims:
                 self.ok = False
                 self.shape.checker.unknown("claim", cid, self.shape, ("claims", i), f"unknown claim '{cid}'{close_match(cid, self.claims)}")
+
+    def check_tags(self) -> None:
+        """Check what the tags, answer terms and outside source promise holds for this question."""
+        raw = self.raw
         tags = raw.get("tags") or ()
         # Checks of the cited claims wait until all of them are found: with one
         # missing, its absence is the problem, already reported.
@@ -567,8 +614,12 @@ class _QuestionBuilder:
             self.bad(("answer_terms",), "only a look-it-up question has answer terms (what students look up)")
         if raw["skill"] == "corroborate" and not raw.get("outside_source"):
             self.bad(("outside_source",), "a corroborate question must say which kind of outside source settles it and what it says")
+
+    def common_fields(self) -> dict:
+        """Return the fields every kind of question has, checking excerpts and minutes on the way."""
+        raw = self.raw
         excerpts = self.excerpts()
-        common = dict(
+        return dict(
             id=raw["id"],
             skill=raw["skill"],
             subskill=raw["subskill"],
@@ -588,12 +639,6 @@ class _QuestionBuilder:
             quoted_terms=tuple(raw.get("quoted_terms") or ()),
             minutes=self.minutes(),
         )
-        if raw.get("parametric"):
-            return self.parametric(common)
-        specific = getattr(self, "kind_" + self.kind.replace("-", "_"))()
-        if not self.ok:
-            return None
-        return model.QUESTION_KINDS[self.kind](**common, **specific)
 
     def minutes(self) -> Decimal | None:
         """Return the question's own working time, or None for its kind's."""
@@ -731,49 +776,16 @@ class _QuestionBuilder:
         cases = []
         for i, case in enumerate(spec["cases"]):
             rel = ("parametric", "cases", i)
-            missing = [p for p in generator.params if p not in case]
-            extra = [k for k in case if k not in generator.params and k != CASE_CLAIMS]
-            if missing or extra:
-                what = []
-                if missing:
-                    what.append("missing " + ", ".join(missing))
-                if extra:
-                    what.append("unknown field " + ", ".join(f"'{k}'" for k in extra))
-                self.bad(rel, f"{'; '.join(what)} (generator '{generator.name}' takes {', '.join(generator.params)}; "
-                              f"a case may also name its {CASE_CLAIMS})")
+            # A case with a malformed field or claim list is skipped: what it would fill in means nothing.
+            if not self.case_fields_ok(generator, case, rel) or not self.case_claims_ok(case, rel):
                 continue
-            wrong = [p for p, t in generator.params.items() if not isinstance(case[p], t) or isinstance(case[p], bool)]
-            if wrong:
-                self.bad(rel + (wrong[0],), f"expected {'a whole number' if generator.params[wrong[0]] is int else 'text'}, found {case[wrong[0]]!r}")
-                continue
-            problem = generator.check(case)
-            if problem:
-                self.bad(rel, problem)
-                continue
-            if CASE_CLAIMS in case:
-                named = case[CASE_CLAIMS]
-                if not isinstance(named, list) or not named or not all(isinstance(c, str) for c in named):
-                    found = "an empty list" if named == [] else as_written(named)
-                    self.bad(rel + (CASE_CLAIMS,), f"expected a list of claim ids, found {found}")
-                    continue
-                if len(set(named)) < len(named):
-                    self.bad(rel + (CASE_CLAIMS,), "a claim is listed twice")
-                    continue
-                stray = [c for c in named if c not in self.raw["claims"]]
-                if stray:
-                    self.bad(rel + (CASE_CLAIMS,), f"'{stray[0]}' is not one of the question's claims ({', '.join(self.raw['claims'])})")
-                    continue
             complete = len(quotes) == len(self.raw["claims"])  # with a claim missing, its absence is the problem
             for name in generator.quoted:
                 if quotes and complete and not any(quote_in_text(case[name], q) for q in quotes):
                     self.bad(rel + (name,), f"'{case[name]}' does not appear in a quote of the question's claims")
-            values = case_values(generator, case)
-            for fname in ("stem", "explanation", "teacher_note"):
-                try:
-                    fill(self.raw.get(fname) or "", values)
-                except (KeyError, ValueError, IndexError) as err:
-                    self.bad((fname,), f"placeholder {err} is not a value of generator '{generator.name}' ({', '.join(values)})")
-                    return None
+            # A placeholder the generator lacks is wrong for every case: one report, then stop.
+            if not self.placeholders_fill(generator, case):
+                return None
             cases.append(case)
         if not self.ok:
             return None
@@ -783,3 +795,55 @@ class _QuestionBuilder:
         return model.QUESTION_KINDS[self.kind](
             **common, parametric=model.Parametric(spec["generator"], tuple(cases)), **specific
         )
+
+    def case_fields_ok(self, generator: Generator, case: dict, rel: tuple) -> bool:
+        """Check a case gives exactly the generator's values, of the right types, and that they make sense."""
+        missing = [p for p in generator.params if p not in case]
+        extra = [k for k in case if k not in generator.params and k != CASE_CLAIMS]
+        if missing or extra:
+            what = []
+            if missing:
+                what.append("missing " + ", ".join(missing))
+            if extra:
+                what.append("unknown field " + ", ".join(f"'{k}'" for k in extra))
+            self.bad(rel, f"{'; '.join(what)} (generator '{generator.name}' takes {', '.join(generator.params)}; "
+                          f"a case may also name its {CASE_CLAIMS})")
+            return False
+        wrong = [p for p, t in generator.params.items() if not isinstance(case[p], t) or isinstance(case[p], bool)]
+        if wrong:
+            self.bad(rel + (wrong[0],), f"expected {'a whole number' if generator.params[wrong[0]] is int else 'text'}, found {case[wrong[0]]!r}")
+            return False
+        problem = generator.check(case)
+        if problem:
+            self.bad(rel, problem)
+            return False
+        return True
+
+    def case_claims_ok(self, case: dict, rel: tuple) -> bool:
+        """Check the claims a case names, if it names any, are distinct claims of the question."""
+        if CASE_CLAIMS not in case:
+            return True
+        named = case[CASE_CLAIMS]
+        if not isinstance(named, list) or not named or not all(isinstance(c, str) for c in named):
+            found = "an empty list" if named == [] else as_written(named)
+            self.bad(rel + (CASE_CLAIMS,), f"expected a list of claim ids, found {found}")
+            return False
+        if len(set(named)) < len(named):
+            self.bad(rel + (CASE_CLAIMS,), "a claim is listed twice")
+            return False
+        stray = [c for c in named if c not in self.raw["claims"]]
+        if stray:
+            self.bad(rel + (CASE_CLAIMS,), f"'{stray[0]}' is not one of the question's claims ({', '.join(self.raw['claims'])})")
+            return False
+        return True
+
+    def placeholders_fill(self, generator: Generator, case: dict) -> bool:
+        """Check every placeholder of the stem, explanation and teacher note is one of the case's values."""
+        values = case_values(generator, case)
+        for fname in ("stem", "explanation", "teacher_note"):
+            try:
+                fill(self.raw.get(fname) or "", values)
+            except (KeyError, ValueError, IndexError) as err:
+                self.bad((fname,), f"placeholder {err} is not a value of generator '{generator.name}' ({', '.join(values)})")
+                return False
+        return True

@@ -117,13 +117,11 @@ def build(
     RecipeError, ExportError, RenderError, OutputError); when one is raised,
     no file was written.
     """
-    from quizgen.render.jobs import RenderPool
     from quizgen.timing import over_time
 
     started = time.perf_counter()
     say = progress or (lambda message: None)
     formats = tuple(formats or recipe.formats)
-    rendered = [f for f in formats if f in RENDERED_FORMATS]
     worksheet = _assemble(recipe, bank_dir)
     count = len(worksheet.versions)
     say(f"assembled {count} version{'s' if count != 1 else ''} of {len(worksheet.versions[0].items)} questions")
@@ -131,6 +129,21 @@ def build(
     report = BuildReport(worksheet, folder=out, stem=recipe.name)
     report.notes.extend(over_time(worksheet))  # the time the recipe gives, against the estimate
     planned = _plan_exports(worksheet, [f for f in formats if f not in RENDERED_FORMATS], report)
+    _render_outputs(recipe, worksheet, formats, workers, report, say)
+    _export_outputs(planned, out, recipe.name, report, say)
+    if write:
+        write_outputs(report, bank_dir, force=force, progress=say)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _render_outputs(recipe: model.Recipe, worksheet: model.Worksheet, formats: tuple[str, ...], workers: int | None,
+                    report: BuildReport, say: Progress) -> None:
+    """Render the PDFs, fillable PDFs and HTML pages ``formats`` asks for into ``report.outputs`` (in memory)."""
+    from quizgen.render.jobs import RenderPool
+
+    out = report.folder
+    rendered = [f for f in formats if f in RENDERED_FORMATS]
     # The render workers start once the bank is read and checked (a bank error starts none), forked
     # from this process after it has imported WeasyPrint: imported once, not once per worker.
     with RenderPool(render_workers(recipe, workers, forms="pdf-form" in formats) if {"pdf", "pdf-form"} & set(formats)
@@ -144,11 +157,6 @@ def build(
             if f"html-{mode}" in rendered:
                 report.outputs += [Output(out / o.path, o.label, o.data) for o in render_pages(worksheet, mode)]
                 say(f"made the {mode} pages")  # in memory: written (or not) at the end
-    _export_outputs(planned, out, recipe.name, report, say)
-    if write:
-        write_outputs(report, bank_dir, force=force, progress=say)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def write_outputs(report: BuildReport, bank_dir: Path | None = None, *, force: bool = False,
@@ -218,40 +226,51 @@ def export(
     nor the recipe names one (a workspace's). Raises RecipeError for a version the worksheet lacks and
     ExportError when there is nothing to export or an exporter's check fails.
     """
-    import dataclasses
-
-    from quizgen.errors import ExportError, Location, RecipeError
+    from quizgen.errors import ExportError
 
     started = time.perf_counter()
-    if recipe_path is not None:
-        from quizgen.recipe import load_recipe
-
-        recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None,
-                                           "output": str(output) if output is not None else None},
-                             bank=bank_dir, default_output=default_output, allow_outside=force)
-        worksheet = _assemble(recipe, bank_dir)
-        stem, folder = recipe.name, Path(recipe.output)
-    else:
-        from quizgen.assemble import whole_bank
-
-        worksheet = whole_bank(_load_bank(bank_dir), seed if seed is not None else 1)
-        stem, folder = "bank", Path(output or default_output or "output")
+    worksheet, stem, folder = _export_worksheet(recipe_path, bank_dir, seed=seed, output=output,
+                                                default_output=default_output, force=force)
     if version.lower() != "all":
-        chosen = [v for v in worksheet.versions if v.letter.upper() == version.upper()]
-        if not chosen:
-            letters = ", ".join(v.letter for v in worksheet.versions)
-            what = f"the recipe makes {letters}" if recipe_path is not None else "without a recipe the whole bank is one version, A"
-            raise RecipeError(
-                "nothing was written", [Diagnostic(Location("--version"), f"no version '{version}'; {what} (or use all)")]
-            )
-        worksheet = dataclasses.replace(worksheet, versions=tuple(chosen))
-        stem = f"{stem}-{chosen[0].letter}"
+        worksheet, stem = _one_version(worksheet, stem, version, from_recipe=recipe_path is not None)
     if not any(v.items for v in worksheet.versions):
         raise ExportError("nothing to export: the bank has no questions; nothing was written")
     report = BuildReport(worksheet, folder=folder, stem=stem)
     _export_outputs(_plan_exports(worksheet, formats, report), folder, stem, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _export_worksheet(recipe_path: Path | None, bank_dir: Path | None, *, seed: int | None, output: Path | None,
+                      default_output: str | None, force: bool) -> tuple[model.Worksheet, str, Path]:
+    """Return the worksheet to export, the start of its file names and its folder: a recipe's, or the whole bank."""
+    if recipe_path is not None:
+        from quizgen.recipe import load_recipe
+
+        recipe = load_recipe(recipe_path, {"seed": str(seed) if seed is not None else None,
+                                           "output": str(output) if output is not None else None},
+                             bank=bank_dir, default_output=default_output, allow_outside=force)
+        return _assemble(recipe, bank_dir), recipe.name, Path(recipe.output)
+    from quizgen.assemble import whole_bank
+
+    worksheet = whole_bank(_load_bank(bank_dir), seed if seed is not None else 1)
+    return worksheet, "bank", Path(output or default_output or "output")
+
+
+def _one_version(worksheet: model.Worksheet, stem: str, version: str, *, from_recipe: bool) -> tuple[model.Worksheet, str]:
+    """Return the worksheet cut down to ``version`` (any case) and the file-name stem naming it; raise if it has none."""
+    import dataclasses
+
+    from quizgen.errors import Location, RecipeError
+
+    chosen = [v for v in worksheet.versions if v.letter.upper() == version.upper()]
+    if not chosen:
+        letters = ", ".join(v.letter for v in worksheet.versions)
+        what = f"the recipe makes {letters}" if from_recipe else "without a recipe the whole bank is one version, A"
+        raise RecipeError(
+            "nothing was written", [Diagnostic(Location("--version"), f"no version '{version}'; {what} (or use all)")]
+        )
+    return dataclasses.replace(worksheet, versions=tuple(chosen)), f"{stem}-{chosen[0].letter}"
 
 
 def _plan_exports(worksheet: model.Worksheet, names: list[str], report: BuildReport) -> list:
@@ -323,6 +342,29 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
 
     Renders in the worker processes of ``pool`` (a started ``RenderPool``), else in this process.
     """
+    from quizgen.render.jobs import render_jobs
+
+    say = progress or (lambda message: None)
+    recipe = worksheet.recipe
+    names = output_names(recipe)
+    sheets_name = "class-pack" if "class-pack" in names else "worksheet"
+    jobs = _pdf_jobs(worksheet, names, sheets_name)
+    count = len(worksheet.versions)
+    versions = f"{count} version{'s' if count != 1 else ''}"
+    say(f"rendering {versions}, the answer key and the source texts" if len(jobs) > 2
+        else f"rendering {versions} and the answer key")
+    labels = {sheets_name: "booklets and answer sheets" if recipe.answer_sheet else "worksheets", "answer-key": "answer key",
+              "source-texts": "source texts"}
+
+    def step(name: str, done: int, total: int) -> None:
+        say(f"  {labels[name]}: {done} of {total} rendered" if total > 1 else f"  {labels[name]}: rendered")
+
+    results = {r.name: r for r in render_jobs(jobs, progress=step, pool=pool)}
+    return _pdf_outputs(worksheet, names, sheets_name, results)
+
+
+def _pdf_jobs(worksheet: model.Worksheet, names: dict[str, str], sheets_name: str) -> list:
+    """Return the render jobs of the PDFs: the students' sheets, the answer key, and the source texts if printed apart."""
     from quizgen.render import render_html
     from quizgen.render.context import (
         answer_key_contexts,
@@ -330,15 +372,11 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
         cited_sources,
         source_texts_context,
     )
-    from quizgen.render.jobs import PdfJob, render_jobs
+    from quizgen.render.jobs import PdfJob
 
-    say = progress or (lambda message: None)
     recipe = worksheet.recipe
-    names = output_names(recipe)
     key_contexts = answer_key_contexts(worksheet, link=False)
-    sheets_name = "class-pack" if "class-pack" in names else "worksheet"
     documents, stylesheets, stamps = _sheet_documents(worksheet)
-    count = len(worksheet.versions)
     jobs = [
         PdfJob(
             sheets_name,
@@ -361,16 +399,12 @@ def render_pdfs(worksheet: model.Worksheet, *, progress: Progress | None = None,
         texts = source_texts_context(worksheet, link=False)
         jobs.append(PdfJob("source-texts", (render_html("source_texts.html.j2", texts),), tuple(texts["doc"]["stylesheets"]),
                            title=texts["doc"]["title"]))
-    versions = f"{count} version{'s' if count != 1 else ''}"
-    say(f"rendering {versions}, the answer key and the source texts" if len(jobs) > 2
-        else f"rendering {versions} and the answer key")
-    labels = {sheets_name: "booklets and answer sheets" if recipe.answer_sheet else "worksheets", "answer-key": "answer key",
-              "source-texts": "source texts"}
+    return jobs
 
-    def step(name: str, done: int, total: int) -> None:
-        say(f"  {labels[name]}: {done} of {total} rendered" if total > 1 else f"  {labels[name]}: rendered")
 
-    results = {r.name: r for r in render_jobs(jobs, progress=step, pool=pool)}
+def _pdf_outputs(worksheet: model.Worksheet, names: dict[str, str], sheets_name: str, results: dict) -> list[Output]:
+    """Return the rendered PDFs as outputs: the sheets whole, each version's part, the key, the source texts."""
+    recipe = worksheet.recipe
     sheets = results[sheets_name]
     outputs = [Output(Path(names[sheets_name]), sheets_name.replace("-", " "), sheets.pdf)]
     each = "booklet" if recipe.answer_sheet else "worksheet"

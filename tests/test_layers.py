@@ -1,4 +1,4 @@
-"""Rooms with one job: no import cycle, exporters free of the renderer and the recipe reader, one home per helper.
+"""Rooms with one job: no import cycle, exporters free of the renderer and the recipe reader, one home per helper, functions that read as steps.
 
 Read from the source with ``ast``: every ``import`` counts, also one inside
 a function (it runs too), except those under ``if TYPE_CHECKING:``, which
@@ -119,16 +119,41 @@ def test_one_home_for_each_helper(function, home):
     assert _defined(function) == [home]
 
 
-def test_exporter_functions_read_as_steps():
-    """No function of the export code runs past ~50 lines (the issue's measure for rooms with one job)."""
-    long = []
+#: The style rule "functions read as steps (aim for under ~50 lines)", counted from ``def`` to the
+#: last line, docstring included (decorators not).
+FUNCTION_LINES = 50
+
+#: Functions allowed past FUNCTION_LINES, by qualified name ("quizgen.module.Class.method"), each
+#: with the reason it could not be split into steps. None now. One that comes under the limit (or
+#: goes) fails the test until it is taken off, so the list only shrinks.
+LONG_FUNCTIONS: dict[str, str] = {}
+
+
+def _function_lengths() -> dict[str, int]:
+    """Return the length of every function of quizgen, by qualified name ("quizgen.bank._Shape.value")."""
+    lengths = {}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                key = f"{prefix}.{child.name}"  # a name defined twice (say, in if/else) counts its longest
+                lengths[key] = max(lengths.get(key, 0), child.end_lineno - child.lineno + 1)
+            visit(child, f"{prefix}.{child.name}" if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                  else prefix)
+
     for name in MODULES:
-        if not name.startswith("quizgen.exporters") and name != "quizgen.scoring":
-            continue
-        for node in ast.walk(tree_of(name)):
-            if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno + 1 > 55:
-                long.append(f"{name}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
-    assert long == []
+        visit(tree_of(name), name)
+    return lengths
+
+
+def test_functions_read_as_steps():
+    """No function of quizgen runs past ~50 lines, but for the listed exceptions."""
+    lengths = _function_lengths()
+    long = [f"{key}: {n} lines" for key, n in sorted(lengths.items()) if n > FUNCTION_LINES and key not in LONG_FUNCTIONS]
+    assert not long, (f"split into named steps (at most {FUNCTION_LINES} lines), or list in LONG_FUNCTIONS "
+                      f"with the reason: {'; '.join(long)}")
+    fixed = [key for key in LONG_FUNCTIONS if lengths.get(key, 0) <= FUNCTION_LINES]
+    assert not fixed, f"now short enough (or gone), so take them off LONG_FUNCTIONS: {', '.join(fixed)}"
 
 
 def _writer_modules() -> list[str]:
