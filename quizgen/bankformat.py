@@ -227,7 +227,7 @@ def _schema(field: Field) -> dict:
         if field.min_items:
             out["minItems"] = field.min_items
     elif t == "object":
-        out.update(_object(field.fields))
+        out.update(object_schema(field.fields))
     elif t == "mapping":
         out.update(type="object")
     if field.minimum is not None:
@@ -237,10 +237,15 @@ def _schema(field: Field) -> dict:
     return out
 
 
-def _object(fields: tuple[Field, ...]) -> dict:
+def object_schema(fields: tuple[Field, ...], field_schema=None) -> dict:
+    """Return the JSON Schema of a record of ``fields``: none missing that is required, none unknown.
+
+    ``field_schema`` gives each field's schema (default: a bank field's); source records pass their own.
+    """
+    field_schema = field_schema or _schema
     return {
         "type": "object",
-        "properties": {f.name: _schema(f) for f in fields},
+        "properties": {f.name: field_schema(f) for f in fields},
         "required": [f.name for f in fields if f.required],
         "additionalProperties": False,
     }
@@ -250,7 +255,7 @@ def json_schema() -> dict:
     """Return a JSON Schema (draft 2020-12) covering claims and questions files."""
     question_variants = []
     for kind in QUESTION_KINDS:
-        variant = _object(question_fields(kind))
+        variant = object_schema(question_fields(kind))
         variant["properties"]["kind"] = {"const": kind, "description": "Question kind."}
         question_variants.append({"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]}, "then": variant})
     questions_file = {
@@ -272,6 +277,6 @@ def json_schema() -> dict:
         "title": "quizgen bank file (banks/claims/*.yaml, banks/questions/*.yaml or banks/sources/*.yaml)",
         "description": "A claims file has 'source' and 'claims'; a questions file has 'questions'; a source record "
                        "has 'id', 'text', 'repairs' and the other fields `quizgen sources ingest` writes.",
-        "oneOf": [_object(CLAIMS_FILE), questions_file, source_file_schema()],
-        "$defs": {"claim": _object(CLAIM_FIELDS)},
+        "oneOf": [object_schema(CLAIMS_FILE), questions_file, source_file_schema()],
+        "$defs": {"claim": object_schema(CLAIM_FIELDS)},
     }

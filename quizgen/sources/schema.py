@@ -11,7 +11,7 @@ and ``raw_lines`` ([first, last] lines of the raw file).
 
 from __future__ import annotations
 
-from quizgen.bankformat import Field
+from quizgen.bankformat import Field, object_schema
 from quizgen.bankformat import _schema as _bank_schema
 from quizgen.sources.cleaning import RULES
 
@@ -67,7 +67,7 @@ def _schema(field: Field) -> dict:
     elif field.type == "raw_lines":
         out.update(type="array", items={"type": "integer", "minimum": 0}, minItems=2, maxItems=2)
     elif field.type == "object":
-        out.update(_object(field.fields))
+        out.update(object_schema(field.fields, _schema))
     elif field.type == "list":
         out.update(type="array", items=_schema(field.item) if field.item else {})
     else:
@@ -75,15 +75,6 @@ def _schema(field: Field) -> dict:
     return out
 
 
-def _object(fields: tuple[Field, ...]) -> dict:
-    return {
-        "type": "object",
-        "properties": {f.name: _schema(f) for f in fields},
-        "required": [f.name for f in fields if f.required],
-        "additionalProperties": False,
-    }
-
-
 def source_file_schema() -> dict:
     """Return the JSON Schema of a source record (``banks/sources/<id>.yaml``)."""
-    return {"title": "source record (sources/<id>.yaml)", **_object(SOURCE_FIELDS)}
+    return {"title": "source record (sources/<id>.yaml)", **object_schema(SOURCE_FIELDS, _schema)}
