@@ -184,3 +184,29 @@ def test_the_key_prints_addresses_as_a_browser_shows_them(sampler):
     assert "dongne.donga.com" in text
     assert not re.findall(r"(?:%[89A-F][0-9A-F]){2,}", text)
     assert readable_url("http://x.org/a%2Fb%20c%EC%A4%91%FF") == "http://x.org/a%2Fb%20c중%FF"
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_no_choice_leaves_its_last_word_alone_on_a_line(bank, paper):
+    """"…the Korean / War.": a choice that wraps keeps its last two words together, as stems and hints do.
+
+    Each choice is found whole in the page text (any run of spaces or line breaks between its
+    words), so the same two words elsewhere on the sheet (a card, an excerpt) do not count."""
+    import re
+
+    from quizgen.render.context import worksheet_context
+
+    pages = ["\n".join(lines) for lines in page_lines(_worksheet(bank, paper=paper))]
+    sheet = whole_bank(bank, seed=1)
+    sheet = dataclasses.replace(sheet, recipe=dataclasses.replace(sheet.recipe, paper=paper))
+    alone, found = set(), 0
+    for part in worksheet_context(sheet, sheet.versions[0], link=False)["parts"]:
+        for item in part["questions"]:
+            for choice in item.get("choices") or ():
+                words = str(choice["text"]).split()
+                pattern = re.compile(r"\s+".join(re.escape(w) for w in words[:-1]) + r"(\s+)" + re.escape(words[-1]))
+                match = next((m for page in pages if (m := pattern.search(page))), None) if len(words) > 1 else None
+                found += match is not None
+                if match and "\n" in match.group(1):
+                    alone.add(f"{words[-2]} / {words[-1]}")
+    assert found > 50 and not alone, f"on {paper}, a choice's last word alone on a line: {sorted(alone)}"
