@@ -79,6 +79,17 @@ _BLANK_MARKS = {"", "-", "?", "_", "—", "–"}
 _LETTER_RUN = re.compile(r"^[A-Za-z]+$")
 
 
+def sheet_rows(table, build, sheet: str, result: ReadResult) -> list[tuple[int, list[str]]] | None:
+    """Return a filled sheet's rows (line, cells) without its '#' lines; None, with the problem added
+    to ``result``, when its first row names another build than ``build``."""
+    line, first = table.rows[0]
+    named = build.other_build(first)
+    if named:
+        result.problems.append(problem(table.path, f"a {sheet} of {named}, not {build.id} of {build.path}", line))
+        return None
+    return [(n, r) for n, r in table.rows if not r[0].lstrip().startswith("#")]
+
+
 def typed_answer(position: dict, text: str) -> object:
     """Return the answer ``text`` stands for at ``position``; ValueError when it cannot be one.
 

@@ -22,7 +22,7 @@ import io
 
 from quizgen import scoring
 from quizgen.errors import Location
-from quizgen.marking.answers import HINTS, ReadResult, Student, Submission, problem, typed_answer
+from quizgen.marking.answers import HINTS, ReadResult, Student, Submission, problem, sheet_rows, typed_answer
 from quizgen.marking.build import Build
 from quizgen.marking.table import Table
 
@@ -64,12 +64,9 @@ def looks_like(table: Table) -> bool:
 def read(table: Table, build: Build) -> ReadResult:
     """Return the students' answers on a filled marks sheet; each bad row is a problem."""
     result = ReadResult()
-    line, first = table.rows[0]
-    named = build.other_build(first)
-    if named:
-        result.problems.append(problem(table.path, f"a marks sheet of {named}, not {build.id} of {build.path}", line))
+    rows = sheet_rows(table, build, "marks sheet", result)
+    if rows is None:
         return result
-    rows = [(n, r) for n, r in table.rows if not r[0].lstrip().startswith("#")]
     if not rows:
         result.problems.append(problem(table.path, "no header row (name, version, 1, 2, …)"))
         return result

@@ -22,7 +22,7 @@ from fractions import Fraction
 from quizgen import scoring
 from quizgen.exporters.escape import spreadsheet_cell
 from quizgen.marking import lms
-from quizgen.marking.answers import ReadResult, problem
+from quizgen.marking.answers import ReadResult, problem, sheet_rows
 from quizgen.marking.build import Build
 from quizgen.marking.table import Table, local_number
 
@@ -68,12 +68,7 @@ def read(table: Table, build: Build) -> ReadResult:
     from quizgen.marking.answers import Student
 
     result = ReadResult()
-    line, first = table.rows[0]
-    named = build.other_build(first)
-    if named:
-        result.problems.append(problem(table.path, f"a rubric sheet of {named}, not {build.id} of {build.path}", line))
-        return result
-    rows = [(n, r) for n, r in table.rows if not r[0].lstrip().startswith("#")]
+    rows = sheet_rows(table, build, "rubric sheet", result)
     if not rows:
         return result
     columns = {label.strip().lower(): i for i, label in enumerate(rows[0][1])}
